@@ -1,0 +1,131 @@
+//! The pipeline in one place: discover the content files, then parse them
+//! in parallel. Used by every command that reads an archive.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::ingest::Reader;
+use crate::model::Postmortem;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A file to read: where it is and its name relative to the content root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFile {
+    pub path: PathBuf,
+    /// `/`-separated path relative to the content directory.
+    pub source: String,
+}
+
+/// A diagnostic about a file that could not be parsed at all (unreadable,
+/// a symlink loop), so there is no postmortem to carry it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileProblem {
+    pub source: String,
+    pub diagnostic: Diagnostic,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<ContentFile>,
+    pub problems: Vec<FileProblem>,
+}
+
+/// The archive as read: every postmortem, sorted by source path, and the
+/// files that could not be read.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub postmortems: Vec<Postmortem>,
+    pub problems: Vec<FileProblem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("content directory {0} does not exist; pass --content DIR or create it")]
+    NoContent(PathBuf),
+}
+
+/// Walk `dir` for files with one of `extensions`, skipping hidden and
+/// `_`-prefixed files and folders. Sorted, so output never depends on the
+/// file system's order. A single file is accepted as its own content.
+pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildError> {
+    if !dir.exists() {
+        return Err(BuildError::NoContent(dir.to_path_buf()));
+    }
+    let mut found = Discovered::default();
+    if dir.is_file() {
+        let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        found.files.push(ContentFile { path: dir.to_path_buf(), source: name });
+        return Ok(found);
+    }
+    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
+    });
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let has_extension = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
+                if has_extension {
+                    found.files.push(ContentFile { path: entry.path().to_path_buf(), source: relative(dir, entry.path()) });
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let diagnostic = if err.loop_ancestor().is_some() {
+                    Diagnostic::warning("symlink-loop", 0, "symbolic link loop; the folder was read once")
+                        .with_help("remove the link that points back to a parent folder")
+                } else {
+                    Diagnostic::error("unreadable", 0, format!("cannot read: {err}"))
+                        .with_help("check the file's permissions")
+                };
+                found.problems.push(FileProblem { source: relative(dir, &path), diagnostic });
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Read and parse every file in parallel. The result is sorted by source
+/// path whatever the thread count.
+pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
+    let reader = Reader::new(config);
+    let results: Vec<Result<Postmortem, FileProblem>> = discovered
+        .files
+        .par_iter()
+        .map(|file| match std::fs::read(&file.path) {
+            Ok(bytes) => Ok(reader.parse(&file.source, &bytes)),
+            Err(err) => Err(FileProblem {
+                source: file.source.clone(),
+                diagnostic: Diagnostic::error("unreadable", 0, format!("cannot read: {err}"))
+                    .with_help("check the file's permissions"),
+            }),
+        })
+        .collect();
+    let mut ingested = Ingested { postmortems: Vec::with_capacity(results.len()), problems: discovered.problems };
+    for result in results {
+        match result {
+            Ok(p) => ingested.postmortems.push(p),
+            Err(problem) => ingested.problems.push(problem),
+        }
+    }
+    ingested.problems.sort_by(|a, b| a.source.cmp(&b.source));
+    ingested
+}
+
+/// Discover and parse the content directory of `config`, or `content`
+/// when given (a folder or a single file).
+pub fn read_archive(config: &Config, content: Option<&Path>) -> Result<Ingested, BuildError> {
+    let dir = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
+    let discovered = discover(&dir, &config.extensions)?;
+    Ok(ingest(config, discovered))
+}

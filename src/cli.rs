@@ -1,0 +1,50 @@
+//! Command-line definitions (clap derive). Validation that needs the file
+//! system happens in the library, not here.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "coroner", version, about = "Publish a searchable, cross-linked archive of postmortems.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print what coroner understood of each file (the incident model).
+    Inspect {
+        /// Files or folders to read.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Folder holding site.toml (its settings apply; defaults without one).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Report everything coroner could not understand, and archive problems.
+    Check {
+        /// Folder holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Content folder (default: `content/` under the root, or site.toml's).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Fail on warnings too (for CI).
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Show info diagnostics (repairs coroner made on its own).
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Text,
+}

@@ -1,0 +1,335 @@
+//! `site.toml` → [`Config`]: defaults, the root-cause taxonomy and section
+//! synonyms, validated once so that parsing can stay a pure function of
+//! `(path, bytes, &Config)`. An unusable config is the one fatal input error.
+
+use crate::ingest::when::{Zone, parse_zone};
+use crate::model::SectionKind;
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const DEFAULT_TAXONOMY: &str = include_str!("default_taxonomy.toml");
+
+/// Why a config cannot be used. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The validated configuration of one archive.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder that holds `site.toml` (paths below are relative to it).
+    pub root: PathBuf,
+    pub title: String,
+    pub base_url: String,
+    pub description: String,
+    /// Zone used for files that write none (`tz_assumed`).
+    pub default_timezone: Zone,
+    pub theme: String,
+    pub content_dir: PathBuf,
+    /// File extensions read as postmortems, lower-case, without the dot.
+    pub extensions: Vec<String>,
+    pub taxonomy: Taxonomy,
+    /// Extra heading phrases per section kind, added to the built-in ones.
+    pub section_synonyms: Vec<(String, SectionKind)>,
+    /// Sections every postmortem should have (`check` warns otherwise).
+    pub required_sections: Vec<SectionKind>,
+    pub recurrence_window_days: u32,
+    /// Free-form `[extra]` table for templates.
+    pub extra: toml::Table,
+}
+
+/// Root-cause tags with their match rules, compiled.
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub tags: Vec<TagRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TagRule {
+    pub name: String,
+    pub label: String,
+    pub description: String,
+    pub aliases: Vec<String>,
+    pub patterns: Vec<Regex>,
+}
+
+impl Taxonomy {
+    /// The canonical tag for a name or alias (case and `_`/space insensitive).
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        let wanted = normalize_tag(name);
+        self.tags
+            .iter()
+            .find(|t| t.name == wanted || t.aliases.iter().any(|a| normalize_tag(a) == wanted))
+            .map(|t| t.name.as_str())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&TagRule> {
+        self.tags.iter().find(|t| t.name == name)
+    }
+
+    /// The known tag closest to an unknown one, for `check`'s hint.
+    pub fn nearest(&self, name: &str) -> Option<&str> {
+        let wanted = normalize_tag(name);
+        self.tags
+            .iter()
+            .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases).map(move |n| (t.name.as_str(), n)))
+            .map(|(tag, n)| (strsim::normalized_levenshtein(&wanted, &normalize_tag(n)), tag))
+            .filter(|(score, _)| *score >= 0.5)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, tag)| tag)
+    }
+}
+
+/// Tags are compared lower-case with `-` for spaces and underscores.
+pub fn normalize_tag(name: &str) -> String {
+    name.trim().to_lowercase().replace([' ', '_'], "-")
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SiteToml {
+    title: Option<String>,
+    base_url: Option<String>,
+    description: Option<String>,
+    default_timezone: Option<String>,
+    theme: Option<String>,
+    recurrence_window_days: Option<u32>,
+    #[serde(default)]
+    content: ContentToml,
+    #[serde(default)]
+    sections: SectionsToml,
+    #[serde(default)]
+    taxonomy: TaxonomyToml,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ContentToml {
+    dir: Option<PathBuf>,
+    extensions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SectionsToml {
+    required: Option<Vec<String>>,
+    #[serde(default)]
+    synonyms: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TaxonomyToml {
+    #[serde(default)]
+    replace: bool,
+    #[serde(default)]
+    tags: BTreeMap<String, TagToml>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+struct TagToml {
+    label: Option<String>,
+    description: Option<String>,
+    aliases: Option<Vec<String>>,
+    #[serde(rename = "match")]
+    patterns: Option<Vec<String>>,
+}
+
+impl Config {
+    /// Read `root/site.toml`; a missing file gives the defaults, so coroner
+    /// works in any folder.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join("site.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::from_toml(root, &path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::from_toml(root, &path, ""),
+            Err(source) => Err(ConfigError::Read { path, source }),
+        }
+    }
+
+    /// The defaults, as if `site.toml` were empty.
+    pub fn default_for(root: &Path) -> Config {
+        Config::from_toml(root, &root.join("site.toml"), "").expect("the built-in defaults are valid")
+    }
+
+    pub fn from_toml(root: &Path, path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let site: SiteToml = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: format!("{} (see the site.toml reference in the README)", e.message().trim()),
+        })?;
+        let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
+
+        let tz_text = site.default_timezone.unwrap_or_else(|| "UTC".to_string());
+        let default_timezone = parse_zone(&tz_text).ok_or_else(|| {
+            invalid(format!(
+                "default_timezone = {tz_text:?} is not a zone coroner knows; use an abbreviation (UTC, PST, CET) or an offset such as \"+01:00\""
+            ))
+        })?;
+
+        let required_sections = match site.sections.required {
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    SectionKind::parse(n).ok_or_else(|| {
+                        invalid(format!("sections.required: unknown section kind {n:?}; known kinds: {}", kind_names()))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => vec![SectionKind::Summary, SectionKind::Timeline, SectionKind::RootCause, SectionKind::ActionItems],
+        };
+
+        let mut section_synonyms = Vec::new();
+        for (kind_name, phrases) in &site.sections.synonyms {
+            let kind = SectionKind::parse(kind_name).ok_or_else(|| {
+                invalid(format!("sections.synonyms: unknown section kind {kind_name:?}; known kinds: {}", kind_names()))
+            })?;
+            section_synonyms.extend(phrases.iter().map(|p| (p.to_lowercase(), kind)));
+        }
+
+        let taxonomy = build_taxonomy(&site.taxonomy).map_err(invalid)?;
+        let extensions = site
+            .content
+            .extensions
+            .unwrap_or_else(|| vec!["md".into(), "markdown".into(), "txt".into()])
+            .into_iter()
+            .map(|e| e.trim_start_matches('.').to_lowercase())
+            .collect();
+
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: site.title.unwrap_or_else(|| "Postmortems".to_string()),
+            base_url: site.base_url.unwrap_or_else(|| "/".to_string()),
+            description: site.description.unwrap_or_default(),
+            default_timezone,
+            theme: site.theme.unwrap_or_else(|| "default".to_string()),
+            content_dir: root.join(site.content.dir.unwrap_or_else(|| PathBuf::from("content"))),
+            extensions,
+            taxonomy,
+            section_synonyms,
+            required_sections,
+            recurrence_window_days: site.recurrence_window_days.unwrap_or(90),
+            extra: site.extra,
+        })
+    }
+}
+
+fn kind_names() -> String {
+    SectionKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Merge the site's `[taxonomy]` over the built-in one and compile the rules.
+fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
+    let mut merged: BTreeMap<String, TagToml> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    if !site.replace {
+        let defaults: TaxonomyToml = toml::from_str(DEFAULT_TAXONOMY).map_err(|e| e.to_string())?;
+        // Keep the documented order of the default file, not BTreeMap order.
+        for line in DEFAULT_TAXONOMY.lines() {
+            if let Some(name) = line.strip_prefix("[tags.").and_then(|l| l.strip_suffix(']')) {
+                order.push(name.to_string());
+            }
+        }
+        merged = defaults.tags;
+    }
+    for (name, tag) in &site.tags {
+        let name = normalize_tag(name);
+        let entry = merged.entry(name.clone()).or_default();
+        if tag.label.is_some() {
+            entry.label.clone_from(&tag.label);
+        }
+        if tag.description.is_some() {
+            entry.description.clone_from(&tag.description);
+        }
+        if tag.aliases.is_some() {
+            entry.aliases.clone_from(&tag.aliases);
+        }
+        if tag.patterns.is_some() {
+            entry.patterns.clone_from(&tag.patterns);
+        }
+        if !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    let mut tags = Vec::with_capacity(order.len());
+    for name in order {
+        let Some(tag) = merged.remove(&name) else { continue };
+        let patterns = tag
+            .patterns
+            .unwrap_or_default()
+            .iter()
+            .map(|p| {
+                RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        tags.push(TagRule {
+            label: tag.label.unwrap_or_else(|| name.clone()),
+            description: tag.description.unwrap_or_default(),
+            aliases: tag.aliases.unwrap_or_default().iter().map(|a| normalize_tag(a)).collect(),
+            patterns,
+            name,
+        });
+    }
+    Ok(Taxonomy { tags })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, ConfigError> {
+        Config::from_toml(Path::new("."), Path::new("site.toml"), text)
+    }
+
+    #[test]
+    fn empty_site_toml_gives_the_default_taxonomy_in_documented_order() {
+        let config = load("").unwrap();
+        let names: Vec<_> = config.taxonomy.tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names.len(), 18);
+        assert_eq!(names[0], "config-change");
+        assert_eq!(names[17], "automation");
+        assert_eq!(config.default_timezone.text, "UTC");
+        assert_eq!(config.recurrence_window_days, 90);
+    }
+
+    #[test]
+    fn aliases_map_onto_canonical_tags() {
+        let config = load("").unwrap();
+        assert_eq!(config.taxonomy.canonical("Misconfiguration"), Some("config-change"));
+        assert_eq!(config.taxonomy.canonical("DB"), Some("database"));
+        assert_eq!(config.taxonomy.canonical("postmortem"), None);
+        assert_eq!(config.taxonomy.nearest("databse"), Some("database"));
+    }
+
+    #[test]
+    fn site_tags_extend_or_replace_the_taxonomy() {
+        let extended = load("[taxonomy.tags.queue]\nlabel = \"Queue\"\nmatch = ['kafka']\n").unwrap();
+        assert_eq!(extended.taxonomy.tags.len(), 19);
+        let replaced = load("[taxonomy]\nreplace = true\n[taxonomy.tags.queue]\nmatch = ['kafka']\n").unwrap();
+        assert_eq!(replaced.taxonomy.tags.len(), 1);
+    }
+
+    #[test]
+    fn unusable_values_are_errors_that_say_what_to_do() {
+        let err = load("default_timezone = \"Mars/Olympus\"").unwrap_err().to_string();
+        assert!(err.contains("offset such as"), "{err}");
+        let err = load("[taxonomy.tags.x]\nmatch = ['(']").unwrap_err().to_string();
+        assert!(err.contains("bad match pattern"), "{err}");
+        let err = load("[sections]\nrequired = [\"summry\"]").unwrap_err().to_string();
+        assert!(err.contains("unknown section kind"), "{err}");
+        assert!(load("titel = 1").is_err());
+    }
+}

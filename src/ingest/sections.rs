@@ -1,0 +1,593 @@
+//! Markdown events → sections with canonical kinds.
+//!
+//! Real postmortems mark their parts in four ways, all read here from the
+//! pulldown-cmark event stream: ATX/setext headings (`## Timeline (UTC)`),
+//! bold-only paragraphs (`**Issue Summary**`), bold labels at the start of a
+//! line (`- **Root Cause:** …`) and plain label lines (`Root Cause: …`,
+//! or a bare `TIMELINE` line). Indented code blocks are read as prose: in
+//! postmortems they are almost always accidental indentation.
+
+use crate::model::{Section, SectionKind};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Built-in heading phrases (normalised: lower-case, no markup, no
+/// parenthetical suffix). A heading matches a phrase when it equals it or
+/// starts with it followed by a non-alphanumeric character.
+const SYNONYMS: &[(SectionKind, &[&str])] = &[
+    (
+        SectionKind::Summary,
+        &[
+            "summary", "issue summary", "incident summary", "executive summary", "overview", "incident overview",
+            "problem overview", "what happened", "description", "issue description", "incident description",
+            "detailed description", "background", "context", "abstract", "tl;dr", "tldr", "synopsis", "summation",
+            "résumé", "resume", "zusammenfassung", "概要", "サマリー", "resumen", "resumen ejecutivo", "ringkasan",
+            "ringkasan insiden", "개요", "요약", "обзор", "сводка", "incident", "issues found", "inledning",
+        ],
+    ),
+    (
+        SectionKind::Impact,
+        &[
+            "impact", "impacts", "user impact", "customer impact", "business impact", "impact assessment",
+            "blast radius", "impact and scope", "services affected", "affected services", "who was affected",
+            "dampak", "impacto", "auswirkungen", "auswirkung", "影響", "影響範囲", "영향", "영향 범위", "влияние",
+        ],
+    ),
+    (
+        SectionKind::Timeline,
+        &[
+            "timeline", "time line", "timeline of events", "incident timeline", "chronology", "chronologie",
+            "kronologi", "sequence of events", "línea de tiempo", "linea de tiempo", "zeitleiste", "zeitlicher ablauf",
+            "ablauf", "タイムライン", "時系列", "経緯", "타임라인", "хронология", "tidslinje",
+        ],
+    ),
+    (
+        SectionKind::RootCause,
+        &[
+            "root cause", "root causes", "root cause analysis", "rca", "cause", "causes", "the cause", "fault",
+            "trigger", "why it happened", "what caused it", "technical cause", "cause racine", "causes racines",
+            "causa raíz", "causa raiz", "ursache", "ursachen", "grundursache", "根本原因", "根因", "原因", "근본 원인",
+            "원인", "akar masalah", "причина", "корневая причина", "причины",
+        ],
+    ),
+    (
+        SectionKind::Resolution,
+        &[
+            "resolution", "resolution and recovery", "recovery", "remediation", "mitigation", "fix", "the fix",
+            "steps to resolution", "solution", "solution and recovery", "workaround", "workarounds",
+            "debugging process", "immediate response", "recovery steps", "how it was fixed", "résolution",
+            "resolución", "lösung", "behebung", "対応", "復旧", "조치", "해결", "решение", "penyelesaian",
+        ],
+    ),
+    (
+        SectionKind::Detection,
+        &["detection", "how it was detected", "how we found out", "alerting", "détection", "erkennung", "検知", "탐지"],
+    ),
+    (
+        SectionKind::ActionItems,
+        &[
+            "action items", "action item", "action plan", "actions", "follow-up actions", "follow-ups", "follow ups",
+            "followups", "follow-up", "follow up", "next steps", "corrective actions", "corrective measures",
+            "corrective and preventative measures", "corrective and preventive measures",
+            "corrective and preventative actions", "corrective and preventive actions", "preventative measures",
+            "preventive measures", "preventive actions", "preventative actions", "prevention", "remediation items",
+            "todo", "to do", "to-do", "todo list", "tasks", "task list", "tasks to address the issue", "improvements",
+            "specific tasks", "areas for improvement", "what to change", "recommendations", "suggested remediation",
+            "mesures correctives", "actions correctives", "acciones correctivas", "acciones correctivas inmediatas",
+            "acciones preventivas", "maßnahmen", "massnahmen", "再発防止", "再発防止策", "是正", "対策", "재발 방지",
+            "재발 방지 대책", "후속 조치", "tindak lanjut", "rencana perbaikan", "меры",
+        ],
+    ),
+    (
+        SectionKind::LessonsLearned,
+        &[
+            "lessons learned", "lessons learnt", "lessons", "learnings", "what went well", "what went wrong",
+            "where we got lucky", "what we learned", "takeaways", "key takeaways", "retrospective", "reflections",
+            "lecciones aprendidas", "leçons apprises", "enseignements", "erkenntnisse", "教訓", "学び", "교훈", "уроки",
+            "pelajaran",
+        ],
+    ),
+    (
+        SectionKind::ContributingFactors,
+        &[
+            "contributing factors", "contributing factor", "contributing causes", "factors", "why it was not caught",
+            "what made it worse", "facteurs contributifs", "factores contribuyentes",
+        ],
+    ),
+];
+
+/// How a heading or label reads: its kind, and the other kinds a combined
+/// heading ("Root Cause and Resolution") also feeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    pub kind: SectionKind,
+    pub also: Vec<SectionKind>,
+}
+
+/// Section heading phrases: the built-in ones plus `site.toml` synonyms.
+#[derive(Debug, Clone)]
+pub struct Synonyms {
+    phrases: Vec<(String, SectionKind)>,
+}
+
+impl Synonyms {
+    pub fn new(extra: &[(String, SectionKind)]) -> Self {
+        let mut phrases: Vec<(String, SectionKind)> =
+            extra.iter().map(|(p, k)| (normalize_heading(p), *k)).collect();
+        for (kind, list) in SYNONYMS {
+            phrases.extend(list.iter().map(|p| ((*p).to_string(), *kind)));
+        }
+        // Longest first, so "root cause analysis" wins over "cause".
+        phrases.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        Synonyms { phrases }
+    }
+
+    /// The kind of a heading; `None` when it names no known section.
+    /// Headings may extend a phrase ("Root Cause Analysis", "Timeline of
+    /// events").
+    pub fn classify(&self, heading: &str) -> Option<Classification> {
+        self.classify_with(heading, true)
+    }
+
+    /// Whole phrases only, for plain `Label:` lines, where a prefix match
+    /// would turn timeline lines such as "Actions Taken: …" into sections.
+    pub fn classify_exact(&self, label: &str) -> Option<Classification> {
+        self.classify_with(label, false)
+    }
+
+    fn classify_with(&self, heading: &str, allow_prefix: bool) -> Option<Classification> {
+        let normalized = normalize_heading(heading);
+        if normalized.is_empty() {
+            return None;
+        }
+        if let Some(kind) = self.match_phrase(&normalized, false) {
+            return Some(Classification { kind, also: Vec::new() });
+        }
+        // "Root Cause and Resolution", "Summary / impact": before a prefix
+        // match, which would read only "Root Cause".
+        let mut kinds: Vec<SectionKind> = Vec::new();
+        for part in COMBINED_SPLIT.split(&normalized) {
+            if let Some(kind) = self.match_phrase(part.trim(), allow_prefix) {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        if kinds.len() < 2 {
+            if let Some(kind) = allow_prefix.then(|| self.match_phrase(&normalized, true)).flatten() {
+                return Some(Classification { kind, also: Vec::new() });
+            }
+        }
+        let (&kind, also) = kinds.split_first()?;
+        Some(Classification { kind, also: also.to_vec() })
+    }
+
+    fn match_phrase(&self, normalized: &str, allow_prefix: bool) -> Option<SectionKind> {
+        self.phrases.iter().find_map(|(phrase, kind)| {
+            let hit = normalized == phrase
+                || (allow_prefix
+                    && normalized.strip_prefix(phrase.as_str()).is_some_and(|rest| {
+                        rest.chars().next().is_some_and(|c| !c.is_alphanumeric() && c != '-' && c != '\'')
+                    }));
+            hit.then_some(*kind)
+        })
+    }
+}
+
+static COMBINED_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
+static NUMBERING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)]|[a-z][.)])\s+").unwrap());
+static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[^\]]*\]?|（[^）]*）?").unwrap());
+
+/// Lower-case, markup, numbering, emoji and parenthetical suffixes removed:
+/// `## 3. Timeline (UTC):` → `timeline`.
+pub fn normalize_heading(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let unbracketed = BRACKETED.replace_all(&lower, " ");
+    let cleaned: String = unbracketed
+        .chars()
+        .map(|c| if c.is_alphanumeric() || " /&+,;'-、・".contains(c) { c } else { ' ' })
+        .collect();
+    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let unnumbered = NUMBERING.replace(&collapsed, "");
+    unnumbered.trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
+}
+
+/// A heading of the document, whatever its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub line: u32,
+}
+
+/// A `Label: value` line (plain or bold), known section or not: facts read
+/// `Duration:`, `Severity:` and the like from these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub name: String,
+    pub value: String,
+    pub line: u32,
+    /// The label's section kind, when it names one.
+    pub kind: Option<SectionKind>,
+}
+
+/// What a source line is, for the stages that read lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Text,
+    Heading,
+    FencedCode,
+    Table,
+    Html,
+}
+
+/// The structure of one body.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    pub labels: Vec<Label>,
+    pub sections: Vec<OutlineSection>,
+    /// One entry per body line (index = line − 1).
+    pub line_kinds: Vec<LineKind>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineSection {
+    pub section: Section,
+    /// Other kinds a combined heading ("Root Cause and Resolution") feeds.
+    pub also: Vec<SectionKind>,
+    /// Text after the label on the section's first line (`Root Cause: …`).
+    pub value: String,
+    /// 1–6 headings, 7 bold-only or bare label lines, 8 inline labels.
+    pub level: u8,
+}
+
+impl Outline {
+    /// The lines of a section's content with their line numbers: the label's
+    /// value first, then every following line up to the section's end.
+    pub fn content<'a>(&'a self, section: &'a OutlineSection, lines: &'a [&'a str]) -> Vec<(u32, &'a str)> {
+        let mut out = Vec::new();
+        if !section.value.is_empty() {
+            out.push((section.section.line, section.value.as_str()));
+        }
+        let first = section.section.line as usize; // index of the next line
+        let last = (section.section.end_line as usize).min(lines.len());
+        for idx in first..last {
+            out.push((idx as u32 + 1, lines[idx]));
+        }
+        out
+    }
+
+    pub fn line_kind(&self, line: u32) -> LineKind {
+        self.line_kinds.get(line.wrapping_sub(1) as usize).copied().unwrap_or(LineKind::Text)
+    }
+}
+
+/// Byte offset → 1-based line number.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn line(&self, offset: usize) -> u32 {
+        (self.starts.partition_point(|&s| s <= offset)) as u32
+    }
+}
+
+static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*(.*)$").unwrap()
+});
+static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-*+•=]\s+|\d+[.)]\s+)?([^\W\d][^:：\n]{0,60}?)\s*[:：]\s*(.*)$").unwrap()
+});
+
+struct Marker {
+    line: u32,
+    level: u8,
+    heading: String,
+    value: String,
+    class: Option<Classification>,
+}
+
+/// Read the structure of a markdown body (front matter already blanked).
+pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
+    let lines: Vec<&str> = body.split('\n').collect();
+    let index = LineIndex::new(body);
+    let mut line_kinds = vec![LineKind::Text; lines.len()];
+    let mut headings = Vec::new();
+    let mut labels = Vec::new();
+    let mut markers: Vec<Marker> = Vec::new();
+
+    let mark_lines = |kinds: &mut Vec<LineKind>, range: &std::ops::Range<usize>, kind: LineKind| {
+        let (a, b) = (index.line(range.start), index.line(range.end.saturating_sub(1).max(range.start)));
+        for l in a..=b {
+            if let Some(slot) = kinds.get_mut(l as usize - 1) {
+                *slot = kind;
+            }
+        }
+    };
+
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut heading: Option<(u8, u32, String)> = None;
+    let mut line_start = false;
+    let mut inline_depth = 0usize; // inside strong/emphasis/link when > 0
+    let mut in_fence = false;
+    let mut in_indented = false;
+    let mut in_table = false;
+    let mut last_label_line = 0u32;
+
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, index.line(range.start), String::new()));
+                mark_lines(&mut line_kinds, &range, LineKind::Heading);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, line, text)) = heading.take() {
+                    let text = text.trim().to_string();
+                    if !text.is_empty() {
+                        let class = synonyms.classify(&text);
+                        headings.push(Heading { level, text: text.clone(), line });
+                        markers.push(Marker { line, level, heading: text, value: String::new(), class });
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                in_fence = true;
+                mark_lines(&mut line_kinds, &range, LineKind::FencedCode);
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => in_indented = true,
+            Event::End(TagEnd::CodeBlock) => {
+                in_fence = false;
+                in_indented = false;
+            }
+            Event::Start(Tag::Table(_)) => {
+                in_table = true;
+                mark_lines(&mut line_kinds, &range, LineKind::Table);
+            }
+            Event::End(TagEnd::Table) => in_table = false,
+            Event::Start(Tag::HtmlBlock) => mark_lines(&mut line_kinds, &range, LineKind::Html),
+            Event::Start(Tag::Paragraph | Tag::Item) => {
+                line_start = true;
+                inline_depth = 0;
+            }
+            Event::SoftBreak | Event::HardBreak => line_start = true,
+            Event::TaskListMarker(_) => {}
+            Event::Start(Tag::Strong) if line_start && heading.is_none() && !in_table => {
+                line_start = false;
+                inline_depth += 1;
+                let line = index.line(range.start);
+                if line != last_label_line {
+                    last_label_line = line;
+                    if let Some(marker) = bold_label(lines.get(line as usize - 1).copied().unwrap_or(""), line, synonyms) {
+                        push_label(&mut labels, &mut markers, marker);
+                    }
+                }
+            }
+            Event::Start(Tag::Strong | Tag::Emphasis | Tag::Link { .. } | Tag::Strikethrough) => {
+                line_start = false;
+                inline_depth += 1;
+            }
+            Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link | TagEnd::Strikethrough) => {
+                inline_depth = inline_depth.saturating_sub(1);
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, h)) = heading.as_mut() {
+                    h.push_str(&text);
+                } else if in_indented {
+                    let first = index.line(range.start);
+                    for (i, raw) in text.split('\n').enumerate() {
+                        let line = first + i as u32;
+                        if let Some(marker) = plain_label(raw, line, synonyms) {
+                            push_label(&mut labels, &mut markers, marker);
+                        }
+                    }
+                } else if line_start && !in_fence && !in_table && inline_depth == 0 {
+                    let line = index.line(range.start);
+                    if line != last_label_line {
+                        last_label_line = line;
+                        let raw = lines.get(line as usize - 1).copied().unwrap_or("");
+                        if let Some(marker) = plain_label(raw, line, synonyms) {
+                            push_label(&mut labels, &mut markers, marker);
+                        }
+                    }
+                }
+                line_start = false;
+            }
+            Event::InlineHtml(_) | Event::Html(_) => line_start = false,
+            _ => {}
+        }
+    }
+
+    let total = lines.len() as u32;
+    Outline { sections: build_sections(&markers, total), headings, labels, line_kinds }
+}
+
+/// Record every label for facts; labels naming a section become markers.
+fn push_label(labels: &mut Vec<Label>, markers: &mut Vec<Marker>, marker: Marker) {
+    labels.push(Label {
+        name: marker.heading.clone(),
+        value: marker.value.clone(),
+        line: marker.line,
+        kind: marker.class.as_ref().map(|c| c.kind),
+    });
+    if marker.class.is_some() {
+        markers.push(marker);
+    }
+}
+
+/// `- **Root Cause:** text`, `**Issue Summary**`, `**Sévérité** : P1`.
+fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
+    let caps = BOLD_LABEL.captures(raw)?;
+    let inner = caps.get(1)?.as_str().trim();
+    let rest = caps.get(2).map_or("", |m| m.as_str()).trim();
+    let (name, value, level) = if let Some(name) = inner.strip_suffix(':').or_else(|| inner.strip_suffix('：')) {
+        (name.trim(), rest, if rest.is_empty() { 7 } else { 8 })
+    } else if let Some(value) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：')) {
+        (inner, value.trim(), if value.trim().is_empty() { 7 } else { 8 })
+    } else if rest.is_empty() {
+        // A bold-only line is a heading in all but name.
+        (inner, "", 7)
+    } else {
+        return None;
+    };
+    if name.is_empty() || name.chars().count() > 80 {
+        return None;
+    }
+    let class = synonyms.classify(name);
+    Some(Marker { line, level, heading: name.to_string(), value: value.to_string(), class })
+}
+
+/// `Root Cause: text`, or a line that is nothing but a section name
+/// (`TIMELINE`, `Root Cause and Resolution`).
+fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
+    if let Some(caps) = PLAIN_LABEL.captures(raw) {
+        let name = caps.get(1)?.as_str().trim();
+        let value = caps.get(2).map_or("", |m| m.as_str()).trim();
+        // "Note: see http://…" and times ("Detected at 10:00") are not labels.
+        if name.split_whitespace().count() <= 6 && !value.starts_with("//") {
+            let class = synonyms.classify_exact(name);
+            let level = if value.is_empty() { 7 } else { 8 };
+            return Some(Marker { line, level, heading: name.to_string(), value: value.to_string(), class });
+        }
+        return None;
+    }
+    let trimmed = raw.trim().trim_end_matches(['.', ':']);
+    if trimmed.is_empty() || trimmed.chars().count() > 60 {
+        return None;
+    }
+    let class = synonyms.classify_exact(trimmed)?;
+    Some(Marker { line, level: 7, heading: trimmed.to_string(), value: String::new(), class: Some(class) })
+}
+
+/// Markers → sections. A marker naming a known kind always starts a section;
+/// an unknown heading starts an `other` section only when it is not nested
+/// under the current one (so `### 13:35` stays inside `## Timeline`).
+fn build_sections(markers: &[Marker], total_lines: u32) -> Vec<OutlineSection> {
+    let mut sections: Vec<OutlineSection> = Vec::new();
+    for (i, marker) in markers.iter().enumerate() {
+        let starts_section = match &marker.class {
+            Some(_) => true,
+            // The first heading, when it names no section, is the document's
+            // title; later unknown headings start an `other` section unless
+            // nested under the current one.
+            None => i > 0 && marker.level <= 6 && !sections.last().is_some_and(|s| marker.level > s.level),
+        };
+        if !starts_section {
+            continue;
+        }
+        if let Some(last) = sections.last_mut() {
+            last.section.end_line = marker.line.saturating_sub(1).max(last.section.line);
+        }
+        let (kind, also) = match &marker.class {
+            Some(c) => (c.kind, c.also.clone()),
+            None => (SectionKind::Other, Vec::new()),
+        };
+        sections.push(OutlineSection {
+            section: Section { kind, heading: marker.heading.clone(), line: marker.line, end_line: total_lines },
+            also,
+            value: marker.value.clone(),
+            level: marker.level,
+        });
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(body: &str) -> Vec<(String, u32, String)> {
+        outline(body, &Synonyms::new(&[]))
+            .sections
+            .iter()
+            .map(|s| (s.section.kind.to_string(), s.section.line, s.section.heading.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn headings_map_to_canonical_kinds_whatever_their_decoration() {
+        let s = Synonyms::new(&[]);
+        let kind = |h: &str| s.classify(h).map(|c| c.kind);
+        assert_eq!(kind("Issue Summary:"), Some(SectionKind::Summary));
+        assert_eq!(kind("3. Timeline (GMT+ 1)"), Some(SectionKind::Timeline));
+        assert_eq!(kind("Root Cause Analysis"), Some(SectionKind::RootCause));
+        assert_eq!(kind("Corrective and Preventative Measures"), Some(SectionKind::ActionItems));
+        assert_eq!(kind("Lessons learnt"), Some(SectionKind::LessonsLearned));
+        assert_eq!(kind("## タイムライン"), Some(SectionKind::Timeline));
+        assert_eq!(kind("Cause racine"), Some(SectionKind::RootCause));
+        assert_eq!(kind("Postmortem: Outage Incident Report"), None);
+        assert_eq!(kind("Impacted users"), None);
+    }
+
+    #[test]
+    fn combined_heading_feeds_both_kinds() {
+        let c = Synonyms::new(&[]).classify("Root Cause and Resolution:").unwrap();
+        assert_eq!(c.kind, SectionKind::RootCause);
+        assert_eq!(c.also, vec![SectionKind::Resolution]);
+        let c = Synonyms::new(&[]).classify("Summary / impact").unwrap();
+        assert_eq!((c.kind, c.also), (SectionKind::Summary, vec![SectionKind::Impact]));
+    }
+
+    #[test]
+    fn site_synonyms_extend_the_built_in_ones() {
+        let s = Synonyms::new(&[("Was ist passiert".into(), SectionKind::Summary)]);
+        assert_eq!(s.classify("Was ist passiert?").map(|c| c.kind), Some(SectionKind::Summary));
+    }
+
+    #[test]
+    fn atx_setext_bold_and_plain_labels_all_make_sections() {
+        let body = "# Title\n\nSummary\n=======\n\ntext\n\n**Impact**\n\nmany users\n\n- **Root Cause:** a bug\n\nTimeline:\n\n9:00 AM: detected\n\nAction Items\n------------\n- fix it\n";
+        let got = kinds(body);
+        let names: Vec<_> = got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect();
+        assert_eq!(
+            names,
+            vec![("summary", 3), ("impact", 8), ("root_cause", 12), ("timeline", 14), ("action_items", 18)]
+        );
+    }
+
+    #[test]
+    fn nested_unknown_headings_stay_in_their_section() {
+        let body = "# Outage\n\n## Timeline\n\nAll times in PST\n\n### 13:35\n\nDeployed.\n\n### 13:44\n\nBroken.\n\n## Conclusion\n\nDone.\n";
+        let o = outline(body, &Synonyms::new(&[]));
+        let got: Vec<_> = o.sections.iter().map(|s| (s.section.kind, s.section.line, s.section.end_line)).collect();
+        assert_eq!(got, vec![(SectionKind::Timeline, 3, 14), (SectionKind::Other, 15, 18)]);
+    }
+
+    #[test]
+    fn labels_in_code_fences_are_not_sections_but_indented_blocks_are_read() {
+        let body = "```\nRoot Cause: not a section\n```\n\nIssue Summary:\n\n    Duration: 2 hours\n    Root Cause: load balancer\n";
+        let got = kinds(body);
+        assert_eq!(got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(), vec![("summary", 5), ("root_cause", 8)]);
+        let o = outline(body, &Synonyms::new(&[]));
+        assert!(o.labels.iter().any(|l| l.name == "Duration" && l.value == "2 hours" && l.line == 7));
+    }
+
+    #[test]
+    fn label_value_and_content_lines() {
+        let body = "Issue Summary: On May 15 it broke.\nMore text.\n\nTimeline:\n";
+        let o = outline(body, &Synonyms::new(&[]));
+        let lines: Vec<&str> = body.split('\n').collect();
+        let first = &o.sections[0];
+        assert_eq!(first.value, "On May 15 it broke.");
+        let content = o.content(first, &lines);
+        assert_eq!(content[0], (1, "On May 15 it broke."));
+        assert_eq!(content[1], (2, "More text."));
+    }
+
+    #[test]
+    fn french_bold_labels_with_spaced_colon() {
+        let body = "**Sévérité** : P1  \n**Durée** : 4h12\n";
+        let o = outline(body, &Synonyms::new(&[]));
+        let labels: Vec<_> = o.labels.iter().map(|l| (l.name.as_str(), l.value.as_str(), l.line)).collect();
+        assert_eq!(labels, vec![("Sévérité", "P1", 1), ("Durée", "4h12", 2)]);
+    }
+}

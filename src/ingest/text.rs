@@ -1,0 +1,126 @@
+//! Markdown and HTML markup → plain text, for the stages that read words
+//! (facts, timeline, action items). Rendering never uses this.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static LINE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:>\s*)*(?:[-*+•=]\s+|\d{1,3}[.)]\s+)?(?:\[[ xX]\]\s+)?").unwrap());
+static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[([^\]]*)\]\([^)]*\)").unwrap());
+static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
+static WIKI_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]").unwrap());
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
+static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*{1,3}|(?:^|\b|\s)_{1,3}|_{1,3}(?:\b|\s|$)|~~|`").unwrap());
+
+/// One line without its list marker, task box, emphasis, links and tags:
+/// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.
+pub fn strip_inline_markup(line: &str) -> String {
+    let line = LINE_PREFIX.replace(line, "");
+    let line = IMAGE.replace_all(&line, "$1");
+    let line = LINK.replace_all(&line, "$1");
+    let line = WIKI_LINK.replace_all(&line, |c: &regex::Captures| {
+        c.get(2).or_else(|| c.get(1)).map_or(String::new(), |m| m.as_str().to_string())
+    });
+    let line = TAG.replace_all(&line, " ");
+    let line = EMPHASIS.replace_all(&line, |c: &regex::Captures| {
+        // Keep the space an underscore match may have swallowed.
+        if c[0].starts_with(char::is_whitespace) { " ".to_string() } else { String::new() }
+    });
+    decode_entities(&line)
+}
+
+/// The few HTML entities postmortems use.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Lines → one paragraph of plain text with single spaces.
+pub fn plain_text<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines {
+        for word in strip_inline_markup(line).split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());
+
+/// Split plain text into sentences (a period inside a number, as in "3.5",
+/// or after an abbreviation, as in "e.g." or "approx.", does not end one).
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for m in SENTENCE_END.find_iter(text) {
+        let before = &text[start..m.start()];
+        let last_word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+        let abbreviation = last_word.chars().count() <= 1 || last_word.contains('.') || last_word == "approx";
+        if abbreviation || last_word.ends_with(|c: char| c.is_ascii_digit()) && m.as_str().len() == 1 {
+            continue;
+        }
+        let s = text[start..m.end()].trim();
+        if !s.is_empty() {
+            out.push(s);
+        }
+        start = m.end();
+    }
+    let tail = text[start..].trim();
+    if !tail.is_empty() {
+        out.push(tail);
+    }
+    out
+}
+
+/// At most `max` characters, cut at a word boundary, with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_removed_but_words_and_snake_case_stay() {
+        assert_eq!(
+            strip_inline_markup("- **10:00 AM (UTC):** The [API](http://x) <b>failed</b> in `user_id`"),
+            "10:00 AM (UTC): The API  failed  in user_id"
+        );
+        assert_eq!(strip_inline_markup("_5:30 PM_ – tuned"), "5:30 PM – tuned");
+        assert_eq!(strip_inline_markup("- [x] Add alert (owner: @ana)"), "Add alert (owner: @ana)");
+        assert_eq!(strip_inline_markup("see [[2023-06-09-outage]]"), "see 2023-06-09-outage");
+        assert_eq!(strip_inline_markup("&nbsp;&nbsp;•&nbsp;x"), "  • x");
+    }
+
+    #[test]
+    fn sentences_do_not_break_on_decimals_or_initials() {
+        let s = sentences("Version 1.5 failed. We rolled back e.g. twice! Done");
+        assert_eq!(s, vec!["Version 1.5 failed.", "We rolled back e.g. twice!", "Done"]);
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("my primary database experienced an outage", 30), "my primary database…");
+        assert_eq!(shorten("short", 30), "short");
+    }
+}

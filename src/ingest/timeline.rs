@@ -1,0 +1,266 @@
+//! Timeline entries from the timeline sections: bullet lines, table rows,
+//! `### 13:35` sub-headings, HTML list items and lines inside code fences.
+//! Each entry keeps its time as written; dates carry forward from date lines
+//! and from the incident date; a time that goes back more than 12 hours is
+//! read as the next day, anything else going backwards is a warning.
+
+use super::sections::{LineKind, Outline};
+use super::text::strip_inline_markup;
+use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
+use crate::diagnostics::Diagnostic;
+use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
+use jiff::ToSpan;
+use jiff::civil::{Date, DateTime};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What the timeline reader knows from the rest of the file.
+pub struct Context<'a> {
+    /// The file's zone (written somewhere, or the default).
+    pub zone: &'a Zone,
+    /// The incident date, used for entries that write only a time.
+    pub date: Option<Date>,
+}
+
+pub struct Timeline {
+    pub entries: Vec<TimelineEntry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^T\s*[+-]\s*\d{1,3}:\d{2}\b").unwrap());
+/// Words that may stand before an entry's time: "Detected at 6:00 AM",
+/// "Around 14:00", "~ 10:05".
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$").unwrap()
+});
+
+struct Cursor {
+    date: Option<Date>,
+    last: Option<(DateTime, usize)>,
+}
+
+/// Read every timeline section of the outline.
+pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
+    let mut entries: Vec<TimelineEntry> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut cursor = Cursor { date: ctx.date, last: None };
+    let mut civil_times: Vec<Option<DateTime>> = Vec::new();
+
+    for section in outline.sections.iter().filter(|s| {
+        s.section.kind == SectionKind::Timeline || s.also.contains(&SectionKind::Timeline)
+    }) {
+        let section_zone = find_zone(&section.section.heading).map(|(z, _)| z);
+        let mut zone = section_zone.unwrap_or_else(|| ctx.zone.clone());
+        let mut open: Option<usize> = None; // entry that continuation lines extend
+        let mut header_seen = false;
+        for (line, raw) in outline.content(section, lines) {
+            let kind = if line == section.section.line { LineKind::Text } else { outline.line_kind(line) };
+            let text = match kind {
+                LineKind::Table => match table_row(raw, &mut header_seen) {
+                    Some(row) => row,
+                    None => continue,
+                },
+                _ => strip_inline_markup(raw),
+            };
+            let text = text.trim();
+            if text.is_empty() {
+                if kind == LineKind::Heading {
+                    open = None;
+                }
+                continue;
+            }
+            if is_zone_statement(text) {
+                if let Some((z, _)) = find_zone(text) {
+                    zone = z;
+                }
+                continue;
+            }
+            match read_entry(text, &mut cursor, &zone) {
+                Read::Entry { mut time, time_text, rest, problem, dated } => {
+                    if !dated {
+                        roll_over_midnight(&mut cursor, time.as_mut());
+                    }
+                    if let Some(problem) = problem {
+                        diagnostics.push(impossible_time(&time_text, &problem, line));
+                    }
+                    let civil = time.map(|t| t.civil);
+                    civil_times.push(civil);
+                    entries.push(TimelineEntry {
+                        time,
+                        time_text,
+                        milestone: milestone(&rest),
+                        text: rest,
+                        line,
+                    });
+                    open = Some(entries.len() - 1);
+                    if let Some(c) = civil {
+                        check_order(&mut cursor, c, entries.len() - 1, &entries, &mut diagnostics);
+                    }
+                }
+                Read::DateOnly => open = None,
+                Read::Continuation => {
+                    if let Some(entry) = open.and_then(|i| entries.get_mut(i)) {
+                        if entry.text.len() < 1000 {
+                            if !entry.text.is_empty() {
+                                entry.text.push(' ');
+                            }
+                            entry.text.push_str(text);
+                            if entry.milestone.is_none() {
+                                entry.milestone = milestone(&entry.text);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Timeline { entries, diagnostics }
+}
+
+enum Read {
+    Entry { time: Option<ZonedTime>, time_text: String, rest: String, problem: Option<TimeProblem>, dated: bool },
+    DateOnly,
+    Continuation,
+}
+
+/// One line: an entry (time first, perhaps after a date), a date line that
+/// sets the day for the entries below it, or text continuing an entry.
+fn read_entry(text: &str, cursor: &mut Cursor, zone: &Zone) -> Read {
+    if let Some(m) = RELATIVE.find(text) {
+        let rest = text[m.end()..].trim_start_matches([' ', ':', '-', '–', '—', '|']).to_string();
+        return Read::Entry { time: None, time_text: m.as_str().to_string(), rest, problem: None, dated: false };
+    }
+    let default_year = cursor.date.map(|d| d.year());
+    let dates: Vec<_> = find_dates(text, default_year).into_iter().filter(|d| d.span.start <= 24).collect();
+    let time = find_times(text).into_iter().next().filter(|t| leads(text, t, &dates));
+    let line_date = dates.first().filter(|d| time.as_ref().is_none_or(|t| d.span.start < t.span.end));
+    match (time, line_date) {
+        (Some(t), date) => {
+            if let Some(d) = date {
+                cursor.date = Some(d.date);
+            }
+            let day = date.map(|d| d.date).or(cursor.date);
+            let offset = t.zone.as_ref().unwrap_or(zone).offset;
+            let start = date.map_or(t.span.start, |d| d.span.start.min(t.span.start));
+            let time_text = text[start..t.span.end].trim().to_string();
+            let rest = clean_rest(&text[t.span.end.max(date.map_or(0, |d| d.span.end))..]);
+            let time = day.map(|d| ZonedTime::new(d.to_datetime(t.time), offset));
+            Read::Entry { time, time_text, rest, problem: t.problem, dated: date.is_some() }
+        }
+        (None, Some(d)) if d.span.start <= 12 => {
+            cursor.date = Some(d.date);
+            let rest = clean_rest(&text[d.span.end..]);
+            if rest.chars().filter(|c| c.is_alphabetic()).count() < 4 {
+                return Read::DateOnly;
+            }
+            // A dated entry without a time ("2018-01-11 A team member …").
+            Read::Entry { time: None, time_text: text[d.span.clone()].to_string(), rest, problem: None, dated: true }
+        }
+        _ => Read::Continuation,
+    }
+}
+
+/// The time must open the line: only a date, a weekday or a couple of
+/// lead-in words may stand before it.
+fn leads(text: &str, time: &FoundTime, dates: &[super::when::FoundDate]) -> bool {
+    let mut prefix = text[..time.span.start].to_string();
+    for d in dates.iter().rev().filter(|d| d.span.end <= time.span.start) {
+        prefix.replace_range(d.span.clone(), " ");
+    }
+    prefix.chars().count() <= 40 && LEAD_IN.is_match(&prefix)
+}
+
+fn clean_rest(rest: &str) -> String {
+    rest.trim_start_matches(|c: char| c.is_whitespace() || ":-–—|,.)]*_".contains(c)).trim().to_string()
+}
+
+/// "All times in PST", "All times are UTC." — a statement, not an entry.
+fn is_zone_statement(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    (lower.starts_with("all times") || lower.starts_with("times are") || lower.starts_with("time zone"))
+        && text.len() < 80
+}
+
+/// A table row as "cell cell …"; `None` for the header and separator rows.
+fn table_row(raw: &str, header_seen: &mut bool) -> Option<String> {
+    let cells: Vec<String> =
+        raw.trim().trim_matches('|').split('|').map(|c| strip_inline_markup(c).trim().to_string()).collect();
+    if cells.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch))) {
+        return None;
+    }
+    if !*header_seen {
+        *header_seen = true;
+        return None;
+    }
+    Some(cells.into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" | "))
+}
+
+/// A time more than 12 hours before the previous entry, on a line that
+/// writes no date, is the next day: midnight passed (23:19, then 02:00).
+fn roll_over_midnight(cursor: &mut Cursor, time: Option<&mut ZonedTime>) {
+    let (Some(time), Some((previous, _))) = (time, cursor.last) else { return };
+    if time.civil < previous && previous.duration_since(time.civil).as_secs() > 12 * 3600 {
+        if let Ok(next) = time.civil.checked_add(1.day()) {
+            time.civil = next;
+            cursor.date = Some(next.date());
+        }
+    }
+}
+
+/// Warn when an entry is earlier than the one before it.
+fn check_order(
+    cursor: &mut Cursor,
+    current: DateTime,
+    index: usize,
+    entries: &[TimelineEntry],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some((previous, prev_index)) = cursor.last {
+        if current < previous {
+            // The outlier is the previous entry when this one still
+                // follows the entry before that (10:30, 23:15, 13:00).
+                let before = index.checked_sub(2).and_then(|i| entries.get(i)).and_then(|e| e.time).map(|t| t.civil);
+                let (culprit, other) = if prev_index > 0 && before.is_some_and(|b| b <= current) {
+                    (&entries[prev_index], &entries[index])
+                } else {
+                    (&entries[index], &entries[prev_index])
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "timeline-backwards",
+                        culprit.line,
+                        format!(
+                            "timeline goes backwards: `{}` (line {}) is out of order with `{}` (line {})",
+                            culprit.time_text, culprit.line, other.time_text, other.line
+                        ),
+                    )
+                    .with_help("check the time and its AM/PM; entries should be in time order"),
+                );
+        }
+    }
+    cursor.last = Some((current, index));
+}
+
+pub fn impossible_time(text: &str, problem: &TimeProblem, line: u32) -> Diagnostic {
+    let why = match problem {
+        TimeProblem::MeridiemOnTwentyFourHour => "an hour past 12 cannot take AM or PM",
+    };
+    Diagnostic::warning("impossible-time", line, format!("impossible time `{text}`: {why}; read as 24-hour time"))
+        .with_help("write the time in 24-hour form (13:00) or with a valid AM/PM (1:00 PM)")
+}
+
+static MILESTONES: LazyLock<Vec<(Milestone, Regex)>> = LazyLock::new(|| {
+    let m = |p: &str| Regex::new(&format!("(?i){p}")).unwrap();
+    vec![
+        (Milestone::Resolved, m(r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional)\b")),
+        (Milestone::Mitigated, m(r"\b(mitigat\w*|rolled back|roll(ed)?[- ]?back|revert(ed)?|workaround|restart(ed)?|partial(ly)? restor\w*|failover|failed over|hotfix)\b")),
+        (Milestone::Escalated, m(r"\b(escalat\w*|paged|incident declared|declared (an )?incident|engaged the)\b")),
+        (Milestone::Detected, m(r"\b(detect\w*|noticed|alert(s|ed)?|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b")),
+        (Milestone::Started, m(r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b")),
+    ]
+});
+
+/// The phase an entry marks, if its words say so.
+pub fn milestone(text: &str) -> Option<Milestone> {
+    MILESTONES.iter().find(|(_, re)| re.is_match(text)).map(|(m, _)| *m)
+}

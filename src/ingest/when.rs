@@ -1,0 +1,1118 @@
+//! Finds human-written dates, clock times, time zones and durations in free text.
+//!
+//! Postmortems are written by people under stress: "2:30 PM to 3:45 PM WAT",
+//! "14th February, 9:00AM", "13:00 PM GMT", "Durée : 4h12". Every function here is
+//! pure, reports byte spans into its input, and leaves it to the caller to combine
+//! dates, times and zones. Nothing here panics, whatever the input.
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::Offset;
+use regex::{Captures, Regex};
+use std::cmp::Reverse;
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+/// Compiles one of this module's fixed patterns. They do not depend on the input and
+/// every one is exercised by the tests, so a failure is a programming error.
+fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+/// An ASCII word boundary for the patterns that scan whole texts: a Unicode `\b` sends
+/// the regex engine to a path about 100 times slower on non-ASCII text.
+const B: &str = r"(?-u:\b)";
+
+fn char_before(text: &str, at: usize) -> Option<char> {
+    text.get(..at)?.chars().next_back()
+}
+
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+/// About `max` bytes of `text` before `end` (widened to a char boundary), with its start.
+fn window_before(text: &str, end: usize, max: usize) -> (usize, &str) {
+    let start = (0..=end.saturating_sub(max))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    (start, text.get(start..end).unwrap_or(""))
+}
+
+/// Whether `rest` continues the number just before it: a digit, or one of `seps`
+/// followed by a digit (".0" after "v1.13", ":80" after "127.0.0.1").
+fn continues_number(rest: &str, seps: &[char]) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some(c) if seps.contains(&c) => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// A named capture parsed as a number.
+fn int<T: FromStr>(caps: &Captures, name: &str) -> Option<T> {
+    caps.name(name)?.as_str().parse().ok()
+}
+
+/// Fractional seconds ("463" in "01.463") as nanoseconds; zero when not written.
+fn nanos(caps: &Captures, name: &str) -> Option<i32> {
+    // At most nine digits by the patterns: "463" is padded to 463_000_000.
+    caps.name(name).map_or(Some(0), |frac| {
+        format!("{:0<9}", frac.as_str()).parse().ok()
+    })
+}
+
+// ---- Zones ----
+
+/// A fixed UTC offset as written in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub offset: Offset,
+    /// as written, e.g. "PST", "GMT+ 1", "West African Time"
+    pub text: String,
+}
+
+/// Abbreviations with their offsets in minutes. Matched case-sensitively as whole
+/// words, so the verb "eat" or the French "est" never read as zones.
+#[rustfmt::skip]
+const ABBREVIATIONS: &[(&str, i32)] = &[
+    ("UTC", 0), ("GMT", 0), ("UT", 0), ("PST", -480), ("PDT", -420), ("PT", -480),
+    ("MST", -420), ("MDT", -360), ("CST", -360), ("CDT", -300), ("EST", -300), ("EDT", -240),
+    ("ET", -300), ("AKST", -540), ("HST", -600), ("BST", 60), ("IST", 330), ("CET", 60),
+    ("CEST", 120), ("EET", 120), ("EEST", 180), ("WET", 0), ("WEST", 60), ("MSK", 180),
+    ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120), ("WIB", 420), ("SGT", 480),
+    ("HKT", 480), ("JST", 540), ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
+    ("NZDT", 780),
+];
+
+/// Spelled-out zone names (lower case; matched case-insensitively), offsets in minutes.
+/// "greenwitch" is a spelling found in real reports.
+#[rustfmt::skip]
+const LONG_NAMES: &[(&str, i32)] = &[
+    ("pacific standard time", -480), ("pacific daylight time", -420), ("pacific time", -480),
+    ("eastern standard time", -300), ("eastern time", -300),
+    ("central european summer time", 120), ("central european time", 60),
+    ("west african time", 60), ("west africa time", 60), ("east african time", 180),
+    ("east africa time", 180), ("greenwich mean time", 0), ("greenwich", 0), ("greenwitch", 0),
+    ("coordinated universal time", 0), ("japan time", 540), ("korea standard time", 540),
+    ("western indonesia time", 420),
+];
+
+fn zone_pattern() -> String {
+    let mut long: Vec<&str> = LONG_NAMES.iter().map(|(name, _)| *name).collect();
+    long.sort_by_key(|name| Reverse(name.len()));
+    let long = long.join("|").replace(' ', r"\s+");
+    let abbr: Vec<&str> = ABBREVIATIONS.iter().map(|(name, _)| *name).collect();
+    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}){B}", abbr.join("|"))
+}
+
+static ZONE: LazyLock<Regex> = LazyLock::new(|| compile(&zone_pattern()));
+static ZONE_AT_START: LazyLock<Regex> =
+    LazyLock::new(|| compile(&format!("^(?:{})", zone_pattern())));
+/// An offset after "UTC"/"GMT"/"UT" ("+1", "+ 1", " + 1", "-05:00", "+0530"), or alone.
+static NUMERIC_OFFSET: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^([ \t]?)([+\-−])([ \t]?)(\d{1,2})(?::?(\d{2}))?"));
+
+/// Reads a numeric offset at the start of `rest`: (minutes east of UTC, bytes used).
+/// When spaces surround the sign only whole hours are accepted, because
+/// "12:00 UTC - 14:00" is a range, not UTC−14.
+fn numeric_offset(rest: &str) -> Option<(i32, usize)> {
+    let caps = NUMERIC_OFFSET.captures(rest)?;
+    let end = caps.get(0)?.end();
+    let spaced = !caps.get(1)?.is_empty() || !caps.get(3)?.is_empty();
+    let after = rest.get(end..)?;
+    if continues_number(after, &[])
+        || (spaced && (caps.get(5).is_some() || continues_number(after, &[':', '.'])))
+    {
+        return None;
+    }
+    let hours: i32 = caps.get(4)?.as_str().parse().ok()?;
+    let minutes: i32 = caps.get(5).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    let sign = if caps.get(2)?.as_str() == "+" { 1 } else { -1 };
+    Some((sign * (hours * 60 + minutes), end))
+}
+
+fn make_zone(minutes: i32, text: &str) -> Option<Zone> {
+    let offset = Offset::from_seconds(minutes.checked_mul(60)?).ok()?;
+    Some(Zone {
+        offset,
+        text: text.to_string(),
+    })
+}
+
+/// Turns a zone-name match at `range` of `text` into a zone, extending "UTC", "GMT" and
+/// "UT" with a written offset. Abbreviations joined by hyphens ("US-WEST-1") are names
+/// of other things.
+fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize>)> {
+    let name = text.get(range.clone())?;
+    let mut end = range.end;
+    let minutes = match ABBREVIATIONS.iter().find(|(abbr, _)| *abbr == name) {
+        Some(&(_, mut minutes)) => {
+            if matches!(name, "UTC" | "GMT" | "UT")
+                && let Some((extra, len)) = text.get(end..).and_then(numeric_offset)
+            {
+                minutes += extra;
+                end += len;
+            }
+            let hyphen = |c: Option<char>| matches!(c, Some('-' | '_' | '/'));
+            if hyphen(char_before(text, range.start)) || hyphen(char_at(text, end)) {
+                return None;
+            }
+            minutes
+        }
+        None => {
+            let key = name
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            LONG_NAMES.iter().find(|(long, _)| *long == key)?.1
+        }
+    };
+    Some((
+        make_zone(minutes, text.get(range.start..end)?)?,
+        range.start..end,
+    ))
+}
+
+/// A zone name starting exactly at the beginning of `s`, with its length.
+fn zone_at_start(s: &str) -> Option<(Zone, usize)> {
+    let m = ZONE_AT_START.find(s)?;
+    zone_from_match(s, m.range()).map(|(zone, range)| (zone, range.end))
+}
+
+/// The whole string (trimmed, parentheses/brackets/trailing '.' ignored) names a zone.
+/// Besides what [`find_zone`] knows, a whole string may be "Z", a bare offset
+/// ("+01:00", "-0800") or an abbreviation in any case ("utc").
+pub fn parse_zone(s: &str) -> Option<Zone> {
+    let mut inner = s.trim();
+    loop {
+        let stripped = inner
+            .trim_start_matches(['(', '['])
+            .trim_end_matches([')', ']', '.'])
+            .trim();
+        if stripped == inner {
+            break;
+        }
+        inner = stripped;
+    }
+    if inner.eq_ignore_ascii_case("z") {
+        return make_zone(0, inner);
+    }
+    if let Some((minutes, len)) = numeric_offset(inner) {
+        return if len == inner.len() {
+            make_zone(minutes, inner)
+        } else {
+            None
+        };
+    }
+    let upper = inner.to_ascii_uppercase();
+    [inner, upper.as_str()].into_iter().find_map(|candidate| {
+        let (zone, len) = zone_at_start(candidate)?;
+        (len == candidate.len()).then(|| Zone {
+            offset: zone.offset,
+            text: inner.to_string(),
+        })
+    })
+}
+
+/// First zone mentioned in free text, with its byte span. Used on lines such as
+/// "All times in PST", "## Timeline (GMT+ 1)", "| Heure UTC | ...", "Timeline (Japan time)".
+/// "Z" and bare offsets count only right after a time (see [`find_times`]).
+pub fn find_zone(text: &str) -> Option<(Zone, Range<usize>)> {
+    ZONE.find_iter(text)
+        .find_map(|m| zone_from_match(text, m.range()))
+}
+
+// ---- Clock times ----
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeProblem {
+    /// An hour above 12 with a meridiem: "13:00 PM" or "14:30 am". Read as 24-hour.
+    MeridiemOnTwentyFourHour,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundTime {
+    pub time: Time,
+    pub span: Range<usize>,
+    /// as written, including meridiem and a zone written right after it:
+    /// "10:00 AM (UTC)", "14:51 PST", "6PM", "11h40", "16 Uhr"
+    pub text: String,
+    /// a zone written immediately after the time ("03:15 UTC", "10:00 AM (EAT)")
+    pub zone: Option<Zone>,
+    pub problem: Option<TimeProblem>,
+}
+
+/// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM" or "hMM". Which of these
+/// is really a time is decided by what surrounds it (see [`clock_time`]).
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,9}))?)?)?",
+    )
+});
+static MERIDIEM: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
+static UHR: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?Uhr\b"));
+/// "+01:00" / "-0800" written right after a time.
+static BARE_OFFSET: LazyLock<Regex> = LazyLock::new(|| compile(r"^( ?)([+-])\d{2}:?\d{2}"));
+/// Words after which "4h12" is a duration rather than the clock time "11h40".
+static DURATION_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime)\W*$")
+});
+
+fn in_duration_context(text: &str, at: usize) -> bool {
+    DURATION_WORD.is_match(window_before(text, at, 40).1)
+}
+
+/// A clock time may not continue a word, number, version or address ("1.2:30",
+/// "127.0.0.1:80"), nor be a relative offset ("T+00:05"). "2020-04-21T01:30" is fine.
+fn may_start_time(text: &str, start: usize) -> bool {
+    let mut before = text.get(..start).unwrap_or("").chars().rev();
+    match (before.next(), before.next()) {
+        (Some('T'), Some(c)) => c.is_ascii_digit(),
+        (Some('+'), _) => false,
+        (Some('-' | '−'), Some(c)) => !c.is_alphabetic(),
+        (Some(c), _) => !(c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '_' | '@')),
+        (None, _) => true,
+    }
+}
+
+/// "am"/"pm"/"a.m."/"p.m." at the start of `rest`: (is pm, bytes used). A lowercase
+/// "am" followed by a number is the German preposition ("15:00 am 13. August").
+fn meridiem(rest: &str) -> Option<(bool, usize)> {
+    let caps = MERIDIEM.captures(rest)?;
+    let whole = caps.get(0)?;
+    let after = rest.get(whole.end()..)?;
+    let german = whole.as_str().trim_start() == "am"
+        && after.starts_with(char::is_whitespace)
+        && after.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    let pm = caps.name("ap")?.as_str().eq_ignore_ascii_case("p");
+    (!german).then_some((pm, whole.end()))
+}
+
+/// A zone written right after a time: "Z" attached, "+01:00" (attached or after a
+/// space), "-08:00" only attached to a time with seconds (else "10:00-11:00" would be
+/// an offset), or a zone name after up to two spaces, optionally in () or [].
+fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
+    if let Some(after) = rest.strip_prefix('Z') {
+        if after.starts_with(char::is_alphanumeric) {
+            return None;
+        }
+        return Some((make_zone(0, "Z")?, 1));
+    }
+    if let Some(caps) = BARE_OFFSET.captures(rest) {
+        let whole = caps.get(0)?;
+        let spaced = !caps.get(1)?.is_empty();
+        let plus = caps.get(2)?.as_str() == "+";
+        let fits = if plus { true } else { with_seconds && !spaced };
+        let written = whole.as_str().trim_start();
+        if fits && !char_at(rest, whole.end()).is_some_and(|c| c.is_ascii_digit()) {
+            let (minutes, _) = numeric_offset(written)?;
+            return Some((make_zone(minutes, written)?, whole.end()));
+        }
+        return None;
+    }
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if gap > 2 {
+        return None;
+    }
+    let after_gap = rest.get(gap..)?;
+    let (close, inner) = match after_gap.chars().next() {
+        Some('(') => (Some(')'), after_gap.get(1..)?),
+        Some('[') => (Some(']'), after_gap.get(1..)?),
+        _ => (None, after_gap),
+    };
+    let (zone, len) = zone_at_start(inner)?;
+    let mut end = rest.len() - inner.len() + len;
+    if let Some(close) = close {
+        if char_at(rest, end) != Some(close) {
+            return None;
+        }
+        end += 1;
+    }
+    Some((zone, end))
+}
+
+/// Decides whether one [`CLOCK`] match is a time. Forms and their conditions:
+/// "14:02" always; "6 PM" / "16 Uhr" (hour only) need the meridiem or "Uhr";
+/// "21.55" needs a meridiem, "Uhr" or a zone (so "1.5" and "4.8" are not times);
+/// "11h40" is a time unless followed by 'm'/"min" ("2h15m") or preceded by a
+/// duration word such as "took", "lasted", "for", "Durée" (then it is a duration).
+fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
+    let core = caps.get(0)?;
+    let start = core.start();
+    let sep = caps.name("sep").map(|m| m.as_str());
+    let with_seconds = caps.name("s").is_some();
+    if !may_start_time(text, start) || (with_seconds && sep != Some(":")) {
+        return None;
+    }
+    let after = text.get(core.end()..)?;
+    if continues_number(after, &[':', '.']) {
+        return None;
+    }
+    let mut end = core.end();
+    let meridiem = meridiem(after);
+    let uhr = match meridiem {
+        Some(_) => None,
+        None => UHR.find(after).map(|m| m.end()),
+    };
+    end += meridiem.map_or(0, |(_, len)| len) + uhr.unwrap_or(0);
+    let zone = text
+        .get(end..)
+        .and_then(|rest| zone_after_time(rest, with_seconds));
+    end += zone.as_ref().map_or(0, |(_, len)| *len);
+    let suffixed = meridiem.is_some() || uhr.is_some();
+    if !suffixed && zone.is_none() && char_at(text, end).is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let accepted = match sep {
+        None => suffixed,
+        Some(".") => suffixed || zone.is_some(),
+        Some("h") => !in_duration_context(text, start),
+        _ => true,
+    };
+    if !accepted {
+        return None;
+    }
+    let hour: i8 = int(caps, "h")?;
+    let (hour, problem) = match meridiem {
+        Some(_) if hour > 12 => (hour, Some(TimeProblem::MeridiemOnTwentyFourHour)),
+        Some((pm, _)) => (hour % 12 + if pm { 12 } else { 0 }, None),
+        None => (hour, None),
+    };
+    let minute: i8 = caps.name("m").map_or("0", |m| m.as_str()).parse().ok()?;
+    let second: i8 = caps.name("s").map_or("0", |s| s.as_str()).parse().ok()?;
+    let time = Time::new(hour, minute, second, nanos(caps, "frac")?).ok()?;
+    Some(FoundTime {
+        time,
+        span: start..end,
+        text: text.get(start..end)?.to_string(),
+        zone: zone.map(|(zone, _)| zone),
+        problem,
+    })
+}
+
+/// Every clock time in the text, in order. See [`clock_time`] for what counts.
+pub fn find_times(text: &str) -> Vec<FoundTime> {
+    let mut found: Vec<FoundTime> = Vec::new();
+    for caps in CLOCK.captures_iter(text) {
+        if let Some(time) = clock_time(text, &caps)
+            && found
+                .last()
+                .is_none_or(|last| last.span.end <= time.span.start)
+        {
+            found.push(time);
+        }
+    }
+    found
+}
+
+// ---- Dates ----
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundDate {
+    pub date: Date,
+    /// false when the year was filled from `default_year`
+    pub year_written: bool,
+    pub span: Range<usize>,
+}
+
+/// English and German month names (lower case), full or abbreviated.
+#[rustfmt::skip]
+const MONTHS: &[(&str, i8)] = &[
+    ("january", 1), ("januar", 1), ("jan", 1), ("february", 2), ("februar", 2), ("feb", 2),
+    ("march", 3), ("märz", 3), ("maerz", 3), ("mar", 3), ("april", 4), ("apr", 4), ("may", 5),
+    ("mai", 5), ("june", 6), ("juni", 6), ("jun", 6), ("july", 7), ("juli", 7), ("jul", 7),
+    ("august", 8), ("aug", 8), ("september", 9), ("sept", 9), ("sep", 9), ("october", 10),
+    ("oktober", 10), ("oct", 10), ("okt", 10), ("november", 11), ("nov", 11), ("december", 12),
+    ("dezember", 12), ("dec", 12), ("dez", 12),
+];
+const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
+    mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
+
+/// The two spelled-month forms: day first ("14th February 2024", "Monday 3. February
+/// 2020", "Tue, 1 Nov 2022", "7th of December", "12. - 13. August 2020") or month
+/// first ("Sunday, May 13th, 2023", "Sep 27 2017", "Nov 1, 2022", "April 21-22 2020").
+fn named_date_pattern(day_first: bool) -> String {
+    let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
+    months.sort_by_key(|name| Reverse(name.len()));
+    let month = format!(r"{B}(?P<mon>{}){B}\.?", months.join("|"));
+    let weekday = format!(r"(?:{B}(?:{WEEKDAYS}){B}\.?,?\s+)?");
+    let year = format!(r",?\s+(?P<y>\d{{4}}){B}");
+    if day_first {
+        let from = format!(
+            r"(?:{B}(?P<fromx>(?P<from>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s*(?:-|–|&|and|und|bis|to)\s*)?"
+        );
+        let day = format!(r"{B}(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s+(?:of\s+)?");
+        format!(r"(?i){weekday}{from}{day}{month}(?:{year})?")
+    } else {
+        let day = format!(r"\s+(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th)?){B}");
+        // A day range ("April 21-22 2020") only with a year, else "April 21 13:30–21:30".
+        let to = format!(
+            r"\s*[-–&]\s*(?P<tox>(?P<to>\d{{1,2}})(?:st|nd|rd|th)?),?\s+(?P<ry>\d{{4}}){B}"
+        );
+        format!(r"(?i){weekday}{month}{day}(?:{to}|{year})?")
+    }
+}
+
+/// "2018-03-26", "2019-1-17", "2023/06/09", "15.01.2024", "06/09/2023".
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?P<a>\d{1,4})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<c>\d{1,4})")
+});
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(false)));
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(true)));
+
+/// Numbers written before a date must not belong to a version, address or larger number.
+fn may_start_date(text: &str, start: usize) -> bool {
+    let mut before = text.get(..start).unwrap_or("").chars().rev();
+    match (before.next(), before.next()) {
+        (Some('-'), Some(c)) => !c.is_ascii_digit(),
+        (Some(c), _) => !(c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | ',')),
+        (None, _) => true,
+    }
+}
+
+/// A numeric date. Year-first is always Y-M-D; dotted is always D.M.Y; slashed or
+/// dashed with the year last is decided by a part above 12, else read as US M/D/Y.
+fn numeric_date(text: &str, caps: &Captures) -> Option<FoundDate> {
+    let whole = caps.get(0)?;
+    let (a, b, c) = (
+        caps.name("a")?.as_str(),
+        caps.name("b")?.as_str(),
+        caps.name("c")?.as_str(),
+    );
+    let sep = caps.name("s1")?.as_str();
+    let continues = continues_number(text.get(whole.end()..)?, &['-', '.', '/', ':']);
+    if sep != caps.name("s2")?.as_str() || continues || !may_start_date(text, whole.start()) {
+        return None;
+    }
+    let (year, month, day) = match (a.len(), c.len()) {
+        (4, 1..=2) => (a, b, c),
+        (1..=2, 4) if sep == "." => (c, b, a),
+        (1..=2, 4) if a.parse::<u8>().ok()? > 12 => (c, b, a),
+        (1..=2, 4) => (c, a, b),
+        _ => return None,
+    };
+    let date = Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
+    Some(FoundDate {
+        date,
+        year_written: true,
+        span: whole.range(),
+    })
+}
+
+/// One match of [`MONTH_FIRST`] or [`DAY_FIRST`]: one date, or two for a day range
+/// (the first one's span then ends at its day number, the second's starts at its own).
+fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option<Vec<FoundDate>> {
+    let whole = caps.get(0)?;
+    let month_text = caps.name("mon")?.as_str();
+    let month_key = month_text.to_lowercase();
+    let month = MONTHS.iter().find(|(name, _)| *name == month_key)?.1;
+    let written_year = caps.name("y").or(caps.name("ry"));
+    // "may", "march" and "mar" are also words: lowercase, they need a written year.
+    let is_word = month_text == month_key && matches!(month_key.as_str(), "may" | "march" | "mar");
+    if is_word && written_year.is_none() {
+        return None;
+    }
+    let year = match written_year {
+        Some(y) => y.as_str().parse().ok()?,
+        None => default_year?,
+    };
+    let days: Vec<_> = [("from", "fromx"), ("day", "dayx"), ("to", "tox")]
+        .iter()
+        .filter_map(|(day, with_ordinal)| Some((caps.name(day)?, caps.name(with_ordinal)?)))
+        .collect();
+    if !may_start_date(text, days.first()?.0.start()) {
+        return None;
+    }
+    // "May 13:00" is a time after a month, not the 13th.
+    let dayx = caps.name("dayx")?;
+    if continues_number(text.get(dayx.end()..)?, &[':', '.']) {
+        return None;
+    }
+    let mut found = Vec::new();
+    for (i, (day, with_ordinal)) in days.iter().enumerate() {
+        let start = if i == 0 { whole.start() } else { day.start() };
+        let end = if i + 1 == days.len() {
+            whole.end()
+        } else {
+            with_ordinal.end()
+        };
+        if let Ok(date) = Date::new(year, month, day.as_str().parse().ok()?) {
+            found.push(FoundDate {
+                date,
+                year_written: written_year.is_some(),
+                span: start..end,
+            });
+        }
+    }
+    Some(found)
+}
+
+/// Every calendar date in the text, in order of appearance. Dates written without a
+/// year ("14th February", "Sep 27", "March 28th") use `default_year`; with None they
+/// are skipped. Invalid dates ("February 30, 2024") are not returned.
+pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
+    let mut groups: Vec<(Range<usize>, Vec<FoundDate>)> = Vec::new();
+    for caps in NUMERIC_DATE.captures_iter(text) {
+        if let Some(date) = numeric_date(text, &caps) {
+            groups.push((date.span.clone(), vec![date]));
+        }
+    }
+    for re in [&*MONTH_FIRST, &*DAY_FIRST] {
+        for caps in re.captures_iter(text) {
+            if let (Some(whole), Some(dates)) =
+                (caps.get(0), named_dates(text, &caps, default_year))
+            {
+                groups.push((whole.range(), dates));
+            }
+        }
+    }
+    groups.sort_by_key(|(range, _)| (range.start, Reverse(range.end)));
+    let mut taken_until = 0;
+    let mut found = Vec::new();
+    for (range, dates) in groups {
+        if range.start >= taken_until && !dates.is_empty() {
+            taken_until = range.end;
+            found.extend(dates);
+        }
+    }
+    found
+}
+
+// ---- Machine date-times ----
+
+static MACHINE_DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?x) ^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})
+        (?:[Tt\ ](?P<h>\d{2}):(?P<mi>\d{2}) (?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)? )?
+        (?P<rest>.*)$",
+    )
+});
+
+/// A whole string that is a machine date or date-time: RFC 3339 / ISO 8601
+/// ("2020-04-21T01:30:00Z", "2024-07-30T21:45:00+02:00"), "2019-08-13 23:30:00",
+/// "2024-01-15 14:02", "2025-03-02" (midnight), "1979-05-27 07:32:00-08:00". After a
+/// time, anything [`parse_zone`] accepts may follow ("2024-06-20 14:00 UTC").
+pub fn parse_datetime(s: &str) -> Option<(DateTime, Option<Offset>)> {
+    let caps = MACHINE_DATETIME.captures(s.trim())?;
+    let date = Date::new(int(&caps, "y")?, int(&caps, "mo")?, int(&caps, "d")?).ok()?;
+    let time = match caps.name("h") {
+        Some(_) => {
+            let second = caps.name("s").map_or("0", |m| m.as_str()).parse().ok()?;
+            Time::new(
+                int(&caps, "h")?,
+                int(&caps, "mi")?,
+                second,
+                nanos(&caps, "f")?,
+            )
+            .ok()?
+        }
+        None => Time::midnight(),
+    };
+    let rest = caps.name("rest").map_or("", |m| m.as_str()).trim();
+    let offset = match (rest.is_empty(), caps.name("h").is_some()) {
+        (true, _) => None,
+        (false, true) => Some(parse_zone(rest)?.offset),
+        (false, false) => return None,
+    };
+    Some((DateTime::from_parts(date, time), offset))
+}
+
+// ---- Durations ----
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundDuration {
+    pub minutes: u32,
+    pub approximate: bool,
+    /// includes a leading qualifier ("approximately 3 hours", "~8 hours")
+    pub span: Range<usize>,
+}
+
+#[rustfmt::skip]
+const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("a", 1.0), ("an", 1.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0),
+    ("five", 5.0), ("six", 6.0), ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0),
+    ("eleven", 11.0), ("twelve", 12.0), ("fifteen", 15.0), ("twenty", 20.0), ("thirty", 30.0),
+    ("forty-five", 45.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("ninety", 90.0),
+];
+
+/// A number and a unit; single-letter units are lower case ("45M" is millions).
+fn duration_pattern(prefix: &str) -> String {
+    let mut words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
+    words.sort_by_key(|w| Reverse(w.len()));
+    let words = words.join("|");
+    format!(
+        r"(?x) {prefix}
+        (?P<num> \d{{1,6}}(?:\.\d{{1,3}})? | (?i:{B}(?:half[\ \t]+an?|{words}){B}) )
+        (?P<gap> [\ \t\x{{A0}}] | - )?
+        (?P<unit> (?i:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?) | [hms] )"
+    )
+}
+
+static DURATION_PART: LazyLock<Regex> = LazyLock::new(|| compile(&duration_pattern("")));
+/// The next part of "5 hours, 26 minutes", "5 hours and 26 minutes", "2h15m".
+static NEXT_DURATION_PART: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&duration_pattern(
+        r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+and[\ \t]+ | [\ \t]+ )?",
+    ))
+});
+static APPROXIMATELY: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?i)(?:\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|etwa|ungefähr)|~|≈)[ \t]*$",
+    )
+});
+
+/// One "number unit" part of a duration.
+struct Part {
+    seconds: f64,
+    /// 0 seconds, 1 minutes, 2 hours, 3 days, 4 weeks: parts must descend
+    rank: u8,
+    letter: bool,
+    digits: bool,
+    end: usize,
+}
+
+fn number_value(num: &str) -> Option<f64> {
+    let lower = num.to_lowercase();
+    if lower.starts_with("half") {
+        return Some(0.5);
+    }
+    match NUMBER_WORDS.iter().find(|(word, _)| *word == lower) {
+        Some(&(_, value)) => Some(value),
+        None => lower.parse::<f64>().ok().filter(|v| v.is_finite()),
+    }
+}
+
+/// Reads one part; `base` is where the haystack of `caps` starts in the text.
+/// "h" and "s" may follow their number after a space ("26 h", "1 min 44 s"), "m" only
+/// attached ("5 m" may be metres); letters never follow spelled numbers.
+fn read_part(caps: &Captures, base: usize) -> Option<Part> {
+    let num = caps.name("num")?.as_str();
+    let unit = caps.name("unit")?;
+    let gap = caps.name("gap").map_or("", |g| g.as_str());
+    let letter = unit.as_str().len() == 1;
+    let digits = num.starts_with(|c: char| c.is_ascii_digit());
+    if letter {
+        let gap_ok = match unit.as_str() {
+            "h" | "s" => gap != "-",
+            _ => gap.is_empty(),
+        };
+        if !digits || !gap_ok {
+            return None;
+        }
+    }
+    let (rank, unit_seconds) = match unit.as_str().chars().next()?.to_ascii_lowercase() {
+        'w' => (4, 604_800.0),
+        'd' => (3, 86_400.0),
+        'h' => (2, 3_600.0),
+        'm' => (1, 60.0),
+        _ => (0, 1.0),
+    };
+    let seconds = number_value(num)? * unit_seconds;
+    Some(Part {
+        seconds,
+        rank,
+        letter,
+        digits,
+        end: base + unit.end(),
+    })
+}
+
+/// Grows one [`DURATION_PART`] match into a full duration statement, or rejects it.
+fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
+    let start = caps.get(0)?.start();
+    let first = read_part(caps, 0)?;
+    let prev = char_before(text, start);
+    if first.digits
+        && prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | ':' | '/' | '_'))
+    {
+        return None;
+    }
+    let mut parts = vec![first];
+    while let Some(last) = parts.last() {
+        let Some(next_caps) = text
+            .get(last.end..)
+            .and_then(|rest| NEXT_DURATION_PART.captures(rest))
+        else {
+            break;
+        };
+        let Some(next) = read_part(&next_caps, last.end) else {
+            break;
+        };
+        let attached = next_caps.name("sep").is_none_or(|s| s.is_empty());
+        if next.rank >= last.rank || (attached && !(last.letter && next.digits)) {
+            break;
+        }
+        parts.push(next);
+    }
+    let last = parts.last()?;
+    let mut end = last.end;
+    let mut seconds: f64 = parts.iter().map(|p| p.seconds).sum();
+    // "4h12": minutes without their unit, a duration only after a duration word.
+    let after = text.get(end..)?;
+    if after.starts_with(|c: char| c.is_ascii_digit()) {
+        let minutes = after
+            .get(..2)
+            .filter(|m| m.bytes().all(|b| b.is_ascii_digit()))?;
+        let then = char_at(after, 2);
+        let fits =
+            last.letter && last.rank == 2 && parts.len() == 1 && in_duration_context(text, start);
+        if !fits || then.is_some_and(char::is_alphanumeric) {
+            return None;
+        }
+        seconds += minutes.parse::<f64>().ok()? * 60.0;
+        end += 2;
+    } else if after.starts_with(char::is_alphabetic) || parts.iter().all(|p| p.rank == 0) {
+        return None;
+    }
+    let mut minutes = (seconds / 60.0).round();
+    if seconds > 0.0 && minutes < 1.0 {
+        minutes = 1.0;
+    }
+    if !(0.0..=f64::from(u32::MAX)).contains(&minutes) {
+        return None;
+    }
+    let (window_start, window) = window_before(text, start, 24);
+    let qualifier = APPROXIMATELY.find(window);
+    Some(FoundDuration {
+        minutes: minutes as u32,
+        approximate: qualifier.is_some(),
+        span: qualifier.map_or(start, |q| window_start + q.start())..end,
+    })
+}
+
+/// Every duration statement in the text, in order: "approximately 3 hours", "2h15m",
+/// "5 hours and 26 minutes", "half an hour", "1 min 44 s" (rounded to the nearest
+/// minute, at least 1). Durations in seconds alone ("10s") are not reported.
+pub fn find_durations(text: &str) -> Vec<FoundDuration> {
+    let mut found = Vec::new();
+    let mut pos = 0;
+    while let Some(caps) = DURATION_PART.captures_at(text, pos) {
+        let Some(whole) = caps.get(0) else { break };
+        pos = whole.end();
+        if let Some(duration) = duration_at(text, &caps) {
+            pos = duration.span.end;
+            found.push(duration);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check! {f, input => rendering, ...}` compares `f(input)` with each rendering;
+    /// `check! {f, none: input, ...}` expects an empty rendering.
+    macro_rules! check {
+        ($f:expr, none: $($input:expr),* $(,)?) => {
+            $(assert_eq!($f($input), "", "input: {:?}", $input);)*
+        };
+        ($f:expr, $($input:expr => $want:expr),* $(,)?) => {
+            $(assert_eq!($f($input), $want, "input: {:?}", $input);)*
+        };
+    }
+
+    fn joined<T>(items: Vec<T>, show: impl Fn(&T) -> String) -> String {
+        items.iter().map(show).collect::<Vec<_>>().join(", ")
+    }
+
+    fn zone(s: &str) -> String {
+        parse_zone(s).map_or("-".into(), |z| format!("{} {}", z.text, z.offset))
+    }
+
+    fn found_zone(s: &str) -> String {
+        let show = |(z, span): (Zone, Range<usize>)| format!("{} {} {span:?}", z.text, z.offset);
+        find_zone(s).map_or("-".into(), show)
+    }
+
+    /// "time[ offset][ !]" for each time; "!" marks a problem.
+    fn times(s: &str) -> String {
+        joined(find_times(s), |t| {
+            let zone = t.zone.as_ref().map(|z| format!(" {}", z.offset));
+            let problem = if t.problem.is_some() { " !" } else { "" };
+            format!("{}{}{problem}", t.time, zone.unwrap_or_default())
+        })
+    }
+
+    /// Dates with the year filled from 2000 marked "?".
+    fn dates(s: &str) -> String {
+        joined(find_dates(s, Some(2000)), |d| {
+            format!("{}{}", d.date, if d.year_written { "" } else { "?" })
+        })
+    }
+
+    /// Minutes, approximate ones marked "~".
+    fn durations(s: &str) -> String {
+        joined(find_durations(s), |d| {
+            format!("{}{}", d.minutes, if d.approximate { "~" } else { "" })
+        })
+    }
+
+    #[test]
+    fn zone_names() {
+        check! {zone,
+            "PST" => "PST -08", "PDT" => "PDT -07", "CEST" => "CEST +02", "EAT" => "EAT +03",
+            "IST" => "IST +05:30", " (West African Time). " => "West African Time +01",
+            "[Greenwitch]" => "Greenwitch +00", "Japan time" => "Japan time +09",
+            "pacific standard time" => "pacific standard time -08",
+            "Western Indonesia Time" => "Western Indonesia Time +07",
+            "Z" => "Z +00", "utc" => "utc +00", "-0800" => "-0800 -08",
+            "UTC tomorrow" => "-", "Mars time" => "-",
+        }
+    }
+
+    #[test]
+    fn zone_offsets() {
+        check! {zone,
+            "GMT+1" => "GMT+1 +01", "GMT+ 1" => "GMT+ 1 +01", "GMT + 1" => "GMT + 1 +01",
+            "GMT-5" => "GMT-5 -05", "UTC+2" => "UTC+2 +02", "UTC-05:00" => "UTC-05:00 -05",
+            "UTC+05:30" => "UTC+05:30 +05:30", "UTC+15" => "-",
+        }
+    }
+
+    #[test]
+    fn zone_in_free_text() {
+        check! {found_zone,
+            "All times in PST" => "PST -08 13..16",
+            "## Timeline (GMT+ 1)" => "GMT+ 1 +01 13..19",
+            "Timeline (all time in GMT + 1)" => "GMT + 1 +01 22..29",
+            "| Heure UTC | Événement |" => "UTC +00 8..11",
+            "2:30 PM to 3:45 PM WAT." => "WAT +01 19..22",
+            "Timeline (Japan time)" => "Japan time +09 10..20",
+            "All times in CET." => "CET +01 13..16",
+            // A range after a zone is not an offset.
+            "12:00 UTC - 14:00" => "UTC +00 6..9",
+            // Words, lower case and names of other things are not zones.
+            "we eat lunch, c'est la vie, est. 2020" => "-",
+            "region US-WEST-1 and a Z" => "-",
+        }
+    }
+
+    #[test]
+    fn times_with_meridiem() {
+        check! {times,
+            "10:00 AM, 2:00 PM, 2:00PM, 9:00AM" => "10:00:00, 14:00:00, 14:00:00, 09:00:00",
+            "6PM 6 PM 9AM" => "18:00:00, 18:00:00, 09:00:00",
+            "12:00 PM and 12:00 AM" => "12:00:00, 00:00:00",
+            "4:30 am, 9 a.m. and 3 p.m." => "04:30:00, 09:00:00, 15:00:00",
+        }
+        assert_eq!(find_times("at 6 p.m. sharp")[0].text, "6 p.m.");
+    }
+
+    #[test]
+    fn times_twenty_four_hour() {
+        check! {times,
+            "14:02 then 14:23:05" => "14:02:00, 14:23:05",
+            "10:45 - 16:11 and 23:20-2:00" => "10:45:00, 16:11:00, 23:20:00, 02:00:00",
+            "| 2021-12-10   15:40 | x" => "15:40:00",
+            "2021-05-09T23:02:01.463" => "23:02:01.463",
+            "11h40 le service tombe" => "11:40:00",
+            "Gegen 16 Uhr und 16:00 Uhr" => "16:00:00, 16:00:00",
+        }
+        assert_eq!(find_times("Gegen 16 Uhr")[0].text, "16 Uhr");
+        // German "am" before a day number is a preposition, not a meridiem.
+        assert_eq!(find_times("um 15:00 am 13. August")[0].text, "15:00");
+    }
+
+    #[test]
+    fn times_with_zones() {
+        let t = &find_times("10:00 AM (UTC): detected")[0];
+        let zone = t.zone.as_ref().unwrap();
+        assert_eq!(
+            (t.text.as_str(), zone.text.as_str()),
+            ("10:00 AM (UTC)", "UTC")
+        );
+        assert_eq!(zone.offset, Offset::UTC);
+        let t = &find_times("- *14:51 PST* restart")[0];
+        assert_eq!((t.text.as_str(), t.span.clone()), ("14:51 PST", 3..12));
+        assert_eq!(find_times("until 2:00 PM GMT+1.")[0].text, "2:00 PM GMT+1");
+        check! {times,
+            "10:20 pm (PST) -" => "22:20:00 -08", "| 21.55 WIB |" => "21:55:00 +07",
+            "02:47 AM UTC" => "02:47:00 +00", "at 9AM (EAT)" => "09:00:00 +03",
+            "2:00 PM GMT+1" => "14:00:00 +01", "2020-04-21T01:30:00Z" => "01:30:00 +00",
+            "07:32:00-08:00" => "07:32:00 -08", "14:00 +0100" => "14:00:00 +01",
+            // Not zones: a range, the verb "eat", a "T" without a date before it.
+            "09:00-11:00" => "09:00:00, 11:00:00", "12:00 eat" => "12:00:00", "T01:30:00Z" => "",
+        }
+    }
+
+    #[test]
+    fn times_with_problems() {
+        check! {times,
+            "9:00 AM to 13:00 PM GMT" => "09:00:00, 13:00:00 +00 !",
+            "14:30 am - Issue detected" => "14:30:00 !",
+        }
+        let t = &find_times("13:00 PM")[0];
+        assert_eq!(t.problem, Some(TimeProblem::MeridiemOnTwentyFourHour));
+    }
+
+    #[test]
+    fn things_that_are_not_times() {
+        check! {times, none:
+            "2021-12-10", "v1.13.0", "1.270.0", "127.0.0.1:80", "localhost:8080", "2h15m",
+            "1h50m", "T+00:05", "T-00:05", "ratio 1:1 or 3:2", "25:00", "12:75", "1.5 hours",
+            "4.8 GB", "15.01.2024", "00:1a:2b:3c", "12:34:56:78", "Durée : 4h12", "took 4h12",
+        }
+    }
+
+    #[test]
+    fn dates_month_first() {
+        check! {dates,
+            "January 15th, 2024; August 14, 2024" => "2024-01-15, 2024-08-14",
+            "June 9, 2023; May 14th, 2024" => "2023-06-09, 2024-05-14",
+            "On May 9th 2021 at 6:48AM" => "2021-05-09",
+            "### Sep 27 2017 13:06, Nov 1, 2022 6:00 AM" => "2017-09-27, 2022-11-01",
+            "Aug 08, 2024; Sept 3, 2021; aug. 4 2022" => "2024-08-08, 2021-09-03, 2022-08-04",
+            "between April 21-22 2020" => "2020-04-21, 2020-04-22",
+        }
+        let d = find_dates("On Sunday, May 13th, 2023 at 10:20", None);
+        assert_eq!(
+            (d[0].date, d[0].span.clone()),
+            (Date::constant(2023, 5, 13), 3..25)
+        );
+        assert_eq!(find_dates("April 21-22 2020", None)[1].span, 9..16);
+    }
+
+    #[test]
+    fn dates_day_first() {
+        check! {dates,
+            "On 14th February 2024; 14th August 2024" => "2024-02-14, 2024-08-14",
+            "On Monday 3. February 2020 a planned upgrade" => "2020-02-03",
+            "Am 12. August 2020, 1. Januar 2021" => "2020-08-12, 2021-01-01",
+            "3. März 2020, 1. Mai 2020, 5. Juni 2020" => "2020-03-03, 2020-05-01, 2020-06-05",
+            "6. Juli 2020, 9. Oktober 2020" => "2020-07-06, 2020-10-09",
+            "2. Februar 2020, 24. Dezember 2021" => "2020-02-02, 2021-12-24",
+            "Date: Tue, 1 Nov 2022 07:32:16 GMT" => "2022-11-01",
+            "Ausfall 12. - 13. August 2020" => "2020-08-12, 2020-08-13",
+            "outage 22nd & 23rd April 2020" => "2020-04-22, 2020-04-23",
+        }
+    }
+
+    #[test]
+    fn dates_without_year() {
+        check! {dates,
+            "14th February, 9:00AM and Sep 27" => "2000-02-14?, 2000-09-27?",
+            "March 28th at 20:49; on 7th of December" => "2000-03-28?, 2000-12-07?",
+            // "may" and "march" as words need a capital or a year.
+            "it may 5 times, we march 3 miles" => "", "may 5, 2023" => "2023-05-05",
+        }
+        assert_eq!(find_dates("14th February, Sep 27", None), []);
+    }
+
+    #[test]
+    fn dates_numeric() {
+        check! {dates,
+            "2018-03-26, 2019-1-17, 2023/06/09" => "2018-03-26, 2019-01-17, 2023-06-09",
+            "15.01.2024 / 07.12.2023 / 16.09.2026" => "2024-01-15, 2023-12-07, 2026-09-16",
+            // Slashed: a part above 12 decides, otherwise US month/day.
+            "06/09/2023 13/09/2023 09/13/2023" => "2023-06-09, 2023-09-13, 2023-09-13",
+            "RCA-For-Incident-On-2020-04-21.pdf" => "2020-04-21",
+        }
+        assert_eq!(find_dates("x 2018-03-26 10:34", None)[0].span, 2..12);
+    }
+
+    #[test]
+    fn things_that_are_not_dates() {
+        check! {dates, none:
+            "February 30, 2024", "2024-13-45", "v1.13.0", "6.17.0-35-generic", "127.0.0.1",
+            "14:30", "+49 721 1234-5678-90", "YYYY-MM-DD", "July 2025", "May 13:00", "1.5 May",
+            "12345-01-01", "2024-01-01-5", "10.100.16.12",
+        }
+    }
+
+    #[test]
+    fn machine_datetimes() {
+        let show = |s: &str| match parse_datetime(s) {
+            Some((dt, Some(offset))) => format!("{dt} {offset}"),
+            Some((dt, None)) => dt.to_string(),
+            None => "-".into(),
+        };
+        check! {show,
+            "2020-04-21T01:30:00Z" => "2020-04-21T01:30:00 +00",
+            "2021-05-09T23:02:01.463" => "2021-05-09T23:02:01.463",
+            "2024-07-30T21:45:00+02:00" => "2024-07-30T21:45:00 +02",
+            "2019-08-13 23:30:00" => "2019-08-13T23:30:00",
+            " 2024-01-15 14:02 " => "2024-01-15T14:02:00",
+            "2025-03-02" => "2025-03-02T00:00:00",
+            "1979-05-27 07:32:00-08:00" => "1979-05-27T07:32:00 -08",
+            "2024-06-20 14:00 UTC" => "2024-06-20T14:00:00 +00",
+            "2024-02-30" => "-", "2024-01-15 25:00" => "-", "2025-03-02Z" => "-",
+            "2024-01-15 soon" => "-", "March 2, 2025" => "-",
+        }
+    }
+
+    #[test]
+    fn durations_numeric() {
+        check! {durations,
+            "45 minutes, 139 minutes, 90 mins, 24 hrs, 1.5 hours" => "45, 139, 90, 1440, 90",
+            "1 day; 5 days; 2 weeks; 3h; 45m." => "1440, 7200, 20160, 180, 45",
+            "about 1h50m, then 2h15m" => "110~, 135",
+            "5 hours 26 minutes; 5 hours and 26 minutes" => "326, 326",
+            "2 hours 30 minutes; 2 hours, 30 minutes" => "150, 150",
+            "= **1 min 44 s**; blocked for ~26 h;" => "2, 1560~",
+            "**Durée** : 4h12 (14:33 → 18:45 UTC)" => "252",
+            "a 30-minute window, 5 hours ago, within 1 week" => "30, 300, 10080",
+        }
+    }
+
+    #[test]
+    fn durations_in_words() {
+        check! {durations,
+            "one hour, an hour, two hours, half an hour" => "60, 60, 120, 30",
+            "for a day, then two hours and thirty minutes" => "1440, 150",
+        }
+    }
+
+    #[test]
+    fn durations_approximate() {
+        let d = &find_durations("lasted approximately 3 hours")[0];
+        assert_eq!(
+            (d.minutes, d.approximate, d.span.clone()),
+            (180, true, 7..28)
+        );
+        check! {durations,
+            "Duration: ~8 hours, ~20 minutes, 45 minutes" => "480~, 20~, 45",
+            "about 45 minutes; around 2 hours; roughly 5 days" => "45~, 120~, 7200~",
+            "nearly 30 minutes; almost 80 days; over 5 hours" => "30~, 115200~, 300~",
+            "≈ 3h; some 2 hours" => "180~, 120~",
+        }
+    }
+
+    #[test]
+    fn things_that_are_not_durations() {
+        check! {durations, none:
+            "24/7", "45M lignes", "45MB", "Phase 1 (Minutes 0–30)", "10s", "p99 > 5s", "11h40",
+            "2.00ms", "1st", "~2.3M", "10:45", "5 monkeys", "2hours5", "v2 hours",
+        }
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let odd = "é 🔥12:30🔥 ١٢:٣٠ 12:３０ 日本時間 2024年1月15日 10:00 JST ｐｍ 12:00\u{0}AM
+            May\u{200b}5, 2024 GMT+\u{2212} UTC−5 ((((( 1:2:3:4:5:6 -0800 :8080 T+ 2024- 31.12.
+            99999999 weeks 1.999 hours half Z 1:0 PM GMT+ ~3h am h\u{a0}é. 3 Mär 9 Uhr‽";
+        let digits = "9".repeat(100_000);
+        let huge = format!("{odd}{digits}:{digits} PM {}", "🔥5 May ".repeat(10_000));
+        // Every suffix of the sample, so that each search starts at an odd place.
+        let suffixes = odd.char_indices().map(|(i, _)| &odd[i..]);
+        for s in suffixes.chain([digits.as_str(), huge.as_str()]) {
+            find_times(s);
+            find_durations(s);
+            find_dates(s, Some(2024));
+            find_dates(s, Some(i16::MAX));
+            find_zone(s);
+            parse_zone(s);
+            parse_datetime(s);
+        }
+        assert_eq!(find_times(&digits), []);
+        assert_eq!(find_durations("99999999 weeks"), []);
+    }
+}

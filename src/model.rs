@@ -1,0 +1,268 @@
+//! The incident model: what `coroner inspect --format json` prints and what
+//! templates see. Field names are a contract (README, "The model"); unknown
+//! values are `null` or empty, never a guess.
+
+use crate::diagnostics::Diagnostic;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::Offset;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One parsed file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Postmortem {
+    /// Path of the file relative to the content directory, `/`-separated.
+    pub source: String,
+    /// Stable id: front-matter `id`/`slug`, else derived from the file name.
+    pub id: String,
+    pub kind: Kind,
+    /// The title as written (front matter, first heading or first line).
+    pub title: Option<String>,
+    /// A specific title for lists: never "Postmortem" or "0x19. Postmortem".
+    pub display_title: String,
+    #[serde(serialize_with = "serialize_date")]
+    pub date: Option<Date>,
+    pub start: Option<ZonedTime>,
+    pub end: Option<ZonedTime>,
+    /// The time zone as written in the file (`PST`, `GMT+1`), if any.
+    pub timezone: Option<String>,
+    /// True when no zone was written and `default_timezone` was used.
+    pub tz_assumed: bool,
+    pub duration_minutes: Option<u32>,
+    pub impact: Impact,
+    /// Normalised `SEV1`..`SEV4`.
+    pub severity: Option<String>,
+    /// Severity exactly as written (`P2 Medium`, `critical`).
+    pub severity_text: Option<String>,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub tags_source: Option<TagsSource>,
+    pub root_cause: Option<String>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub status: Option<String>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub sections: Vec<Section>,
+    pub timeline: Vec<TimelineEntry>,
+    pub action_items: Vec<ActionItem>,
+    /// Git conflicts found in the file: the HEAD side is used, the other
+    /// side is kept here so that nothing is lost.
+    pub conflicts: Vec<Conflict>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where each extracted fact came from.
+    pub provenance: BTreeMap<&'static str, Provenance>,
+    /// Front-matter keys coroner does not know, kept as written.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The markdown body after repair, front matter removed (blank lines keep
+    /// line numbers equal to the source file's).
+    #[serde(skip)]
+    pub body: String,
+}
+
+/// What kind of document a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A report of one incident.
+    Postmortem,
+    /// A blank template with placeholders such as `<YYYY-MM-DD>` or `[Time]`.
+    Template,
+    /// Several incidents in one file.
+    List,
+    /// Anything else: guides, assignments, essays.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagsSource {
+    FrontMatter,
+    Inferred,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Impact {
+    pub text: Option<String>,
+    /// Share of users or requests affected, 0–100.
+    pub users_pct: Option<f64>,
+}
+
+/// Canonical section kinds; `Other` keeps its heading as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    Summary,
+    Impact,
+    Timeline,
+    RootCause,
+    Resolution,
+    Detection,
+    ActionItems,
+    LessonsLearned,
+    ContributingFactors,
+    Other,
+}
+
+impl SectionKind {
+    pub const ALL: [SectionKind; 10] = [
+        SectionKind::Summary,
+        SectionKind::Impact,
+        SectionKind::Timeline,
+        SectionKind::RootCause,
+        SectionKind::Resolution,
+        SectionKind::Detection,
+        SectionKind::ActionItems,
+        SectionKind::LessonsLearned,
+        SectionKind::ContributingFactors,
+        SectionKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Summary => "summary",
+            SectionKind::Impact => "impact",
+            SectionKind::Timeline => "timeline",
+            SectionKind::RootCause => "root_cause",
+            SectionKind::Resolution => "resolution",
+            SectionKind::Detection => "detection",
+            SectionKind::ActionItems => "action_items",
+            SectionKind::LessonsLearned => "lessons_learned",
+            SectionKind::ContributingFactors => "contributing_factors",
+            SectionKind::Other => "other",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SectionKind> {
+        SectionKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A section found in the body: a heading, a bold label or a `Label:` line.
+/// A combined heading ("Root Cause and Resolution") appears once per kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// The heading or label as written, markup removed.
+    pub heading: String,
+    /// 1-based line of the heading.
+    pub line: u32,
+    /// Last line (inclusive) that belongs to the section.
+    pub end_line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    /// Resolved instant when a date is known (written or carried from the
+    /// incident), else `null`.
+    pub time: Option<ZonedTime>,
+    /// The time as written (`10:00 AM (UTC)`, `14:02`, `T+00:05`).
+    pub time_text: String,
+    pub text: String,
+    pub line: u32,
+    pub milestone: Option<Milestone>,
+}
+
+/// Phases an entry can mark; they give time to detect / mitigate / resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Milestone {
+    Started,
+    Detected,
+    Escalated,
+    Mitigated,
+    Resolved,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionItem {
+    pub text: String,
+    pub done: bool,
+    pub owner: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// Line of the `<<<<<<<` marker.
+    pub line: u32,
+    /// Line of the `>>>>>>>` marker (0 when the conflict is never closed).
+    pub end_line: u32,
+    /// The HEAD side, which coroner reads.
+    pub ours: String,
+    /// The other side, kept verbatim.
+    pub theirs: String,
+}
+
+/// Where a fact came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub source: FactSource,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactSource {
+    FrontMatter,
+    Heading,
+    Label,
+    Prose,
+    Filename,
+    Derived,
+    Default,
+}
+
+/// A civil date-time with the fixed UTC offset it was written in.
+/// Serialised as RFC 3339 with the offset (`2023-06-09T10:00:00-08:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZonedTime {
+    pub civil: DateTime,
+    pub offset: Offset,
+}
+
+impl ZonedTime {
+    pub fn new(civil: DateTime, offset: Offset) -> Self {
+        ZonedTime { civil, offset }
+    }
+
+    /// The absolute instant; `None` only for dates at the edge of jiff's range.
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.offset.to_timestamp(self.civil).ok()
+    }
+
+    /// Whole minutes from `self` to `later` (negative when `later` is earlier).
+    pub fn minutes_until(&self, later: &ZonedTime) -> Option<i64> {
+        let (a, b) = (self.timestamp()?, later.timestamp()?);
+        Some((b.as_second() - a.as_second()).div_euclid(60))
+    }
+}
+
+impl fmt::Display for ZonedTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.timestamp() {
+            Some(ts) => write!(f, "{}", ts.display_with_offset(self.offset)),
+            None => write!(f, "{}{}", self.civil, self.offset),
+        }
+    }
+}
+
+impl Serialize for ZonedTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn serialize_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
