@@ -5,7 +5,7 @@
 use crate::build::Ingested;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Kind, TagsSource};
+use crate::model::Kind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -42,7 +42,7 @@ pub fn check(archive: &Ingested, config: &Config) -> Vec<Finding> {
             add(Diagnostic::error("duplicate-id", line, format!("id `{}` is also used by {}", p.id, other.join(", ")))
                 .with_help("give each postmortem a unique `id:` in its front matter, or rename the file"));
         }
-        if p.tags_source == Some(TagsSource::FrontMatter) {
+        {
             let line = p.provenance.get("tags").map_or(0, |pr| pr.line);
             for tag in p.tags.iter().filter(|t| config.taxonomy.get(t).is_none()) {
                 let hint = match config.taxonomy.nearest(tag) {

@@ -40,6 +40,10 @@ pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
                     }
                     continue;
                 }
+                LineKind::Html => {
+                    items.extend(html_items(raw, line));
+                    continue;
+                }
                 LineKind::Text if line != section.section.line || !section.value.is_empty() => {}
                 _ => continue,
             }
@@ -55,7 +59,7 @@ pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
             if META_LINE.is_match(raw) {
                 continue;
             }
-            if has_list {
+            if has_list && !TASK_PREFIX.is_match(raw.trim_start()) {
                 if let Some(caps) = LIST_ITEM.captures(raw) {
                     let done = caps.get(2).is_some_and(|m| m.as_str().eq_ignore_ascii_case("x"));
                     if let Some(item) = item(caps.get(3).map_or("", |m| m.as_str()), done, line) {
@@ -70,6 +74,13 @@ pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
         }
     }
     items
+}
+
+static HTML_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<li[^>]*>(.*?)(?:</li>|$)").unwrap());
+
+/// `<li>…</li>` items of an HTML list.
+fn html_items(raw: &str, line: u32) -> Vec<ActionItem> {
+    HTML_ITEM.captures_iter(raw).filter_map(|c| c.get(1)).filter_map(|m| item(m.as_str(), false, line)).collect()
 }
 
 /// `* Improvements:` and `**Tasks:**` introduce items; they are not items.

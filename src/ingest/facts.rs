@@ -66,7 +66,7 @@ pub fn extract(input: &Input) -> Postmortem {
         .collect();
 
     let uses_time = when.start.is_some() || timeline.entries.iter().any(|e| e.time.is_some());
-    let tz_assumed = uses_time && !zone_written;
+    let tz_assumed = uses_time && !zone_written && when.zone.is_none();
     if tz_assumed {
         f.diagnostics.push(
             Diagnostic::info(
@@ -77,7 +77,7 @@ pub fn extract(input: &Input) -> Postmortem {
             .with_help("write the zone after the times (10:00 UTC) or add an \"All times in UTC\" line"),
         );
     }
-    let timezone = (uses_time && zone_written).then(|| zone.text.clone());
+    let timezone = when.zone.clone().or_else(|| (uses_time && zone_written).then(|| zone.text.clone()));
 
     let mut postmortem = Postmortem {
         source: input.source.to_string(),
@@ -97,7 +97,7 @@ pub fn extract(input: &Input) -> Postmortem {
         services: f.services(),
         tags,
         tags_source,
-        root_cause: root_cause.map(|r| r.text),
+        root_cause: root_cause.map(|r| r.text).filter(|t| !t.is_empty()),
         summary,
         authors: f.authors(),
         status: fm.and_then(|m| m.status.clone()).or_else(|| f.label_value(&["status", "state"])),
@@ -113,6 +113,14 @@ pub fn extract(input: &Input) -> Postmortem {
         body: String::new(),
     };
     postmortem.kind = f.kind(&postmortem);
+    if postmortem.kind == Kind::List {
+        // Several incidents: no single start, end, duration or impact.
+        (postmortem.start, postmortem.end, postmortem.duration_minutes) = (None, None, None);
+        postmortem.impact.users_pct = None;
+        for field in ["start", "end", "duration_minutes", "users_pct"] {
+            f.provenance.remove(field);
+        }
+    }
     postmortem.display_title = f.display_title(&postmortem);
     postmortem.provenance = f.provenance;
     postmortem.diagnostics = f.diagnostics;
@@ -127,6 +135,8 @@ struct RootCause {
 
 #[derive(Default)]
 struct When {
+    /// The zone the start was written in, when the file says.
+    zone: Option<String>,
     date: Option<Date>,
     start: Option<ZonedTime>,
     end: Option<ZonedTime>,
@@ -136,11 +146,14 @@ struct When {
 
 static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
 static USERS_PCT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?)\b").unwrap()
+    Regex::new(r"(?i)(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)\b").unwrap()
 });
 static PCT_AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:affect\w*|impact\w*|prevent\w*)\b[^.%\n]{0,30}?(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap()
 });
+/// "利用者の約30%": a share written after its noun, for labels and
+/// sections that are about impact.
+static ANY_PCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap());
 static ALL_USERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer)|100 percent)\b").unwrap()
 });
@@ -161,7 +174,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\bHH:MM\b|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b").unwrap()
 });
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template)\b").unwrap()
+    Regex::new(r"(?i)\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme)\b").unwrap()
 });
 /// Headings that organise a document rather than name its incident.
 static NOT_A_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -219,7 +232,9 @@ impl<'a> Facts<'a> {
         if let Some(h) = outline.headings.first().filter(|h| h.line < first_section || outline.sections.first().is_some_and(|s| s.section.line == h.line && s.section.kind == SectionKind::Other)) {
             if self.input.outline.sections.iter().all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other) {
                 self.note("title", FactSource::Heading, h.line);
-                return Some(plain_text([h.text.as_str()]));
+                let text = plain_text([h.text.as_str()]);
+                let text = text.strip_prefix("Title:").map_or(text.as_str(), str::trim).to_string();
+                return Some(text);
             }
         }
         // A first short line before any section: "0x19. Postmortem".
@@ -261,7 +276,14 @@ impl<'a> Facts<'a> {
     fn zone(&mut self) -> (Zone, bool) {
         let outline = self.input.outline;
         let mut found: Option<(Zone, u32)> = None;
-        for s in self.sections_of(SectionKind::Timeline) {
+        if let Some(fm) = self.fm() {
+            found = [("start", &fm.start), ("end", &fm.end)].into_iter().find_map(|(key, value)| {
+                let (_, offset) = parse_datetime(value.as_deref()?)?;
+                let offset = offset?;
+                Some((Zone { offset, text: offset.to_string() }, self.fm_line(key)))
+            });
+        }
+        for s in self.sections_of(SectionKind::Timeline).into_iter().filter(|_| found.is_none()) {
             if let Some((z, _)) = find_zone(&s.section.heading) {
                 found = Some((z, s.section.line));
                 break;
@@ -317,8 +339,11 @@ impl<'a> Facts<'a> {
         let mut candidates: Vec<(String, u32, FactSource)> = Vec::new();
         for label in &self.input.outline.labels {
             let name = super::sections::normalize_heading(&label.name);
-            if ["duration", "duration of the outage", "duration of outage", "outage duration", "date", "when", "time", "dates", "window", "incident date", "date and time", "durée", "duración", "fecha", "datum", "日時", "発生日時", "발생 일시"].contains(&name.as_str()) {
-                candidates.push((plain_text([label.value.as_str()]), label.line, FactSource::Label));
+            let is_when = name.contains("duration") && !name.contains("detect")
+                || ["date", "when", "time", "dates", "window", "incident date", "date and time", "durée", "duración", "dauer", "fecha", "datum", "日時"].contains(&name.as_str());
+            if is_when {
+                // With its name: "Durée : 4h12" reads 4h12 as a duration, not a time.
+                candidates.push((plain_text([format!("{}: {}", label.name, label.value).as_str()]), label.line, FactSource::Label));
             }
         }
         for kind in [SectionKind::Summary, SectionKind::Impact] {
@@ -337,8 +362,15 @@ impl<'a> Facts<'a> {
             }
         }
 
+        // The day the incident happened, for times written without one.
+        let file_date = || FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok());
+        let date_hint = when
+            .date
+            .or_else(|| candidates.iter().find_map(|(t, _, _)| find_dates(t, None).first().map(|d| d.date)))
+            .or_else(file_date);
+
         // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
-        let default_year = when.date.map(|d| d.year());
+        let default_year = date_hint.map(|d| d.year());
         for label in &self.input.outline.labels {
             let name = super::sections::normalize_heading(&label.name);
             let is_start = ["start", "start time", "started", "began", "outage start", "incident start", "発生日時", "발생 일시"].contains(&name.as_str());
@@ -347,8 +379,11 @@ impl<'a> Facts<'a> {
                 continue;
             }
             let value = plain_text([label.value.as_str()]);
-            let (Some(d), Some(t)) = (find_dates(&value, default_year).first().map(|d| d.date).or(when.date), find_times(&value).into_iter().next()) else { continue };
+            let (Some(d), Some(t)) = (find_dates(&value, default_year).first().map(|d| d.date).or(date_hint), find_times(&value).into_iter().next()) else { continue };
             self.time_problem(&t, label.line);
+            if let (Some(written), true) = (&t.zone, is_start) {
+                when.zone = Some(written.text.clone());
+            }
             let z = ZonedTime::new(d.to_datetime(t.time), t.zone.as_ref().unwrap_or(zone).offset);
             if is_start && when.start.is_none() {
                 (when.start, when.start_line) = (Some(z), label.line);
@@ -363,9 +398,12 @@ impl<'a> Facts<'a> {
         // January 15th, 2024", "June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM".
         if when.start.is_none() {
             for (text, line, source) in &candidates {
-                let times: Vec<FoundTime> = find_times(text);
-                let dates = find_dates(text, when.date.map(|d| d.year()));
-                let date = dates.first().map(|d| d.date).or(when.date);
+                // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
+                let durations = find_durations(text);
+                let mut times: Vec<FoundTime> = find_times(text);
+                times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
+                let dates = find_dates(text, default_year);
+                let date = dates.first().map(|d| d.date).or(date_hint);
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
                 if times.len() < 2 && dates.is_empty() {
                     continue;
@@ -373,7 +411,11 @@ impl<'a> Facts<'a> {
                 for t in &times {
                     self.time_problem(t, *line);
                 }
-                let z = times.iter().rev().find_map(|t| t.zone.clone()).or_else(|| find_zone(text).map(|(z, _)| z)).unwrap_or_else(|| zone.clone());
+                let written = times.get(1).and_then(|t| t.zone.clone()).or_else(|| first.zone.clone()).or_else(|| find_zone(text).map(|(z, _)| z));
+                if let Some(w) = &written {
+                    when.zone = Some(w.text.clone());
+                }
+                let z = written.unwrap_or_else(|| zone.clone());
                 let start = ZonedTime::new(d.to_datetime(first.time), first.zone.as_ref().unwrap_or(&z).offset);
                 when.start = Some(start);
                 when.start_line = *line;
@@ -401,7 +443,7 @@ impl<'a> Facts<'a> {
             } else if let Some((d, line, source)) = candidates.iter().find_map(|(t, l, s)| find_dates(t, None).first().map(|d| (d.date, *l, *s))) {
                 when.date = Some(d);
                 self.note("date", source, line);
-            } else if let Some(d) = FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok()) {
+            } else if let Some(d) = file_date() {
                 when.date = Some(d);
                 self.note("date", FactSource::Filename, 0);
             }
@@ -415,26 +457,21 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// Without a written start, the timeline's first dated entry is the
-    /// start and its last the end.
+    /// What the text did not say, the timeline does: its first dated entry
+    /// is the start and its latest the end (provenance `derived`).
     fn start_end_from_timeline(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
         let timed: Vec<_> = entries.iter().filter_map(|e| e.time.map(|t| (t, e.line))).collect();
         if when.start.is_none() {
             if let Some((t, line)) = timed.first() {
-                when.start = Some(*t);
-                when.start_line = *line;
+                (when.start, when.start_line) = (Some(*t), *line);
                 self.note("start", FactSource::Derived, *line);
-                if when.date.is_none() {
-                    when.date = Some(t.civil.date());
-                    self.note("date", FactSource::Derived, *line);
-                }
-                if let Some((last, last_line)) = timed.iter().max_by_key(|(t, _)| t.timestamp()) {
-                    if when.end.is_none() && last.timestamp() > t.timestamp() {
-                        when.end = Some(*last);
-                        when.end_line = *last_line;
-                        self.note("end", FactSource::Derived, *last_line);
-                    }
-                }
+            }
+        }
+        if let (None, Some(start)) = (when.end, when.start) {
+            let latest = timed.iter().max_by_key(|(t, _)| t.timestamp());
+            if let Some((last, line)) = latest.filter(|(t, _)| t.timestamp() > start.timestamp()) {
+                (when.end, when.end_line) = (Some(*last), *line);
+                self.note("end", FactSource::Derived, *line);
             }
         }
         if when.date.is_none() {
@@ -461,7 +498,7 @@ impl<'a> Facts<'a> {
             for label in &self.input.outline.labels {
                 let name = super::sections::normalize_heading(&label.name);
                 if name.contains("duration") || ["durée", "duración", "dauer", "downtime", "lead time", "総影響時間", "影響時間", "총 영향 시간"].contains(&name.as_str()) {
-                    if let Some(d) = find_durations(&plain_text([label.value.as_str()])).first() {
+                    if let Some(d) = find_durations(&plain_text([format!("{}: {}", label.name, label.value).as_str()])).first() {
                         explicit = Some((d.minutes, label.line, FactSource::Label));
                         break;
                     }
@@ -469,35 +506,30 @@ impl<'a> Facts<'a> {
             }
         }
         if explicit.is_none() {
-            'outer: for kind in [SectionKind::Summary, SectionKind::Impact] {
-                for s in self.sections_of(kind) {
-                    let text = self.section_text(s);
-                    for sentence in sentences(&text) {
-                        let lower = sentence.to_lowercase();
-                        if ["detect", "delay", "ago", "every", "per "].iter().any(|w| lower.contains(w)) {
-                            continue;
-                        }
-                        if let Some(d) = find_durations(sentence).first() {
-                            explicit = Some((d.minutes, s.section.line, FactSource::Prose));
-                            break 'outer;
-                        }
-                    }
-                }
-            }
+            explicit = self.prose_duration();
         }
         match (explicit, derived) {
             (Some((minutes, line, source)), derived) => {
                 if let Some(derived) = derived {
                     let (a, b) = (minutes as f64, derived as f64);
                     if (a - b).abs() > 0.10 * a.max(b) {
+                        // Written start and end are more precise than "about an hour".
+                        let written = ["start", "end"]
+                            .iter()
+                            .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
+                        let kept = if written { derived } else { minutes };
                         self.diagnostics.push(
                             Diagnostic::warning(
                                 "duration-mismatch",
                                 line,
-                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min)"),
+                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using {kept} min"),
                             )
-                            .with_help("correct the duration or the start/end times; coroner uses the stated duration"),
+                            .with_help("correct the stated duration or the start/end times"),
                         );
+                        if written {
+                            self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
+                            return Some(derived);
+                        }
                     }
                 }
                 self.note("duration_minutes", source, line);
@@ -511,6 +543,29 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// "lasted approximately 3 hours" in the summary or impact: the first
+    /// duration in a sentence that is not about detection or delays.
+    fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
+        let outline = self.input.outline;
+        for kind in [SectionKind::Summary, SectionKind::Impact] {
+            for s in self.sections_of(kind) {
+                for (line, raw) in outline.content(s, self.input.lines) {
+                    let text = plain_text([raw]);
+                    for sentence in sentences(&text) {
+                        let lower = sentence.to_lowercase();
+                        if ["detect", "delay", "ago", "every", "per "].iter().any(|w| lower.contains(w)) {
+                            continue;
+                        }
+                        if let Some(d) = find_durations(sentence).first() {
+                            return Some((d.minutes, line, FactSource::Prose));
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
     fn impact(&mut self) -> Impact {
         let mut impact = Impact::default();
         let sections = self.sections_of(SectionKind::Impact);
@@ -521,28 +576,9 @@ impl<'a> Facts<'a> {
                 impact.text = Some(shorten(&text, 800));
             }
         }
-        let mut texts: Vec<(String, u32)> = Vec::new();
-        for kind in [SectionKind::Impact, SectionKind::Summary] {
-            for s in self.sections_of(kind) {
-                texts.push((self.section_text(s), s.section.line));
-            }
-        }
-        for label in &self.input.outline.labels {
-            texts.push((plain_text([label.value.as_str()]), label.line));
-        }
-        for (text, line) in &texts {
-            let pct = USERS_PCT
-                .captures(text)
-                .and_then(|c| c.get(1))
-                .or_else(|| PCT_AFFECTED.captures(text).and_then(|c| c.get(1)))
-                .and_then(|m| m.as_str().replace(',', ".").parse::<f64>().ok())
-                .filter(|p| *p <= 100.0)
-                .or_else(|| ALL_USERS.is_match(text).then_some(100.0));
-            if let Some(p) = pct {
-                impact.users_pct = Some(p);
-                self.note("users_pct", FactSource::Prose, *line);
-                break;
-            }
+        if let Some((pct, line)) = self.users_pct() {
+            impact.users_pct = Some(pct);
+            self.note("users_pct", FactSource::Prose, line);
         }
         if impact.text.is_none() {
             // A sentence of the summary that says who was affected.
@@ -560,6 +596,39 @@ impl<'a> Facts<'a> {
             }
         }
         impact
+    }
+
+    /// The share of users or requests affected, 0–100: "30% of users",
+    /// "affecting 80%", "All users", an impact label's "約30%".
+    fn users_pct(&self) -> Option<(f64, u32)> {
+        let outline = self.input.outline;
+        let mut texts: Vec<(String, u32, bool)> = Vec::new(); // (text, line, about impact)
+        for kind in [SectionKind::Impact, SectionKind::Summary] {
+            for s in self.sections_of(kind) {
+                texts.push((self.section_text(s), s.section.line, kind == SectionKind::Impact));
+            }
+        }
+        for label in &outline.labels {
+            let name = label.name.to_lowercase();
+            let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"].iter().any(|w| name.contains(w));
+            texts.push((plain_text([label.value.as_str()]), label.line, about_impact));
+        }
+        let parse = |m: regex::Match| m.as_str().replace(',', ".").parse::<f64>().ok().filter(|p| *p <= 100.0);
+        let found = texts.iter().find_map(|(t, l, _)| USERS_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+            .or_else(|| texts.iter().find_map(|(t, l, _)| PCT_AFFECTED.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))))
+            .or_else(|| texts.iter().filter(|(_, _, about)| *about).find_map(|(t, l, _)| ANY_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))))
+            .or_else(|| texts.iter().find_map(|(t, l, _)| ALL_USERS.is_match(t).then_some((100.0, *l))));
+        if found.is_some() {
+            return found;
+        }
+        // Narrative reports: "78% of our subscribers" anywhere in the prose.
+        self.input.lines.iter().enumerate().find_map(|(i, raw)| {
+            let line = i as u32 + 1;
+            if outline.line_kind(line) != super::sections::LineKind::Text {
+                return None;
+            }
+            USERS_PCT.captures(raw).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, line))
+        })
     }
 
     /// (`SEV2`, as written).
@@ -632,18 +701,23 @@ impl<'a> Facts<'a> {
         }
         // Documents with no sections at all: the first "caused by" sentence.
         let body = plain_text(self.input.lines.iter().copied());
-        let sentence = sentences(&body).into_iter().find(|x| CAUSE_PROSE.is_match(x))?;
+        let Some(sentence) = sentences(&body).into_iter().find(|x| CAUSE_PROSE.is_match(x)) else {
+            // Contributing factors alone still say what to tag.
+            return (!factors.is_empty()).then(|| RootCause { text: String::new(), tag_text: factors });
+        };
         let line = self.input.lines.iter().position(|l| l.contains(sentence.split_whitespace().next().unwrap_or("\u{0}"))).map_or(1, |i| i as u32 + 1);
         self.note("root_cause", FactSource::Prose, line);
         Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") })
     }
 
-    /// Front-matter tags win (aliases mapped); otherwise the taxonomy's
-    /// rules run over the root-cause and contributing-factor text.
+    /// Front-matter tags win (aliases mapped). When none of them is in the
+    /// taxonomy (keywords, blog categories), they are kept and the tags are
+    /// also inferred: the taxonomy's rules run over the root-cause and
+    /// contributing-factor text only, so a passing mention does not count.
     fn tags(&mut self, root_cause: Option<&RootCause>) -> (Vec<String>, Option<TagsSource>) {
         let taxonomy = &self.input.config.taxonomy;
+        let mut tags: Vec<String> = Vec::new();
         if let Some(fm) = self.fm().filter(|m| !m.tags.is_empty()) {
-            let mut tags: Vec<String> = Vec::new();
             for tag in &fm.tags {
                 let canonical = taxonomy.canonical(tag).map_or_else(|| normalize_tag(tag), str::to_string);
                 if !tags.contains(&canonical) {
@@ -651,31 +725,19 @@ impl<'a> Facts<'a> {
                 }
             }
             self.note("tags", FactSource::FrontMatter, self.fm_line("tags"));
-            return (tags, Some(TagsSource::FrontMatter));
-        }
-        let Some(rc) = root_cause else { return (Vec::new(), None) };
-        let mut scored: Vec<(usize, usize, &str)> = Vec::new();
-        for (order, rule) in taxonomy.tags.iter().enumerate() {
-            let hits = rule
-                .patterns
-                .iter()
-                .flat_map(|p| p.find_iter(&rc.tag_text))
-                .filter(|m| !negated(&rc.tag_text, m.start()))
-                .count();
-            if hits > 0 {
-                scored.push((hits, order, rule.name.as_str()));
+            if tags.iter().any(|t| taxonomy.get(t).is_some()) {
+                return (tags, Some(TagsSource::FrontMatter));
             }
         }
-        if scored.is_empty() {
-            return (Vec::new(), None);
+        let inferred = root_cause.map(|rc| infer_tags(taxonomy, &rc.tag_text)).unwrap_or_default();
+        if inferred.is_empty() {
+            let source = (!tags.is_empty()).then_some(TagsSource::FrontMatter);
+            return (tags, source);
         }
-        // Most evidence first; at most five tags, so a long root cause does
-        // not collect every tag it brushes against.
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let tags: Vec<String> = scored.iter().take(5).map(|(_, _, n)| n.to_string()).collect();
         if let Some(p) = self.provenance.get("root_cause").cloned() {
             self.provenance.insert("tags", Provenance { source: FactSource::Derived, line: p.line });
         }
+        tags.extend(inferred);
         (tags, Some(TagsSource::Inferred))
     }
 
@@ -724,7 +786,11 @@ impl<'a> Facts<'a> {
         let known: Vec<_> = self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
         let empty = known.iter().filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).count() < 3).count();
         let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
-        if placeholders.len() >= 3 || (known.len() >= 4 && empty * 4 >= known.len() * 3) || (title_says_template && (!placeholders.is_empty() || empty >= 2)) {
+        let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
+        if placeholders.len() >= 3
+            || (known.len() >= 4 && empty * 4 >= known.len() * 3)
+            || (title_says_template && (!placeholders.is_empty() || empty >= 2 || !has_timed_entries))
+        {
             if let Some((line, text)) = placeholders.first() {
                 self.diagnostics.push(
                     Diagnostic::info("placeholder", *line, format!("template placeholder `{text}` ({} in the file)", placeholders.len()))
@@ -775,7 +841,7 @@ impl<'a> Facts<'a> {
     /// else the first specific heading, else a short form of the summary's
     /// first sentence, else the file name.
     fn display_title(&mut self, p: &Postmortem) -> String {
-        if let Some(t) = p.title.as_deref().filter(|t| !is_generic_title(t)) {
+        if let Some(t) = p.title.as_deref().filter(|t| !is_generic_title(t) || p.kind == Kind::Template) {
             return t.to_string();
         }
         let outline = self.input.outline;
@@ -793,10 +859,13 @@ impl<'a> Facts<'a> {
         }
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::RootCause] {
             for s in self.sections_of(kind) {
-                let text = self.section_text(s);
-                for sentence in sentences(&text) {
-                    if let Some(short) = headline(sentence) {
-                        self.note("display_title", FactSource::Derived, s.section.line);
+                for (line, raw) in outline.content(s, self.input.lines) {
+                    if outline.line_kind(line) != super::sections::LineKind::Text {
+                        continue;
+                    }
+                    let text = plain_text([raw]);
+                    if let Some(short) = sentences(&text).into_iter().find_map(headline) {
+                        self.note("display_title", FactSource::Derived, line);
                         return short;
                     }
                 }
@@ -810,6 +879,21 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// Taxonomy tags whose rules match the text, most evidence first; at most
+/// five, so a long root cause does not collect every tag it brushes against.
+fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
+    let mut scored: Vec<(usize, usize, &str)> = Vec::new();
+    for (order, rule) in taxonomy.tags.iter().enumerate() {
+        let hits =
+            rule.patterns.iter().flat_map(|p| p.find_iter(text)).filter(|m| !negated(text, m.start())).count();
+        if hits > 0 {
+            scored.push((hits, order, rule.name.as_str()));
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.iter().take(5).map(|(_, _, n)| n.to_string()).collect()
+}
+
 /// A match is negated when its clause says it was not the cause.
 fn negated(text: &str, at: usize) -> bool {
     let clause_start = text[..at].rfind(['.', ';', '!', '?']).map_or(0, |i| i + 1);
@@ -821,21 +905,21 @@ fn negated(text: &str, at: usize) -> bool {
 /// "Postmortem", "Post-Mortem Report", "0x19. Postmortem": nothing specific.
 pub fn is_generic_title(title: &str) -> bool {
     let rest = GENERIC_WORDS.replace_all(title, " ");
-    rest.chars().filter(|c| c.is_alphanumeric()).count() < 4
+    rest.chars().filter(|c| c.is_alphabetic()).count() < 3
 }
 
 /// A sentence cut down to a headline: a leading label, date or time
 /// removed, first clause, at most ~70 characters, capitalised. `None` for
 /// sentences too short to say anything.
 fn headline(sentence: &str) -> Option<String> {
-    static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^:\s]+(?:\s[^:\s]+){0,2}:\s*").unwrap());
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{L}[\p{L} /&'-]{0,30}:(?:\s+|$)").unwrap());
     static LEAD: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)^(?:on|at|from|between|during|around|since|by)?[\s,]*$").unwrap());
     static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r",|;|\(| - | – | — | that | which | lasting | resulting | leading | causing | where ").unwrap()
     });
     let mut s = sentence.trim();
-    if let Some(m) = LABEL.find(s) {
+    while let Some(m) = LABEL.find(s) {
         s = &s[m.end()..];
     }
     // "On May 14th, 2024, at 6:48 AM PDT, the database …" → "the database …"
@@ -846,7 +930,10 @@ fn headline(sentence: &str) -> Option<String> {
         s = s[end..].trim_start_matches(|c: char| c.is_whitespace() || ",.:;".contains(c));
     }
     let clause = CLAUSE.split(s).next().unwrap_or(s).trim().trim_end_matches('.');
-    if clause.split_whitespace().count() < 4 {
+    // A clause that is about when ("The outage occurred on Aug 08") does
+    // not say what happened.
+    let about_when = !find_dates(clause, Some(2000)).is_empty() || !find_times(clause).is_empty();
+    if clause.split_whitespace().count() < 4 || about_when {
         return None;
     }
     let short = shorten(clause, 70);

@@ -37,7 +37,7 @@ impl<'c> Reader<'c> {
         let mut diagnostics = decoded.diagnostics;
         diagnostics.extend(repaired.diagnostics);
         diagnostics.extend(split.diagnostics);
-        if split.body.trim().is_empty() {
+        if split.body.trim().is_empty() && split.front_matter.is_none() {
             diagnostics.push(
                 Diagnostic::warning("empty-file", 1, "the file has no text to publish")
                     .with_help("write the postmortem, or delete the file"),

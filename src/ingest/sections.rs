@@ -23,7 +23,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "problem overview", "what happened", "description", "issue description", "incident description",
             "detailed description", "background", "context", "abstract", "tl;dr", "tldr", "synopsis", "summation",
             "résumé", "resume", "zusammenfassung", "概要", "サマリー", "resumen", "resumen ejecutivo", "ringkasan",
-            "ringkasan insiden", "개요", "요약", "обзор", "сводка", "incident", "issues found", "inledning",
+            "ringkasan insiden", "개요", "요약", "обзор", "сводка", "issues found", "inledning",
         ],
     ),
     (
@@ -130,13 +130,14 @@ impl Synonyms {
         self.classify_with(heading, true)
     }
 
-    /// Whole phrases only, for plain `Label:` lines, where a prefix match
-    /// would turn timeline lines such as "Actions Taken: …" into sections.
+    /// Whole phrases only, for plain `Label:` and bare lines, where a prefix
+    /// match would turn timeline lines such as "Actions Taken: …" into
+    /// sections; a combined label must be made of known phrases only.
     pub fn classify_exact(&self, label: &str) -> Option<Classification> {
         self.classify_with(label, false)
     }
 
-    fn classify_with(&self, heading: &str, allow_prefix: bool) -> Option<Classification> {
+    fn classify_with(&self, heading: &str, loose: bool) -> Option<Classification> {
         let normalized = normalize_heading(heading);
         if normalized.is_empty() {
             return None;
@@ -146,16 +147,19 @@ impl Synonyms {
         }
         // "Root Cause and Resolution", "Summary / impact": before a prefix
         // match, which would read only "Root Cause".
+        let parts: Vec<Option<SectionKind>> =
+            COMBINED_SPLIT.split(&normalized).map(|part| self.match_phrase(part.trim(), loose)).collect();
+        if !loose && parts.iter().any(Option::is_none) {
+            return None;
+        }
         let mut kinds: Vec<SectionKind> = Vec::new();
-        for part in COMBINED_SPLIT.split(&normalized) {
-            if let Some(kind) = self.match_phrase(part.trim(), allow_prefix) {
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
-                }
+        for kind in parts.into_iter().flatten() {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
             }
         }
         if kinds.len() < 2 {
-            if let Some(kind) = allow_prefix.then(|| self.match_phrase(&normalized, true)).flatten() {
+            if let Some(kind) = loose.then(|| self.match_phrase(&normalized, true)).flatten() {
                 return Some(Classification { kind, also: Vec::new() });
             }
         }
@@ -470,19 +474,23 @@ fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
 
 /// Markers → sections. A marker naming a known kind always starts a section;
 /// an unknown heading starts an `other` section only when it is not nested
-/// under the current one (so `### 13:35` stays inside `## Timeline`).
+/// under the current top-level section (so `### 13:35` stays inside
+/// `## Timeline`, and `### Tracked tasks` inside `## Action Items`).
 fn build_sections(markers: &[Marker], total_lines: u32) -> Vec<OutlineSection> {
     let mut sections: Vec<OutlineSection> = Vec::new();
+    let mut parent_level = u8::MAX; // level of the outermost open section
     for (i, marker) in markers.iter().enumerate() {
         let starts_section = match &marker.class {
             Some(_) => true,
             // The first heading, when it names no section, is the document's
-            // title; later unknown headings start an `other` section unless
-            // nested under the current one.
-            None => i > 0 && marker.level <= 6 && !sections.last().is_some_and(|s| marker.level > s.level),
+            // title.
+            None => i > 0 && marker.level <= 6 && marker.level <= parent_level,
         };
         if !starts_section {
             continue;
+        }
+        if sections.is_empty() || marker.level <= parent_level || marker.class.is_none() {
+            parent_level = marker.level;
         }
         if let Some(last) = sections.last_mut() {
             last.section.end_line = marker.line.saturating_sub(1).max(last.section.line);

@@ -84,7 +84,7 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("CEST", 120), ("EET", 120), ("EEST", 180), ("WET", 0), ("WEST", 60), ("MSK", 180),
     ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120), ("WIB", 420), ("SGT", 480),
     ("HKT", 480), ("JST", 540), ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
-    ("NZDT", 780),
+    ("NZDT", 780), ("MEZ", 60), ("MESZ", 120), ("AKDT", -480), ("PHT", 480), ("ICT", 420),
 ];
 
 /// Spelled-out zone names (lower case; matched case-insensitively), offsets in minutes.
