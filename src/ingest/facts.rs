@@ -127,6 +127,26 @@ pub fn extract(input: &Input) -> Postmortem {
     postmortem
 }
 
+/// Prose of a section with the source line of every byte offset.
+struct Prose {
+    text: String,
+    /// (offset in `text`, source line) where each source line starts.
+    starts: Vec<(usize, u32)>,
+    first_line: u32,
+}
+
+impl Prose {
+    /// Sentences with their byte offset in `text`.
+    fn sentences(&self) -> Vec<(usize, &str)> {
+        let base = self.text.as_ptr() as usize;
+        sentences(&self.text).into_iter().map(|s| (s.as_ptr() as usize - base, s)).collect()
+    }
+
+    fn line_at(&self, offset: usize) -> u32 {
+        self.starts.iter().rev().find(|(o, _)| *o <= offset).map_or(self.first_line, |(_, l)| *l)
+    }
+}
+
 /// A root cause and the text its tags are inferred from.
 struct RootCause {
     text: String,
@@ -543,27 +563,57 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// "lasted approximately 3 hours" in the summary or impact: the first
-    /// duration in a sentence that is not about detection or delays.
+    /// "lasted approximately 3 hours" in the summary or impact: a duration
+    /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
+    /// that "some invoices were 2 hours late" is not read as its length.
     fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
-        let outline = self.input.outline;
+        static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$").unwrap()
+        });
+        static OUTAGE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b").unwrap()
+        });
         for kind in [SectionKind::Summary, SectionKind::Impact] {
             for s in self.sections_of(kind) {
-                for (line, raw) in outline.content(s, self.input.lines) {
-                    let text = plain_text([raw]);
-                    for sentence in sentences(&text) {
-                        let lower = sentence.to_lowercase();
-                        if ["detect", "delay", "ago", "every", "per "].iter().any(|w| lower.contains(w)) {
-                            continue;
-                        }
-                        if let Some(d) = find_durations(sentence).first() {
-                            return Some((d.minutes, line, FactSource::Prose));
-                        }
+                let prose = self.prose(s);
+                for (offset, sentence) in prose.sentences() {
+                    if !OUTAGE.is_match(sentence) {
+                        continue;
+                    }
+                    let found = find_durations(sentence).into_iter().find(|d| LEAD.is_match(&sentence[..d.span.start]));
+                    if let Some(d) = found {
+                        return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
                     }
                 }
             }
         }
         None
+    }
+
+    /// A section's prose joined across line breaks, so that a sentence
+    /// wrapped over two lines reads as one. Code, tables and headings are
+    /// left out.
+    fn prose(&self, section: &OutlineSection) -> Prose {
+        use super::sections::LineKind;
+        let outline = self.input.outline;
+        let mut prose = Prose { text: String::new(), starts: Vec::new(), first_line: section.section.line };
+        for (line, raw) in outline.content(section, self.input.lines) {
+            if line != section.section.line && outline.line_kind(line) != LineKind::Text {
+                continue;
+            }
+            let plain = plain_text([raw]);
+            if plain.is_empty() {
+                // A blank line ends a paragraph, and so a sentence.
+                if !prose.text.is_empty() && !prose.text.ends_with(". ") {
+                    prose.text.push_str(". ");
+                }
+                continue;
+            }
+            prose.starts.push((prose.text.len(), line));
+            prose.text.push_str(&plain);
+            prose.text.push(' ');
+        }
+        prose
     }
 
     fn impact(&mut self) -> Impact {
