@@ -50,7 +50,7 @@ pub fn extract(input: &Input) -> Postmortem {
     let timeline = timeline::extract(input.outline, input.lines, &timeline::Context { zone: &zone, date: when.date });
     f.diagnostics.extend(timeline.diagnostics);
     f.start_end_from_timeline(&mut when, &timeline.entries);
-    let duration_minutes = f.duration(&when);
+    let duration_minutes = f.duration(&when, timeline.span_minutes);
     let impact = f.impact();
     let severity = f.severity();
     let root_cause = f.root_cause();
@@ -113,6 +113,20 @@ pub fn extract(input: &Input) -> Postmortem {
         body: String::new(),
     };
     postmortem.kind = f.kind(&postmortem);
+    if postmortem.kind == Kind::Template {
+        // A blank template states no facts: its text is instructions.
+        let p = &mut postmortem;
+        (p.start, p.end, p.duration_minutes, p.date) = (None, None, None, None);
+        (p.root_cause, p.summary, p.severity, p.severity_text) = (None, None, None, None);
+        (p.timezone, p.tz_assumed, p.tags_source) = (None, false, None);
+        p.impact = Impact::default();
+        p.tags.clear();
+        p.services.clear();
+        p.timeline.clear();
+        p.action_items.clear();
+        f.provenance.retain(|field, _| ["title", "display_title", "id"].contains(field));
+        f.diagnostics.retain(|d| d.code != "tz-assumed");
+    }
     if postmortem.kind == Kind::List {
         // Several incidents: no single start, end, duration or impact.
         (postmortem.start, postmortem.end, postmortem.duration_minutes) = (None, None, None);
@@ -162,6 +176,8 @@ struct When {
     end: Option<ZonedTime>,
     start_line: u32,
     end_line: u32,
+    /// Minutes of a written range on no known day ("from 6PM to 7PM GMT").
+    range_minutes: Option<(u32, u32, FactSource)>,
 }
 
 static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
@@ -181,7 +197,7 @@ static SEV_PROSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bsev(?:er
 static SEV_VALUE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:sev(?:erity)?|p|s|level)?[- ]?([0-5])\b").unwrap());
 static CAUSE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(root cause|was caused by|were caused by|caused by|due to|the cause|stemmed from|traced (back )?to)\b").unwrap()
+    Regex::new(r"(?i)\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa|原因)\b").unwrap()
 });
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b").unwrap()
@@ -194,7 +210,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\bHH:MM\b|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b").unwrap()
 });
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme)\b").unwrap()
+    Regex::new(r"(?i)\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b").unwrap()
 });
 /// Headings that organise a document rather than name its incident.
 static NOT_A_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -424,6 +440,11 @@ impl<'a> Facts<'a> {
                 times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
                 let dates = find_dates(text, default_year);
                 let date = dates.first().map(|d| d.date).or(date_hint);
+                if let ([first, second, ..], None, None) = (times.as_slice(), date, when.range_minutes) {
+                    // "From 6PM to 7PM GMT" on no written day: still 60 minutes.
+                    let seconds = second.time.duration_since(first.time).as_secs().rem_euclid(24 * 3600);
+                    when.range_minutes = Some(((seconds / 60) as u32, *line, *source));
+                }
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
                 if times.len() < 2 && dates.is_empty() {
                     continue;
@@ -504,11 +525,16 @@ impl<'a> Facts<'a> {
 
     /// Minutes from an explicit statement, else end − start; a warning when
     /// both exist and differ by more than 10%.
-    fn duration(&mut self, when: &When) -> Option<u32> {
+    fn duration(&mut self, when: &When, timeline_span: Option<u32>) -> Option<u32> {
         let derived = match (when.start, when.end) {
             (Some(s), Some(e)) => s.minutes_until(&e).filter(|m| *m >= 0).and_then(|m| u32::try_from(m).ok()),
             _ => None,
         };
+        // Without a day, a written range or the timeline still tell how long.
+        let undated = when.range_minutes.or_else(|| {
+            let first_timed = self.input.outline.sections.iter().find(|s| s.section.kind == SectionKind::Timeline).map_or(0, |s| s.section.line);
+            timeline_span.map(|m| (m, first_timed, FactSource::Derived))
+        });
         let mut explicit: Option<(u32, u32, FactSource)> = None;
         if let Some(text) = self.fm().and_then(|m| m.duration.clone()) {
             let minutes = text.trim().parse::<u32>().ok().or_else(|| find_durations(&text).first().map(|d| d.minutes));
@@ -559,7 +585,11 @@ impl<'a> Facts<'a> {
                 self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
                 Some(derived)
             }
-            (None, None) => None,
+            (None, None) => {
+                let (minutes, line, source) = undated.filter(|(m, _, _)| *m > 0)?;
+                self.note("duration_minutes", if source == FactSource::Label { FactSource::Label } else { FactSource::Derived }, line);
+                Some(minutes)
+            }
         }
     }
 
@@ -594,11 +624,23 @@ impl<'a> Facts<'a> {
     /// wrapped over two lines reads as one. Code, tables and headings are
     /// left out.
     fn prose(&self, section: &OutlineSection) -> Prose {
+        let content = self.input.outline.content(section, self.input.lines);
+        self.prose_of(content, section.section.line)
+    }
+
+    /// The whole document's prose, for files with no usable sections.
+    fn document_prose(&self) -> Prose {
+        let lines = self.input.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l));
+        self.prose_of(lines.collect(), 0)
+    }
+
+    /// `label_line`'s text is kept whatever its kind: it holds a label's value.
+    fn prose_of(&self, content: Vec<(u32, &str)>, label_line: u32) -> Prose {
         use super::sections::LineKind;
         let outline = self.input.outline;
-        let mut prose = Prose { text: String::new(), starts: Vec::new(), first_line: section.section.line };
-        for (line, raw) in outline.content(section, self.input.lines) {
-            if line != section.section.line && outline.line_kind(line) != LineKind::Text {
+        let mut prose = Prose { text: String::new(), starts: Vec::new(), first_line: label_line.max(1) };
+        for (line, raw) in content {
+            if line != label_line && outline.line_kind(line) != LineKind::Text {
                 continue;
             }
             let plain = plain_text([raw]);
@@ -740,24 +782,21 @@ impl<'a> Facts<'a> {
             let all: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
             return Some(RootCause { text: shorten(text, 1500), tag_text: format!("{} {}", all.join(" "), factors) });
         }
+        let mut proses: Vec<Prose> = Vec::new();
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::Other] {
-            for s in self.sections_of(kind) {
-                let text = self.section_text(s);
-                if let Some(sentence) = sentences(&text).into_iter().find(|x| CAUSE_PROSE.is_match(x)) {
-                    self.note("root_cause", FactSource::Prose, s.section.line);
-                    return Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") });
-                }
+            proses.extend(self.sections_of(kind).into_iter().map(|s| self.prose(s)));
+        }
+        // Documents with no usable sections: anywhere in the prose.
+        proses.push(self.document_prose());
+        for prose in &proses {
+            if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| CAUSE_PROSE.is_match(x)) {
+                self.note("root_cause", FactSource::Prose, prose.line_at(offset));
+                let sentence = sentence.trim_end_matches(". ").trim();
+                return Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") });
             }
         }
-        // Documents with no sections at all: the first "caused by" sentence.
-        let body = plain_text(self.input.lines.iter().copied());
-        let Some(sentence) = sentences(&body).into_iter().find(|x| CAUSE_PROSE.is_match(x)) else {
-            // Contributing factors alone still say what to tag.
-            return (!factors.is_empty()).then(|| RootCause { text: String::new(), tag_text: factors });
-        };
-        let line = self.input.lines.iter().position(|l| l.contains(sentence.split_whitespace().next().unwrap_or("\u{0}"))).map_or(1, |i| i as u32 + 1);
-        self.note("root_cause", FactSource::Prose, line);
-        Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") })
+        // Contributing factors alone still say what to tag.
+        (!factors.is_empty()).then(|| RootCause { text: String::new(), tag_text: factors })
     }
 
     /// Front-matter tags win (aliases mapped). When none of them is in the

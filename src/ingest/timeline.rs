@@ -9,6 +9,7 @@ use super::text::strip_inline_markup;
 use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
+use jiff::tz::Offset;
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 use regex::Regex;
@@ -25,6 +26,9 @@ pub struct Context<'a> {
 pub struct Timeline {
     pub entries: Vec<TimelineEntry>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Minutes from the first timed entry to the latest, known even when
+    /// the file never says on which day ("9:00 AM … 11:30 AM").
+    pub span_minutes: Option<u32>,
 }
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^T\s*[+-]\s*\d{1,3}:\d{2}\b").unwrap());
@@ -33,18 +37,32 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^T\s*[+-]\s*\d{
 static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$").unwrap()
 });
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S").unwrap());
 
+/// The day entries fall on. Without a known date, times are still ordered
+/// on a stand-in day, so that backwards entries and the span are found;
+/// only entries on a known day get an instant.
 struct Cursor {
-    date: Option<Date>,
+    day: Date,
+    known: bool,
     last: Option<(DateTime, usize)>,
+}
+
+/// A timed entry's clock reading: when, in which offset, and whether the
+/// day is real or the stand-in.
+struct Clock {
+    civil: DateTime,
+    offset: Offset,
+    known: bool,
 }
 
 /// Read every timeline section of the outline.
 pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
     let mut entries: Vec<TimelineEntry> = Vec::new();
+    let mut clocks: Vec<Option<Clock>> = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut cursor = Cursor { date: ctx.date, last: None };
-    let mut civil_times: Vec<Option<DateTime>> = Vec::new();
+    let stand_in = Date::constant(2000, 1, 1);
+    let mut cursor = Cursor { day: ctx.date.unwrap_or(stand_in), known: ctx.date.is_some(), last: None };
 
     for section in outline.sections.iter().filter(|s| {
         s.section.kind == SectionKind::Timeline || s.also.contains(&SectionKind::Timeline)
@@ -53,6 +71,8 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
         let mut zone = section_zone.unwrap_or_else(|| ctx.zone.clone());
         let mut open: Option<usize> = None; // entry that continuation lines extend
         let mut header_seen = false;
+        let mut untimed_items: Vec<(u32, String)> = Vec::new();
+        let first_entry = entries.len();
         for (line, raw) in outline.content(section, lines) {
             let kind = if line == section.section.line { LineKind::Text } else { outline.line_kind(line) };
             let text = match kind {
@@ -75,30 +95,27 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                 }
                 continue;
             }
-            match read_entry(text, &mut cursor, &zone) {
-                Read::Entry { mut time, time_text, rest, problem, dated } => {
-                    if !dated {
-                        roll_over_midnight(&mut cursor, time.as_mut());
+            match read_entry(text, kind == LineKind::Heading, &mut cursor, &zone) {
+                Read::Entry { mut clock, time_text, rest, problem, dated } => {
+                    if let (Some(c), false) = (clock.as_mut(), dated) {
+                        roll_over_midnight(&mut cursor, c);
                     }
                     if let Some(problem) = problem {
                         diagnostics.push(impossible_time(&time_text, &problem, line));
                     }
-                    let civil = time.map(|t| t.civil);
-                    civil_times.push(civil);
-                    entries.push(TimelineEntry {
-                        time,
-                        time_text,
-                        milestone: milestone(&rest),
-                        text: rest,
-                        line,
-                    });
-                    open = Some(entries.len() - 1);
-                    if let Some(c) = civil {
-                        check_order(&mut cursor, c, entries.len() - 1, &entries, &mut diagnostics);
+                    let time = clock.as_ref().filter(|c| c.known).map(|c| ZonedTime::new(c.civil, c.offset));
+                    entries.push(TimelineEntry { time, time_text, milestone: milestone(&rest), text: rest, line });
+                    if let Some(c) = &clock {
+                        check_order(&mut cursor, c.civil, entries.len() - 1, &entries, &mut diagnostics);
                     }
+                    clocks.push(clock);
+                    open = Some(entries.len() - 1);
                 }
                 Read::DateOnly => open = None,
                 Read::Continuation => {
+                    if kind == LineKind::Text && LIST_ITEM.is_match(raw) {
+                        untimed_items.push((line, text.to_string()));
+                    }
                     if let Some(entry) = open.and_then(|i| entries.get_mut(i)) {
                         if entry.text.len() < 1000 {
                             if !entry.text.is_empty() {
@@ -113,48 +130,68 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                 }
             }
         }
+        // A timeline written as a list with no times at all ("Reboot —
+        // system hangs") still has entries, in order, without a time.
+        if entries.len() == first_entry {
+            for (line, text) in untimed_items {
+                entries.push(TimelineEntry { time: None, time_text: String::new(), milestone: milestone(&text), text, line });
+                clocks.push(None);
+            }
+        }
     }
-    Timeline { entries, diagnostics }
+    let span_minutes = span(&clocks);
+    Timeline { entries, diagnostics, span_minutes }
+}
+
+/// Minutes from the first timed entry to the latest one.
+fn span(clocks: &[Option<Clock>]) -> Option<u32> {
+    let instants: Vec<i64> = clocks
+        .iter()
+        .flatten()
+        .filter_map(|c| c.offset.to_timestamp(c.civil).ok())
+        .map(|t| t.as_second())
+        .collect();
+    let (first, last) = (instants.first()?, instants.iter().max()?);
+    u32::try_from((last - first) / 60).ok().filter(|m| *m > 0)
 }
 
 enum Read {
-    Entry { time: Option<ZonedTime>, time_text: String, rest: String, problem: Option<TimeProblem>, dated: bool },
+    Entry { clock: Option<Clock>, time_text: String, rest: String, problem: Option<TimeProblem>, dated: bool },
     DateOnly,
     Continuation,
 }
 
 /// One line: an entry (time first, perhaps after a date), a date line that
 /// sets the day for the entries below it, or text continuing an entry.
-fn read_entry(text: &str, cursor: &mut Cursor, zone: &Zone) -> Read {
+/// A heading that is only a date (`### 2018-01-11`) is an entry of its own.
+fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Read {
     if let Some(m) = RELATIVE.find(text) {
         let rest = text[m.end()..].trim_start_matches([' ', ':', '-', '–', '—', '|']).to_string();
-        return Read::Entry { time: None, time_text: m.as_str().to_string(), rest, problem: None, dated: false };
+        return Read::Entry { clock: None, time_text: m.as_str().to_string(), rest, problem: None, dated: false };
     }
-    let default_year = cursor.date.map(|d| d.year());
+    let default_year = cursor.known.then(|| cursor.day.year());
     let dates: Vec<_> = find_dates(text, default_year).into_iter().filter(|d| d.span.start <= 24).collect();
     let time = find_times(text).into_iter().next().filter(|t| leads(text, t, &dates));
     let line_date = dates.first().filter(|d| time.as_ref().is_none_or(|t| d.span.start < t.span.end));
+    if let Some(d) = line_date {
+        (cursor.day, cursor.known) = (d.date, true);
+    }
     match (time, line_date) {
         (Some(t), date) => {
-            if let Some(d) = date {
-                cursor.date = Some(d.date);
-            }
-            let day = date.map(|d| d.date).or(cursor.date);
             let offset = t.zone.as_ref().unwrap_or(zone).offset;
             let start = date.map_or(t.span.start, |d| d.span.start.min(t.span.start));
             let time_text = text[start..t.span.end].trim().to_string();
             let rest = clean_rest(&text[t.span.end.max(date.map_or(0, |d| d.span.end))..]);
-            let time = day.map(|d| ZonedTime::new(d.to_datetime(t.time), offset));
-            Read::Entry { time, time_text, rest, problem: t.problem, dated: date.is_some() }
+            let clock = Clock { civil: cursor.day.to_datetime(t.time), offset, known: cursor.known };
+            Read::Entry { clock: Some(clock), time_text, rest, problem: t.problem, dated: date.is_some() }
         }
         (None, Some(d)) if d.span.start <= 12 => {
-            cursor.date = Some(d.date);
             let rest = clean_rest(&text[d.span.end..]);
-            if rest.chars().filter(|c| c.is_alphabetic()).count() < 4 {
+            if rest.chars().filter(|c| c.is_alphabetic()).count() < 4 && !heading {
                 return Read::DateOnly;
             }
             // A dated entry without a time ("2018-01-11 A team member …").
-            Read::Entry { time: None, time_text: text[d.span.clone()].to_string(), rest, problem: None, dated: true }
+            Read::Entry { clock: None, time_text: text[d.span.clone()].to_string(), rest, problem: None, dated: true }
         }
         _ => Read::Continuation,
     }
@@ -197,12 +234,12 @@ fn table_row(raw: &str, header_seen: &mut bool) -> Option<String> {
 
 /// A time more than 12 hours before the previous entry, on a line that
 /// writes no date, is the next day: midnight passed (23:19, then 02:00).
-fn roll_over_midnight(cursor: &mut Cursor, time: Option<&mut ZonedTime>) {
-    let (Some(time), Some((previous, _))) = (time, cursor.last) else { return };
-    if time.civil < previous && previous.duration_since(time.civil).as_secs() > 12 * 3600 {
-        if let Ok(next) = time.civil.checked_add(1.day()) {
-            time.civil = next;
-            cursor.date = Some(next.date());
+fn roll_over_midnight(cursor: &mut Cursor, clock: &mut Clock) {
+    let Some((previous, _)) = cursor.last else { return };
+    if clock.civil < previous && previous.duration_since(clock.civil).as_secs() > 12 * 3600 {
+        if let Ok(next) = clock.civil.checked_add(1.day()) {
+            clock.civil = next;
+            cursor.day = next.date();
         }
     }
 }
