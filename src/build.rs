@@ -70,7 +70,9 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
                 if has_extension {
-                    found.files.push(ContentFile { path: entry.path().to_path_buf(), source: relative(dir, entry.path()) });
+                    found
+                        .files
+                        .push(ContentFile { path: entry.path().to_path_buf(), source: relative(dir, entry.path()) });
                 }
             }
             Ok(_) => {}

@@ -72,12 +72,12 @@ pub fn text(findings: &[Finding], root: &Path, color: bool) -> String {
                 let text = crate::ingest::decode::decode(&bytes).text;
                 cache = Some((finding.source.clone(), text));
             }
-            if let Some((_, text)) = &cache {
-                if let Some(span) = line_span(text, line, finding.diagnostic.column as usize) {
-                    let label = root.join(&finding.source).display().to_string();
-                    rendered.source = Some(NamedSource::new(label, text.clone()));
-                    rendered.span = Some(span);
-                }
+            if let Some((_, text)) = &cache
+                && let Some(span) = line_span(text, line, finding.diagnostic.column as usize)
+            {
+                let label = root.join(&finding.source).display().to_string();
+                rendered.source = Some(NamedSource::new(label, text.clone()));
+                rendered.span = Some(span);
             }
         }
         if handler.render_report(&mut out, &rendered).is_err() {
@@ -97,7 +97,7 @@ fn line_span(text: &str, line: usize, column: usize) -> Option<SourceSpan> {
         content.len() - content.trim_start().len()
     };
     let len = content.len().saturating_sub(skip).max(1);
-    Some(SourceSpan::new((start + skip).into(), len.min(content.len().saturating_sub(skip)).max(0)))
+    Some(SourceSpan::new((start + skip).into(), len.min(content.len().saturating_sub(skip))))
 }
 
 /// Findings as a JSON array.
@@ -125,11 +125,21 @@ pub fn inspect_text(p: &crate::model::Postmortem) -> String {
     let _ = writeln!(out, "  severity   {}", p.severity.clone().unwrap_or_else(none));
     let _ = writeln!(out, "  services   {}", if p.services.is_empty() { none() } else { p.services.join(", ") });
     let _ = writeln!(out, "  tags       {}", if p.tags.is_empty() { none() } else { p.tags.join(", ") });
-    let _ = writeln!(out, "  root cause {}", p.root_cause.as_deref().map_or_else(none, |r| crate::ingest::text::shorten(r, 100)));
+    let _ = writeln!(
+        out,
+        "  root cause {}",
+        p.root_cause.as_deref().map_or_else(none, |r| crate::ingest::text::shorten(r, 100))
+    );
     let sections: Vec<String> = p.sections.iter().map(|s| format!("{}@{}", s.kind, s.line)).collect();
     let _ = writeln!(out, "  sections   {}", sections.join(" "));
     let done = p.action_items.iter().filter(|a| a.done).count();
-    let _ = writeln!(out, "  timeline   {} entries; action items {} ({} done)", p.timeline.len(), p.action_items.len(), done);
+    let _ = writeln!(
+        out,
+        "  timeline   {} entries; action items {} ({} done)",
+        p.timeline.len(),
+        p.action_items.len(),
+        done
+    );
     for d in &p.diagnostics {
         let _ = writeln!(out, "  {}[{}] line {}: {}", d.severity, d.code, d.line, d.message);
     }

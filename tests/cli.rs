@@ -25,9 +25,28 @@ fn inspect_prints_the_model_with_the_contract_field_names() {
     let json: Value = serde_json::from_str(&stdout(&out)).expect("inspect prints JSON");
     let p = &json.as_array().expect("an array")[0];
     for field in [
-        "source", "id", "kind", "title", "display_title", "date", "start", "end", "timezone", "tz_assumed",
-        "duration_minutes", "impact", "severity", "services", "tags", "tags_source", "root_cause", "sections",
-        "timeline", "action_items", "diagnostics", "provenance",
+        "source",
+        "id",
+        "kind",
+        "title",
+        "display_title",
+        "date",
+        "start",
+        "end",
+        "timezone",
+        "tz_assumed",
+        "duration_minutes",
+        "impact",
+        "severity",
+        "services",
+        "tags",
+        "tags_source",
+        "root_cause",
+        "sections",
+        "timeline",
+        "action_items",
+        "diagnostics",
+        "provenance",
     ] {
         assert!(p.get(field).is_some(), "missing field {field}");
     }

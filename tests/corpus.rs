@@ -4,7 +4,6 @@
 //! under the figures the README reports, so that a regression fails here.
 
 use coroner::config::Config;
-use coroner::ingest::Reader;
 use coroner::model::{Kind, Postmortem};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,7 +31,8 @@ fn every_corpus_file_parses_and_most_facts_are_found() {
     assert_eq!(all.len(), 81);
     let incidents: Vec<&Postmortem> = all.iter().filter(|p| p.kind == Kind::Postmortem).collect();
     assert!(incidents.len() >= 50, "only {} files read as postmortems", incidents.len());
-    let floors: [(&str, f64, &dyn Fn(&Postmortem) -> bool); 5] = [
+    type Has = dyn Fn(&Postmortem) -> bool;
+    let floors: [(&str, f64, &Has); 5] = [
         ("a date", 0.72, &|p| p.date.is_some()),
         ("a duration", 0.75, &|p| p.duration_minutes.is_some()),
         ("root-cause text", 0.80, &|p| p.root_cause.is_some()),

@@ -66,10 +66,11 @@ fn mismatches(e: &Expect, p: &Postmortem) -> Vec<String> {
         match p.diagnostics.iter().find(|d| d.code == *code) {
             None => out.push(format!("{}: missing diagnostic {code}", e.file)),
             Some(d) => {
-                if let Some(line) = line {
-                    if d.line != *line && *line != 0 {
-                        out.push(format!("{}: diagnostic {code} at line {}, want {line}", e.file, d.line));
-                    }
+                if let Some(line) = line
+                    && d.line != *line
+                    && *line != 0
+                {
+                    out.push(format!("{}: diagnostic {code} at line {}, want {line}", e.file, d.line));
                 }
             }
         }
@@ -593,4 +594,5 @@ const EXPECTED: &[Expect] = &[
         timeline: 4,
         action_items: (2, 0),
         diagnostics: &[],
-    },];
+    },
+];

@@ -75,8 +75,13 @@ fn seed_001_database_overload_with_tasks() {
     assert!(p.tags.contains(&"database".to_string()), "{:?}", p.tags);
     assert_eq!(p.timeline.len(), 10);
     let texts: Vec<&str> = p.action_items.iter().map(|a| a.text.as_str()).collect();
-    for task in ["Patch Nginx Server", "Add Monitoring on Server Memory", "Review and Optimize Database Queries",
-        "Training Session for Developers", "Automate Load Testing"] {
+    for task in [
+        "Patch Nginx Server",
+        "Add Monitoring on Server Memory",
+        "Review and Optimize Database Queries",
+        "Training Session for Developers",
+        "Automate Load Testing",
+    ] {
         assert!(texts.iter().any(|t| t.starts_with(task)), "task {task:?} missing from {texts:?}");
     }
     assert_core_sections(&p);

@@ -23,9 +23,11 @@ static TASK_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:task
 /// Every action item of the file, in order.
 pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
     let mut items = Vec::new();
-    for section in outline.sections.iter().filter(|s| {
-        s.section.kind == SectionKind::ActionItems || s.also.contains(&SectionKind::ActionItems)
-    }) {
+    for section in outline
+        .sections
+        .iter()
+        .filter(|s| s.section.kind == SectionKind::ActionItems || s.also.contains(&SectionKind::ActionItems))
+    {
         let content = outline.content(section, lines);
         let has_list = content.iter().any(|(line, raw)| {
             outline.line_kind(*line) == LineKind::Text && LIST_ITEM.is_match(raw) && !is_heading_like(raw)
@@ -66,10 +68,11 @@ pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
                         items.push(item);
                     }
                 }
-            } else if !has_table && raw.trim().chars().count() <= 400 {
-                if let Some(item) = item(raw, false, line) {
-                    items.push(item);
-                }
+            } else if !has_table
+                && raw.trim().chars().count() <= 400
+                && let Some(item) = item(raw, false, line)
+            {
+                items.push(item);
             }
         }
     }
@@ -93,7 +96,8 @@ fn is_heading_like(raw: &str) -> bool {
 fn item(raw: &str, done: bool, line: u32) -> Option<ActionItem> {
     let plain = strip_inline_markup(raw);
     let plain = plain.trim();
-    if plain.is_empty() || plain.ends_with(':') || plain.ends_with('：') || plain.chars().all(|c| !c.is_alphanumeric()) {
+    if plain.is_empty() || plain.ends_with(':') || plain.ends_with('：') || plain.chars().all(|c| !c.is_alphanumeric())
+    {
         return None;
     }
     let mut text = TASK_PREFIX.replace(plain, "").to_string();

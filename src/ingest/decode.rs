@@ -48,14 +48,7 @@ fn utf16(bytes: &[u8]) -> Option<(&'static Encoding, &[u8])> {
         return None;
     }
     let pairs = bytes.len() / 2;
-    let nul_at = |parity: usize| {
-        bytes
-            .iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|b| **b == 0)
-            .count()
-    };
+    let nul_at = |parity: usize| bytes.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
     let (even, odd) = (nul_at(0), nul_at(1));
     if odd * 10 >= pairs * 9 && even == 0 {
         Some((UTF_16LE, bytes))
@@ -218,11 +211,7 @@ fn clip(s: &str, max: usize) -> String {
 fn repair_mojibake(text: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
     let mut lines = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
-        let fixed = if line.is_ascii() {
-            line.to_owned()
-        } else {
-            fully_repaired(line)
-        };
+        let fixed = if line.is_ascii() { line.to_owned() } else { fully_repaired(line) };
         if fixed != line {
             let (_, spans) = repair_line(line);
             let shown: Vec<String> = spans
@@ -265,31 +254,20 @@ mod tests {
 
     #[test]
     fn decodes_utf16_by_bom() {
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("# Hé\r\nx".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
-        let be: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain("# Hé\nx".encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
+        let le: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("# Hé\r\nx".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("# Hé\nx".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         for bytes in [le, be] {
             let d = decode(&bytes);
             assert_eq!(d.text, "# Hé\nx");
             assert_eq!(d.diagnostics.len(), 1);
-            assert_eq!(
-                (d.diagnostics[0].code, d.diagnostics[0].severity),
-                ("utf16", Severity::Info)
-            );
+            assert_eq!((d.diagnostics[0].code, d.diagnostics[0].severity), ("utf16", Severity::Info));
         }
     }
 
     #[test]
     fn decodes_bomless_utf16_le() {
-        let bytes: Vec<u8> = "# Title\nbody"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
+        let bytes: Vec<u8> = "# Title\nbody".encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(text(&bytes), "# Title\nbody");
     }
 
@@ -299,10 +277,7 @@ mod tests {
         assert_eq!(d.text, "ok\nline two\ncafé “quoted” \u{81}\n");
         assert_eq!(d.diagnostics.len(), 1);
         let w = &d.diagnostics[0];
-        assert_eq!(
-            (w.code, w.severity, w.line),
-            ("not-utf8", Severity::Warning, 3)
-        );
+        assert_eq!((w.code, w.severity, w.line), ("not-utf8", Severity::Warning, 3));
         assert_eq!(w.help.as_deref(), Some("save the file as UTF-8"));
     }
 
@@ -320,20 +295,13 @@ mod tests {
 
     #[test]
     fn repairs_mojibake_per_line() {
-        let d =
-            decode("# Outage ðŸš—ðŸ’¥\nok\nit\u{e2}\u{20ac}\u{2122}s â€” Ã©tÃ© ðŸ™ˆ\n".as_bytes());
+        let d = decode("# Outage ðŸš—ðŸ’¥\nok\nit\u{e2}\u{20ac}\u{2122}s â€” Ã©tÃ© ðŸ™ˆ\n".as_bytes());
         assert_eq!(d.text, "# Outage 🚗💥\nok\nit’s — été 🙈\n");
         assert_eq!(d.diagnostics.len(), 2);
         assert_eq!((d.diagnostics[0].line, d.diagnostics[0].column), (1, 10));
-        assert_eq!(
-            d.diagnostics[0].message,
-            "repaired mojibake `ðŸš—ðŸ’¥` → `🚗💥`"
-        );
+        assert_eq!(d.diagnostics[0].message, "repaired mojibake `ðŸš—ðŸ’¥` → `🚗💥`");
         assert_eq!(d.diagnostics[1].line, 3);
-        assert_eq!(
-            d.diagnostics[1].message,
-            "repaired mojibake `â€™` → `’`, `â€”` → `—`, `Ã©` → `é` and 2 more"
-        );
+        assert_eq!(d.diagnostics[1].message, "repaired mojibake `â€™` → `’`, `â€”` → `—`, `Ã©` → `é` and 2 more");
     }
 
     #[test]
@@ -342,10 +310,7 @@ mod tests {
         assert_eq!(text("Ã\u{81}gua".as_bytes()), "Água");
         let d = decode("donÃ¢â‚¬â„¢t".as_bytes());
         assert_eq!(d.text, "don’t");
-        assert_eq!(
-            d.diagnostics[0].message,
-            "repaired mojibake `Ã¢â‚¬â„¢` → `’`"
-        );
+        assert_eq!(d.diagnostics[0].message, "repaired mojibake `Ã¢â‚¬â„¢` → `’`");
     }
 
     #[test]

@@ -6,17 +6,15 @@
 //! that names it (`Duration:`, `## Root Cause`), then prose, then the file
 //! name, then what can be derived (end − start, the timeline's first entry).
 
+use super::actions;
 use super::frontmatter::FrontMatter;
 use super::sections::{Outline, OutlineSection};
 use super::text::{plain_text, sentences, shorten};
 use super::timeline::{self, impossible_time};
 use super::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
-use super::actions;
 use crate::config::{Config, normalize_tag};
 use crate::diagnostics::Diagnostic;
-use crate::model::{
-    FactSource, Impact, Kind, Postmortem, Provenance, SectionKind, Section, TagsSource, ZonedTime,
-};
+use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, SectionKind, TagsSource, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::Regex;
@@ -61,7 +59,8 @@ pub fn extract(input: &Input) -> Postmortem {
         .sections
         .iter()
         .flat_map(|s| {
-            std::iter::once(s.section.clone()).chain(s.also.iter().map(|kind| Section { kind: *kind, ..s.section.clone() }))
+            std::iter::once(s.section.clone())
+                .chain(s.also.iter().map(|kind| Section { kind: *kind, ..s.section.clone() }))
         })
         .collect();
 
@@ -202,7 +201,8 @@ static CAUSE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b").unwrap()
 });
-static BY_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[Bb]y|Author|Authors|Written by)\s*[:]?\s+(@?[\w][\w .@'-]{1,60})").unwrap());
+static BY_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[Bb]y|Author|Authors|Written by)\s*[:]?\s+(@?[\w][\w .@'-]{1,60})").unwrap());
 static GENERIC_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b").unwrap()
 });
@@ -216,7 +216,8 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
 static NOT_A_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(table of contents|contents|toc|introduction|conclusion|appendix|references|resources|requirements|background|concepts|purpose|tasks|notes?)\b").unwrap()
 });
-static INCIDENT_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(incident|outage)\s*#?\s*\d+\b").unwrap());
+static INCIDENT_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(incident|outage)\s*#?\s*\d+\b").unwrap());
 
 impl<'a> Facts<'a> {
     fn fm(&self) -> Option<&'a FrontMatter> {
@@ -241,9 +242,14 @@ impl<'a> Facts<'a> {
         use super::sections::LineKind;
         let outline = self.input.outline;
         let content = outline.content(section, self.input.lines);
-        plain_text(content.iter().filter(|(l, _)| {
-            *l == section.section.line || matches!(outline.line_kind(*l), LineKind::Text | LineKind::Html)
-        }).map(|(_, t)| *t))
+        plain_text(
+            content
+                .iter()
+                .filter(|(l, _)| {
+                    *l == section.section.line || matches!(outline.line_kind(*l), LineKind::Text | LineKind::Html)
+                })
+                .map(|(_, t)| *t),
+        )
     }
 
     /// The value of the first label with one of these (normalised) names.
@@ -265,13 +271,23 @@ impl<'a> Facts<'a> {
         }
         let outline = self.input.outline;
         let first_section = outline.sections.first().map_or(u32::MAX, |s| s.section.line);
-        if let Some(h) = outline.headings.first().filter(|h| h.line < first_section || outline.sections.first().is_some_and(|s| s.section.line == h.line && s.section.kind == SectionKind::Other)) {
-            if self.input.outline.sections.iter().all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other) {
-                self.note("title", FactSource::Heading, h.line);
-                let text = plain_text([h.text.as_str()]);
-                let text = text.strip_prefix("Title:").map_or(text.as_str(), str::trim).to_string();
-                return Some(text);
-            }
+        if let Some(h) = outline.headings.first().filter(|h| {
+            h.line < first_section
+                || outline
+                    .sections
+                    .first()
+                    .is_some_and(|s| s.section.line == h.line && s.section.kind == SectionKind::Other)
+        }) && self
+            .input
+            .outline
+            .sections
+            .iter()
+            .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
+        {
+            self.note("title", FactSource::Heading, h.line);
+            let text = plain_text([h.text.as_str()]);
+            let text = text.strip_prefix("Title:").map_or(text.as_str(), str::trim).to_string();
+            return Some(text);
         }
         // A first short line before any section: "0x19. Postmortem".
         for (i, line) in self.input.lines.iter().enumerate() {
@@ -328,7 +344,8 @@ impl<'a> Facts<'a> {
         if found.is_none() {
             found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
                 let lower = l.to_lowercase();
-                let statement = lower.contains("all times") || lower.contains("times are in") || lower.contains("time zone:");
+                let statement =
+                    lower.contains("all times") || lower.contains("times are in") || lower.contains("time zone:");
                 statement.then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
             });
         }
@@ -364,7 +381,9 @@ impl<'a> Facts<'a> {
                 }
                 self.note(if key == "start" { "start" } else { "end" }, FactSource::FrontMatter, line);
             }
-            if let Some(date) = fm.date.as_deref().and_then(|d| parse_datetime(d).map(|(dt, _)| dt.date()).or_else(|| find_dates(d, None).first().map(|f| f.date))) {
+            if let Some(date) = fm.date.as_deref().and_then(|d| {
+                parse_datetime(d).map(|(dt, _)| dt.date()).or_else(|| find_dates(d, None).first().map(|f| f.date))
+            }) {
                 when.date = Some(date);
                 self.note("date", FactSource::FrontMatter, self.fm_line("date"));
             }
@@ -376,10 +395,29 @@ impl<'a> Facts<'a> {
         for label in &self.input.outline.labels {
             let name = super::sections::normalize_heading(&label.name);
             let is_when = name.contains("duration") && !name.contains("detect")
-                || ["date", "when", "time", "dates", "window", "incident date", "date and time", "durée", "duración", "dauer", "fecha", "datum", "日時"].contains(&name.as_str());
+                || [
+                    "date",
+                    "when",
+                    "time",
+                    "dates",
+                    "window",
+                    "incident date",
+                    "date and time",
+                    "durée",
+                    "duración",
+                    "dauer",
+                    "fecha",
+                    "datum",
+                    "日時",
+                ]
+                .contains(&name.as_str());
             if is_when {
                 // With its name: "Durée : 4h12" reads 4h12 as a duration, not a time.
-                candidates.push((plain_text([format!("{}: {}", label.name, label.value).as_str()]), label.line, FactSource::Label));
+                candidates.push((
+                    plain_text([format!("{}: {}", label.name, label.value).as_str()]),
+                    label.line,
+                    FactSource::Label,
+                ));
             }
         }
         for kind in [SectionKind::Summary, SectionKind::Impact] {
@@ -390,7 +428,8 @@ impl<'a> Facts<'a> {
                 }
             }
         }
-        let first_section = self.input.outline.sections.first().map_or(self.input.lines.len() as u32, |s| s.section.line);
+        let first_section =
+            self.input.outline.sections.first().map_or(self.input.lines.len() as u32, |s| s.section.line);
         for (i, line) in self.input.lines.iter().enumerate().take(first_section as usize) {
             let text = plain_text([*line]);
             if !text.is_empty() {
@@ -399,7 +438,9 @@ impl<'a> Facts<'a> {
         }
 
         // The day the incident happened, for times written without one.
-        let file_date = || FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok());
+        let file_date = || {
+            FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok())
+        };
         let date_hint = when
             .date
             .or_else(|| candidates.iter().find_map(|(t, _, _)| find_dates(t, None).first().map(|d| d.date)))
@@ -409,13 +450,21 @@ impl<'a> Facts<'a> {
         let default_year = date_hint.map(|d| d.year());
         for label in &self.input.outline.labels {
             let name = super::sections::normalize_heading(&label.name);
-            let is_start = ["start", "start time", "started", "began", "outage start", "incident start", "発生日時", "발생 일시"].contains(&name.as_str());
-            let is_end = ["end", "end time", "ended", "resolved", "outage end", "recovered", "復旧日時", "복구 일시"].contains(&name.as_str());
+            let is_start =
+                ["start", "start time", "started", "began", "outage start", "incident start", "発生日時", "발생 일시"]
+                    .contains(&name.as_str());
+            let is_end = ["end", "end time", "ended", "resolved", "outage end", "recovered", "復旧日時", "복구 일시"]
+                .contains(&name.as_str());
             if !(is_start || is_end) {
                 continue;
             }
             let value = plain_text([label.value.as_str()]);
-            let (Some(d), Some(t)) = (find_dates(&value, default_year).first().map(|d| d.date).or(date_hint), find_times(&value).into_iter().next()) else { continue };
+            let (Some(d), Some(t)) = (
+                find_dates(&value, default_year).first().map(|d| d.date).or(date_hint),
+                find_times(&value).into_iter().next(),
+            ) else {
+                continue;
+            };
             self.time_problem(&t, label.line);
             if let (Some(written), true) = (&t.zone, is_start) {
                 when.zone = Some(written.text.clone());
@@ -452,7 +501,11 @@ impl<'a> Facts<'a> {
                 for t in &times {
                     self.time_problem(t, *line);
                 }
-                let written = times.get(1).and_then(|t| t.zone.clone()).or_else(|| first.zone.clone()).or_else(|| find_zone(text).map(|(z, _)| z));
+                let written = times
+                    .get(1)
+                    .and_then(|t| t.zone.clone())
+                    .or_else(|| first.zone.clone())
+                    .or_else(|| find_zone(text).map(|(z, _)| z));
                 if let Some(w) = &written {
                     when.zone = Some(w.text.clone());
                 }
@@ -462,12 +515,16 @@ impl<'a> Facts<'a> {
                 when.start_line = *line;
                 self.note("start", *source, *line);
                 if let Some(second) = times.get(1) {
-                    let end_date = dates.iter().find(|dd| dd.span.start > first.span.end && dd.span.start < second.span.start).map_or(d, |dd| dd.date);
-                    let mut end = ZonedTime::new(end_date.to_datetime(second.time), second.zone.as_ref().unwrap_or(&z).offset);
-                    if end.civil < start.civil {
-                        if let Ok(next) = end.civil.checked_add(1.day()) {
-                            end.civil = next;
-                        }
+                    let end_date = dates
+                        .iter()
+                        .find(|dd| dd.span.start > first.span.end && dd.span.start < second.span.start)
+                        .map_or(d, |dd| dd.date);
+                    let mut end =
+                        ZonedTime::new(end_date.to_datetime(second.time), second.zone.as_ref().unwrap_or(&z).offset);
+                    if end.civil < start.civil
+                        && let Ok(next) = end.civil.checked_add(1.day())
+                    {
+                        end.civil = next;
                     }
                     when.end = Some(end);
                     when.end_line = *line;
@@ -481,7 +538,9 @@ impl<'a> Facts<'a> {
             if let Some(start) = when.start {
                 when.date = Some(start.civil.date());
                 self.note("date", FactSource::Derived, when.start_line);
-            } else if let Some((d, line, source)) = candidates.iter().find_map(|(t, l, s)| find_dates(t, None).first().map(|d| (d.date, *l, *s))) {
+            } else if let Some((d, line, source)) =
+                candidates.iter().find_map(|(t, l, s)| find_dates(t, None).first().map(|d| (d.date, *l, *s)))
+            {
                 when.date = Some(d);
                 self.note("date", source, line);
             } else if let Some(d) = file_date() {
@@ -502,11 +561,11 @@ impl<'a> Facts<'a> {
     /// is the start and its latest the end (provenance `derived`).
     fn start_end_from_timeline(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
         let timed: Vec<_> = entries.iter().filter_map(|e| e.time.map(|t| (t, e.line))).collect();
-        if when.start.is_none() {
-            if let Some((t, line)) = timed.first() {
-                (when.start, when.start_line) = (Some(*t), *line);
-                self.note("start", FactSource::Derived, *line);
-            }
+        if when.start.is_none()
+            && let Some((t, line)) = timed.first()
+        {
+            (when.start, when.start_line) = (Some(*t), *line);
+            self.note("start", FactSource::Derived, *line);
         }
         if let (None, Some(start)) = (when.end, when.start) {
             let latest = timed.iter().max_by_key(|(t, _)| t.timestamp());
@@ -515,11 +574,11 @@ impl<'a> Facts<'a> {
                 self.note("end", FactSource::Derived, *line);
             }
         }
-        if when.date.is_none() {
-            if let Some((t, line)) = timed.first() {
-                when.date = Some(t.civil.date());
-                self.note("date", FactSource::Derived, *line);
-            }
+        if when.date.is_none()
+            && let Some((t, line)) = timed.first()
+        {
+            when.date = Some(t.civil.date());
+            self.note("date", FactSource::Derived, *line);
         }
     }
 
@@ -532,7 +591,13 @@ impl<'a> Facts<'a> {
         };
         // Without a day, a written range or the timeline still tell how long.
         let undated = when.range_minutes.or_else(|| {
-            let first_timed = self.input.outline.sections.iter().find(|s| s.section.kind == SectionKind::Timeline).map_or(0, |s| s.section.line);
+            let first_timed = self
+                .input
+                .outline
+                .sections
+                .iter()
+                .find(|s| s.section.kind == SectionKind::Timeline)
+                .map_or(0, |s| s.section.line);
             timeline_span.map(|m| (m, first_timed, FactSource::Derived))
         });
         let mut explicit: Option<(u32, u32, FactSource)> = None;
@@ -543,11 +608,23 @@ impl<'a> Facts<'a> {
         if explicit.is_none() {
             for label in &self.input.outline.labels {
                 let name = super::sections::normalize_heading(&label.name);
-                if name.contains("duration") || ["durée", "duración", "dauer", "downtime", "lead time", "総影響時間", "影響時間", "총 영향 시간"].contains(&name.as_str()) {
-                    if let Some(d) = find_durations(&plain_text([format!("{}: {}", label.name, label.value).as_str()])).first() {
-                        explicit = Some((d.minutes, label.line, FactSource::Label));
-                        break;
-                    }
+                if (name.contains("duration")
+                    || [
+                        "durée",
+                        "duración",
+                        "dauer",
+                        "downtime",
+                        "lead time",
+                        "総影響時間",
+                        "影響時間",
+                        "총 영향 시간",
+                    ]
+                    .contains(&name.as_str()))
+                    && let Some(d) =
+                        find_durations(&plain_text([format!("{}: {}", label.name, label.value).as_str()])).first()
+                {
+                    explicit = Some((d.minutes, label.line, FactSource::Label));
+                    break;
                 }
             }
         }
@@ -587,7 +664,11 @@ impl<'a> Facts<'a> {
             }
             (None, None) => {
                 let (minutes, line, source) = undated.filter(|(m, _, _)| *m > 0)?;
-                self.note("duration_minutes", if source == FactSource::Label { FactSource::Label } else { FactSource::Derived }, line);
+                self.note(
+                    "duration_minutes",
+                    if source == FactSource::Label { FactSource::Label } else { FactSource::Derived },
+                    line,
+                );
                 Some(minutes)
             }
         }
@@ -702,13 +783,26 @@ impl<'a> Facts<'a> {
         }
         for label in &outline.labels {
             let name = label.name.to_lowercase();
-            let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"].iter().any(|w| name.contains(w));
+            let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"]
+                .iter()
+                .any(|w| name.contains(w));
             texts.push((plain_text([label.value.as_str()]), label.line, about_impact));
         }
         let parse = |m: regex::Match| m.as_str().replace(',', ".").parse::<f64>().ok().filter(|p| *p <= 100.0);
-        let found = texts.iter().find_map(|(t, l, _)| USERS_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
-            .or_else(|| texts.iter().find_map(|(t, l, _)| PCT_AFFECTED.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))))
-            .or_else(|| texts.iter().filter(|(_, _, about)| *about).find_map(|(t, l, _)| ANY_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))))
+        let found = texts
+            .iter()
+            .find_map(|(t, l, _)| USERS_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+            .or_else(|| {
+                texts.iter().find_map(|(t, l, _)| {
+                    PCT_AFFECTED.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))
+                })
+            })
+            .or_else(|| {
+                texts
+                    .iter()
+                    .filter(|(_, _, about)| *about)
+                    .find_map(|(t, l, _)| ANY_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+            })
             .or_else(|| texts.iter().find_map(|(t, l, _)| ALL_USERS.is_match(t).then_some((100.0, *l))));
         if found.is_some() {
             return found;
@@ -727,12 +821,28 @@ impl<'a> Facts<'a> {
     fn severity(&mut self) -> Option<(String, String)> {
         let (text, line, source) = if let Some(s) = self.fm().and_then(|m| m.severity.clone()) {
             (s, self.fm_line("severity"), FactSource::FrontMatter)
-        } else if let Some((v, line)) =
-            self.label(&["severity", "sev", "priority", "severidad", "sévérité", "severite", "schweregrad", "심각도", "障害レベル", "重大度", "incident severity", "impact level"])
-        {
+        } else if let Some((v, line)) = self.label(&[
+            "severity",
+            "sev",
+            "priority",
+            "severidad",
+            "sévérité",
+            "severite",
+            "schweregrad",
+            "심각도",
+            "障害レベル",
+            "重大度",
+            "incident severity",
+            "impact level",
+        ]) {
             (plain_text([v]), line, FactSource::Label)
         } else {
-            let (line, m) = self.input.lines.iter().enumerate().find_map(|(i, l)| SEV_PROSE.find(l).map(|m| (i as u32 + 1, m.as_str().to_string())))?;
+            let (line, m) = self
+                .input
+                .lines
+                .iter()
+                .enumerate()
+                .find_map(|(i, l)| SEV_PROSE.find(l).map(|m| (i as u32 + 1, m.as_str().to_string())))?;
             (m, line, FactSource::Prose)
         };
         let normalized = normalize_severity(&text)?;
@@ -746,8 +856,19 @@ impl<'a> Facts<'a> {
             return fm.services.clone();
         }
         let Some((value, line)) = self.label(&[
-            "services", "service", "affected services", "services affected", "affected service", "service affected",
-            "services impactés", "servicios afectados", "betroffene dienste", "影響サービス", "systems", "system", "components",
+            "services",
+            "service",
+            "affected services",
+            "services affected",
+            "affected service",
+            "service affected",
+            "services impactés",
+            "servicios afectados",
+            "betroffene dienste",
+            "影響サービス",
+            "systems",
+            "system",
+            "components",
         ]) else {
             return Vec::new();
         };
@@ -774,8 +895,12 @@ impl<'a> Facts<'a> {
         let mut texts: Vec<(String, &OutlineSection)> =
             sections.iter().map(|s| (self.section_text(s), *s)).filter(|(t, _)| !t.is_empty()).collect();
         texts.retain(|(t, _)| !(PLACEHOLDER.is_match(t) && t.len() < 200));
-        let factors: String =
-            self.sections_of(SectionKind::ContributingFactors).iter().map(|s| self.section_text(s)).collect::<Vec<_>>().join(" ");
+        let factors: String = self
+            .sections_of(SectionKind::ContributingFactors)
+            .iter()
+            .map(|s| self.section_text(s))
+            .collect::<Vec<_>>()
+            .join(" ");
         if let Some((text, section)) = texts.iter().max_by_key(|(t, _)| t.len()) {
             let source = if section.level <= 7 { FactSource::Heading } else { FactSource::Label };
             self.note("root_cause", source, section.section.line);
@@ -835,7 +960,17 @@ impl<'a> Facts<'a> {
             self.note("authors", FactSource::FrontMatter, self.fm_line("authors"));
             return fm.authors.clone();
         }
-        if let Some((value, line)) = self.label(&["author", "authors", "authors roles", "written by", "autor", "auteur", "作成者", "작성자", "penulis"]) {
+        if let Some((value, line)) = self.label(&[
+            "author",
+            "authors",
+            "authors roles",
+            "written by",
+            "autor",
+            "auteur",
+            "作成者",
+            "작성자",
+            "penulis",
+        ]) {
             let value = plain_text([value]);
             if !PLACEHOLDER.is_match(&value) {
                 self.note("authors", FactSource::Label, line);
@@ -872,8 +1007,10 @@ impl<'a> Facts<'a> {
             .enumerate()
             .flat_map(|(i, l)| PLACEHOLDER.find_iter(l).map(move |m| (i as u32 + 1, m.as_str().trim().to_string())))
             .collect();
-        let known: Vec<_> = self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
-        let empty = known.iter().filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).count() < 3).count();
+        let known: Vec<_> =
+            self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
+        let empty =
+            known.iter().filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).count() < 3).count();
         let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
         let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
         if placeholders.len() >= 3
@@ -882,8 +1019,12 @@ impl<'a> Facts<'a> {
         {
             if let Some((line, text)) = placeholders.first() {
                 self.diagnostics.push(
-                    Diagnostic::info("placeholder", *line, format!("template placeholder `{text}` ({} in the file)", placeholders.len()))
-                        .with_help("fill in the template, or move it out of the content folder (a `_` prefix hides it)"),
+                    Diagnostic::info(
+                        "placeholder",
+                        *line,
+                        format!("template placeholder `{text}` ({} in the file)", placeholders.len()),
+                    )
+                    .with_help("fill in the template, or move it out of the content folder (a `_` prefix hides it)"),
                 );
             }
             return Kind::Template;
@@ -898,10 +1039,21 @@ impl<'a> Facts<'a> {
         if ASSIGNMENT.find_iter(&body).count() >= 2 && p.timeline.iter().all(|e| e.time.is_none()) {
             return Kind::Other;
         }
-        let incident_headings = self.input.outline.headings.iter().filter(|h| INCIDENT_HEADING.is_match(&h.text)).count();
-        let dated_headings = self.input.outline.headings.iter().filter(|h| {
-            h.level <= 3 && !self.in_timeline(h.line) && find_dates(&h.text, None).len() == 1 && find_times(&h.text).is_empty() && h.text.split_whitespace().count() >= 3
-        }).count();
+        let incident_headings =
+            self.input.outline.headings.iter().filter(|h| INCIDENT_HEADING.is_match(&h.text)).count();
+        let dated_headings = self
+            .input
+            .outline
+            .headings
+            .iter()
+            .filter(|h| {
+                h.level <= 3
+                    && !self.in_timeline(h.line)
+                    && find_dates(&h.text, None).len() == 1
+                    && find_times(&h.text).is_empty()
+                    && h.text.split_whitespace().count() >= 3
+            })
+            .count();
         if incident_headings >= 2 || dated_headings >= 3 {
             return Kind::List;
         }
@@ -934,11 +1086,17 @@ impl<'a> Facts<'a> {
             return t.to_string();
         }
         let outline = self.input.outline;
-        let first_known = outline.sections.iter().find(|s| s.section.kind != SectionKind::Other).map_or(u32::MAX, |s| s.section.line);
+        let first_known =
+            outline.sections.iter().find(|s| s.section.kind != SectionKind::Other).map_or(u32::MAX, |s| s.section.line);
         if let Some(h) = outline.headings.iter().skip(1).find(|h| {
             h.line < first_known
                 && !NOT_A_TITLE.is_match(&h.text)
-                && self.input.outline.sections.iter().all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
+                && self
+                    .input
+                    .outline
+                    .sections
+                    .iter()
+                    .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
                 && !is_generic_title(&h.text)
                 && find_times(&h.text).is_empty()
                 && h.text.split_whitespace().count() >= 3
@@ -973,8 +1131,7 @@ impl<'a> Facts<'a> {
 fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
     let mut scored: Vec<(usize, usize, &str)> = Vec::new();
     for (order, rule) in taxonomy.tags.iter().enumerate() {
-        let hits =
-            rule.patterns.iter().flat_map(|p| p.find_iter(text)).filter(|m| !negated(text, m.start())).count();
+        let hits = rule.patterns.iter().flat_map(|p| p.find_iter(text)).filter(|m| !negated(text, m.start())).count();
         if hits > 0 {
             scored.push((hits, order, rule.name.as_str()));
         }
@@ -1034,10 +1191,12 @@ fn headline(sentence: &str) -> Option<String> {
 /// `P2 Medium` → `SEV2`, `critical` → `SEV1`, `SEV-3` → `SEV3`.
 pub fn normalize_severity(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
-    if let Some(n) = SEV_VALUE.captures(&lower).and_then(|c| c.get(1)).map(|m| m.as_str().to_string()) {
-        if lower.trim_start().starts_with(|c: char| c.is_ascii_digit() || "psl".contains(c)) || lower.contains("sev") || lower.contains("level") {
-            return Some(format!("SEV{n}"));
-        }
+    if let Some(n) = SEV_VALUE.captures(&lower).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+        && (lower.trim_start().starts_with(|c: char| c.is_ascii_digit() || "psl".contains(c))
+            || lower.contains("sev")
+            || lower.contains("level"))
+    {
+        return Some(format!("SEV{n}"));
     }
     let word = |w: &str| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
     if word("critical") || word("blocker") || word("major") && word("outage") {

@@ -59,11 +59,7 @@ pub fn split(text: &str) -> Split {
         lines[..=close].fill("");
     }
     let body = lines.join("\n");
-    Split {
-        front_matter,
-        body,
-        diagnostics,
-    }
+    Split { front_matter, body, diagnostics }
 }
 
 /// The front matter, the index of the closing fence when the block is to be
@@ -101,10 +97,7 @@ fn find(lines: &[&str]) -> Option<(Option<FrontMatter>, Option<usize>, Vec<Diagn
             (None, Some(close), vec![error])
         }
         _ => {
-            let message = format!(
-                "lines {fence}–{} are not a `key: value` mapping: read as markdown",
-                close + 1
-            );
+            let message = format!("lines {fence}–{} are not a `key: value` mapping: read as markdown", close + 1);
             let info = Diagnostic::info("front-matter-not-mapping", fence, message);
             (None, None, vec![info])
         }
@@ -140,9 +133,7 @@ fn parse_yaml(block: &str) -> Result<Option<Map<String, Value>>, ParseError> {
             let first = text.lines().next().unwrap_or_default();
             let first = first.strip_prefix("error: ").unwrap_or(first);
             let message = match first.split_once(": ") {
-                Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => {
-                    rest
-                }
+                Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
                 _ => first,
             };
             Err((to_u32(line), to_u32(column), message.to_owned()))
@@ -152,12 +143,7 @@ fn parse_yaml(block: &str) -> Result<Option<Map<String, Value>>, ParseError> {
 
 fn parse_toml(block: &str) -> Result<Option<Map<String, Value>>, ParseError> {
     match block.parse::<toml::Table>() {
-        Ok(table) => Ok(Some(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect(),
-        )),
+        Ok(table) => Ok(Some(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())),
         Err(e) => {
             let start = e.span().map_or(0, |s| s.start);
             let before = block.get(..start).unwrap_or(block);
@@ -173,36 +159,27 @@ fn toml_to_json(value: toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => {
-            serde_json::Number::from_f64(f).map_or(Value::String(f.to_string()), Value::Number)
-        }
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::String(f.to_string()), Value::Number),
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => {
-            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
+        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
     }
 }
 
 /// `key:` (YAML) or `key =` (TOML) at the start of a line.
-static KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^("[^"]*"|'[^']*'|[\w-][\w.-]*)\s*(:(\s|$)|=)"#).expect("valid regex")
-});
+static KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^("[^"]*"|'[^']*'|[\w-][\w.-]*)\s*(:(\s|$)|=)"#).expect("valid regex"));
 
 /// Whether a block that failed to parse was meant as front matter: its
 /// first line is `key:` and so are most top-level lines. Markdown after a
 /// `---` thematic break may start with `Date: …` but is mostly prose.
 fn looks_like_mapping(block_lines: &[&str]) -> bool {
-    let mut lines = block_lines
-        .iter()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let mut lines = block_lines.iter().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
     let Some(first) = lines.next() else {
         return true;
     };
-    let top: Vec<&&str> = lines
-        .filter(|l| !l.starts_with([' ', '\t', '-', '[']))
-        .collect();
+    let top: Vec<&&str> = lines.filter(|l| !l.starts_with([' ', '\t', '-', '['])).collect();
     let keys = top.iter().filter(|l| KEY.is_match(l)).count();
     KEY.is_match(first.trim_start()) && keys * 2 >= top.len()
 }
@@ -212,11 +189,7 @@ fn looks_like_mapping(block_lines: &[&str]) -> bool {
 /// header belong to tables.
 fn key_lines(key: &str, block_lines: &[&str], fence: u32, format: FrontMatterFormat) -> Vec<u32> {
     let spellings = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")];
-    let sep = if format == FrontMatterFormat::Yaml {
-        ':'
-    } else {
-        '='
-    };
+    let sep = if format == FrontMatterFormat::Yaml { ':' } else { '=' };
     let mut found = Vec::new();
     for (k, line) in block_lines.iter().enumerate() {
         if format == FrontMatterFormat::Toml && line.trim_start().starts_with('[') {
@@ -237,10 +210,7 @@ fn build(
     fence: u32,
     format: FrontMatterFormat,
 ) -> (FrontMatter, Vec<Diagnostic>) {
-    let mut fm = FrontMatter {
-        format: Some(format),
-        ..FrontMatter::default()
-    };
+    let mut fm = FrontMatter { format: Some(format), ..FrontMatter::default() };
     let mut diagnostics = Vec::new();
     let mut entries: Vec<(u32, String, Value)> = Vec::new();
     for (key, value) in map {
@@ -268,13 +238,9 @@ fn build(
             }
             outcome => {
                 if let Outcome::Wrong(expected) = outcome {
-                    let message = format!(
-                        "front-matter key `{key}` should be {expected}; kept as an extra field"
-                    );
+                    let message = format!("front-matter key `{key}` should be {expected}; kept as an extra field");
                     let help = format!("write `{key}` as {expected}");
-                    diagnostics.push(
-                        Diagnostic::warning("front-matter-type", line, message).with_help(help),
-                    );
+                    diagnostics.push(Diagnostic::warning("front-matter-type", line, message).with_help(help));
                 }
                 fm.key_lines.entry(key.clone()).or_insert(line);
                 fm.extra.entry(key).or_insert(value);
@@ -297,19 +263,14 @@ fn known<'a>(fm: &'a mut FrontMatter, key: &str) -> Option<(&'static str, Slot<'
         "title" => ("title", Slot::Text(&mut fm.title)),
         "id" | "slug" => ("id", Slot::Text(&mut fm.id)),
         "date" => ("date", Slot::Text(&mut fm.date)),
-        "start" | "start_time" | "started" | "started_at" | "start_date" => {
-            ("start", Slot::Text(&mut fm.start))
-        }
-        "end" | "end_time" | "ended" | "ended_at" | "end_date" | "resolved_at" => {
-            ("end", Slot::Text(&mut fm.end))
-        }
+        "start" | "start_time" | "started" | "started_at" | "start_date" => ("start", Slot::Text(&mut fm.start)),
+        "end" | "end_time" | "ended" | "ended_at" | "end_date" | "resolved_at" => ("end", Slot::Text(&mut fm.end)),
         "duration" => ("duration", Slot::Text(&mut fm.duration)),
         "severity" | "sev" | "priority" => ("severity", Slot::Text(&mut fm.severity)),
-        "services" | "service" | "product" | "products" | "systems" | "components"
-        | "affected_services" => ("services", Slot::List(&mut fm.services)),
-        "tags" | "root_cause" | "root_causes" | "categories" | "category" => {
-            ("tags", Slot::List(&mut fm.tags))
+        "services" | "service" | "product" | "products" | "systems" | "components" | "affected_services" => {
+            ("services", Slot::List(&mut fm.services))
         }
+        "tags" | "root_cause" | "root_causes" | "categories" | "category" => ("tags", Slot::List(&mut fm.tags)),
         "authors" | "author" => ("authors", Slot::List(&mut fm.authors)),
         "status" | "state" => ("status", Slot::Text(&mut fm.status)),
         "draft" => ("draft", Slot::Flag(&mut fm.draft)),
@@ -411,8 +372,7 @@ mod tests {
     /// `line:column code` of each diagnostic.
     fn codes(s: &Split) -> Vec<String> {
         let d = s.diagnostics.iter();
-        d.map(|d| format!("{}:{} {}", d.line, d.column, d.code))
-            .collect()
+        d.map(|d| format!("{}:{} {}", d.line, d.column, d.code)).collect()
     }
 
     #[test]
@@ -426,13 +386,11 @@ mod tests {
         assert_eq!(f.format, Some(FrontMatterFormat::Yaml));
         let texts = [f.title.as_deref(), f.id.as_deref(), f.severity.as_deref()];
         assert_eq!(texts, [Some("DB outage"), Some("db-1"), Some("2")]);
-        assert_eq!(
-            [f.services, f.tags, f.authors].concat(),
-            ["api", "web", "db", "Ann"]
-        );
+        assert_eq!([f.services, f.tags, f.authors].concat(), ["api", "web", "db", "Ann"]);
         assert_eq!(f.draft, Some(false));
         assert_eq!(f.extra, [("team".into(), json!("sre"))].into());
-        let want = r#"{"authors": 8, "draft": 9, "id": 4, "services": 6, "severity": 5, "tags": 7, "team": 10, "title": 3}"#;
+        let want =
+            r#"{"authors": 8, "draft": 9, "id": 4, "services": 6, "severity": 5, "tags": 7, "team": 10, "title": 3}"#;
         assert_eq!(format!("{:?}", f.key_lines), want);
     }
 
@@ -504,14 +462,8 @@ mod tests {
     fn markdown_between_rules_is_not_front_matter() {
         let report = "---\n\n# Report\nDate: 2026-06-10\n**Severity:** P2\nStatus: Resolved\n\n\
                       It failed.\nIt was a bad image.\n---\n";
-        let guide =
-            "\n---\n\n# Guide\n\nA postmortem is a tool.\n\n- **Learning:** yes\n---\nmore\n";
-        for text in [
-            report,
-            guide,
-            "---\nA setext heading\n---\n",
-            "---\n- a\n- b\n---\n",
-        ] {
+        let guide = "\n---\n\n# Guide\n\nA postmortem is a tool.\n\n- **Learning:** yes\n---\nmore\n";
+        for text in [report, guide, "---\nA setext heading\n---\n", "---\n- a\n- b\n---\n"] {
             let s = split(text);
             assert_eq!(s.front_matter, None);
             assert_eq!(s.body, text);
@@ -530,10 +482,7 @@ mod tests {
     #[test]
     fn empty_front_matter_dot_close_and_duplicates() {
         let s = split("---\n---\n# T");
-        let empty = FrontMatter {
-            format: Some(FrontMatterFormat::Yaml),
-            ..Default::default()
-        };
+        let empty = FrontMatter { format: Some(FrontMatterFormat::Yaml), ..Default::default() };
         assert_eq!(s.front_matter, Some(empty));
         assert_eq!(s.body, "\n\n# T");
         assert_eq!(split("---\n---").body, "\n");

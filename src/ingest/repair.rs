@@ -21,11 +21,7 @@ pub fn repair(text: &str) -> Repaired {
     let conflicts = resolve_conflicts(&mut lines, &mut diagnostics);
     fix_headings(&mut lines, &mut diagnostics);
     diagnostics.sort_by_key(|d| d.line);
-    Repaired {
-        text: lines.join("\n"),
-        conflicts,
-        diagnostics,
-    }
+    Repaired { text: lines.join("\n"), conflicts, diagnostics }
 }
 
 fn line_no(index: usize) -> u32 {
@@ -71,20 +67,15 @@ enum Marker {
 /// Git's markers: exactly 7 chars at line start; the separator alone on
 /// its line (a longer `=====` run is a setext underline, not a marker).
 fn marker(line: &str) -> Option<Marker> {
-    let labelled = |m: &str| {
-        line.strip_prefix(m)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
-    };
+    let labelled =
+        |m: &str| line.strip_prefix(m).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']));
     if labelled("<<<<<<<") {
         Some(Marker::Open)
     } else if labelled("|||||||") {
         Some(Marker::Base)
     } else if labelled(">>>>>>>") {
         Some(Marker::Close)
-    } else if line
-        .strip_prefix("=======")
-        .is_some_and(|rest| rest.trim().is_empty())
-    {
+    } else if line.strip_prefix("=======").is_some_and(|rest| rest.trim().is_empty()) {
         Some(Marker::Separator)
     } else {
         None
@@ -100,11 +91,7 @@ struct Open {
 
 impl Open {
     fn at(start: usize) -> Self {
-        Open {
-            start,
-            base: None,
-            separator: None,
-        }
+        Open { start, base: None, separator: None }
     }
 
     /// Still on the HEAD side, the one that is kept.
@@ -205,12 +192,7 @@ fn finish(
         )
         .with_help("resolve the conflict and delete the markers"),
     );
-    conflicts.push(Conflict {
-        line: line_no(o.start),
-        end_line: close.map_or(0, line_no),
-        ours,
-        theirs,
-    });
+    conflicts.push(Conflict { line: line_no(o.start), end_line: close.map_or(0, line_no), ours, theirs });
 }
 
 /// Where a space must go in a `#Heading` line: the byte after the hashes.
@@ -227,12 +209,7 @@ fn missing_heading_space(line: &str) -> Option<usize> {
     }
     // `#123`, `#42.`: an issue reference, not a heading.
     let digits = after.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0
-        && after[digits..]
-            .chars()
-            .next()
-            .is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation())
-    {
+    if digits > 0 && after[digits..].chars().next().is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation()) {
         return None;
     }
     // `#sre #postmortem`: a line of hashtags.
@@ -315,33 +292,21 @@ mod tests {
 
     #[test]
     fn keeps_head_side_of_a_conflict() {
-        let input =
-            "intro\n<<<<<<< HEAD\n# Ours\nkept\n=======\n#Theirs\nother\n>>>>>>> feature\nafter\n";
+        let input = "intro\n<<<<<<< HEAD\n# Ours\nkept\n=======\n#Theirs\nother\n>>>>>>> feature\nafter\n";
         let r = repair(input);
         assert_eq!(r.text, "intro\n\n# Ours\nkept\n\n\n\n\nafter\n");
         assert_eq!(
             r.conflicts,
-            vec![Conflict {
-                line: 2,
-                end_line: 8,
-                ours: "# Ours\nkept\n".into(),
-                theirs: "#Theirs\nother\n".into()
-            }]
+            vec![Conflict { line: 2, end_line: 8, ours: "# Ours\nkept\n".into(), theirs: "#Theirs\nother\n".into() }]
         );
         assert_eq!(r.diagnostics.len(), 1);
         let d = &r.diagnostics[0];
-        assert_eq!(
-            (d.code, d.severity, d.line),
-            ("conflict-marker", Severity::Warning, 2)
-        );
+        assert_eq!((d.code, d.severity, d.line), ("conflict-marker", Severity::Warning, 2));
         assert_eq!(
             d.message,
             "unresolved git conflict (lines 2–8): the HEAD side is used; the other side is kept in the model"
         );
-        assert_eq!(
-            d.help.as_deref(),
-            Some("resolve the conflict and delete the markers")
-        );
+        assert_eq!(d.help.as_deref(), Some("resolve the conflict and delete the markers"));
     }
 
     #[test]
@@ -367,16 +332,12 @@ mod tests {
         let r = repair("a\n<<<<<<< HEAD\nb\nc\n");
         assert_eq!(r.text, "a\n\nb\nc\n");
         assert!(r.conflicts.is_empty());
-        assert_eq!(
-            (r.diagnostics[0].code, r.diagnostics[0].line),
-            ("conflict-marker", 2)
-        );
+        assert_eq!((r.diagnostics[0].code, r.diagnostics[0].line), ("conflict-marker", 2));
     }
 
     #[test]
     fn markers_without_separator_are_dropped_and_a_later_conflict_still_counts() {
-        let input =
-            "<<<<<<< HEAD\nb\n>>>>>>> x\n<<<<<<< one\nc\n<<<<<<< two\nd\n=======\ne\n>>>>>>> y";
+        let input = "<<<<<<< HEAD\nb\n>>>>>>> x\n<<<<<<< one\nc\n<<<<<<< two\nd\n=======\ne\n>>>>>>> y";
         let r = repair(input);
         assert_eq!(r.text, "\nb\n\n\nc\n\nd\n\n\n");
         let c = &r.conflicts;
@@ -410,17 +371,11 @@ mod tests {
     #[test]
     fn adds_space_to_hash_headings() {
         let r = repair("#Timeline:\n  ##Root cause\n####### seven\n#**Bold**\n# Fine\n");
-        assert_eq!(
-            r.text,
-            "# Timeline:\n  ## Root cause\n####### seven\n# **Bold**\n# Fine\n"
-        );
+        assert_eq!(r.text, "# Timeline:\n  ## Root cause\n####### seven\n# **Bold**\n# Fine\n");
         let got: Vec<(u32, u32)> = r.diagnostics.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(got, vec![(1, 2), (2, 5), (4, 2)]);
         let d = &r.diagnostics[0];
-        assert_eq!(
-            (d.code, d.severity),
-            ("heading-no-space", Severity::Warning)
-        );
+        assert_eq!((d.code, d.severity), ("heading-no-space", Severity::Warning));
         assert_eq!(d.help.as_deref(), Some("add a space after the #"));
     }
 
@@ -445,10 +400,7 @@ mod tests {
     #[test]
     fn front_matter_comments_are_not_headings() {
         let input = "---\n#comment\ntitle: x\n---\n#Title\n";
-        assert_eq!(
-            repair(input).text,
-            "---\n#comment\ntitle: x\n---\n# Title\n"
-        );
+        assert_eq!(repair(input).text, "---\n#comment\ntitle: x\n---\n# Title\n");
         assert_eq!(repair("+++\n#c\n").text, "+++\n# c\n");
     }
 

@@ -19,45 +19,153 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Summary,
         &[
-            "summary", "issue summary", "incident summary", "executive summary", "overview", "incident overview",
-            "problem overview", "what happened", "description", "issue description", "incident description",
-            "detailed description", "background", "context", "abstract", "tl;dr", "tldr", "synopsis", "summation",
-            "résumé", "resume", "zusammenfassung", "概要", "サマリー", "resumen", "resumen ejecutivo", "ringkasan",
-            "ringkasan insiden", "개요", "요약", "обзор", "сводка", "issues found", "inledning",
+            "summary",
+            "issue summary",
+            "incident summary",
+            "executive summary",
+            "overview",
+            "incident overview",
+            "problem overview",
+            "what happened",
+            "description",
+            "issue description",
+            "incident description",
+            "detailed description",
+            "background",
+            "context",
+            "abstract",
+            "tl;dr",
+            "tldr",
+            "synopsis",
+            "summation",
+            "résumé",
+            "resume",
+            "zusammenfassung",
+            "概要",
+            "サマリー",
+            "resumen",
+            "resumen ejecutivo",
+            "ringkasan",
+            "ringkasan insiden",
+            "개요",
+            "요약",
+            "обзор",
+            "сводка",
+            "issues found",
+            "inledning",
         ],
     ),
     (
         SectionKind::Impact,
         &[
-            "impact", "impacts", "user impact", "customer impact", "business impact", "impact assessment",
-            "blast radius", "impact and scope", "services affected", "affected services", "who was affected",
-            "dampak", "impacto", "auswirkungen", "auswirkung", "影響", "影響範囲", "영향", "영향 범위", "влияние",
+            "impact",
+            "impacts",
+            "user impact",
+            "customer impact",
+            "business impact",
+            "impact assessment",
+            "blast radius",
+            "impact and scope",
+            "services affected",
+            "affected services",
+            "who was affected",
+            "dampak",
+            "impacto",
+            "auswirkungen",
+            "auswirkung",
+            "影響",
+            "影響範囲",
+            "영향",
+            "영향 범위",
+            "влияние",
         ],
     ),
     (
         SectionKind::Timeline,
         &[
-            "timeline", "time line", "timeline of events", "incident timeline", "chronology", "chronologie",
-            "kronologi", "sequence of events", "línea de tiempo", "linea de tiempo", "zeitleiste", "zeitlicher ablauf",
-            "ablauf", "タイムライン", "時系列", "経緯", "타임라인", "хронология", "tidslinje",
+            "timeline",
+            "time line",
+            "timeline of events",
+            "incident timeline",
+            "chronology",
+            "chronologie",
+            "kronologi",
+            "sequence of events",
+            "línea de tiempo",
+            "linea de tiempo",
+            "zeitleiste",
+            "zeitlicher ablauf",
+            "ablauf",
+            "タイムライン",
+            "時系列",
+            "経緯",
+            "타임라인",
+            "хронология",
+            "tidslinje",
         ],
     ),
     (
         SectionKind::RootCause,
         &[
-            "root cause", "root causes", "root cause analysis", "rca", "cause", "causes", "the cause", "fault",
-            "trigger", "why it happened", "what caused it", "technical cause", "cause racine", "causes racines",
-            "causa raíz", "causa raiz", "ursache", "ursachen", "grundursache", "根本原因", "根因", "原因", "근본 원인",
-            "원인", "akar masalah", "причина", "корневая причина", "причины",
+            "root cause",
+            "root causes",
+            "root cause analysis",
+            "rca",
+            "cause",
+            "causes",
+            "the cause",
+            "fault",
+            "trigger",
+            "why it happened",
+            "what caused it",
+            "technical cause",
+            "cause racine",
+            "causes racines",
+            "causa raíz",
+            "causa raiz",
+            "ursache",
+            "ursachen",
+            "grundursache",
+            "根本原因",
+            "根因",
+            "原因",
+            "근본 원인",
+            "원인",
+            "akar masalah",
+            "причина",
+            "корневая причина",
+            "причины",
         ],
     ),
     (
         SectionKind::Resolution,
         &[
-            "resolution", "resolution and recovery", "recovery", "remediation", "mitigation", "fix", "the fix",
-            "steps to resolution", "solution", "solution and recovery", "workaround", "workarounds",
-            "debugging process", "immediate response", "recovery steps", "how it was fixed", "résolution",
-            "resolución", "lösung", "behebung", "対応", "復旧", "조치", "해결", "решение", "penyelesaian",
+            "resolution",
+            "resolution and recovery",
+            "recovery",
+            "remediation",
+            "mitigation",
+            "fix",
+            "the fix",
+            "steps to resolution",
+            "solution",
+            "solution and recovery",
+            "workaround",
+            "workarounds",
+            "debugging process",
+            "immediate response",
+            "recovery steps",
+            "how it was fixed",
+            "résolution",
+            "resolución",
+            "lösung",
+            "behebung",
+            "対応",
+            "復旧",
+            "조치",
+            "해결",
+            "решение",
+            "penyelesaian",
         ],
     ),
     (
@@ -67,32 +175,98 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ActionItems,
         &[
-            "action items", "action item", "action plan", "actions", "follow-up actions", "follow-ups", "follow ups",
-            "followups", "follow-up", "follow up", "next steps", "corrective actions", "corrective measures",
-            "corrective and preventative measures", "corrective and preventive measures",
-            "corrective and preventative actions", "corrective and preventive actions", "preventative measures",
-            "preventive measures", "preventive actions", "preventative actions", "prevention", "remediation items",
-            "todo", "to do", "to-do", "todo list", "tasks", "task list", "tasks to address the issue", "improvements",
-            "specific tasks", "areas for improvement", "what to change", "recommendations", "suggested remediation",
-            "mesures correctives", "actions correctives", "acciones correctivas", "acciones correctivas inmediatas",
-            "acciones preventivas", "maßnahmen", "massnahmen", "再発防止", "再発防止策", "是正", "対策", "재발 방지",
-            "재발 방지 대책", "후속 조치", "tindak lanjut", "rencana perbaikan", "меры",
+            "action items",
+            "action item",
+            "action plan",
+            "actions",
+            "follow-up actions",
+            "follow-ups",
+            "follow ups",
+            "followups",
+            "follow-up",
+            "follow up",
+            "next steps",
+            "corrective actions",
+            "corrective measures",
+            "corrective and preventative measures",
+            "corrective and preventive measures",
+            "corrective and preventative actions",
+            "corrective and preventive actions",
+            "preventative measures",
+            "preventive measures",
+            "preventive actions",
+            "preventative actions",
+            "prevention",
+            "remediation items",
+            "todo",
+            "to do",
+            "to-do",
+            "todo list",
+            "tasks",
+            "task list",
+            "tasks to address the issue",
+            "improvements",
+            "specific tasks",
+            "areas for improvement",
+            "what to change",
+            "recommendations",
+            "suggested remediation",
+            "mesures correctives",
+            "actions correctives",
+            "acciones correctivas",
+            "acciones correctivas inmediatas",
+            "acciones preventivas",
+            "maßnahmen",
+            "massnahmen",
+            "再発防止",
+            "再発防止策",
+            "是正",
+            "対策",
+            "재발 방지",
+            "재발 방지 대책",
+            "후속 조치",
+            "tindak lanjut",
+            "rencana perbaikan",
+            "меры",
         ],
     ),
     (
         SectionKind::LessonsLearned,
         &[
-            "lessons learned", "lessons learnt", "lessons", "learnings", "what went well", "what went wrong",
-            "where we got lucky", "what we learned", "takeaways", "key takeaways", "retrospective", "reflections",
-            "lecciones aprendidas", "leçons apprises", "enseignements", "erkenntnisse", "教訓", "学び", "교훈", "уроки",
+            "lessons learned",
+            "lessons learnt",
+            "lessons",
+            "learnings",
+            "what went well",
+            "what went wrong",
+            "where we got lucky",
+            "what we learned",
+            "takeaways",
+            "key takeaways",
+            "retrospective",
+            "reflections",
+            "lecciones aprendidas",
+            "leçons apprises",
+            "enseignements",
+            "erkenntnisse",
+            "教訓",
+            "学び",
+            "교훈",
+            "уроки",
             "pelajaran",
         ],
     ),
     (
         SectionKind::ContributingFactors,
         &[
-            "contributing factors", "contributing factor", "contributing causes", "factors", "why it was not caught",
-            "what made it worse", "facteurs contributifs", "factores contribuyentes",
+            "contributing factors",
+            "contributing factor",
+            "contributing causes",
+            "factors",
+            "why it was not caught",
+            "what made it worse",
+            "facteurs contributifs",
+            "factores contribuyentes",
         ],
     ),
 ];
@@ -113,13 +287,12 @@ pub struct Synonyms {
 
 impl Synonyms {
     pub fn new(extra: &[(String, SectionKind)]) -> Self {
-        let mut phrases: Vec<(String, SectionKind)> =
-            extra.iter().map(|(p, k)| (normalize_heading(p), *k)).collect();
+        let mut phrases: Vec<(String, SectionKind)> = extra.iter().map(|(p, k)| (normalize_heading(p), *k)).collect();
         for (kind, list) in SYNONYMS {
             phrases.extend(list.iter().map(|p| ((*p).to_string(), *kind)));
         }
         // Longest first, so "root cause analysis" wins over "cause".
-        phrases.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        phrases.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.chars().count()));
         Synonyms { phrases }
     }
 
@@ -158,10 +331,10 @@ impl Synonyms {
                 kinds.push(kind);
             }
         }
-        if kinds.len() < 2 {
-            if let Some(kind) = loose.then(|| self.match_phrase(&normalized, true)).flatten() {
-                return Some(Classification { kind, also: Vec::new() });
-            }
+        if kinds.len() < 2
+            && let Some(kind) = loose.then(|| self.match_phrase(&normalized, true)).flatten()
+        {
+            return Some(Classification { kind, also: Vec::new() });
         }
         let (&kind, also) = kinds.split_first()?;
         Some(Classification { kind, also: also.to_vec() })
@@ -179,7 +352,8 @@ impl Synonyms {
     }
 }
 
-static COMBINED_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
+static COMBINED_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
 static NUMBERING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)]|[a-z][.)])\s+").unwrap());
 static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[^\]]*\]?|（[^）]*）?").unwrap());
@@ -189,10 +363,8 @@ static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[
 pub fn normalize_heading(text: &str) -> String {
     let lower = text.to_lowercase();
     let unbracketed = BRACKETED.replace_all(&lower, " ");
-    let cleaned: String = unbracketed
-        .chars()
-        .map(|c| if c.is_alphanumeric() || " /&+,;'-、・".contains(c) { c } else { ' ' })
-        .collect();
+    let cleaned: String =
+        unbracketed.chars().map(|c| if c.is_alphanumeric() || " /&+,;'-、・".contains(c) { c } else { ' ' }).collect();
     let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     let unnumbered = NUMBERING.replace(&collapsed, "");
     unnumbered.trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
@@ -258,8 +430,8 @@ impl Outline {
         }
         let first = section.section.line as usize; // index of the next line
         let last = (section.section.end_line as usize).min(lines.len());
-        for idx in first..last {
-            out.push((idx as u32 + 1, lines[idx]));
+        for (idx, line) in lines.iter().enumerate().take(last).skip(first) {
+            out.push((idx as u32 + 1, *line));
         }
         out
     }
@@ -289,9 +461,8 @@ impl LineIndex {
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*(.*)$").unwrap()
 });
-static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[-*+•=]\s+|\d+[.)]\s+)?([^\W\d][^:：\n]{0,60}?)\s*[:：]\s*(.*)$").unwrap()
-});
+static PLAIN_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•=]\s+|\d+[.)]\s+)?([^\W\d][^:：\n]{0,60}?)\s*[:：]\s*(.*)$").unwrap());
 
 struct Marker {
     line: u32,
@@ -371,7 +542,9 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
                 let line = index.line(range.start);
                 if line != last_label_line {
                     last_label_line = line;
-                    if let Some(marker) = bold_label(lines.get(line as usize - 1).copied().unwrap_or(""), line, synonyms) {
+                    if let Some(marker) =
+                        bold_label(lines.get(line as usize - 1).copied().unwrap_or(""), line, synonyms)
+                    {
                         push_label(&mut labels, &mut markers, marker);
                     }
                 }
@@ -574,7 +747,10 @@ mod tests {
     fn labels_in_code_fences_are_not_sections_but_indented_blocks_are_read() {
         let body = "```\nRoot Cause: not a section\n```\n\nIssue Summary:\n\n    Duration: 2 hours\n    Root Cause: load balancer\n";
         let got = kinds(body);
-        assert_eq!(got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(), vec![("summary", 5), ("root_cause", 8)]);
+        assert_eq!(
+            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            vec![("summary", 5), ("root_cause", 8)]
+        );
         let o = outline(body, &Synonyms::new(&[]));
         assert!(o.labels.iter().any(|l| l.name == "Duration" && l.value == "2 hours" && l.line == 7));
     }

@@ -10,7 +10,8 @@ static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[([^\]]*)\]\([^)
 static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
 static WIKI_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]").unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
-static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*{1,3}|(?:^|\b|\s)_{1,3}|_{1,3}(?:\b|\s|$)|~~|`").unwrap());
+static EMPHASIS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\*{1,3}|(?:^|\b|\s)_{1,3}|_{1,3}(?:\b|\s|$)|~~|`").unwrap());
 
 /// One line without its list marker, task box, emphasis, links and tags:
 /// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.

@@ -9,9 +9,9 @@ use super::text::strip_inline_markup;
 use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
-use jiff::tz::Offset;
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
+use jiff::tz::Offset;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -64,9 +64,11 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
     let stand_in = Date::constant(2000, 1, 1);
     let mut cursor = Cursor { day: ctx.date.unwrap_or(stand_in), known: ctx.date.is_some(), last: None };
 
-    for section in outline.sections.iter().filter(|s| {
-        s.section.kind == SectionKind::Timeline || s.also.contains(&SectionKind::Timeline)
-    }) {
+    for section in outline
+        .sections
+        .iter()
+        .filter(|s| s.section.kind == SectionKind::Timeline || s.also.contains(&SectionKind::Timeline))
+    {
         let section_zone = find_zone(&section.section.heading).map(|(z, _)| z);
         let mut zone = section_zone.unwrap_or_else(|| ctx.zone.clone());
         let mut open: Option<usize> = None; // entry that continuation lines extend
@@ -116,15 +118,15 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                     if kind == LineKind::Text && LIST_ITEM.is_match(raw) {
                         untimed_items.push((line, text.to_string()));
                     }
-                    if let Some(entry) = open.and_then(|i| entries.get_mut(i)) {
-                        if entry.text.len() < 1000 {
-                            if !entry.text.is_empty() {
-                                entry.text.push(' ');
-                            }
-                            entry.text.push_str(text);
-                            if entry.milestone.is_none() {
-                                entry.milestone = milestone(&entry.text);
-                            }
+                    if let Some(entry) = open.and_then(|i| entries.get_mut(i))
+                        && entry.text.len() < 1000
+                    {
+                        if !entry.text.is_empty() {
+                            entry.text.push(' ');
+                        }
+                        entry.text.push_str(text);
+                        if entry.milestone.is_none() {
+                            entry.milestone = milestone(&entry.text);
                         }
                     }
                 }
@@ -134,7 +136,13 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
         // system hangs") still has entries, in order, without a time.
         if entries.len() == first_entry {
             for (line, text) in untimed_items {
-                entries.push(TimelineEntry { time: None, time_text: String::new(), milestone: milestone(&text), text, line });
+                entries.push(TimelineEntry {
+                    time: None,
+                    time_text: String::new(),
+                    milestone: milestone(&text),
+                    text,
+                    line,
+                });
                 clocks.push(None);
             }
         }
@@ -145,12 +153,8 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
 
 /// Minutes from the first timed entry to the latest one.
 fn span(clocks: &[Option<Clock>]) -> Option<u32> {
-    let instants: Vec<i64> = clocks
-        .iter()
-        .flatten()
-        .filter_map(|c| c.offset.to_timestamp(c.civil).ok())
-        .map(|t| t.as_second())
-        .collect();
+    let instants: Vec<i64> =
+        clocks.iter().flatten().filter_map(|c| c.offset.to_timestamp(c.civil).ok()).map(|t| t.as_second()).collect();
     let (first, last) = (instants.first()?, instants.iter().max()?);
     u32::try_from((last - first) / 60).ok().filter(|m| *m > 0)
 }
@@ -236,11 +240,12 @@ fn table_row(raw: &str, header_seen: &mut bool) -> Option<String> {
 /// writes no date, is the next day: midnight passed (23:19, then 02:00).
 fn roll_over_midnight(cursor: &mut Cursor, clock: &mut Clock) {
     let Some((previous, _)) = cursor.last else { return };
-    if clock.civil < previous && previous.duration_since(clock.civil).as_secs() > 12 * 3600 {
-        if let Ok(next) = clock.civil.checked_add(1.day()) {
-            clock.civil = next;
-            cursor.day = next.date();
-        }
+    if clock.civil < previous
+        && previous.duration_since(clock.civil).as_secs() > 12 * 3600
+        && let Ok(next) = clock.civil.checked_add(1.day())
+    {
+        clock.civil = next;
+        cursor.day = next.date();
     }
 }
 
@@ -252,28 +257,28 @@ fn check_order(
     entries: &[TimelineEntry],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if let Some((previous, prev_index)) = cursor.last {
-        if current < previous {
-            // The outlier is the previous entry when this one still
-                // follows the entry before that (10:30, 23:15, 13:00).
-                let before = index.checked_sub(2).and_then(|i| entries.get(i)).and_then(|e| e.time).map(|t| t.civil);
-                let (culprit, other) = if prev_index > 0 && before.is_some_and(|b| b <= current) {
-                    (&entries[prev_index], &entries[index])
-                } else {
-                    (&entries[index], &entries[prev_index])
-                };
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "timeline-backwards",
-                        culprit.line,
-                        format!(
-                            "timeline goes backwards: `{}` (line {}) is out of order with `{}` (line {})",
-                            culprit.time_text, culprit.line, other.time_text, other.line
-                        ),
-                    )
-                    .with_help("check the time and its AM/PM; entries should be in time order"),
-                );
-        }
+    if let Some((previous, prev_index)) = cursor.last
+        && current < previous
+    {
+        // The outlier is the previous entry when this one still
+        // follows the entry before that (10:30, 23:15, 13:00).
+        let before = index.checked_sub(2).and_then(|i| entries.get(i)).and_then(|e| e.time).map(|t| t.civil);
+        let (culprit, other) = if prev_index > 0 && before.is_some_and(|b| b <= current) {
+            (&entries[prev_index], &entries[index])
+        } else {
+            (&entries[index], &entries[prev_index])
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                "timeline-backwards",
+                culprit.line,
+                format!(
+                    "timeline goes backwards: `{}` (line {}) is out of order with `{}` (line {})",
+                    culprit.time_text, culprit.line, other.time_text, other.line
+                ),
+            )
+            .with_help("check the time and its AM/PM; entries should be in time order"),
+        );
     }
     cursor.last = Some((current, index));
 }
@@ -289,11 +294,31 @@ pub fn impossible_time(text: &str, problem: &TimeProblem, line: u32) -> Diagnost
 static MILESTONES: LazyLock<Vec<(Milestone, Regex)>> = LazyLock::new(|| {
     let m = |p: &str| Regex::new(&format!("(?i){p}")).unwrap();
     vec![
-        (Milestone::Resolved, m(r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional)\b")),
-        (Milestone::Mitigated, m(r"\b(mitigat\w*|rolled back|roll(ed)?[- ]?back|revert(ed)?|workaround|restart(ed)?|partial(ly)? restor\w*|failover|failed over|hotfix)\b")),
+        (
+            Milestone::Resolved,
+            m(
+                r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional)\b",
+            ),
+        ),
+        (
+            Milestone::Mitigated,
+            m(
+                r"\b(mitigat\w*|rolled back|roll(ed)?[- ]?back|revert(ed)?|workaround|restart(ed)?|partial(ly)? restor\w*|failover|failed over|hotfix)\b",
+            ),
+        ),
         (Milestone::Escalated, m(r"\b(escalat\w*|paged|incident declared|declared (an )?incident|engaged the)\b")),
-        (Milestone::Detected, m(r"\b(detect\w*|noticed|alert(s|ed)?|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b")),
-        (Milestone::Started, m(r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b")),
+        (
+            Milestone::Detected,
+            m(
+                r"\b(detect\w*|noticed|alert(s|ed)?|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b",
+            ),
+        ),
+        (
+            Milestone::Started,
+            m(
+                r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b",
+            ),
+        ),
     ]
 });
 

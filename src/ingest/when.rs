@@ -33,10 +33,7 @@ fn char_at(text: &str, at: usize) -> Option<char> {
 
 /// About `max` bytes of `text` before `end` (widened to a char boundary), with its start.
 fn window_before(text: &str, end: usize, max: usize) -> (usize, &str) {
-    let start = (0..=end.saturating_sub(max))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
+    let start = (0..=end.saturating_sub(max)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     (start, text.get(start..end).unwrap_or(""))
 }
 
@@ -59,9 +56,7 @@ fn int<T: FromStr>(caps: &Captures, name: &str) -> Option<T> {
 /// Fractional seconds ("463" in "01.463") as nanoseconds; zero when not written.
 fn nanos(caps: &Captures, name: &str) -> Option<i32> {
     // At most nine digits by the patterns: "463" is padded to 463_000_000.
-    caps.name(name).map_or(Some(0), |frac| {
-        format!("{:0<9}", frac.as_str()).parse().ok()
-    })
+    caps.name(name).map_or(Some(0), |frac| format!("{:0<9}", frac.as_str()).parse().ok())
 }
 
 // ---- Zones ----
@@ -109,11 +104,9 @@ fn zone_pattern() -> String {
 }
 
 static ZONE: LazyLock<Regex> = LazyLock::new(|| compile(&zone_pattern()));
-static ZONE_AT_START: LazyLock<Regex> =
-    LazyLock::new(|| compile(&format!("^(?:{})", zone_pattern())));
+static ZONE_AT_START: LazyLock<Regex> = LazyLock::new(|| compile(&format!("^(?:{})", zone_pattern())));
 /// An offset after "UTC"/"GMT"/"UT" ("+1", "+ 1", " + 1", "-05:00", "+0530"), or alone.
-static NUMERIC_OFFSET: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"^([ \t]?)([+\-−])([ \t]?)(\d{1,2})(?::?(\d{2}))?"));
+static NUMERIC_OFFSET: LazyLock<Regex> = LazyLock::new(|| compile(r"^([ \t]?)([+\-−])([ \t]?)(\d{1,2})(?::?(\d{2}))?"));
 
 /// Reads a numeric offset at the start of `rest`: (minutes east of UTC, bytes used).
 /// When spaces surround the sign only whole hours are accepted, because
@@ -123,9 +116,7 @@ fn numeric_offset(rest: &str) -> Option<(i32, usize)> {
     let end = caps.get(0)?.end();
     let spaced = !caps.get(1)?.is_empty() || !caps.get(3)?.is_empty();
     let after = rest.get(end..)?;
-    if continues_number(after, &[])
-        || (spaced && (caps.get(5).is_some() || continues_number(after, &[':', '.'])))
-    {
+    if continues_number(after, &[]) || (spaced && (caps.get(5).is_some() || continues_number(after, &[':', '.']))) {
         return None;
     }
     let hours: i32 = caps.get(4)?.as_str().parse().ok()?;
@@ -139,10 +130,7 @@ fn numeric_offset(rest: &str) -> Option<(i32, usize)> {
 
 fn make_zone(minutes: i32, text: &str) -> Option<Zone> {
     let offset = Offset::from_seconds(minutes.checked_mul(60)?).ok()?;
-    Some(Zone {
-        offset,
-        text: text.to_string(),
-    })
+    Some(Zone { offset, text: text.to_string() })
 }
 
 /// Turns a zone-name match at `range` of `text` into a zone, extending "UTC", "GMT" and
@@ -166,18 +154,11 @@ fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize
             minutes
         }
         None => {
-            let key = name
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
+            let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             LONG_NAMES.iter().find(|(long, _)| *long == key)?.1
         }
     };
-    Some((
-        make_zone(minutes, text.get(range.start..end)?)?,
-        range.start..end,
-    ))
+    Some((make_zone(minutes, text.get(range.start..end)?)?, range.start..end))
 }
 
 /// A zone name starting exactly at the beginning of `s`, with its length.
@@ -192,10 +173,7 @@ fn zone_at_start(s: &str) -> Option<(Zone, usize)> {
 pub fn parse_zone(s: &str) -> Option<Zone> {
     let mut inner = s.trim();
     loop {
-        let stripped = inner
-            .trim_start_matches(['(', '['])
-            .trim_end_matches([')', ']', '.'])
-            .trim();
+        let stripped = inner.trim_start_matches(['(', '[']).trim_end_matches([')', ']', '.']).trim();
         if stripped == inner {
             break;
         }
@@ -205,19 +183,12 @@ pub fn parse_zone(s: &str) -> Option<Zone> {
         return make_zone(0, inner);
     }
     if let Some((minutes, len)) = numeric_offset(inner) {
-        return if len == inner.len() {
-            make_zone(minutes, inner)
-        } else {
-            None
-        };
+        return if len == inner.len() { make_zone(minutes, inner) } else { None };
     }
     let upper = inner.to_ascii_uppercase();
     [inner, upper.as_str()].into_iter().find_map(|candidate| {
         let (zone, len) = zone_at_start(candidate)?;
-        (len == candidate.len()).then(|| Zone {
-            offset: zone.offset,
-            text: inner.to_string(),
-        })
+        (len == candidate.len()).then(|| Zone { offset: zone.offset, text: inner.to_string() })
     })
 }
 
@@ -225,8 +196,7 @@ pub fn parse_zone(s: &str) -> Option<Zone> {
 /// "All times in PST", "## Timeline (GMT+ 1)", "| Heure UTC | ...", "Timeline (Japan time)".
 /// "Z" and bare offsets count only right after a time (see [`find_times`]).
 pub fn find_zone(text: &str) -> Option<(Zone, Range<usize>)> {
-    ZONE.find_iter(text)
-        .find_map(|m| zone_from_match(text, m.range()))
+    ZONE.find_iter(text).find_map(|m| zone_from_match(text, m.range()))
 }
 
 // ---- Clock times ----
@@ -252,19 +222,15 @@ pub struct FoundTime {
 /// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM" or "hMM". Which of these
 /// is really a time is decided by what surrounds it (see [`clock_time`]).
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,9}))?)?)?",
-    )
+    compile(r"(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,9}))?)?)?")
 });
-static MERIDIEM: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
+static MERIDIEM: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
 static UHR: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?Uhr\b"));
 /// "+01:00" / "-0800" written right after a time.
 static BARE_OFFSET: LazyLock<Regex> = LazyLock::new(|| compile(r"^( ?)([+-])\d{2}:?\d{2}"));
 /// Words after which "4h12" is a duration rather than the clock time "11h40".
-static DURATION_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime)\W*$")
-});
+static DURATION_WORD: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime)\W*$"));
 
 fn in_duration_context(text: &str, at: usize) -> bool {
     DURATION_WORD.is_match(window_before(text, at, 40).1)
@@ -363,9 +329,7 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
         None => UHR.find(after).map(|m| m.end()),
     };
     end += meridiem.map_or(0, |(_, len)| len) + uhr.unwrap_or(0);
-    let zone = text
-        .get(end..)
-        .and_then(|rest| zone_after_time(rest, with_seconds));
+    let zone = text.get(end..).and_then(|rest| zone_after_time(rest, with_seconds));
     end += zone.as_ref().map_or(0, |(_, len)| *len);
     let suffixed = meridiem.is_some() || uhr.is_some();
     if !suffixed && zone.is_none() && char_at(text, end).is_some_and(char::is_alphanumeric) {
@@ -403,9 +367,7 @@ pub fn find_times(text: &str) -> Vec<FoundTime> {
     let mut found: Vec<FoundTime> = Vec::new();
     for caps in CLOCK.captures_iter(text) {
         if let Some(time) = clock_time(text, &caps)
-            && found
-                .last()
-                .is_none_or(|last| last.span.end <= time.span.start)
+            && found.last().is_none_or(|last| last.span.end <= time.span.start)
         {
             found.push(time);
         }
@@ -446,25 +408,20 @@ fn named_date_pattern(day_first: bool) -> String {
     let weekday = format!(r"(?:{B}(?:{WEEKDAYS}){B}\.?,?\s+)?");
     let year = format!(r",?\s+(?P<y>\d{{4}}){B}");
     if day_first {
-        let from = format!(
-            r"(?:{B}(?P<fromx>(?P<from>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s*(?:-|–|&|and|und|bis|to)\s*)?"
-        );
+        let from = format!(r"(?:{B}(?P<fromx>(?P<from>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s*(?:-|–|&|and|und|bis|to)\s*)?");
         let day = format!(r"{B}(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s+(?:of\s+)?");
         format!(r"(?i){weekday}{from}{day}{month}(?:{year})?")
     } else {
         let day = format!(r"\s+(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th)?){B}");
         // A day range ("April 21-22 2020") only with a year, else "April 21 13:30–21:30".
-        let to = format!(
-            r"\s*[-–&]\s*(?P<tox>(?P<to>\d{{1,2}})(?:st|nd|rd|th)?),?\s+(?P<ry>\d{{4}}){B}"
-        );
+        let to = format!(r"\s*[-–&]\s*(?P<tox>(?P<to>\d{{1,2}})(?:st|nd|rd|th)?),?\s+(?P<ry>\d{{4}}){B}");
         format!(r"(?i){weekday}{month}{day}(?:{to}|{year})?")
     }
 }
 
 /// "2018-03-26", "2019-1-17", "2023/06/09", "15.01.2024", "06/09/2023".
-static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?P<a>\d{1,4})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<c>\d{1,4})")
-});
+static NUMERIC_DATE: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?P<a>\d{1,4})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<c>\d{1,4})"));
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(true)));
 
@@ -482,11 +439,7 @@ fn may_start_date(text: &str, start: usize) -> bool {
 /// dashed with the year last is decided by a part above 12, else read as US M/D/Y.
 fn numeric_date(text: &str, caps: &Captures) -> Option<FoundDate> {
     let whole = caps.get(0)?;
-    let (a, b, c) = (
-        caps.name("a")?.as_str(),
-        caps.name("b")?.as_str(),
-        caps.name("c")?.as_str(),
-    );
+    let (a, b, c) = (caps.name("a")?.as_str(), caps.name("b")?.as_str(), caps.name("c")?.as_str());
     let sep = caps.name("s1")?.as_str();
     let continues = continues_number(text.get(whole.end()..)?, &['-', '.', '/', ':']);
     if sep != caps.name("s2")?.as_str() || continues || !may_start_date(text, whole.start()) {
@@ -500,11 +453,7 @@ fn numeric_date(text: &str, caps: &Captures) -> Option<FoundDate> {
         _ => return None,
     };
     let date = Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
-    Some(FoundDate {
-        date,
-        year_written: true,
-        span: whole.range(),
-    })
+    Some(FoundDate { date, year_written: true, span: whole.range() })
 }
 
 /// One match of [`MONTH_FIRST`] or [`DAY_FIRST`]: one date, or two for a day range
@@ -539,17 +488,9 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
     let mut found = Vec::new();
     for (i, (day, with_ordinal)) in days.iter().enumerate() {
         let start = if i == 0 { whole.start() } else { day.start() };
-        let end = if i + 1 == days.len() {
-            whole.end()
-        } else {
-            with_ordinal.end()
-        };
+        let end = if i + 1 == days.len() { whole.end() } else { with_ordinal.end() };
         if let Ok(date) = Date::new(year, month, day.as_str().parse().ok()?) {
-            found.push(FoundDate {
-                date,
-                year_written: written_year.is_some(),
-                span: start..end,
-            });
+            found.push(FoundDate { date, year_written: written_year.is_some(), span: start..end });
         }
     }
     Some(found)
@@ -567,9 +508,7 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
     }
     for re in [&*MONTH_FIRST, &*DAY_FIRST] {
         for caps in re.captures_iter(text) {
-            if let (Some(whole), Some(dates)) =
-                (caps.get(0), named_dates(text, &caps, default_year))
-            {
+            if let (Some(whole), Some(dates)) = (caps.get(0), named_dates(text, &caps, default_year)) {
                 groups.push((whole.range(), dates));
             }
         }
@@ -606,13 +545,7 @@ pub fn parse_datetime(s: &str) -> Option<(DateTime, Option<Offset>)> {
     let time = match caps.name("h") {
         Some(_) => {
             let second = caps.name("s").map_or("0", |m| m.as_str()).parse().ok()?;
-            Time::new(
-                int(&caps, "h")?,
-                int(&caps, "mi")?,
-                second,
-                nanos(&caps, "f")?,
-            )
-            .ok()?
+            Time::new(int(&caps, "h")?, int(&caps, "mi")?, second, nanos(&caps, "f")?).ok()?
         }
         None => Time::midnight(),
     };
@@ -658,11 +591,8 @@ fn duration_pattern(prefix: &str) -> String {
 
 static DURATION_PART: LazyLock<Regex> = LazyLock::new(|| compile(&duration_pattern("")));
 /// The next part of "5 hours, 26 minutes", "5 hours and 26 minutes", "2h15m".
-static NEXT_DURATION_PART: LazyLock<Regex> = LazyLock::new(|| {
-    compile(&duration_pattern(
-        r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+and[\ \t]+ | [\ \t]+ )?",
-    ))
-});
+static NEXT_DURATION_PART: LazyLock<Regex> =
+    LazyLock::new(|| compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+and[\ \t]+ | [\ \t]+ )?")));
 static APPROXIMATELY: LazyLock<Regex> = LazyLock::new(|| {
     compile(
         r"(?i)(?:\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|etwa|ungefähr)|~|≈)[ \t]*$",
@@ -716,13 +646,7 @@ fn read_part(caps: &Captures, base: usize) -> Option<Part> {
         _ => (0, 1.0),
     };
     let seconds = number_value(num)? * unit_seconds;
-    Some(Part {
-        seconds,
-        rank,
-        letter,
-        digits,
-        end: base + unit.end(),
-    })
+    Some(Part { seconds, rank, letter, digits, end: base + unit.end() })
 }
 
 /// Grows one [`DURATION_PART`] match into a full duration statement, or rejects it.
@@ -730,17 +654,12 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     let start = caps.get(0)?.start();
     let first = read_part(caps, 0)?;
     let prev = char_before(text, start);
-    if first.digits
-        && prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | ':' | '/' | '_'))
-    {
+    if first.digits && prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | ':' | '/' | '_')) {
         return None;
     }
     let mut parts = vec![first];
     while let Some(last) = parts.last() {
-        let Some(next_caps) = text
-            .get(last.end..)
-            .and_then(|rest| NEXT_DURATION_PART.captures(rest))
-        else {
+        let Some(next_caps) = text.get(last.end..).and_then(|rest| NEXT_DURATION_PART.captures(rest)) else {
             break;
         };
         let Some(next) = read_part(&next_caps, last.end) else {
@@ -758,12 +677,9 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     // "4h12": minutes without their unit, a duration only after a duration word.
     let after = text.get(end..)?;
     if after.starts_with(|c: char| c.is_ascii_digit()) {
-        let minutes = after
-            .get(..2)
-            .filter(|m| m.bytes().all(|b| b.is_ascii_digit()))?;
+        let minutes = after.get(..2).filter(|m| m.bytes().all(|b| b.is_ascii_digit()))?;
         let then = char_at(after, 2);
-        let fits =
-            last.letter && last.rank == 2 && parts.len() == 1 && in_duration_context(text, start);
+        let fits = last.letter && last.rank == 2 && parts.len() == 1 && in_duration_context(text, start);
         if !fits || then.is_some_and(char::is_alphanumeric) {
             return None;
         }
@@ -844,16 +760,12 @@ mod tests {
 
     /// Dates with the year filled from 2000 marked "?".
     fn dates(s: &str) -> String {
-        joined(find_dates(s, Some(2000)), |d| {
-            format!("{}{}", d.date, if d.year_written { "" } else { "?" })
-        })
+        joined(find_dates(s, Some(2000)), |d| format!("{}{}", d.date, if d.year_written { "" } else { "?" }))
     }
 
     /// Minutes, approximate ones marked "~".
     fn durations(s: &str) -> String {
-        joined(find_durations(s), |d| {
-            format!("{}{}", d.minutes, if d.approximate { "~" } else { "" })
-        })
+        joined(find_durations(s), |d| format!("{}{}", d.minutes, if d.approximate { "~" } else { "" }))
     }
 
     #[test]
@@ -926,10 +838,7 @@ mod tests {
     fn times_with_zones() {
         let t = &find_times("10:00 AM (UTC): detected")[0];
         let zone = t.zone.as_ref().unwrap();
-        assert_eq!(
-            (t.text.as_str(), zone.text.as_str()),
-            ("10:00 AM (UTC)", "UTC")
-        );
+        assert_eq!((t.text.as_str(), zone.text.as_str()), ("10:00 AM (UTC)", "UTC"));
         assert_eq!(zone.offset, Offset::UTC);
         let t = &find_times("- *14:51 PST* restart")[0];
         assert_eq!((t.text.as_str(), t.span.clone()), ("14:51 PST", 3..12));
@@ -974,10 +883,7 @@ mod tests {
             "between April 21-22 2020" => "2020-04-21, 2020-04-22",
         }
         let d = find_dates("On Sunday, May 13th, 2023 at 10:20", None);
-        assert_eq!(
-            (d[0].date, d[0].span.clone()),
-            (Date::constant(2023, 5, 13), 3..25)
-        );
+        assert_eq!((d[0].date, d[0].span.clone()), (Date::constant(2023, 5, 13), 3..25));
         assert_eq!(find_dates("April 21-22 2020", None)[1].span, 9..16);
     }
 
@@ -1074,10 +980,7 @@ mod tests {
     #[test]
     fn durations_approximate() {
         let d = &find_durations("lasted approximately 3 hours")[0];
-        assert_eq!(
-            (d.minutes, d.approximate, d.span.clone()),
-            (180, true, 7..28)
-        );
+        assert_eq!((d.minutes, d.approximate, d.span.clone()), (180, true, 7..28));
         check! {durations,
             "Duration: ~8 hours, ~20 minutes, 45 minutes" => "480~, 20~, 45",
             "about 45 minutes; around 2 hours; roughly 5 days" => "45~, 120~, 7200~",
