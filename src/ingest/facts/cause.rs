@@ -1,0 +1,113 @@
+//! The root cause and its root-cause tags.
+
+use super::{Facts, PLACEHOLDER, Prose};
+use crate::config::normalize_tag;
+use crate::ingest::sections::OutlineSection;
+use crate::ingest::text::shorten;
+use crate::model::{FactSource, Provenance, SectionKind, TagsSource};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A root cause and the text its tags are inferred from.
+pub(super) struct RootCause {
+    pub(super) text: String,
+    pub(super) tag_text: String,
+}
+
+static CAUSE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa|原因)\b").unwrap()
+});
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b").unwrap()
+});
+
+impl Facts<'_> {
+    /// The root cause: the longest root-cause section, else a sentence that
+    /// says "root cause" or "caused by".
+    pub(super) fn root_cause(&mut self) -> Option<RootCause> {
+        let sections = self.sections_of(SectionKind::RootCause);
+        let mut texts: Vec<(String, &OutlineSection)> =
+            sections.iter().map(|s| (self.section_text(s), *s)).filter(|(t, _)| !t.is_empty()).collect();
+        texts.retain(|(t, _)| !(PLACEHOLDER.is_match(t) && t.len() < 200));
+        let factors: String = self
+            .sections_of(SectionKind::ContributingFactors)
+            .iter()
+            .map(|s| self.section_text(s))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some((text, section)) = texts.iter().max_by_key(|(t, _)| t.len()) {
+            let source = if section.level <= 7 { FactSource::Heading } else { FactSource::Label };
+            self.note("root_cause", source, section.section.line);
+            let all: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
+            return Some(RootCause { text: shorten(text, 1500), tag_text: format!("{} {}", all.join(" "), factors) });
+        }
+        let mut proses: Vec<Prose> = Vec::new();
+        for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::Other] {
+            proses.extend(self.sections_of(kind).into_iter().map(|s| self.prose(s)));
+        }
+        // Documents with no usable sections: anywhere in the prose.
+        proses.push(self.document_prose());
+        for prose in &proses {
+            if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| CAUSE_PROSE.is_match(x)) {
+                self.note("root_cause", FactSource::Prose, prose.line_at(offset));
+                let sentence = sentence.trim_end_matches(". ").trim();
+                return Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") });
+            }
+        }
+        // Contributing factors alone still say what to tag.
+        (!factors.is_empty()).then(|| RootCause { text: String::new(), tag_text: factors })
+    }
+
+    /// Front-matter tags win (aliases mapped). When none of them is in the
+    /// taxonomy (keywords, blog categories), they are kept and the tags are
+    /// also inferred: the taxonomy's rules run over the root-cause and
+    /// contributing-factor text only, so a passing mention does not count.
+    pub(super) fn tags(&mut self, root_cause: Option<&RootCause>) -> (Vec<String>, Option<TagsSource>) {
+        let taxonomy = &self.input.config.taxonomy;
+        let mut tags: Vec<String> = Vec::new();
+        if let Some(fm) = self.fm().filter(|m| !m.tags.is_empty()) {
+            for tag in &fm.tags {
+                let canonical = taxonomy.canonical(tag).map_or_else(|| normalize_tag(tag), str::to_string);
+                if !tags.contains(&canonical) {
+                    tags.push(canonical);
+                }
+            }
+            self.note("tags", FactSource::FrontMatter, self.fm_line("tags"));
+            if tags.iter().any(|t| taxonomy.get(t).is_some()) {
+                return (tags, Some(TagsSource::FrontMatter));
+            }
+        }
+        let inferred = root_cause.map(|rc| infer_tags(taxonomy, &rc.tag_text)).unwrap_or_default();
+        if inferred.is_empty() {
+            let source = (!tags.is_empty()).then_some(TagsSource::FrontMatter);
+            return (tags, source);
+        }
+        if let Some(p) = self.provenance.get("root_cause").cloned() {
+            self.provenance.insert("tags", Provenance { source: FactSource::Derived, line: p.line });
+        }
+        tags.extend(inferred);
+        (tags, Some(TagsSource::Inferred))
+    }
+}
+
+/// Taxonomy tags whose rules match the text, most evidence first; at most
+/// five, so a long root cause does not collect every tag it brushes against.
+fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
+    let mut scored: Vec<(usize, usize, &str)> = Vec::new();
+    for (order, rule) in taxonomy.tags.iter().enumerate() {
+        let hits = rule.patterns.iter().flat_map(|p| p.find_iter(text)).filter(|m| !negated(text, m.start())).count();
+        if hits > 0 {
+            scored.push((hits, order, rule.name.as_str()));
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.iter().take(5).map(|(_, _, n)| n.to_string()).collect()
+}
+
+/// A match is negated when its clause says it was not the cause.
+fn negated(text: &str, at: usize) -> bool {
+    let clause_start = text[..at].rfind(['.', ';', '!', '?']).map_or(0, |i| i + 1);
+    let clause_start = clause_start.max(at.saturating_sub(60));
+    let start = (clause_start..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
+    NEGATION.is_match(&text[start..at])
+}

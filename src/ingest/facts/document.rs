@@ -1,0 +1,307 @@
+//! What the document is: its title, a specific display title, summary,
+//! authors, id and kind (postmortem, template, list, other).
+
+use super::{Facts, PLACEHOLDER};
+use crate::diagnostics::Diagnostic;
+use crate::ingest::sections::LineKind;
+use crate::ingest::text::{plain_text, sentences, shorten};
+use crate::ingest::when::{find_dates, find_times};
+use crate::model::{FactSource, Kind, Postmortem, SectionKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static BY_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[Bb]y|Author|Authors|Written by)\s*[:]?\s+(@?[\w][\w .@'-]{1,60})").unwrap());
+static GENERIC_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b").unwrap()
+});
+static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b").unwrap()
+});
+/// Headings that organise a document rather than name its incident.
+static NOT_A_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(table of contents|contents|toc|introduction|conclusion|appendix|references|resources|requirements|background|concepts|purpose|tasks|notes?)\b").unwrap()
+});
+static INCIDENT_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(incident|outage)\s*#?\s*\d+\b").unwrap());
+
+impl Facts<'_> {
+    pub(super) fn title(&mut self) -> Option<String> {
+        if let Some(t) = self.fm().and_then(|m| m.title.clone()) {
+            self.note("title", FactSource::FrontMatter, self.fm_line("title"));
+            return Some(t);
+        }
+        let outline = self.input.outline;
+        let first_section = outline.sections.first().map_or(u32::MAX, |s| s.section.line);
+        if let Some(h) = outline.headings.first().filter(|h| {
+            h.line < first_section
+                || outline
+                    .sections
+                    .first()
+                    .is_some_and(|s| s.section.line == h.line && s.section.kind == SectionKind::Other)
+        }) && self
+            .input
+            .outline
+            .sections
+            .iter()
+            .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
+        {
+            self.note("title", FactSource::Heading, h.line);
+            let text = plain_text([h.text.as_str()]);
+            let text = text.strip_prefix("Title:").map_or(text.as_str(), str::trim).to_string();
+            return Some(text);
+        }
+        // A first short line before any section: "0x19. Postmortem".
+        for (i, line) in self.input.lines.iter().enumerate() {
+            let line_no = i as u32 + 1;
+            if line_no >= first_section {
+                break;
+            }
+            let text = plain_text([*line]);
+            if text.is_empty() || text.chars().all(|c| !c.is_alphanumeric()) {
+                continue;
+            }
+            if text.chars().count() <= 100 && !text.ends_with(':') {
+                self.note("title", FactSource::Prose, line_no);
+                return Some(text);
+            }
+            break;
+        }
+        None
+    }
+
+    pub(super) fn summary(&mut self) -> Option<String> {
+        if let Some(s) = self.fm().and_then(|m| m.summary.clone()) {
+            self.note("summary", FactSource::FrontMatter, self.fm_line("summary"));
+            return Some(s);
+        }
+        let section = self.sections_of(SectionKind::Summary).into_iter().find(|s| !self.section_text(s).is_empty())?;
+        let text = self.section_text(section);
+        if PLACEHOLDER.is_match(&text) && text.len() < 200 {
+            return None;
+        }
+        let source = if section.level <= 7 { FactSource::Heading } else { FactSource::Label };
+        self.note("summary", source, section.section.line);
+        Some(shorten(&text, 600))
+    }
+
+    pub(super) fn authors(&mut self) -> Vec<String> {
+        if let Some(fm) = self.fm().filter(|m| !m.authors.is_empty()) {
+            self.note("authors", FactSource::FrontMatter, self.fm_line("authors"));
+            return fm.authors.clone();
+        }
+        if let Some((value, line)) = self.label(&[
+            "author",
+            "authors",
+            "authors roles",
+            "written by",
+            "autor",
+            "auteur",
+            "作成者",
+            "작성자",
+            "penulis",
+        ]) {
+            let value = plain_text([value]);
+            if !PLACEHOLDER.is_match(&value) {
+                self.note("authors", FactSource::Label, line);
+                return value.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            }
+        }
+        let first_section = self.input.outline.sections.first().map_or(30, |s| s.section.line as usize);
+        for (i, line) in self.input.lines.iter().enumerate().take(first_section.min(30)) {
+            if let Some(name) = BY_LINE.captures(line).and_then(|c| c.get(1)) {
+                self.note("authors", FactSource::Prose, i as u32 + 1);
+                return vec![name.as_str().trim().trim_end_matches(',').trim().to_string()];
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn id(&mut self) -> String {
+        if let Some(id) = self.fm().and_then(|m| m.id.clone()) {
+            self.note("id", FactSource::FrontMatter, self.fm_line("id"));
+            return slugify(&id);
+        }
+        let stem = self.input.source.rsplit('/').next().unwrap_or(self.input.source);
+        let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+        self.note("id", FactSource::Filename, 0);
+        slugify(stem)
+    }
+
+    /// Template (placeholders, or headings with nothing under them), list
+    /// (several incidents), other (no incident facts), else postmortem.
+    pub(super) fn kind(&mut self, p: &Postmortem) -> Kind {
+        let lines = self.input.lines;
+        let placeholders: Vec<(u32, String)> = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| PLACEHOLDER.find_iter(l).map(move |m| (i as u32 + 1, m.as_str().trim().to_string())))
+            .collect();
+        let known: Vec<_> =
+            self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
+        let empty =
+            known.iter().filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).count() < 3).count();
+        let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
+        let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
+        if placeholders.len() >= 3
+            || (known.len() >= 4 && empty * 4 >= known.len() * 3)
+            || (title_says_template && (!placeholders.is_empty() || empty >= 2 || !has_timed_entries))
+        {
+            if let Some((line, text)) = placeholders.first() {
+                self.diagnostics.push(
+                    Diagnostic::info(
+                        "placeholder",
+                        *line,
+                        format!("template placeholder `{text}` ({} in the file)", placeholders.len()),
+                    )
+                    .with_help("fill in the template, or move it out of the content folder (a `_` prefix hides it)"),
+                );
+            }
+            return Kind::Template;
+        }
+        if let Some((line, text)) = placeholders.first() {
+            self.diagnostics.push(
+                Diagnostic::warning("placeholder", *line, format!("placeholder `{text}` left in the postmortem"))
+                    .with_help("replace the placeholder with the real value"),
+            );
+        }
+        let body = lines.join("\n");
+        if ASSIGNMENT.find_iter(&body).count() >= 2 && p.timeline.iter().all(|e| e.time.is_none()) {
+            return Kind::Other;
+        }
+        let incident_headings =
+            self.input.outline.headings.iter().filter(|h| INCIDENT_HEADING.is_match(&h.text)).count();
+        let dated_headings = self
+            .input
+            .outline
+            .headings
+            .iter()
+            .filter(|h| {
+                h.level <= 3
+                    && !self.in_timeline(h.line)
+                    && find_dates(&h.text, None).len() == 1
+                    && find_times(&h.text).is_empty()
+                    && h.text.split_whitespace().count() >= 3
+            })
+            .count();
+        if incident_headings >= 2 || dated_headings >= 3 {
+            return Kind::List;
+        }
+        let evidence = [
+            p.root_cause.is_some(),
+            !p.timeline.is_empty(),
+            p.date.is_some() || p.start.is_some(),
+            p.impact.text.is_some() || p.impact.users_pct.is_some() || p.duration_minutes.is_some(),
+            p.summary.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if evidence >= 2 || self.fm().is_some_and(|m| m.title.is_some() && (m.date.is_some() || m.start.is_some())) {
+            Kind::Postmortem
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// A title that says what happened: the title unless it is generic,
+    /// else the first specific heading, else a short form of the summary's
+    /// first sentence, else the file name.
+    pub(super) fn display_title(&mut self, p: &Postmortem) -> String {
+        if let Some(t) = p.title.as_deref().filter(|t| !is_generic_title(t) || p.kind == Kind::Template) {
+            return t.to_string();
+        }
+        let outline = self.input.outline;
+        let first_known =
+            outline.sections.iter().find(|s| s.section.kind != SectionKind::Other).map_or(u32::MAX, |s| s.section.line);
+        if let Some(h) = outline.headings.iter().skip(1).find(|h| {
+            h.line < first_known
+                && !NOT_A_TITLE.is_match(&h.text)
+                && self
+                    .input
+                    .outline
+                    .sections
+                    .iter()
+                    .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
+                && !is_generic_title(&h.text)
+                && find_times(&h.text).is_empty()
+                && h.text.split_whitespace().count() >= 3
+        }) {
+            self.note("display_title", FactSource::Heading, h.line);
+            return plain_text([h.text.as_str()]);
+        }
+        for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::RootCause] {
+            for s in self.sections_of(kind) {
+                for (line, raw) in outline.content(s, self.input.lines) {
+                    if outline.line_kind(line) != LineKind::Text {
+                        continue;
+                    }
+                    let text = plain_text([raw]);
+                    if let Some(short) = sentences(&text).into_iter().find_map(headline) {
+                        self.note("display_title", FactSource::Derived, line);
+                        return short;
+                    }
+                }
+            }
+        }
+        if let Some(t) = &p.title {
+            return t.clone();
+        }
+        let stem = p.source.rsplit('/').next().unwrap_or(&p.source);
+        stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string()
+    }
+}
+
+/// "Postmortem", "Post-Mortem Report", "0x19. Postmortem": nothing specific.
+pub fn is_generic_title(title: &str) -> bool {
+    let rest = GENERIC_WORDS.replace_all(title, " ");
+    rest.chars().filter(|c| c.is_alphabetic()).count() < 3
+}
+
+/// A sentence cut down to a headline: a leading label, date or time
+/// removed, first clause, at most ~70 characters, capitalised. `None` for
+/// sentences too short to say anything.
+fn headline(sentence: &str) -> Option<String> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{L}[\p{L} /&'-]{0,30}:(?:\s+|$)").unwrap());
+    static LEAD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^(?:on|at|from|between|during|around|since|by)?[\s,]*$").unwrap());
+    static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r",|;|\(| - | – | — | that | which | lasting | resulting | leading | causing | where ").unwrap()
+    });
+    let mut s = sentence.trim();
+    while let Some(m) = LABEL.find(s) {
+        s = &s[m.end()..];
+    }
+    // "On May 14th, 2024, at 6:48 AM PDT, the database …" → "the database …"
+    loop {
+        let date_end = find_dates(s, None).first().filter(|d| LEAD.is_match(&s[..d.span.start])).map(|d| d.span.end);
+        let time_end = find_times(s).first().filter(|t| LEAD.is_match(&s[..t.span.start])).map(|t| t.span.end);
+        let Some(end) = date_end.or(time_end) else { break };
+        s = s[end..].trim_start_matches(|c: char| c.is_whitespace() || ",.:;".contains(c));
+    }
+    let clause = CLAUSE.split(s).next().unwrap_or(s).trim().trim_end_matches('.');
+    // A clause that is about when ("The outage occurred on Aug 08") does
+    // not say what happened.
+    let about_when = !find_dates(clause, Some(2000)).is_empty() || !find_times(clause).is_empty();
+    if clause.split_whitespace().count() < 4 || about_when {
+        return None;
+    }
+    let short = shorten(clause, 70);
+    let mut chars = short.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// Lower-case ASCII letters, digits and single dashes.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "untitled".to_string() } else { out }
+}

@@ -1,0 +1,199 @@
+//! Impact (text and share of users), severity and services.
+
+use super::{Facts, PLACEHOLDER};
+use crate::ingest::sections::LineKind;
+use crate::ingest::text::{plain_text, sentences, shorten};
+use crate::model::{FactSource, Impact, SectionKind};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static USERS_PCT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)\b").unwrap()
+});
+static PCT_AFFECTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:affect\w*|impact\w*|prevent\w*)\b[^.%\n]{0,30}?(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap()
+});
+/// "利用者の約30%": a share written after its noun, for labels and
+/// sections that are about impact.
+static ANY_PCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap());
+static ALL_USERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer)|100 percent)\b").unwrap()
+});
+static SEV_PROSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bsev(?:erity)?[- ]?([0-5])\b").unwrap());
+static SEV_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:sev(?:erity)?|p|s|level)?[- ]?([0-5])\b").unwrap());
+
+impl Facts<'_> {
+    pub(super) fn impact(&mut self) -> Impact {
+        let mut impact = Impact::default();
+        let sections = self.sections_of(SectionKind::Impact);
+        if let Some(s) = sections.iter().find(|s| !self.section_text(s).is_empty()) {
+            let text = self.section_text(s);
+            if !(PLACEHOLDER.is_match(&text) && text.len() < 200) {
+                self.note("impact", if s.level <= 7 { FactSource::Heading } else { FactSource::Label }, s.section.line);
+                impact.text = Some(shorten(&text, 800));
+            }
+        }
+        if let Some((pct, line)) = self.users_pct() {
+            impact.users_pct = Some(pct);
+            self.note("users_pct", FactSource::Prose, line);
+        }
+        if impact.text.is_none() {
+            // A sentence of the summary that says who was affected.
+            let summary: Vec<_> = self.sections_of(SectionKind::Summary);
+            for s in summary {
+                let text = self.section_text(s);
+                if let Some(sentence) = sentences(&text).into_iter().find(|x| {
+                    let l = x.to_lowercase();
+                    l.contains("affect") || l.contains("impact") || l.contains("users")
+                }) {
+                    impact.text = Some(sentence.to_string());
+                    self.note("impact", FactSource::Prose, s.section.line);
+                    break;
+                }
+            }
+        }
+        impact
+    }
+
+    /// The share of users or requests affected, 0–100: "30% of users",
+    /// "affecting 80%", "All users", an impact label's "約30%".
+    pub(super) fn users_pct(&self) -> Option<(f64, u32)> {
+        let outline = self.input.outline;
+        let mut texts: Vec<(String, u32, bool)> = Vec::new(); // (text, line, about impact)
+        for kind in [SectionKind::Impact, SectionKind::Summary] {
+            for s in self.sections_of(kind) {
+                texts.push((self.section_text(s), s.section.line, kind == SectionKind::Impact));
+            }
+        }
+        for label in &outline.labels {
+            let name = label.name.to_lowercase();
+            let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"]
+                .iter()
+                .any(|w| name.contains(w));
+            texts.push((plain_text([label.value.as_str()]), label.line, about_impact));
+        }
+        let parse = |m: regex::Match| m.as_str().replace(',', ".").parse::<f64>().ok().filter(|p| *p <= 100.0);
+        let found = texts
+            .iter()
+            .find_map(|(t, l, _)| USERS_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+            .or_else(|| {
+                texts.iter().find_map(|(t, l, _)| {
+                    PCT_AFFECTED.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))
+                })
+            })
+            .or_else(|| {
+                texts
+                    .iter()
+                    .filter(|(_, _, about)| *about)
+                    .find_map(|(t, l, _)| ANY_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+            })
+            .or_else(|| texts.iter().find_map(|(t, l, _)| ALL_USERS.is_match(t).then_some((100.0, *l))));
+        if found.is_some() {
+            return found;
+        }
+        // Narrative reports: "78% of our subscribers" anywhere in the prose.
+        self.input.lines.iter().enumerate().find_map(|(i, raw)| {
+            let line = i as u32 + 1;
+            if outline.line_kind(line) != LineKind::Text {
+                return None;
+            }
+            USERS_PCT.captures(raw).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, line))
+        })
+    }
+
+    /// (`SEV2`, as written).
+    pub(super) fn severity(&mut self) -> Option<(String, String)> {
+        let (text, line, source) = if let Some(s) = self.fm().and_then(|m| m.severity.clone()) {
+            (s, self.fm_line("severity"), FactSource::FrontMatter)
+        } else if let Some((v, line)) = self.label(&[
+            "severity",
+            "sev",
+            "priority",
+            "severidad",
+            "sévérité",
+            "severite",
+            "schweregrad",
+            "심각도",
+            "障害レベル",
+            "重大度",
+            "incident severity",
+            "impact level",
+        ]) {
+            (plain_text([v]), line, FactSource::Label)
+        } else {
+            let (line, m) = self
+                .input
+                .lines
+                .iter()
+                .enumerate()
+                .find_map(|(i, l)| SEV_PROSE.find(l).map(|m| (i as u32 + 1, m.as_str().to_string())))?;
+            (m, line, FactSource::Prose)
+        };
+        let normalized = normalize_severity(&text)?;
+        self.note("severity", source, line);
+        Some((normalized, text))
+    }
+
+    pub(super) fn services(&mut self) -> Vec<String> {
+        if let Some(fm) = self.fm().filter(|m| !m.services.is_empty()) {
+            self.note("services", FactSource::FrontMatter, self.fm_line("services"));
+            return fm.services.clone();
+        }
+        let Some((value, line)) = self.label(&[
+            "services",
+            "service",
+            "affected services",
+            "services affected",
+            "affected service",
+            "service affected",
+            "services impactés",
+            "servicios afectados",
+            "betroffene dienste",
+            "影響サービス",
+            "systems",
+            "system",
+            "components",
+        ]) else {
+            return Vec::new();
+        };
+        let plain = plain_text([value]);
+        if PLACEHOLDER.is_match(&plain) {
+            return Vec::new();
+        }
+        let services: Vec<String> = plain
+            .split([',', ';', '/'])
+            .flat_map(|s| s.split(" and "))
+            .map(|s| s.trim().trim_end_matches('.').to_string())
+            .filter(|s| !s.is_empty() && s.chars().count() <= 60)
+            .collect();
+        if !services.is_empty() {
+            self.note("services", FactSource::Label, line);
+        }
+        services
+    }
+}
+
+/// `P2 Medium` → `SEV2`, `critical` → `SEV1`, `SEV-3` → `SEV3`.
+pub fn normalize_severity(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    if let Some(n) = SEV_VALUE.captures(&lower).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+        && (lower.trim_start().starts_with(|c: char| c.is_ascii_digit() || "psl".contains(c))
+            || lower.contains("sev")
+            || lower.contains("level"))
+    {
+        return Some(format!("SEV{n}"));
+    }
+    let word = |w: &str| lower.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    if word("critical") || word("blocker") || word("major") && word("outage") {
+        Some("SEV1".into())
+    } else if word("high") || word("major") || word("severe") {
+        Some("SEV2".into())
+    } else if word("medium") || word("moderate") {
+        Some("SEV3".into())
+    } else if word("low") || word("minor") {
+        Some("SEV4".into())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,256 @@
+//! The facts of one postmortem, each with where it came from: title, when
+//! (start, end, zone, duration), impact, severity, services, root cause and
+//! its tags, summary, authors, and what kind of document this is.
+//!
+//! Order of trust, for every fact: front matter, then a label or heading
+//! that names it (`Duration:`, `## Root Cause`), then prose, then the file
+//! name, then what can be derived (end − start, the timeline's first entry).
+
+mod cause;
+mod document;
+mod impact;
+mod timing;
+
+use super::actions;
+use super::frontmatter::FrontMatter;
+use super::sections::{LineKind, Outline, OutlineSection, normalize_heading};
+use super::text::{plain_text, sentences};
+use super::timeline;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, SectionKind};
+pub use document::{is_generic_title, slugify};
+pub use impact::normalize_severity;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+pub struct Input<'a> {
+    pub source: &'a str,
+    pub front_matter: Option<&'a FrontMatter>,
+    pub outline: &'a Outline,
+    pub lines: &'a [&'a str],
+    pub config: &'a Config,
+}
+
+struct Facts<'a> {
+    input: &'a Input<'a>,
+    provenance: BTreeMap<&'static str, Provenance>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything but the body, conflicts and parse diagnostics, which the
+/// caller adds.
+pub fn extract(input: &Input) -> Postmortem {
+    let mut f = Facts { input, provenance: BTreeMap::new(), diagnostics: Vec::new() };
+    let fm = input.front_matter;
+
+    let title = f.title();
+    let summary = f.summary();
+    let (zone, zone_written) = f.zone();
+    let mut when = f.when(&zone);
+    let timeline = timeline::extract(input.outline, input.lines, &timeline::Context { zone: &zone, date: when.date });
+    f.diagnostics.extend(timeline.diagnostics);
+    f.start_end_from_timeline(&mut when, &timeline.entries);
+    let duration_minutes = f.duration(&when, timeline.span_minutes);
+    let impact = f.impact();
+    let severity = f.severity();
+    let root_cause = f.root_cause();
+    let (tags, tags_source) = f.tags(root_cause.as_ref());
+    let action_items = actions::extract(input.outline, input.lines);
+    let sections: Vec<Section> = input
+        .outline
+        .sections
+        .iter()
+        .flat_map(|s| {
+            std::iter::once(s.section.clone())
+                .chain(s.also.iter().map(|kind| Section { kind: *kind, ..s.section.clone() }))
+        })
+        .collect();
+
+    let uses_time = when.start.is_some() || timeline.entries.iter().any(|e| e.time.is_some());
+    let tz_assumed = uses_time && !zone_written && when.zone.is_none();
+    if tz_assumed {
+        f.diagnostics.push(
+            Diagnostic::info(
+                "tz-assumed",
+                when.start_line.max(1),
+                format!("no time zone written; times are read as {} (default_timezone)", zone.text),
+            )
+            .with_help("write the zone after the times (10:00 UTC) or add an \"All times in UTC\" line"),
+        );
+    }
+    let timezone = when.zone.clone().or_else(|| (uses_time && zone_written).then(|| zone.text.clone()));
+
+    let mut postmortem = Postmortem {
+        source: input.source.to_string(),
+        id: f.id(),
+        kind: Kind::Postmortem,
+        display_title: String::new(),
+        title,
+        date: when.date,
+        start: when.start,
+        end: when.end,
+        timezone,
+        tz_assumed,
+        duration_minutes,
+        impact,
+        severity: severity.as_ref().map(|s| s.0.clone()),
+        severity_text: severity.map(|s| s.1),
+        services: f.services(),
+        tags,
+        tags_source,
+        root_cause: root_cause.map(|r| r.text).filter(|t| !t.is_empty()),
+        summary,
+        authors: f.authors(),
+        status: fm.and_then(|m| m.status.clone()).or_else(|| f.label_value(&["status", "state"])),
+        draft: fm.and_then(|m| m.draft).unwrap_or(false),
+        aliases: fm.map(|m| m.aliases.clone()).unwrap_or_default(),
+        sections,
+        timeline: timeline.entries,
+        action_items,
+        conflicts: Vec::new(),
+        diagnostics: Vec::new(),
+        provenance: BTreeMap::new(),
+        extra: fm.map(|m| m.extra.clone()).unwrap_or_default(),
+        body: String::new(),
+    };
+    postmortem.kind = f.kind(&postmortem);
+    if postmortem.kind == Kind::Template {
+        // A blank template states no facts: its text is instructions.
+        let p = &mut postmortem;
+        (p.start, p.end, p.duration_minutes, p.date) = (None, None, None, None);
+        (p.root_cause, p.summary, p.severity, p.severity_text) = (None, None, None, None);
+        (p.timezone, p.tz_assumed, p.tags_source) = (None, false, None);
+        p.impact = Impact::default();
+        p.tags.clear();
+        p.services.clear();
+        p.timeline.clear();
+        p.action_items.clear();
+        f.provenance.retain(|field, _| ["title", "display_title", "id"].contains(field));
+        f.diagnostics.retain(|d| d.code != "tz-assumed");
+    }
+    if postmortem.kind == Kind::List {
+        // Several incidents: no single start, end, duration or impact.
+        (postmortem.start, postmortem.end, postmortem.duration_minutes) = (None, None, None);
+        postmortem.impact.users_pct = None;
+        for field in ["start", "end", "duration_minutes", "users_pct"] {
+            f.provenance.remove(field);
+        }
+    }
+    postmortem.display_title = f.display_title(&postmortem);
+    postmortem.provenance = f.provenance;
+    postmortem.diagnostics = f.diagnostics;
+    postmortem
+}
+
+/// Prose of a section with the source line of every byte offset.
+struct Prose {
+    text: String,
+    /// (offset in `text`, source line) where each source line starts.
+    starts: Vec<(usize, u32)>,
+    first_line: u32,
+}
+
+impl Prose {
+    /// Sentences with their byte offset in `text`.
+    pub(super) fn sentences(&self) -> Vec<(usize, &str)> {
+        let base = self.text.as_ptr() as usize;
+        sentences(&self.text).into_iter().map(|s| (s.as_ptr() as usize - base, s)).collect()
+    }
+
+    pub(super) fn line_at(&self, offset: usize) -> u32 {
+        self.starts.iter().rev().find(|(o, _)| *o <= offset).map_or(self.first_line, |(_, l)| *l)
+    }
+}
+
+/// Template placeholders: `{{ … }}`, `<YYYY-MM-DD>`, `[Time]`, `HH:MM`.
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\bHH:MM\b|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b").unwrap()
+});
+
+impl<'a> Facts<'a> {
+    pub(super) fn fm(&self) -> Option<&'a FrontMatter> {
+        self.input.front_matter
+    }
+
+    pub(super) fn note(&mut self, field: &'static str, source: FactSource, line: u32) {
+        self.provenance.insert(field, Provenance { source, line });
+    }
+
+    pub(super) fn fm_line(&self, key: &str) -> u32 {
+        self.fm().and_then(|m| m.key_lines.get(key).copied()).unwrap_or(1)
+    }
+
+    /// All sections of a kind (including combined headings that feed it).
+    pub(super) fn sections_of(&self, kind: SectionKind) -> Vec<&'a OutlineSection> {
+        self.input.outline.sections.iter().filter(|s| s.section.kind == kind || s.also.contains(&kind)).collect()
+    }
+
+    /// Plain text of a section, code fences and tables left out.
+    pub(super) fn section_text(&self, section: &OutlineSection) -> String {
+        let outline = self.input.outline;
+        let content = outline.content(section, self.input.lines);
+        plain_text(
+            content
+                .iter()
+                .filter(|(l, _)| {
+                    *l == section.section.line || matches!(outline.line_kind(*l), LineKind::Text | LineKind::Html)
+                })
+                .map(|(_, t)| *t),
+        )
+    }
+
+    /// The value of the first label with one of these (normalised) names.
+    pub(super) fn label(&self, names: &[&str]) -> Option<(&'a str, u32)> {
+        self.input.outline.labels.iter().find_map(|l| {
+            let name = normalize_heading(&l.name);
+            (names.contains(&name.as_str()) && !l.value.trim().is_empty()).then_some((l.value.as_str(), l.line))
+        })
+    }
+
+    pub(super) fn label_value(&self, names: &[&str]) -> Option<String> {
+        self.label(names).map(|(v, _)| plain_text([v])).filter(|v| !PLACEHOLDER.is_match(v))
+    }
+
+    /// A section's prose joined across line breaks, so that a sentence
+    /// wrapped over two lines reads as one. Code, tables and headings are
+    /// left out.
+    pub(super) fn prose(&self, section: &OutlineSection) -> Prose {
+        let content = self.input.outline.content(section, self.input.lines);
+        self.prose_of(content, section.section.line)
+    }
+
+    /// The whole document's prose, for files with no usable sections.
+    pub(super) fn document_prose(&self) -> Prose {
+        let lines = self.input.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l));
+        self.prose_of(lines.collect(), 0)
+    }
+
+    /// `label_line`'s text is kept whatever its kind: it holds a label's value.
+    pub(super) fn prose_of(&self, content: Vec<(u32, &str)>, label_line: u32) -> Prose {
+        let outline = self.input.outline;
+        let mut prose = Prose { text: String::new(), starts: Vec::new(), first_line: label_line.max(1) };
+        for (line, raw) in content {
+            if line != label_line && outline.line_kind(line) != LineKind::Text {
+                continue;
+            }
+            let plain = plain_text([raw]);
+            if plain.is_empty() {
+                // A blank line ends a paragraph, and so a sentence.
+                if !prose.text.is_empty() && !prose.text.ends_with(". ") {
+                    prose.text.push_str(". ");
+                }
+                continue;
+            }
+            prose.starts.push((prose.text.len(), line));
+            prose.text.push_str(&plain);
+            prose.text.push(' ');
+        }
+        prose
+    }
+
+    pub(super) fn in_timeline(&self, line: u32) -> bool {
+        self.sections_of(SectionKind::Timeline).iter().any(|s| s.section.line < line && line <= s.section.end_line)
+    }
+}

@@ -1,0 +1,408 @@
+//! When: the file's zone, start, end and date, and how long it lasted.
+
+use super::Facts;
+use crate::diagnostics::Diagnostic;
+use crate::ingest::sections::{LineKind, normalize_heading};
+use crate::ingest::text::{plain_text, sentences};
+use crate::ingest::timeline::impossible_time;
+use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
+use crate::model::{FactSource, SectionKind, ZonedTime};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Default)]
+pub(super) struct When {
+    /// The zone the start was written in, when the file says.
+    pub(super) zone: Option<String>,
+    pub(super) date: Option<Date>,
+    pub(super) start: Option<ZonedTime>,
+    pub(super) end: Option<ZonedTime>,
+    pub(super) start_line: u32,
+    pub(super) end_line: u32,
+    /// Minutes of a written range on no known day ("from 6PM to 7PM GMT").
+    pub(super) range_minutes: Option<(u32, u32, FactSource)>,
+}
+
+static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
+
+impl Facts<'_> {
+    /// The file's zone: written in front matter, a timeline heading, an
+    /// "All times in …" line or next to a time; else the default.
+    pub(super) fn zone(&mut self) -> (Zone, bool) {
+        let outline = self.input.outline;
+        let mut found: Option<(Zone, u32)> = None;
+        if let Some(fm) = self.fm() {
+            found = [("start", &fm.start), ("end", &fm.end)].into_iter().find_map(|(key, value)| {
+                let (_, offset) = parse_datetime(value.as_deref()?)?;
+                let offset = offset?;
+                Some((Zone { offset, text: offset.to_string() }, self.fm_line(key)))
+            });
+        }
+        for s in self.sections_of(SectionKind::Timeline).into_iter().filter(|_| found.is_none()) {
+            if let Some((z, _)) = find_zone(&s.section.heading) {
+                found = Some((z, s.section.line));
+                break;
+            }
+        }
+        if found.is_none() {
+            found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
+                let lower = l.to_lowercase();
+                let statement =
+                    lower.contains("all times") || lower.contains("times are in") || lower.contains("time zone:");
+                statement.then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
+            });
+        }
+        if found.is_none() {
+            found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
+                if outline.line_kind(i as u32 + 1) == LineKind::FencedCode {
+                    return None;
+                }
+                find_times(l).into_iter().find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
+            });
+        }
+        match found {
+            Some((zone, line)) => {
+                self.note("timezone", FactSource::Prose, line);
+                (zone, true)
+            }
+            None => (self.input.config.default_timezone.clone(), false),
+        }
+    }
+
+    /// Date, start and end from front matter, labels and prose.
+    pub(super) fn when(&mut self, zone: &Zone) -> When {
+        let mut when = When::default();
+        if let Some(fm) = self.fm() {
+            for (key, value) in [("start", &fm.start), ("end", &fm.end)] {
+                let Some((dt, offset)) = value.as_deref().and_then(parse_datetime) else { continue };
+                let z = ZonedTime::new(dt, offset.unwrap_or(zone.offset));
+                let line = self.fm_line(key);
+                if key == "start" {
+                    (when.start, when.start_line) = (Some(z), line);
+                } else {
+                    (when.end, when.end_line) = (Some(z), line);
+                }
+                self.note(if key == "start" { "start" } else { "end" }, FactSource::FrontMatter, line);
+            }
+            if let Some(date) = fm.date.as_deref().and_then(|d| {
+                parse_datetime(d).map(|(dt, _)| dt.date()).or_else(|| find_dates(d, None).first().map(|f| f.date))
+            }) {
+                when.date = Some(date);
+                self.note("date", FactSource::FrontMatter, self.fm_line("date"));
+            }
+        }
+
+        // Candidate texts, most trusted first: when-labels, then the
+        // summary's sentences, the impact's, the preamble and the title.
+        let mut candidates: Vec<(String, u32, FactSource)> = Vec::new();
+        for label in &self.input.outline.labels {
+            let name = normalize_heading(&label.name);
+            let is_when = name.contains("duration") && !name.contains("detect")
+                || [
+                    "date",
+                    "when",
+                    "time",
+                    "dates",
+                    "window",
+                    "incident date",
+                    "date and time",
+                    "durée",
+                    "duración",
+                    "dauer",
+                    "fecha",
+                    "datum",
+                    "日時",
+                ]
+                .contains(&name.as_str());
+            if is_when {
+                // With its name: "Durée : 4h12" reads 4h12 as a duration, not a time.
+                candidates.push((
+                    plain_text([format!("{}: {}", label.name, label.value).as_str()]),
+                    label.line,
+                    FactSource::Label,
+                ));
+            }
+        }
+        for kind in [SectionKind::Summary, SectionKind::Impact] {
+            for s in self.sections_of(kind) {
+                let text = self.section_text(s);
+                for sentence in sentences(&text) {
+                    candidates.push((sentence.to_string(), s.section.line, FactSource::Prose));
+                }
+            }
+        }
+        let first_section =
+            self.input.outline.sections.first().map_or(self.input.lines.len() as u32, |s| s.section.line);
+        for (i, line) in self.input.lines.iter().enumerate().take(first_section as usize) {
+            let text = plain_text([*line]);
+            if !text.is_empty() {
+                candidates.push((text, i as u32 + 1, FactSource::Prose));
+            }
+        }
+
+        // The day the incident happened, for times written without one.
+        let file_date = || {
+            FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok())
+        };
+        let date_hint = when
+            .date
+            .or_else(|| candidates.iter().find_map(|(t, _, _)| find_dates(t, None).first().map(|d| d.date)))
+            .or_else(file_date);
+
+        // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
+        let default_year = date_hint.map(|d| d.year());
+        for label in &self.input.outline.labels {
+            let name = normalize_heading(&label.name);
+            let is_start =
+                ["start", "start time", "started", "began", "outage start", "incident start", "発生日時", "발생 일시"]
+                    .contains(&name.as_str());
+            let is_end = ["end", "end time", "ended", "resolved", "outage end", "recovered", "復旧日時", "복구 일시"]
+                .contains(&name.as_str());
+            if !(is_start || is_end) {
+                continue;
+            }
+            let value = plain_text([label.value.as_str()]);
+            let (Some(d), Some(t)) = (
+                find_dates(&value, default_year).first().map(|d| d.date).or(date_hint),
+                find_times(&value).into_iter().next(),
+            ) else {
+                continue;
+            };
+            self.time_problem(&t, label.line);
+            if let (Some(written), true) = (&t.zone, is_start) {
+                when.zone = Some(written.text.clone());
+            }
+            let z = ZonedTime::new(d.to_datetime(t.time), t.zone.as_ref().unwrap_or(zone).offset);
+            if is_start && when.start.is_none() {
+                (when.start, when.start_line) = (Some(z), label.line);
+                self.note("start", FactSource::Label, label.line);
+            } else if is_end && when.end.is_none() {
+                (when.end, when.end_line) = (Some(z), label.line);
+                self.note("end", FactSource::Label, label.line);
+            }
+        }
+
+        // A range in one sentence: "from 10:00 AM to 12:00 PM (UTC) on
+        // January 15th, 2024", "June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM".
+        if when.start.is_none() {
+            for (text, line, source) in &candidates {
+                // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
+                let durations = find_durations(text);
+                let mut times: Vec<FoundTime> = find_times(text);
+                times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
+                let dates = find_dates(text, default_year);
+                let date = dates.first().map(|d| d.date).or(date_hint);
+                if let ([first, second, ..], None, None) = (times.as_slice(), date, when.range_minutes) {
+                    // "From 6PM to 7PM GMT" on no written day: still 60 minutes.
+                    let seconds = second.time.duration_since(first.time).as_secs().rem_euclid(24 * 3600);
+                    when.range_minutes = Some(((seconds / 60) as u32, *line, *source));
+                }
+                let (Some(first), Some(d)) = (times.first(), date) else { continue };
+                if times.len() < 2 && dates.is_empty() {
+                    continue;
+                }
+                for t in &times {
+                    self.time_problem(t, *line);
+                }
+                let written = times
+                    .get(1)
+                    .and_then(|t| t.zone.clone())
+                    .or_else(|| first.zone.clone())
+                    .or_else(|| find_zone(text).map(|(z, _)| z));
+                if let Some(w) = &written {
+                    when.zone = Some(w.text.clone());
+                }
+                let z = written.unwrap_or_else(|| zone.clone());
+                let start = ZonedTime::new(d.to_datetime(first.time), first.zone.as_ref().unwrap_or(&z).offset);
+                when.start = Some(start);
+                when.start_line = *line;
+                self.note("start", *source, *line);
+                if let Some(second) = times.get(1) {
+                    let end_date = dates
+                        .iter()
+                        .find(|dd| dd.span.start > first.span.end && dd.span.start < second.span.start)
+                        .map_or(d, |dd| dd.date);
+                    let mut end =
+                        ZonedTime::new(end_date.to_datetime(second.time), second.zone.as_ref().unwrap_or(&z).offset);
+                    if end.civil < start.civil
+                        && let Ok(next) = end.civil.checked_add(1.day())
+                    {
+                        end.civil = next;
+                    }
+                    when.end = Some(end);
+                    when.end_line = *line;
+                    self.note("end", *source, *line);
+                }
+                break;
+            }
+        }
+
+        if when.date.is_none() {
+            if let Some(start) = when.start {
+                when.date = Some(start.civil.date());
+                self.note("date", FactSource::Derived, when.start_line);
+            } else if let Some((d, line, source)) =
+                candidates.iter().find_map(|(t, l, s)| find_dates(t, None).first().map(|d| (d.date, *l, *s)))
+            {
+                when.date = Some(d);
+                self.note("date", source, line);
+            } else if let Some(d) = file_date() {
+                when.date = Some(d);
+                self.note("date", FactSource::Filename, 0);
+            }
+        }
+        when
+    }
+
+    pub(super) fn time_problem(&mut self, t: &FoundTime, line: u32) {
+        if let Some(problem) = &t.problem {
+            self.diagnostics.push(impossible_time(&t.text, problem, line));
+        }
+    }
+
+    /// What the text did not say, the timeline does: its first dated entry
+    /// is the start and its latest the end (provenance `derived`).
+    pub(super) fn start_end_from_timeline(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
+        let timed: Vec<_> = entries.iter().filter_map(|e| e.time.map(|t| (t, e.line))).collect();
+        if when.start.is_none()
+            && let Some((t, line)) = timed.first()
+        {
+            (when.start, when.start_line) = (Some(*t), *line);
+            self.note("start", FactSource::Derived, *line);
+        }
+        if let (None, Some(start)) = (when.end, when.start) {
+            let latest = timed.iter().max_by_key(|(t, _)| t.timestamp());
+            if let Some((last, line)) = latest.filter(|(t, _)| t.timestamp() > start.timestamp()) {
+                (when.end, when.end_line) = (Some(*last), *line);
+                self.note("end", FactSource::Derived, *line);
+            }
+        }
+        if when.date.is_none()
+            && let Some((t, line)) = timed.first()
+        {
+            when.date = Some(t.civil.date());
+            self.note("date", FactSource::Derived, *line);
+        }
+    }
+
+    /// Minutes from an explicit statement, else end − start; a warning when
+    /// both exist and differ by more than 10%.
+    pub(super) fn duration(&mut self, when: &When, timeline_span: Option<u32>) -> Option<u32> {
+        let derived = match (when.start, when.end) {
+            (Some(s), Some(e)) => s.minutes_until(&e).filter(|m| *m >= 0).and_then(|m| u32::try_from(m).ok()),
+            _ => None,
+        };
+        // Without a day, a written range or the timeline still tell how long.
+        let undated = when.range_minutes.or_else(|| {
+            let first_timed = self
+                .input
+                .outline
+                .sections
+                .iter()
+                .find(|s| s.section.kind == SectionKind::Timeline)
+                .map_or(0, |s| s.section.line);
+            timeline_span.map(|m| (m, first_timed, FactSource::Derived))
+        });
+        let mut explicit: Option<(u32, u32, FactSource)> = None;
+        if let Some(text) = self.fm().and_then(|m| m.duration.clone()) {
+            let minutes = text.trim().parse::<u32>().ok().or_else(|| find_durations(&text).first().map(|d| d.minutes));
+            explicit = minutes.map(|m| (m, self.fm_line("duration"), FactSource::FrontMatter));
+        }
+        if explicit.is_none() {
+            for label in &self.input.outline.labels {
+                let name = normalize_heading(&label.name);
+                if (name.contains("duration")
+                    || [
+                        "durée",
+                        "duración",
+                        "dauer",
+                        "downtime",
+                        "lead time",
+                        "総影響時間",
+                        "影響時間",
+                        "총 영향 시간",
+                    ]
+                    .contains(&name.as_str()))
+                    && let Some(d) =
+                        find_durations(&plain_text([format!("{}: {}", label.name, label.value).as_str()])).first()
+                {
+                    explicit = Some((d.minutes, label.line, FactSource::Label));
+                    break;
+                }
+            }
+        }
+        if explicit.is_none() {
+            explicit = self.prose_duration();
+        }
+        match (explicit, derived) {
+            (Some((minutes, line, source)), derived) => {
+                if let Some(derived) = derived {
+                    let (a, b) = (minutes as f64, derived as f64);
+                    if (a - b).abs() > 0.10 * a.max(b) {
+                        // Written start and end are more precise than "about an hour".
+                        let written = ["start", "end"]
+                            .iter()
+                            .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
+                        let kept = if written { derived } else { minutes };
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                "duration-mismatch",
+                                line,
+                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using {kept} min"),
+                            )
+                            .with_help("correct the stated duration or the start/end times"),
+                        );
+                        if written {
+                            self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
+                            return Some(derived);
+                        }
+                    }
+                }
+                self.note("duration_minutes", source, line);
+                Some(minutes)
+            }
+            (None, Some(derived)) => {
+                self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
+                Some(derived)
+            }
+            (None, None) => {
+                let (minutes, line, source) = undated.filter(|(m, _, _)| *m > 0)?;
+                self.note(
+                    "duration_minutes",
+                    if source == FactSource::Label { FactSource::Label } else { FactSource::Derived },
+                    line,
+                );
+                Some(minutes)
+            }
+        }
+    }
+
+    /// "lasted approximately 3 hours" in the summary or impact: a duration
+    /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
+    /// that "some invoices were 2 hours late" is not read as its length.
+    pub(super) fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
+        static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$").unwrap()
+        });
+        static OUTAGE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b").unwrap()
+        });
+        for kind in [SectionKind::Summary, SectionKind::Impact] {
+            for s in self.sections_of(kind) {
+                let prose = self.prose(s);
+                for (offset, sentence) in prose.sentences() {
+                    if !OUTAGE.is_match(sentence) {
+                        continue;
+                    }
+                    let found = find_durations(sentence).into_iter().find(|d| LEAD.is_match(&sentence[..d.span.start]));
+                    if let Some(d) = found {
+                        return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
