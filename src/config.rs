@@ -58,7 +58,9 @@ pub struct TagRule {
     pub label: String,
     pub description: String,
     pub aliases: Vec<String>,
-    pub patterns: Vec<Regex>,
+    /// The `match` rules as one case-insensitive alternation (one pass over
+    /// the text instead of one per rule); `None` when the tag has none.
+    pub matcher: Option<Regex>,
 }
 
 impl Taxonomy {
@@ -264,22 +266,23 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
     let mut tags = Vec::with_capacity(order.len());
     for name in order {
         let Some(tag) = merged.remove(&name) else { continue };
-        let patterns = tag
-            .patterns
-            .unwrap_or_default()
-            .iter()
-            .map(|p| {
-                RegexBuilder::new(p)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))
+        let patterns = tag.patterns.unwrap_or_default();
+        // Each rule alone first, so that an error names the bad one.
+        for p in &patterns {
+            Regex::new(p).map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))?;
+        }
+        let matcher = (!patterns.is_empty())
+            .then(|| {
+                let alternation = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+                RegexBuilder::new(&alternation).case_insensitive(true).build()
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .transpose()
+            .map_err(|e| format!("taxonomy.tags.{name}: match patterns: {e}"))?;
         tags.push(TagRule {
             label: tag.label.unwrap_or_else(|| name.clone()),
             description: tag.description.unwrap_or_default(),
             aliases: tag.aliases.unwrap_or_default().iter().map(|a| normalize_tag(a)).collect(),
-            patterns,
+            matcher,
             name,
         });
     }

@@ -96,8 +96,7 @@ fn line_span(text: &str, line: usize, column: usize) -> Option<SourceSpan> {
     } else {
         content.len() - content.trim_start().len()
     };
-    let len = content.len().saturating_sub(skip).max(1);
-    Some(SourceSpan::new((start + skip).into(), len.min(content.len().saturating_sub(skip))))
+    Some(SourceSpan::new((start + skip).into(), content.len() - skip))
 }
 
 /// Findings as a JSON array.

@@ -626,7 +626,8 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
 /// `Root Cause: text`, or a line that is nothing but a section name
 /// (`TIMELINE`, `Root Cause and Resolution`).
 fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
-    if let Some(caps) = PLAIN_LABEL.captures(raw) {
+    let has_colon = raw.contains([':', '：']);
+    if let Some(caps) = has_colon.then(|| PLAIN_LABEL.captures(raw)).flatten() {
         let name = caps.get(1)?.as_str().trim();
         let value = caps.get(2).map_or("", |m| m.as_str()).trim();
         // "Note: see http://…" and times ("Detected at 10:00") are not labels.

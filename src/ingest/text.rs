@@ -2,6 +2,7 @@
 //! (facts, timeline, action items). Rendering never uses this.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 static LINE_PREFIX: LazyLock<Regex> =
@@ -16,17 +17,37 @@ static EMPHASIS: LazyLock<Regex> =
 /// One line without its list marker, task box, emphasis, links and tags:
 /// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.
 pub fn strip_inline_markup(line: &str) -> String {
-    let line = LINE_PREFIX.replace(line, "");
-    let line = IMAGE.replace_all(&line, "$1");
-    let line = LINK.replace_all(&line, "$1");
-    let line = WIKI_LINK.replace_all(&line, |c: &regex::Captures| {
-        c.get(2).or_else(|| c.get(1)).map_or(String::new(), |m| m.as_str().to_string())
-    });
-    let line = TAG.replace_all(&line, " ");
-    let line = EMPHASIS.replace_all(&line, |c: &regex::Captures| {
-        // Keep the space an underscore match may have swallowed.
-        if c[0].starts_with(char::is_whitespace) { " ".to_string() } else { String::new() }
-    });
+    // Each pass runs only when its marker character is present: most lines
+    // are plain words, and this runs on every line of every file.
+    let mut line: Cow<str> = if line.trim_start().starts_with(|c: char| ">-*+•=[".contains(c) || c.is_ascii_digit()) {
+        LINE_PREFIX.replace(line, "")
+    } else {
+        Cow::Borrowed(line)
+    };
+    if line.contains('[') {
+        line = Cow::Owned(IMAGE.replace_all(&line, "$1").into_owned());
+        line = Cow::Owned(LINK.replace_all(&line, "$1").into_owned());
+        line = Cow::Owned(
+            WIKI_LINK
+                .replace_all(&line, |c: &regex::Captures| {
+                    c.get(2).or_else(|| c.get(1)).map_or(String::new(), |m| m.as_str().to_string())
+                })
+                .into_owned(),
+        );
+    }
+    if line.contains('<') {
+        line = Cow::Owned(TAG.replace_all(&line, " ").into_owned());
+    }
+    if line.contains(['*', '_', '~', '`']) {
+        line = Cow::Owned(
+            EMPHASIS
+                .replace_all(&line, |c: &regex::Captures| {
+                    // Keep the space an underscore match may have swallowed.
+                    if c[0].starts_with(char::is_whitespace) { " ".to_string() } else { String::new() }
+                })
+                .into_owned(),
+        );
+    }
     decode_entities(&line)
 }
 

@@ -27,7 +27,7 @@ impl Facts<'_> {
     pub(super) fn root_cause(&mut self) -> Option<RootCause> {
         let sections = self.sections_of(SectionKind::RootCause);
         let mut texts: Vec<(String, &OutlineSection)> =
-            sections.iter().map(|s| (self.section_text(s), *s)).filter(|(t, _)| !t.is_empty()).collect();
+            sections.iter().map(|s| (self.section_text(s).to_string(), *s)).filter(|(t, _)| !t.is_empty()).collect();
         texts.retain(|(t, _)| !(PLACEHOLDER.is_match(t) && t.len() < 200));
         let factors: String = self
             .sections_of(SectionKind::ContributingFactors)
@@ -95,7 +95,8 @@ impl Facts<'_> {
 fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
     let mut scored: Vec<(usize, usize, &str)> = Vec::new();
     for (order, rule) in taxonomy.tags.iter().enumerate() {
-        let hits = rule.patterns.iter().flat_map(|p| p.find_iter(text)).filter(|m| !negated(text, m.start())).count();
+        let Some(matcher) = &rule.matcher else { continue };
+        let hits = matcher.find_iter(text).filter(|m| !negated(text, m.start())).count();
         if hits > 0 {
             scored.push((hits, order, rule.name.as_str()));
         }

@@ -76,7 +76,7 @@ impl Facts<'_> {
             return Some(s);
         }
         let section = self.sections_of(SectionKind::Summary).into_iter().find(|s| !self.section_text(s).is_empty())?;
-        let text = self.section_text(section);
+        let text = self.section_text(section).to_string();
         if PLACEHOLDER.is_match(&text) && text.len() < 200 {
             return None;
         }
@@ -135,6 +135,7 @@ impl Facts<'_> {
         let placeholders: Vec<(u32, String)> = lines
             .iter()
             .enumerate()
+            .filter(|(_, l)| might_hold_placeholder(l))
             .flat_map(|(i, l)| PLACEHOLDER.find_iter(l).map(move |m| (i as u32 + 1, m.as_str().trim().to_string())))
             .collect();
         let known: Vec<_> =
@@ -165,8 +166,7 @@ impl Facts<'_> {
                     .with_help("replace the placeholder with the real value"),
             );
         }
-        let body = lines.join("\n");
-        if ASSIGNMENT.find_iter(&body).count() >= 2 && p.timeline.iter().all(|e| e.time.is_none()) {
+        if p.timeline.iter().all(|e| e.time.is_none()) && ASSIGNMENT.find_iter(&lines.join("\n")).count() >= 2 {
             return Kind::Other;
         }
         let incident_headings =
@@ -250,6 +250,11 @@ impl Facts<'_> {
         let stem = p.source.rsplit('/').next().unwrap_or(&p.source);
         stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string()
     }
+}
+
+/// Every placeholder form has one of these; most lines have none.
+fn might_hold_placeholder(line: &str) -> bool {
+    line.contains(['{', '<', '[']) || line.contains("YYYY") || line.contains("HH:MM") || line.contains("XXX")
 }
 
 /// "Postmortem", "Post-Mortem Report", "0x19. Postmortem": nothing specific.

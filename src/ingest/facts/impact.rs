@@ -28,7 +28,7 @@ impl Facts<'_> {
         let mut impact = Impact::default();
         let sections = self.sections_of(SectionKind::Impact);
         if let Some(s) = sections.iter().find(|s| !self.section_text(s).is_empty()) {
-            let text = self.section_text(s);
+            let text = self.section_text(s).to_string();
             if !(PLACEHOLDER.is_match(&text) && text.len() < 200) {
                 self.note("impact", if s.level <= 7 { FactSource::Heading } else { FactSource::Label }, s.section.line);
                 impact.text = Some(shorten(&text, 800));
@@ -63,7 +63,7 @@ impl Facts<'_> {
         let mut texts: Vec<(String, u32, bool)> = Vec::new(); // (text, line, about impact)
         for kind in [SectionKind::Impact, SectionKind::Summary] {
             for s in self.sections_of(kind) {
-                texts.push((self.section_text(s), s.section.line, kind == SectionKind::Impact));
+                texts.push((self.section_text(s).to_string(), s.section.line, kind == SectionKind::Impact));
             }
         }
         for label in &outline.labels {

@@ -37,12 +37,17 @@ struct Facts<'a> {
     input: &'a Input<'a>,
     provenance: BTreeMap<&'static str, Provenance>,
     diagnostics: Vec<Diagnostic>,
+    /// Every line as plain text, computed once: most facts read lines
+    /// several times.
+    plain: Vec<String>,
+    /// The plain text of every outline section, in outline order.
+    section_texts: Vec<String>,
 }
 
 /// Everything but the body, conflicts and parse diagnostics, which the
 /// caller adds.
 pub fn extract(input: &Input) -> Postmortem {
-    let mut f = Facts { input, provenance: BTreeMap::new(), diagnostics: Vec::new() };
+    let mut f = Facts::new(input);
     let fm = input.front_matter;
 
     let title = f.title();
@@ -170,6 +175,31 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl<'a> Facts<'a> {
+    fn new(input: &'a Input<'a>) -> Self {
+        let plain: Vec<String> = input.lines.iter().map(|l| plain_text([*l])).collect();
+        let outline = input.outline;
+        let section_texts = outline
+            .sections
+            .iter()
+            .map(|section| {
+                let mut text = plain_text([section.value.as_str()]);
+                let first = section.section.line as usize; // index of the line after the heading
+                let last = (section.section.end_line as usize).min(plain.len());
+                for (i, line) in plain.iter().enumerate().take(last).skip(first) {
+                    let kind = outline.line_kind(i as u32 + 1);
+                    if !line.is_empty() && matches!(kind, LineKind::Text | LineKind::Html) {
+                        if !text.is_empty() {
+                            text.push(' ');
+                        }
+                        text.push_str(line);
+                    }
+                }
+                text
+            })
+            .collect();
+        Facts { input, provenance: BTreeMap::new(), diagnostics: Vec::new(), plain, section_texts }
+    }
+
     pub(super) fn fm(&self) -> Option<&'a FrontMatter> {
         self.input.front_matter
     }
@@ -188,17 +218,14 @@ impl<'a> Facts<'a> {
     }
 
     /// Plain text of a section, code fences and tables left out.
-    pub(super) fn section_text(&self, section: &OutlineSection) -> String {
-        let outline = self.input.outline;
-        let content = outline.content(section, self.input.lines);
-        plain_text(
-            content
-                .iter()
-                .filter(|(l, _)| {
-                    *l == section.section.line || matches!(outline.line_kind(*l), LineKind::Text | LineKind::Html)
-                })
-                .map(|(_, t)| *t),
-        )
+    pub(super) fn section_text(&self, section: &OutlineSection) -> &str {
+        let index = self.input.outline.sections.iter().position(|s| std::ptr::eq(s, section));
+        index.and_then(|i| self.section_texts.get(i)).map_or("", String::as_str)
+    }
+
+    /// A source line as plain text (1-based; empty past the end).
+    pub(super) fn plain_line(&self, line: u32) -> &str {
+        self.plain.get((line as usize).wrapping_sub(1)).map_or("", String::as_str)
     }
 
     /// The value of the first label with one of these (normalised) names.
@@ -235,7 +262,14 @@ impl<'a> Facts<'a> {
             if line != label_line && outline.line_kind(line) != LineKind::Text {
                 continue;
             }
-            let plain = plain_text([raw]);
+            // The label line's content is its value, not the whole line.
+            let value;
+            let plain = if line == label_line {
+                value = plain_text([raw]);
+                value.as_str()
+            } else {
+                self.plain_line(line)
+            };
             if plain.is_empty() {
                 // A blank line ends a paragraph, and so a sentence.
                 if !prose.text.is_empty() && !prose.text.ends_with(". ") {
@@ -244,7 +278,7 @@ impl<'a> Facts<'a> {
                 continue;
             }
             prose.starts.push((prose.text.len(), line));
-            prose.text.push_str(&plain);
+            prose.text.push_str(plain);
             prose.text.push(' ');
         }
         prose
