@@ -4,7 +4,7 @@
 
 use crate::ingest::when::{Zone, parse_zone};
 use crate::model::SectionKind;
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +50,8 @@ pub struct Config {
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
     pub tags: Vec<TagRule>,
+    /// All tags' matchers in one set: which tags match at all, in one pass.
+    pub any: RegexSet,
 }
 
 #[derive(Debug, Clone)]
@@ -286,7 +288,11 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             name,
         });
     }
-    Ok(Taxonomy { tags })
+    let any = RegexSetBuilder::new(tags.iter().map(|t| t.matcher.as_ref().map_or("[^\\s\\S]", Regex::as_str)))
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| format!("taxonomy: {e}"))?;
+    Ok(Taxonomy { tags, any })
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 use crate::model::{Section, SectionKind};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Built-in heading phrases (normalised: lower-case, no markup, no
@@ -282,7 +284,16 @@ pub struct Classification {
 /// Section heading phrases: the built-in ones plus `site.toml` synonyms.
 #[derive(Debug, Clone)]
 pub struct Synonyms {
-    phrases: Vec<(String, SectionKind)>,
+    /// Phrases by their first word (its leading letters and digits), each
+    /// list longest first: a heading is compared only with the phrases that
+    /// can match it.
+    by_first_word: HashMap<String, Vec<(String, SectionKind)>>,
+}
+
+/// The leading run of letters and digits: `follow-up` → `follow`.
+fn first_word(text: &str) -> &str {
+    let end = text.find(|c: char| !c.is_alphanumeric()).unwrap_or(text.len());
+    &text[..end]
 }
 
 impl Synonyms {
@@ -291,9 +302,13 @@ impl Synonyms {
         for (kind, list) in SYNONYMS {
             phrases.extend(list.iter().map(|p| ((*p).to_string(), *kind)));
         }
-        // Longest first, so "root cause analysis" wins over "cause".
+        // Longest first, so "root cause analysis" wins over "root cause".
         phrases.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.chars().count()));
-        Synonyms { phrases }
+        let mut by_first_word: HashMap<String, Vec<(String, SectionKind)>> = HashMap::new();
+        for (phrase, kind) in phrases {
+            by_first_word.entry(first_word(&phrase).to_string()).or_default().push((phrase, kind));
+        }
+        Synonyms { by_first_word }
     }
 
     /// The kind of a heading; `None` when it names no known section.
@@ -341,7 +356,8 @@ impl Synonyms {
     }
 
     fn match_phrase(&self, normalized: &str, allow_prefix: bool) -> Option<SectionKind> {
-        self.phrases.iter().find_map(|(phrase, kind)| {
+        let candidates = self.by_first_word.get(first_word(normalized))?;
+        candidates.iter().find_map(|(phrase, kind)| {
             let hit = normalized == phrase
                 || (allow_prefix
                     && normalized.strip_prefix(phrase.as_str()).is_some_and(|rest| {
@@ -362,11 +378,13 @@ static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[
 /// `## 3. Timeline (UTC):` → `timeline`.
 pub fn normalize_heading(text: &str) -> String {
     let lower = text.to_lowercase();
-    let unbracketed = BRACKETED.replace_all(&lower, " ");
+    let unbracketed =
+        if lower.contains(['(', '[', '（']) { BRACKETED.replace_all(&lower, " ") } else { Cow::Borrowed(lower.as_str()) };
     let cleaned: String =
         unbracketed.chars().map(|c| if c.is_alphanumeric() || " /&+,;'-、・".contains(c) { c } else { ' ' }).collect();
     let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let unnumbered = NUMBERING.replace(&collapsed, "");
+    let unnumbered =
+        if collapsed.starts_with(|c: char| c.is_ascii_alphanumeric()) { NUMBERING.replace(&collapsed, "") } else { Cow::Borrowed(collapsed.as_str()) };
     unnumbered.trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
 }
 
@@ -383,6 +401,8 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub name: String,
+    /// The name normalised (`normalize_heading`), for lookups.
+    pub key: String,
     pub value: String,
     pub line: u32,
     /// The label's section kind, when it names one.
@@ -591,6 +611,7 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
 /// Record every label for facts; labels naming a section become markers.
 fn push_label(labels: &mut Vec<Label>, markers: &mut Vec<Marker>, marker: Marker) {
     labels.push(Label {
+        key: normalize_heading(&marker.heading),
         name: marker.heading.clone(),
         value: marker.value.clone(),
         line: marker.line,
@@ -626,7 +647,9 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
 /// `Root Cause: text`, or a line that is nothing but a section name
 /// (`TIMELINE`, `Root Cause and Resolution`).
 fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
-    let has_colon = raw.contains([':', '：']);
+    // A label's colon comes within its first words; most prose lines have
+    // none, or one much later.
+    let has_colon = raw.find([':', '：']).is_some_and(|i| i <= 96);
     if let Some(caps) = has_colon.then(|| PLAIN_LABEL.captures(raw)).flatten() {
         let name = caps.get(1)?.as_str().trim();
         let value = caps.get(2).map_or("", |m| m.as_str()).trim();

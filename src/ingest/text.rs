@@ -1,7 +1,7 @@
 //! Markdown and HTML markup → plain text, for the stages that read words
 //! (facts, timeline, action items). Rendering never uses this.
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -13,6 +13,14 @@ static WIKI_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[([^\]|]+)(
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
 static EMPHASIS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\*{1,3}|(?:^|\b|\s)_{1,3}|_{1,3}(?:\b|\s|$)|~~|`").unwrap());
+
+/// A case-insensitive pattern of English words with ASCII word boundaries.
+/// Unicode `\b` stops regex's fast engine on any non-ASCII text (an em dash
+/// is enough) and these patterns only name ASCII words, so they get the
+/// cheap kind. Only for built-in patterns: it panics on a bad one.
+pub fn english(pattern: &str) -> Regex {
+    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build().expect("a valid built-in pattern")
+}
 
 /// One line without its list marker, task box, emphasis, links and tags:
 /// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.

@@ -5,7 +5,7 @@
 //! read as the next day, anything else going backwards is a warning.
 
 use super::sections::{LineKind, Outline};
-use super::text::strip_inline_markup;
+use super::text::{english, strip_inline_markup};
 use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
@@ -35,7 +35,7 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^T\s*[+-]\s*\d{
 /// Words that may stand before an entry's time: "Detected at 6:00 AM",
 /// "Around 14:00", "~ 10:05".
 static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$").unwrap()
+    english(r"^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$")
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S").unwrap());
 
@@ -292,7 +292,7 @@ pub fn impossible_time(text: &str, problem: &TimeProblem, line: u32) -> Diagnost
 }
 
 static MILESTONES: LazyLock<Vec<(Milestone, Regex)>> = LazyLock::new(|| {
-    let m = |p: &str| Regex::new(&format!("(?i){p}")).unwrap();
+    let m = english;
     vec![
         (
             Milestone::Resolved,

@@ -231,8 +231,7 @@ impl<'a> Facts<'a> {
     /// The value of the first label with one of these (normalised) names.
     pub(super) fn label(&self, names: &[&str]) -> Option<(&'a str, u32)> {
         self.input.outline.labels.iter().find_map(|l| {
-            let name = normalize_heading(&l.name);
-            (names.contains(&name.as_str()) && !l.value.trim().is_empty()).then_some((l.value.as_str(), l.line))
+            (names.contains(&l.key.as_str()) && !l.value.trim().is_empty()).then_some((l.value.as_str(), l.line))
         })
     }
 

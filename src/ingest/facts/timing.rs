@@ -3,7 +3,7 @@
 use super::Facts;
 use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::{LineKind, normalize_heading};
-use crate::ingest::text::{plain_text, sentences};
+use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
 use crate::model::{FactSource, SectionKind, ZonedTime};
@@ -98,7 +98,7 @@ impl Facts<'_> {
         // summary's sentences, the impact's, the preamble and the title.
         let mut candidates: Vec<(String, u32, FactSource)> = Vec::new();
         for label in &self.input.outline.labels {
-            let name = normalize_heading(&label.name);
+            let name = &label.key;
             let is_when = name.contains("duration") && !name.contains("detect")
                 || [
                     "date",
@@ -154,7 +154,7 @@ impl Facts<'_> {
         // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
         let default_year = date_hint.map(|d| d.year());
         for label in &self.input.outline.labels {
-            let name = normalize_heading(&label.name);
+            let name = &label.key;
             let is_start =
                 ["start", "start time", "started", "began", "outage start", "incident start", "発生日時", "발생 일시"]
                     .contains(&name.as_str());
@@ -312,7 +312,7 @@ impl Facts<'_> {
         }
         if explicit.is_none() {
             for label in &self.input.outline.labels {
-                let name = normalize_heading(&label.name);
+                let name = &label.key;
                 if (name.contains("duration")
                     || [
                         "durée",
@@ -384,10 +384,10 @@ impl Facts<'_> {
     /// that "some invoices were 2 hours late" is not read as its length.
     pub(super) fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
         static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"(?i)\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$").unwrap()
+            english(r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$")
         });
         static OUTAGE: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"(?i)\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b").unwrap()
+            english(r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b")
         });
         for kind in [SectionKind::Summary, SectionKind::Impact] {
             for s in self.sections_of(kind) {
