@@ -4,7 +4,7 @@
 
 use crate::ingest::when::{Zone, parse_zone};
 use crate::model::SectionKind;
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,8 +50,6 @@ pub struct Config {
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomy {
     pub tags: Vec<TagRule>,
-    /// All tags' matchers in one set: which tags match at all, in one pass.
-    pub any: RegexSet,
 }
 
 #[derive(Debug, Clone)]
@@ -275,8 +273,10 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         }
         let matcher = (!patterns.is_empty())
             .then(|| {
+                // `\b` is an ASCII word boundary: Unicode ones stop the fast
+                // regex engine on any non-ASCII text.
                 let alternation = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-                RegexBuilder::new(&alternation).case_insensitive(true).build()
+                RegexBuilder::new(&alternation.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build()
             })
             .transpose()
             .map_err(|e| format!("taxonomy.tags.{name}: match patterns: {e}"))?;
@@ -288,11 +288,7 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             name,
         });
     }
-    let any = RegexSetBuilder::new(tags.iter().map(|t| t.matcher.as_ref().map_or("[^\\s\\S]", Regex::as_str)))
-        .case_insensitive(true)
-        .build()
-        .map_err(|e| format!("taxonomy: {e}"))?;
-    Ok(Taxonomy { tags, any })
+    Ok(Taxonomy { tags })
 }
 
 #[cfg(test)]

@@ -378,13 +378,19 @@ static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[
 /// `## 3. Timeline (UTC):` → `timeline`.
 pub fn normalize_heading(text: &str) -> String {
     let lower = text.to_lowercase();
-    let unbracketed =
-        if lower.contains(['(', '[', '（']) { BRACKETED.replace_all(&lower, " ") } else { Cow::Borrowed(lower.as_str()) };
+    let unbracketed = if lower.contains(['(', '[', '（']) {
+        BRACKETED.replace_all(&lower, " ")
+    } else {
+        Cow::Borrowed(lower.as_str())
+    };
     let cleaned: String =
         unbracketed.chars().map(|c| if c.is_alphanumeric() || " /&+,;'-、・".contains(c) { c } else { ' ' }).collect();
     let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let unnumbered =
-        if collapsed.starts_with(|c: char| c.is_ascii_alphanumeric()) { NUMBERING.replace(&collapsed, "") } else { Cow::Borrowed(collapsed.as_str()) };
+    let unnumbered = if collapsed.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        NUMBERING.replace(&collapsed, "")
+    } else {
+        Cow::Borrowed(collapsed.as_str())
+    };
     unnumbered.trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
 }
 
@@ -481,8 +487,33 @@ impl LineIndex {
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*(.*)$").unwrap()
 });
-static PLAIN_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•=]\s+|\d+[.)]\s+)?([^\W\d][^:：\n]{0,60}?)\s*[:：]\s*(.*)$").unwrap());
+/// `- Root Cause: text` → (`Root Cause`, `text`): an optional list marker,
+/// a name that starts with a letter and holds at most 60 more characters,
+/// a colon (ASCII or full-width), the value.
+fn split_label(raw: &str) -> Option<(&str, &str)> {
+    let mut rest = raw.trim_start();
+    let marker_end = if rest.starts_with(['-', '*', '+', '•', '=']) {
+        rest.char_indices().nth(1).map(|(i, _)| i)
+    } else {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
+        (digits > 0 && rest[digits..].starts_with(['.', ')'])).then_some(digits + 1)
+    };
+    if let Some(end) = marker_end.filter(|e| rest[*e..].starts_with(char::is_whitespace)) {
+        rest = rest[end..].trim_start();
+    }
+    let first = rest.chars().next()?;
+    if !(first.is_alphabetic() || first == '_') {
+        return None;
+    }
+    let colon = rest.find([':', '：'])?;
+    let name = rest[..colon].trim_end();
+    if name.chars().count() > 61 {
+        return None;
+    }
+    let after = &rest[colon..];
+    let value = after[after.chars().next()?.len_utf8()..].trim();
+    Some((name, value))
+}
 
 struct Marker {
     line: u32,
@@ -650,9 +681,7 @@ fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     // A label's colon comes within its first words; most prose lines have
     // none, or one much later.
     let has_colon = raw.find([':', '：']).is_some_and(|i| i <= 96);
-    if let Some(caps) = has_colon.then(|| PLAIN_LABEL.captures(raw)).flatten() {
-        let name = caps.get(1)?.as_str().trim();
-        let value = caps.get(2).map_or("", |m| m.as_str()).trim();
+    if let Some((name, value)) = has_colon.then(|| split_label(raw)).flatten() {
         // "Note: see http://…" and times ("Detected at 10:00") are not labels.
         if name.split_whitespace().count() <= 6 && !value.starts_with("//") {
             let class = synonyms.classify_exact(name);

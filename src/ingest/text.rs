@@ -19,7 +19,10 @@ static EMPHASIS: LazyLock<Regex> =
 /// is enough) and these patterns only name ASCII words, so they get the
 /// cheap kind. Only for built-in patterns: it panics on a bad one.
 pub fn english(pattern: &str) -> Regex {
-    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build().expect("a valid built-in pattern")
+    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)"))
+        .case_insensitive(true)
+        .build()
+        .expect("a valid built-in pattern")
 }
 
 /// One line without its list marker, task box, emphasis, links and tags:

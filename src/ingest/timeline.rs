@@ -35,7 +35,9 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^T\s*[+-]\s*\d{
 /// Words that may stand before an entry's time: "Detected at 6:00 AM",
 /// "Around 14:00", "~ 10:05".
 static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
-    english(r"^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$")
+    english(
+        r"^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$",
+    )
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S").unwrap());
 

@@ -365,6 +365,10 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
 /// Every clock time in the text, in order. See [`clock_time`] for what counts.
 pub fn find_times(text: &str) -> Vec<FoundTime> {
     let mut found: Vec<FoundTime> = Vec::new();
+    // Every clock time has a digit; most prose lines have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return found;
+    }
     for caps in CLOCK.captures_iter(text) {
         if let Some(time) = clock_time(text, &caps)
             && found.last().is_none_or(|last| last.span.end <= time.span.start)
@@ -500,6 +504,10 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
 /// year ("14th February", "Sep 27", "March 28th") use `default_year`; with None they
 /// are skipped. Invalid dates ("February 30, 2024") are not returned.
 pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
+    // Every date has a day number.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let mut groups: Vec<(Range<usize>, Vec<FoundDate>)> = Vec::new();
     for caps in NUMERIC_DATE.captures_iter(text) {
         if let Some(date) = numeric_date(text, &caps) {

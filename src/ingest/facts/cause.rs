@@ -15,10 +15,14 @@ pub(super) struct RootCause {
 }
 
 static CAUSE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    english(r"\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa)\b|原因")
+    english(
+        r"\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa)\b|原因",
+    )
 });
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    english(r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b")
+    english(
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b",
+    )
 });
 
 impl Facts<'_> {
@@ -94,8 +98,7 @@ impl Facts<'_> {
 /// five, so a long root cause does not collect every tag it brushes against.
 fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
     let mut scored: Vec<(usize, usize, &str)> = Vec::new();
-    for order in taxonomy.any.matches(text).iter() {
-        let rule = &taxonomy.tags[order];
+    for (order, rule) in taxonomy.tags.iter().enumerate() {
         let Some(matcher) = &rule.matcher else { continue };
         let hits = matcher.find_iter(text).filter(|m| !negated(text, m.start())).count();
         if hits > 0 {

@@ -13,10 +13,14 @@ use std::sync::LazyLock;
 static BY_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[Bb]y|Author|Authors|Written by)\s*[:]?\s+(@?[\w][\w .@'-]{1,60})").unwrap());
 static GENERIC_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    english(r"\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b")
+    english(
+        r"\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b",
+    )
 });
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    english(r"\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b")
+    english(
+        r"\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
+    )
 });
 /// Headings that organise a document rather than name its incident.
 static NOT_A_TITLE: LazyLock<Regex> = LazyLock::new(|| {

@@ -13,7 +13,7 @@ mod timing;
 
 use super::actions;
 use super::frontmatter::FrontMatter;
-use super::sections::{LineKind, Outline, OutlineSection, normalize_heading};
+use super::sections::{LineKind, Outline, OutlineSection};
 use super::text::{plain_text, sentences};
 use super::timeline;
 use crate::config::Config;

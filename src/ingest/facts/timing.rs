@@ -2,7 +2,7 @@
 
 use super::Facts;
 use crate::diagnostics::Diagnostic;
-use crate::ingest::sections::{LineKind, normalize_heading};
+use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
@@ -384,10 +384,14 @@ impl Facts<'_> {
     /// that "some invoices were 2 hours late" is not read as its length.
     pub(super) fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
         static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-            english(r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$")
+            english(
+                r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$",
+            )
         });
         static OUTAGE: LazyLock<Regex> = LazyLock::new(|| {
-            english(r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b")
+            english(
+                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b",
+            )
         });
         for kind in [SectionKind::Summary, SectionKind::Impact] {
             for s in self.sections_of(kind) {
