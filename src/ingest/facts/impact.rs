@@ -45,7 +45,7 @@ impl Facts<'_> {
             let summary: Vec<_> = self.sections_of(SectionKind::Summary);
             for s in summary {
                 let text = self.section_text(s);
-                if let Some(sentence) = sentences(&text).into_iter().find(|x| {
+                if let Some(sentence) = sentences(text).into_iter().find(|x| {
                     let l = x.to_lowercase();
                     l.contains("affect") || l.contains("impact") || l.contains("users")
                 }) {

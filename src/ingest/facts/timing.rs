@@ -128,7 +128,7 @@ impl Facts<'_> {
         for kind in [SectionKind::Summary, SectionKind::Impact] {
             for s in self.sections_of(kind) {
                 let text = self.section_text(s);
-                for sentence in sentences(&text) {
+                for sentence in sentences(text) {
                     candidates.push((sentence.to_string(), s.section.line, FactSource::Prose));
                 }
             }
