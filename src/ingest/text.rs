@@ -1,7 +1,7 @@
 //! Markdown and HTML markup → plain text, for the stages that read words
 //! (facts, timeline, action items). Rendering never uses this.
 
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -25,9 +25,17 @@ pub fn english(pattern: &str) -> Regex {
         .expect("a valid built-in pattern")
 }
 
+/// [`english`] patterns as one set, matched in a single pass.
+pub fn english_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
+    RegexSetBuilder::new(patterns.into_iter().map(|p| p.replace(r"\b", r"(?-u:\b)")))
+        .case_insensitive(true)
+        .build()
+        .expect("valid built-in patterns")
+}
+
 /// One line without its list marker, task box, emphasis, links and tags:
 /// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.
-pub fn strip_inline_markup(line: &str) -> String {
+pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
     // Each pass runs only when its marker character is present: most lines
     // are plain words, and this runs on every line of every file.
     let mut line: Cow<str> = if line.trim_start().starts_with(|c: char| ">-*+•=[".contains(c) || c.is_ascii_digit()) {
@@ -59,14 +67,11 @@ pub fn strip_inline_markup(line: &str) -> String {
                 .into_owned(),
         );
     }
-    decode_entities(&line)
+    if line.contains('&') { Cow::Owned(decode_entities(&line)) } else { line }
 }
 
 /// The few HTML entities postmortems use.
 fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
     text.replace("&nbsp;", " ")
         .replace("&amp;", "&")
         .replace("&lt;", "<")

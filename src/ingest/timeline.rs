@@ -5,14 +5,14 @@
 //! read as the next day, anything else going backwards is a warning.
 
 use super::sections::{LineKind, Outline};
-use super::text::{english, strip_inline_markup};
+use super::text::{english, english_set, strip_inline_markup};
 use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::LazyLock;
 
 /// What the timeline reader knows from the rest of the file.
@@ -21,6 +21,8 @@ pub struct Context<'a> {
     pub zone: &'a Zone,
     /// The incident date, used for entries that write only a time.
     pub date: Option<Date>,
+    /// Every line of the body as plain text (index = line − 1).
+    pub plain: &'a [String],
 }
 
 pub struct Timeline {
@@ -84,7 +86,9 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                     Some(row) => row,
                     None => continue,
                 },
-                _ => strip_inline_markup(raw),
+                // The label line holds only the label's value.
+                _ if line == section.section.line => strip_inline_markup(raw).into_owned(),
+                _ => ctx.plain.get(line as usize - 1).cloned().unwrap_or_default(),
             };
             let text = text.trim();
             if text.is_empty() {
@@ -293,38 +297,30 @@ pub fn impossible_time(text: &str, problem: &TimeProblem, line: u32) -> Diagnost
         .with_help("write the time in 24-hour form (13:00) or with a valid AM/PM (1:00 PM)")
 }
 
-static MILESTONES: LazyLock<Vec<(Milestone, Regex)>> = LazyLock::new(|| {
-    let m = english;
-    vec![
-        (
-            Milestone::Resolved,
-            m(
-                r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional)\b",
-            ),
-        ),
-        (
-            Milestone::Mitigated,
-            m(
-                r"\b(mitigat\w*|rolled back|roll(ed)?[- ]?back|revert(ed)?|workaround|restart(ed)?|partial(ly)? restor\w*|failover|failed over|hotfix)\b",
-            ),
-        ),
-        (Milestone::Escalated, m(r"\b(escalat\w*|paged|incident declared|declared (an )?incident|engaged the)\b")),
-        (
-            Milestone::Detected,
-            m(
-                r"\b(detect\w*|noticed|alert(s|ed)?|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b",
-            ),
-        ),
-        (
-            Milestone::Started,
-            m(
-                r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b",
-            ),
-        ),
-    ]
-});
+/// Words that mark a phase, most decisive first: an entry that says
+/// "resolved" is a resolution even when it also mentions the alert.
+const MILESTONES: [(Milestone, &str); 5] = [
+    (
+        Milestone::Resolved,
+        r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional)\b",
+    ),
+    (
+        Milestone::Mitigated,
+        r"\b(mitigat\w*|rolled back|roll(ed)?[- ]?back|revert(ed)?|workaround|restart(ed)?|partial(ly)? restor\w*|failover|failed over|hotfix)\b",
+    ),
+    (Milestone::Escalated, r"\b(escalat\w*|paged|incident declared|declared (an )?incident|engaged the)\b"),
+    (
+        Milestone::Detected,
+        r"\b(detect\w*|noticed|alert(s|ed)?|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b",
+    ),
+    (
+        Milestone::Started,
+        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b",
+    ),
+];
+static MILESTONE_SET: LazyLock<RegexSet> = LazyLock::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
 
 /// The phase an entry marks, if its words say so.
 pub fn milestone(text: &str) -> Option<Milestone> {
-    MILESTONES.iter().find(|(_, re)| re.is_match(text)).map(|(m, _)| *m)
+    MILESTONE_SET.matches(text).iter().next().map(|i| MILESTONES[i].0)
 }

@@ -56,12 +56,8 @@ impl Facts<'_> {
             return Some(text);
         }
         // A first short line before any section: "0x19. Postmortem".
-        for (i, line) in self.input.lines.iter().enumerate() {
-            let line_no = i as u32 + 1;
-            if line_no >= first_section {
-                break;
-            }
-            let text = plain_text([*line]);
+        for line_no in 1..first_section.min(self.plain.len() as u32 + 1) {
+            let text = self.plain_line(line_no).to_string();
             if text.is_empty() || text.chars().all(|c| !c.is_alphanumeric()) {
                 continue;
             }

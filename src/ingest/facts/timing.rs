@@ -135,10 +135,10 @@ impl Facts<'_> {
         }
         let first_section =
             self.input.outline.sections.first().map_or(self.input.lines.len() as u32, |s| s.section.line);
-        for (i, line) in self.input.lines.iter().enumerate().take(first_section as usize) {
-            let text = plain_text([*line]);
+        for line in 1..first_section.min(self.plain.len() as u32 + 1) {
+            let text = self.plain_line(line);
             if !text.is_empty() {
-                candidates.push((text, i as u32 + 1, FactSource::Prose));
+                candidates.push((text.to_string(), line, FactSource::Prose));
             }
         }
 
