@@ -4,7 +4,7 @@
 
 use crate::ingest::when::{Zone, parse_zone};
 use crate::model::SectionKind;
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,9 +47,12 @@ pub struct Config {
 }
 
 /// Root-cause tags with their match rules, compiled.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub tags: Vec<TagRule>,
+    /// Every tag's `match` rules in one multi-pattern regex (pattern i is
+    /// tag i), so the root cause is scanned once, not once per tag.
+    pub matcher: regex_automata::meta::Regex,
 }
 
 #[derive(Debug, Clone)]
@@ -58,9 +61,6 @@ pub struct TagRule {
     pub label: String,
     pub description: String,
     pub aliases: Vec<String>,
-    /// The `match` rules as one case-insensitive alternation (one pass over
-    /// the text instead of one per rule); `None` when the tag has none.
-    pub matcher: Option<Regex>,
 }
 
 impl Taxonomy {
@@ -264,6 +264,7 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         }
     }
     let mut tags = Vec::with_capacity(order.len());
+    let mut alternations: Vec<String> = Vec::with_capacity(order.len());
     for name in order {
         let Some(tag) = merged.remove(&name) else { continue };
         let patterns = tag.patterns.unwrap_or_default();
@@ -271,24 +272,26 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         for p in &patterns {
             Regex::new(p).map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))?;
         }
-        let matcher = (!patterns.is_empty())
-            .then(|| {
-                // `\b` is an ASCII word boundary: Unicode ones stop the fast
-                // regex engine on any non-ASCII text.
-                let alternation = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-                RegexBuilder::new(&alternation.replace(r"\b", r"(?-u:\b)")).case_insensitive(true).build()
-            })
-            .transpose()
-            .map_err(|e| format!("taxonomy.tags.{name}: match patterns: {e}"))?;
+        // `\b` is an ASCII word boundary: Unicode ones stop the fast regex
+        // engine on any non-ASCII text. A tag without rules never matches.
+        let alternation = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+        alternations.push(if patterns.is_empty() {
+            r"[^\s\S]".to_string()
+        } else {
+            alternation.replace(r"\b", r"(?-u:\b)")
+        });
         tags.push(TagRule {
             label: tag.label.unwrap_or_else(|| name.clone()),
             description: tag.description.unwrap_or_default(),
             aliases: tag.aliases.unwrap_or_default().iter().map(|a| normalize_tag(a)).collect(),
-            matcher,
             name,
         });
     }
-    Ok(Taxonomy { tags })
+    let matcher = regex_automata::meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .build_many(&alternations)
+        .map_err(|e| format!("taxonomy: {e}"))?;
+    Ok(Taxonomy { tags, matcher })
 }
 
 #[cfg(test)]

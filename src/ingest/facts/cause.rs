@@ -97,16 +97,16 @@ impl Facts<'_> {
 /// Taxonomy tags whose rules match the text, most evidence first; at most
 /// five, so a long root cause does not collect every tag it brushes against.
 fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
-    let mut scored: Vec<(usize, usize, &str)> = Vec::new();
-    for (order, rule) in taxonomy.tags.iter().enumerate() {
-        let Some(matcher) = &rule.matcher else { continue };
-        let hits = matcher.find_iter(text).filter(|m| !negated(text, m.start())).count();
-        if hits > 0 {
-            scored.push((hits, order, rule.name.as_str()));
+    let mut hits = vec![0usize; taxonomy.tags.len()];
+    for m in taxonomy.matcher.find_iter(text).filter(|m| !negated(text, m.start())) {
+        if let Some(count) = hits.get_mut(m.pattern().as_usize()) {
+            *count += 1;
         }
     }
+    let mut scored: Vec<(usize, usize)> =
+        hits.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(i, n)| (n, i)).collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.iter().take(5).map(|(_, _, n)| n.to_string()).collect()
+    scored.iter().take(5).map(|(_, i)| taxonomy.tags[*i].name.clone()).collect()
 }
 
 /// A match is negated when its clause says it was not the cause.

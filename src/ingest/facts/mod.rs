@@ -54,7 +54,11 @@ pub fn extract(input: &Input) -> Postmortem {
     let summary = f.summary();
     let (zone, zone_written) = f.zone();
     let mut when = f.when(&zone);
-    let timeline = timeline::extract(input.outline, input.lines, &timeline::Context { zone: &zone, date: when.date, plain: &f.plain });
+    let timeline = timeline::extract(
+        input.outline,
+        input.lines,
+        &timeline::Context { zone: &zone, date: when.date, plain: &f.plain },
+    );
     f.diagnostics.extend(timeline.diagnostics);
     f.start_end_from_timeline(&mut when, &timeline.entries);
     let duration_minutes = f.duration(&when, timeline.span_minutes);
