@@ -5,14 +5,10 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-static LINE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:>\s*)*(?:[-*+•=]\s+|\d{1,3}[.)]\s+)?(?:\[[ xX]\]\s+)?").unwrap());
 static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[([^\]]*)\]\([^)]*\)").unwrap());
 static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
 static WIKI_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]").unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
-static EMPHASIS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\*{1,3}|(?:^|\b|\s)_{1,3}|_{1,3}(?:\b|\s|$)|~~|`").unwrap());
 
 /// A case-insensitive pattern of English words with ASCII word boundaries.
 /// Unicode `\b` stops regex's fast engine on any non-ASCII text (an em dash
@@ -38,11 +34,7 @@ pub fn english_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet 
 pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
     // Each pass runs only when its marker character is present: most lines
     // are plain words, and this runs on every line of every file.
-    let mut line: Cow<str> = if line.trim_start().starts_with(|c: char| ">-*+•=[".contains(c) || c.is_ascii_digit()) {
-        LINE_PREFIX.replace(line, "")
-    } else {
-        Cow::Borrowed(line)
-    };
+    let mut line = Cow::Borrowed(without_line_prefix(line));
     if line.contains('[') {
         line = Cow::Owned(IMAGE.replace_all(&line, "$1").into_owned());
         line = Cow::Owned(LINK.replace_all(&line, "$1").into_owned());
@@ -58,16 +50,59 @@ pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
         line = Cow::Owned(TAG.replace_all(&line, " ").into_owned());
     }
     if line.contains(['*', '_', '~', '`']) {
-        line = Cow::Owned(
-            EMPHASIS
-                .replace_all(&line, |c: &regex::Captures| {
-                    // Keep the space an underscore match may have swallowed.
-                    if c[0].starts_with(char::is_whitespace) { " ".to_string() } else { String::new() }
-                })
-                .into_owned(),
-        );
+        line = Cow::Owned(without_emphasis(&line));
     }
     if line.contains('&') { Cow::Owned(decode_entities(&line)) } else { line }
+}
+
+/// Drop a line's block markers: quotes, a list marker (`-`, `*`, `1.`),
+/// a task box (`[x]`).
+fn without_line_prefix(line: &str) -> &str {
+    let mut rest = line.trim_start();
+    while let Some(r) = rest.strip_prefix('>') {
+        rest = r.trim_start();
+    }
+    let marker_len = if rest.starts_with(['-', '*', '+', '•', '=']) {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if (1..=3).contains(&digits) && rest[digits..].starts_with(['.', ')']) { digits + 1 } else { 0 }
+    };
+    if marker_len > 0 && rest[marker_len..].starts_with(char::is_whitespace) {
+        rest = rest[marker_len..].trim_start();
+    }
+    for task in ["[ ]", "[x]", "[X]"] {
+        if let Some(r) = rest.strip_prefix(task).filter(|r| r.starts_with(char::is_whitespace)) {
+            rest = r.trim_start();
+        }
+    }
+    rest
+}
+
+/// Remove `*`, `~~` and backticks, and underscores used as emphasis
+/// (`_word_`), keeping the ones inside words (`user_id`).
+fn without_emphasis(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let is_word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' | '`' => {}
+            '~' if chars.get(i + 1) == Some(&'~') => i += 1,
+            '_' => {
+                let run = chars[i..].iter().take_while(|c| **c == '_').count();
+                let inside_word = i > 0 && is_word(chars.get(i - 1)) && is_word(chars.get(i + run));
+                if inside_word {
+                    out.extend(std::iter::repeat_n('_', run));
+                }
+                i += run - 1;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The few HTML entities postmortems use.
