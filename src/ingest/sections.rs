@@ -10,7 +10,6 @@
 use crate::model::{Section, SectionKind};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -370,28 +369,33 @@ impl Synonyms {
 
 static COMBINED_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
-static NUMBERING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)]|[a-z][.)])\s+").unwrap());
-static BRACKETED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[^\]]*\]?|（[^）]*）?").unwrap());
 
 /// Lower-case, markup, numbering, emoji and parenthetical suffixes removed:
-/// `## 3. Timeline (UTC):` → `timeline`.
+/// `## 3. Timeline (UTC):` → `timeline`. One pass, one allocation: it runs
+/// on every heading and label of every file.
 pub fn normalize_heading(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let unbracketed = if lower.contains(['(', '[', '（']) {
-        BRACKETED.replace_all(&lower, " ")
-    } else {
-        Cow::Borrowed(lower.as_str())
-    };
-    let cleaned: String =
-        unbracketed.chars().map(|c| if c.is_alphanumeric() || " /&+,;'-、・".contains(c) { c } else { ' ' }).collect();
-    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    let unnumbered = if collapsed.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        NUMBERING.replace(&collapsed, "")
-    } else {
-        Cow::Borrowed(collapsed.as_str())
-    };
-    unnumbered.trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize; // inside (…), […] or （…）
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '（' => depth += 1,
+            ')' | ']' | '）' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c if c.is_alphanumeric() || "/&+,;'-、・".contains(c) => out.extend(c.to_lowercase()),
+            _ => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    // Leading numbering: "3 timeline", "iv summary".
+    let first = out.split(' ').next().unwrap_or("");
+    let numbered = !first.is_empty()
+        && out.len() > first.len()
+        && (first.chars().all(|c| c.is_ascii_digit()) || ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"].contains(&first));
+    let start = if numbered { first.len() } else { 0 };
+    out[start..].trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
 }
 
 /// A heading of the document, whatever its kind.

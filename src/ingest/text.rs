@@ -82,25 +82,29 @@ fn without_line_prefix(line: &str) -> &str {
 /// Remove `*`, `~~` and backticks, and underscores used as emphasis
 /// (`_word_`), keeping the ones inside words (`user_id`).
 fn without_emphasis(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
-    let is_word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
+    let mut chars = line.char_indices().peekable();
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        match c {
             '*' | '`' => {}
-            '~' if chars.get(i + 1) == Some(&'~') => i += 1,
+            '~' if chars.peek().is_some_and(|(_, n)| *n == '~') => {
+                chars.next();
+            }
             '_' => {
-                let run = chars[i..].iter().take_while(|c| **c == '_').count();
-                let inside_word = i > 0 && is_word(chars.get(i - 1)) && is_word(chars.get(i + run));
+                let run = line[i..].bytes().take_while(|b| *b == b'_').count();
+                let next = line[i + run..].chars().next();
+                let inside_word = previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
                 if inside_word {
                     out.extend(std::iter::repeat_n('_', run));
                 }
-                i += run - 1;
+                for _ in 1..run {
+                    chars.next();
+                }
             }
             c => out.push(c),
         }
-        i += 1;
+        previous = Some(c);
     }
     out
 }
@@ -119,11 +123,19 @@ fn decode_entities(text: &str) -> String {
 pub fn plain_text<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for line in lines {
-        for word in strip_inline_markup(line).split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
+        let stripped = strip_inline_markup(line);
+        out.reserve(stripped.len() + 1);
+        let mut space = !out.is_empty();
+        for c in stripped.chars() {
+            if c.is_whitespace() {
+                space = !out.is_empty();
+            } else {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
             }
-            out.push_str(word);
         }
     }
     out
