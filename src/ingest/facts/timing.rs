@@ -55,8 +55,11 @@ impl Facts<'_> {
             });
         }
         if found.is_none() {
-            found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
-                if outline.line_kind(i as u32 + 1) == LineKind::FencedCode {
+            found = self.plain.iter().enumerate().find_map(|(i, l)| {
+                // A zone after a time: the line has a digit and, for the
+                // abbreviation or the long name, a capital letter.
+                let candidate = l.bytes().any(|b| b.is_ascii_digit()) && l.bytes().any(|b| b.is_ascii_uppercase());
+                if !candidate || outline.line_kind(i as u32 + 1) == LineKind::FencedCode {
                     return None;
                 }
                 find_times(l).into_iter().find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
