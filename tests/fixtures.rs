@@ -595,4 +595,16 @@ const EXPECTED: &[Expect] = &[
         action_items: (2, 0),
         diagnostics: &[],
     },
+    Expect {
+        file: "prose-start-and-length.md",
+        title: Some("Parcel locker door controller outage"),
+        start: Some("2025-03-04T07:45:00+03:00"),
+        end: Some("2025-03-04T10:00:00+03:00"),
+        minutes: Some(135),
+        users_pct: None,
+        severity: None,
+        timeline: 0,
+        action_items: (0, 0),
+        diagnostics: &[],
+    },
 ];

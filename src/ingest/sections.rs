@@ -393,7 +393,8 @@ pub fn normalize_heading(text: &str) -> String {
     let first = out.split(' ').next().unwrap_or("");
     let numbered = !first.is_empty()
         && out.len() > first.len()
-        && (first.chars().all(|c| c.is_ascii_digit()) || ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"].contains(&first));
+        && (first.chars().all(|c| c.is_ascii_digit())
+            || ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"].contains(&first));
     let start = if numbered { first.len() } else { 0 };
     out[start..].trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
 }

@@ -94,7 +94,8 @@ fn without_emphasis(line: &str) -> String {
             '_' => {
                 let run = line[i..].bytes().take_while(|b| *b == b'_').count();
                 let next = line[i + run..].chars().next();
-                let inside_word = previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
+                let inside_word =
+                    previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
                 if inside_word {
                     out.extend(std::iter::repeat_n('_', run));
                 }

@@ -19,6 +19,9 @@ static CAUSE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa)\b|原因",
     )
 });
+static STATED_CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    english(r"\b(root cause|the cause (was|is)|was caused by|culprit|ursache|cause racine|causa ra[ií]z)\b|原因")
+});
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     english(
         r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b",
@@ -51,11 +54,14 @@ impl Facts<'_> {
         }
         // Documents with no usable sections: anywhere in the prose.
         proses.push(self.document_prose());
-        for prose in &proses {
-            if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| CAUSE_PROSE.is_match(x)) {
-                self.note("root_cause", FactSource::Prose, prose.line_at(offset));
-                let sentence = sentence.trim_end_matches(". ").trim();
-                return Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") });
+        // "The cause was …" says more than a passing "caused by".
+        for pattern in [&*STATED_CAUSE, &*CAUSE_PROSE] {
+            for prose in &proses {
+                if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| pattern.is_match(x)) {
+                    self.note("root_cause", FactSource::Prose, prose.line_at(offset));
+                    let sentence = sentence.trim_end_matches(". ").trim();
+                    return Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") });
+                }
             }
         }
         // Contributing factors alone still say what to tag.

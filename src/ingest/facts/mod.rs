@@ -62,6 +62,7 @@ pub fn extract(input: &Input) -> Postmortem {
     f.diagnostics.extend(timeline.diagnostics);
     f.start_end_from_timeline(&mut when, &timeline.entries);
     let duration_minutes = f.duration(&when, timeline.span_minutes);
+    f.end_from_duration(&mut when, duration_minutes);
     let impact = f.impact();
     let severity = f.severity();
     let root_cause = f.root_cause();
@@ -276,6 +277,7 @@ impl<'a> Facts<'a> {
             if plain.is_empty() {
                 // A blank line ends a paragraph, and so a sentence.
                 if !prose.text.is_empty() && !prose.text.ends_with(". ") {
+                    prose.text.truncate(prose.text.trim_end().len());
                     prose.text.push_str(". ");
                 }
                 continue;

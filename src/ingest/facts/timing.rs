@@ -1,6 +1,6 @@
 //! When: the file's zone, start, end and date, and how long it lasted.
 
-use super::Facts;
+use super::{Facts, Prose};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences};
@@ -26,6 +26,35 @@ pub(super) struct When {
 }
 
 static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
+
+/// What may stand between the two times of a range, dates aside.
+const RANGE_WORDS: &[&str] = &[
+    "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
+];
+
+/// `first … second` reads as a range: only a connector (and perhaps a
+/// date) between them.
+fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::ingest::when::FoundDate]) -> bool {
+    let Some(between) = text.get(first.span.end..second.span.start) else { return false };
+    let mut between = between.to_string();
+    for d in dates.iter().rev().filter(|d| d.span.start >= first.span.end && d.span.end <= second.span.start) {
+        let (a, b) = (d.span.start - first.span.end, d.span.end - first.span.end);
+        if between.is_char_boundary(a) && between.is_char_boundary(b) {
+            between.replace_range(a..b, " ");
+        }
+    }
+    let words: Vec<String> = between
+        .split(|c: char| c.is_whitespace() || ",()[]:;".contains(c))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    match words.as_slice() {
+        [] => true, // "10:00–12:00" with the dash inside a span
+        [w] => RANGE_WORDS.contains(&w.as_str()),
+        [w, on] => RANGE_WORDS.contains(&w.as_str()) && ["on", "of"].contains(&on.as_str()),
+        _ => false,
+    }
+}
 
 impl Facts<'_> {
     /// The file's zone: written in front matter, a timeline heading, an
@@ -197,6 +226,11 @@ impl Facts<'_> {
                 times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
                 let dates = find_dates(text, default_year);
                 let date = dates.first().map(|d| d.date).or(date_hint);
+                // Two times make a range only when joined like one
+                // ("10:00 to 12:00", "14:33 → 18:45"), not two moments of a story.
+                if times.len() >= 2 && !is_range(text, &times[0], &times[1], &dates) {
+                    times.truncate(1);
+                }
                 if let ([first, second, ..], None, None) = (times.as_slice(), date, when.range_minutes) {
                     // "From 6PM to 7PM GMT" on no written day: still 60 minutes.
                     let seconds = second.time.duration_since(first.time).as_secs().rem_euclid(24 * 3600);
@@ -262,6 +296,17 @@ impl Facts<'_> {
     pub(super) fn time_problem(&mut self, t: &FoundTime, line: u32) {
         if let Some(problem) = &t.problem {
             self.diagnostics.push(impossible_time(&t.text, problem, line));
+        }
+    }
+
+    /// A start and a stated duration give the end ("for 6 hours starting
+    /// at 4:30 PM").
+    pub(super) fn end_from_duration(&mut self, when: &mut When, minutes: Option<u32>) {
+        let (Some(start), None, Some(minutes)) = (when.start, when.end, minutes) else { return };
+        if let Ok(end) = start.civil.checked_add(jiff::SignedDuration::from_mins(i64::from(minutes))) {
+            when.end = Some(ZonedTime::new(end, start.offset));
+            when.end_line = when.start_line;
+            self.note("end", FactSource::Derived, when.start_line);
         }
     }
 
@@ -393,20 +438,26 @@ impl Facts<'_> {
         });
         static OUTAGE: LazyLock<Regex> = LazyLock::new(|| {
             english(
-                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable)\b",
+                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*)\b",
             )
         });
-        for kind in [SectionKind::Summary, SectionKind::Impact] {
-            for s in self.sections_of(kind) {
-                let prose = self.prose(s);
-                for (offset, sentence) in prose.sentences() {
-                    if !OUTAGE.is_match(sentence) {
-                        continue;
-                    }
-                    let found = find_durations(sentence).into_iter().find(|d| LEAD.is_match(&sentence[..d.span.start]));
-                    if let Some(d) = found {
-                        return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
-                    }
+        let mut proses: Vec<Prose> = [SectionKind::Summary, SectionKind::Impact]
+            .iter()
+            .flat_map(|kind| self.sections_of(*kind))
+            .map(|s| self.prose(s))
+            .collect();
+        if proses.is_empty() {
+            // A report written as prose only.
+            proses.push(self.document_prose());
+        }
+        for prose in proses {
+            for (offset, sentence) in prose.sentences() {
+                if !OUTAGE.is_match(sentence) {
+                    continue;
+                }
+                let found = find_durations(sentence).into_iter().find(|d| LEAD.is_match(&sentence[..d.span.start]));
+                if let Some(d) = found {
+                    return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
                 }
             }
         }
