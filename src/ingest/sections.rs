@@ -381,7 +381,9 @@ pub fn normalize_heading(text: &str) -> String {
             '(' | '[' | '（' => depth += 1,
             ')' | ']' | '）' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
-            c if c.is_alphanumeric() || "/&+,;'-、・".contains(c) => out.extend(c.to_lowercase()),
+            c if c.is_alphanumeric() || matches!(c, '/' | '&' | '+' | ',' | ';' | '\'' | '-' | '、' | '・') => {
+                out.extend(c.to_lowercase())
+            }
             _ => {
                 if !out.is_empty() && !out.ends_with(' ') {
                     out.push(' ');

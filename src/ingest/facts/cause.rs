@@ -117,8 +117,9 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
 
 /// A match is negated when its clause says it was not the cause.
 fn negated(text: &str, at: usize) -> bool {
-    let clause_start = text[..at].rfind(['.', ';', '!', '?']).map_or(0, |i| i + 1);
-    let clause_start = clause_start.max(at.saturating_sub(60));
-    let start = (clause_start..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
-    NEGATION.is_match(&text[start..at])
+    // Only the 60 bytes before the match, back to the clause's start.
+    let window_start = (at.saturating_sub(60)..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
+    let window = &text[window_start..at];
+    let clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
+    NEGATION.is_match(clause)
 }
