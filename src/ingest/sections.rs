@@ -332,10 +332,17 @@ impl Synonyms {
         if let Some(kind) = self.match_phrase(&normalized, false) {
             return Some(Classification { kind, also: Vec::new() });
         }
+        if !loose && !self.by_first_word.contains_key(first_word(&normalized)) {
+            // A label must be made of known phrases, and its first is not one.
+            return None;
+        }
         // "Root Cause and Resolution", "Summary / impact": before a prefix
         // match, which would read only "Root Cause".
-        let parts: Vec<Option<SectionKind>> =
-            COMBINED_SPLIT.split(&normalized).map(|part| self.match_phrase(part.trim(), loose)).collect();
+        let parts: Vec<Option<SectionKind>> = if COMBINERS.iter().any(|c| normalized.contains(c)) {
+            COMBINED_SPLIT.split(&normalized).map(|part| self.match_phrase(part.trim(), loose)).collect()
+        } else {
+            vec![None]
+        };
         if !loose && parts.iter().any(Option::is_none) {
             return None;
         }
@@ -367,6 +374,8 @@ impl Synonyms {
     }
 }
 
+/// What joins the parts of a combined heading; `COMBINED_SPLIT` splits on them.
+const COMBINERS: &[&str] = &[" and ", " & ", " + ", "/", ",", "、", "・", " et ", " und ", " y "];
 static COMBINED_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
 
