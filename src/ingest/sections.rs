@@ -503,6 +503,32 @@ impl LineIndex {
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*(.*)$").unwrap()
 });
+/// Rows of two-column tables (`| Start | 2024-09-10 08:40 KST |`) are
+/// labels too: many reports keep their key facts in such a table.
+fn table_labels(lines: &[&str], kinds: &[LineKind]) -> Vec<Label> {
+    let mut labels = Vec::new();
+    for (i, raw) in lines.iter().enumerate() {
+        if kinds.get(i) != Some(&LineKind::Table) {
+            continue;
+        }
+        let cells: Vec<&str> = raw.trim().trim_matches('|').split('|').map(str::trim).collect();
+        let [name, value] = cells.as_slice() else { continue };
+        let is_separator = name.chars().all(|c| "-: ".contains(c));
+        if is_separator || name.is_empty() || value.is_empty() || name.chars().count() > 40 {
+            continue;
+        }
+        let name = name.trim_matches(|c| c == '*' || c == '_');
+        labels.push(Label {
+            key: normalize_heading(name),
+            name: name.to_string(),
+            value: value.to_string(),
+            line: i as u32 + 1,
+            kind: None,
+        });
+    }
+    labels
+}
+
 /// `- Root Cause: text` → (`Root Cause`, `text`): an optional list marker,
 /// a name that starts with a letter and holds at most 60 more characters,
 /// a colon (ASCII or full-width), the value.
@@ -651,6 +677,8 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
         }
     }
 
+    labels.extend(table_labels(&lines, &line_kinds));
+    labels.sort_by_key(|l| l.line);
     let total = lines.len() as u32;
     Outline { sections: build_sections(&markers, total), headings, labels, line_kinds }
 }

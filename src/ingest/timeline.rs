@@ -302,7 +302,7 @@ pub fn impossible_time(text: &str, problem: &TimeProblem, line: u32) -> Diagnost
 const MILESTONES: [(Milestone, &str); 5] = [
     (
         Milestone::Resolved,
-        r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional)\b",
+        r"\b(resolved|fully (restored|recovered|operational)|back to normal|returned to normal|back online|incident (closed|over)|all (healthy|clear)|service(s)? (was |were )?restored|fully functional|(outage|incident|impact) end(s|ed)?)\b",
     ),
     (
         Milestone::Mitigated,

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 static USERS_PCT: LazyLock<Regex> = LazyLock::new(|| {
     english(
-        r"(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)",
+        r"(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|queries|orders?|merchants?|devices?|stores?|sites?|shipments?|parcels?|payments?|logins?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)",
     )
 });
 static PCT_AFFECTED: LazyLock<Regex> =

@@ -258,6 +258,14 @@ impl<'a> Facts<'a> {
         self.prose_of(lines.collect(), 0)
     }
 
+    /// The lines before the first section: a blog post's lead paragraph.
+    pub(super) fn preamble_prose(&self) -> Prose {
+        let first = self.input.outline.sections.first().map_or(u32::MAX, |s| s.section.line);
+        let lines =
+            self.input.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l)).take_while(|(n, _)| *n < first);
+        self.prose_of(lines.collect(), 0)
+    }
+
     /// `label_line`'s text is kept whatever its kind: it holds a label's value.
     pub(super) fn prose_of(&self, content: Vec<(u32, &str)>, label_line: u32) -> Prose {
         let outline = self.input.outline;

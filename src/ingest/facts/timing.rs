@@ -313,22 +313,27 @@ impl Facts<'_> {
     /// What the text did not say, the timeline does: its first dated entry
     /// is the start and its latest the end (provenance `derived`).
     pub(super) fn start_end_from_timeline(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
-        let timed: Vec<_> = entries.iter().filter_map(|e| e.time.map(|t| (t, e.line))).collect();
+        use crate::model::Milestone;
+        let timed: Vec<_> = entries.iter().filter_map(|e| e.time.map(|t| (t, e.line, e.milestone))).collect();
+        // An entry that says the outage began or ended beats the first and
+        // the latest entry (the trigger, the write-up).
+        let started = timed.iter().find(|(_, _, m)| *m == Some(Milestone::Started)).or(timed.first());
         if when.start.is_none()
-            && let Some((t, line)) = timed.first()
+            && let Some((t, line, _)) = started
         {
             (when.start, when.start_line) = (Some(*t), *line);
             self.note("start", FactSource::Derived, *line);
         }
         if let (None, Some(start)) = (when.end, when.start) {
-            let latest = timed.iter().max_by_key(|(t, _)| t.timestamp());
-            if let Some((last, line)) = latest.filter(|(t, _)| t.timestamp() > start.timestamp()) {
+            let resolved = timed.iter().rev().find(|(_, _, m)| *m == Some(Milestone::Resolved));
+            let latest = resolved.or_else(|| timed.iter().max_by_key(|(t, _, _)| t.timestamp()));
+            if let Some((last, line, _)) = latest.filter(|(t, _, _)| t.timestamp() > start.timestamp()) {
                 (when.end, when.end_line) = (Some(*last), *line);
                 self.note("end", FactSource::Derived, *line);
             }
         }
         if when.date.is_none()
-            && let Some((t, line)) = timed.first()
+            && let Some((t, line, _)) = timed.first()
         {
             when.date = Some(t.civil.date());
             self.note("date", FactSource::Derived, *line);
@@ -388,24 +393,23 @@ impl Facts<'_> {
             (Some((minutes, line, source)), derived) => {
                 if let Some(derived) = derived {
                     let (a, b) = (minutes as f64, derived as f64);
-                    if (a - b).abs() > 0.10 * a.max(b) {
+                    // Only a written start and end can contradict a statement;
+                    // a span guessed from the timeline cannot.
+                    let written = ["start", "end"]
+                        .iter()
+                        .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
+                    if written && (a - b).abs() > 0.10 * a.max(b) {
                         // Written start and end are more precise than "about an hour".
-                        let written = ["start", "end"]
-                            .iter()
-                            .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
-                        let kept = if written { derived } else { minutes };
                         self.diagnostics.push(
                             Diagnostic::warning(
                                 "duration-mismatch",
                                 line,
-                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using {kept} min"),
+                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using {derived} min"),
                             )
                             .with_help("correct the stated duration or the start/end times"),
                         );
-                        if written {
-                            self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
-                            return Some(derived);
-                        }
+                        self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
+                        return Some(derived);
                     }
                 }
                 self.note("duration_minutes", source, line);
@@ -449,6 +453,9 @@ impl Facts<'_> {
         if proses.is_empty() {
             // A report written as prose only.
             proses.push(self.document_prose());
+        } else {
+            // The lead paragraph before the first section often says it.
+            proses.insert(0, self.preamble_prose());
         }
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
