@@ -217,7 +217,6 @@ pub enum FactSource {
     Prose,
     Filename,
     Derived,
-    Default,
 }
 
 /// A civil date-time with the fixed UTC offset it was written in.

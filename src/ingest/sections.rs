@@ -427,8 +427,6 @@ pub struct Label {
     pub key: String,
     pub value: String,
     pub line: u32,
-    /// The label's section kind, when it names one.
-    pub kind: Option<SectionKind>,
 }
 
 /// What a source line is, for the stages that read lines.
@@ -523,7 +521,6 @@ fn table_labels(lines: &[&str], kinds: &[LineKind]) -> Vec<Label> {
             name: name.to_string(),
             value: value.to_string(),
             line: i as u32 + 1,
-            kind: None,
         });
     }
     labels
@@ -690,7 +687,6 @@ fn push_label(labels: &mut Vec<Label>, markers: &mut Vec<Marker>, marker: Marker
         name: marker.heading.clone(),
         value: marker.value.clone(),
         line: marker.line,
-        kind: marker.class.as_ref().map(|c| c.kind),
     });
     if marker.class.is_some() {
         markers.push(marker);
