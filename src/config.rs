@@ -2,6 +2,7 @@
 //! synonyms, validated once so that parsing can stay a pure function of
 //! `(path, bytes, &Config)`. An unusable config is the one fatal input error.
 
+use crate::ingest::text::ascii_word_boundaries;
 use crate::ingest::when::{Zone, parse_zone};
 use crate::model::SectionKind;
 use regex::Regex;
@@ -272,13 +273,12 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         for p in &patterns {
             Regex::new(p).map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))?;
         }
-        // `\b` is an ASCII word boundary: Unicode ones stop the fast regex
-        // engine on any non-ASCII text. A tag without rules never matches.
+        // `\b` is an ASCII word boundary. A tag without rules never matches.
         let alternation = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
         alternations.push(if patterns.is_empty() {
             r"[^\s\S]".to_string()
         } else {
-            alternation.replace(r"\b", r"(?-u:\b)")
+            ascii_word_boundaries(&alternation)
         });
         tags.push(TagRule {
             label: tag.label.unwrap_or_else(|| name.clone()),

@@ -4,7 +4,7 @@
 //! measure per paragraph).
 
 use super::sections::{LineKind, Outline};
-use super::text::strip_inline_markup;
+use super::text::{strip_inline_markup, table_cells};
 use crate::model::{ActionItem, SectionKind};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -123,11 +123,7 @@ struct TableReader {
 
 impl TableReader {
     fn row(&mut self, raw: &str, line: u32) -> Option<ActionItem> {
-        let cells: Vec<String> =
-            raw.trim().trim_matches('|').split('|').map(|c| strip_inline_markup(c).trim().to_string()).collect();
-        if cells.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch))) {
-            return None;
-        }
+        let cells = table_cells(raw)?;
         let Some((text_col, owner_col)) = self.columns else {
             let lower: Vec<String> = cells.iter().map(|c| c.to_lowercase()).collect();
             let find = |words: &[&str]| lower.iter().position(|c| words.iter().any(|w| c.contains(w)));

@@ -7,6 +7,7 @@
 //! or a bare `TIMELINE` line). Indented code blocks are read as prose: in
 //! postmortems they are almost always accidental indentation.
 
+use super::text::table_cells;
 use crate::model::{Section, SectionKind};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
@@ -509,17 +510,15 @@ fn table_labels(lines: &[&str], kinds: &[LineKind]) -> Vec<Label> {
         if kinds.get(i) != Some(&LineKind::Table) {
             continue;
         }
-        let cells: Vec<&str> = raw.trim().trim_matches('|').split('|').map(str::trim).collect();
+        let Some(cells) = table_cells(raw) else { continue };
         let [name, value] = cells.as_slice() else { continue };
-        let is_separator = name.chars().all(|c| "-: ".contains(c));
-        if is_separator || name.is_empty() || value.is_empty() || name.chars().count() > 40 {
+        if name.is_empty() || value.is_empty() || name.chars().count() > 40 {
             continue;
         }
-        let name = name.trim_matches(|c| c == '*' || c == '_');
         labels.push(Label {
             key: normalize_heading(name),
-            name: name.to_string(),
-            value: value.to_string(),
+            name: name.clone(),
+            value: value.clone(),
             line: i as u32 + 1,
         });
     }

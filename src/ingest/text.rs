@@ -10,20 +10,31 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*
 static WIKI_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]").unwrap());
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
 
+/// The cells of a markdown table row, markup removed; `None` for the
+/// `|---|:--:|` separator row.
+pub fn table_cells(raw: &str) -> Option<Vec<String>> {
+    let cells: Vec<String> =
+        raw.trim().trim_matches('|').split('|').map(|c| strip_inline_markup(c).trim().to_string()).collect();
+    let separator = cells.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch)));
+    (!separator).then_some(cells)
+}
+
+/// `\b` → an ASCII word boundary. Unicode ones stop regex's fast engine on
+/// any non-ASCII text (an em dash is enough), and coroner's patterns name
+/// English words.
+pub fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
 /// A case-insensitive pattern of English words with ASCII word boundaries.
-/// Unicode `\b` stops regex's fast engine on any non-ASCII text (an em dash
-/// is enough) and these patterns only name ASCII words, so they get the
-/// cheap kind. Only for built-in patterns: it panics on a bad one.
+/// Only for built-in patterns: it panics on a bad one.
 pub fn english(pattern: &str) -> Regex {
-    RegexBuilder::new(&pattern.replace(r"\b", r"(?-u:\b)"))
-        .case_insensitive(true)
-        .build()
-        .expect("a valid built-in pattern")
+    RegexBuilder::new(&ascii_word_boundaries(pattern)).case_insensitive(true).build().expect("a valid built-in pattern")
 }
 
 /// [`english`] patterns as one set, matched in a single pass.
 pub fn english_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet {
-    RegexSetBuilder::new(patterns.into_iter().map(|p| p.replace(r"\b", r"(?-u:\b)")))
+    RegexSetBuilder::new(patterns.into_iter().map(ascii_word_boundaries))
         .case_insensitive(true)
         .build()
         .expect("valid built-in patterns")

@@ -5,7 +5,7 @@
 //! read as the next day, anything else going backwards is a warning.
 
 use super::sections::{LineKind, Outline};
-use super::text::{english, english_set, strip_inline_markup};
+use super::text::{english, english_set, strip_inline_markup, table_cells};
 use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
@@ -230,11 +230,7 @@ fn is_zone_statement(text: &str) -> bool {
 
 /// A table row as "cell cell …"; `None` for the header and separator rows.
 fn table_row(raw: &str, header_seen: &mut bool) -> Option<String> {
-    let cells: Vec<String> =
-        raw.trim().trim_matches('|').split('|').map(|c| strip_inline_markup(c).trim().to_string()).collect();
-    if cells.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch))) {
-        return None;
-    }
+    let cells = table_cells(raw)?;
     if !*header_seen {
         *header_seen = true;
         return None;
