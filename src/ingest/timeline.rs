@@ -81,14 +81,21 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
         let first_entry = entries.len();
         for (line, raw) in outline.content(section, lines) {
             let kind = if line == section.section.line { LineKind::Text } else { outline.line_kind(line) };
-            let text = match kind {
+            let owned;
+            let text: &str = match kind {
                 LineKind::Table => match table_row(raw, &mut header_seen) {
-                    Some(row) => row,
+                    Some(row) => {
+                        owned = row;
+                        &owned
+                    }
                     None => continue,
                 },
                 // The label line holds only the label's value.
-                _ if line == section.section.line => strip_inline_markup(raw).into_owned(),
-                _ => ctx.plain.get(line as usize - 1).cloned().unwrap_or_default(),
+                _ if line == section.section.line => {
+                    owned = strip_inline_markup(raw).into_owned();
+                    &owned
+                }
+                _ => ctx.plain.get(line as usize - 1).map_or("", String::as_str),
             };
             let text = text.trim();
             if text.is_empty() {
@@ -210,7 +217,11 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Re
 /// The time must open the line: only a date, a weekday or a couple of
 /// lead-in words may stand before it.
 fn leads(text: &str, time: &FoundTime, dates: &[super::when::FoundDate]) -> bool {
-    let mut prefix = text[..time.span.start].to_string();
+    let before = &text[..time.span.start];
+    if before.trim().is_empty() {
+        return true;
+    }
+    let mut prefix = before.to_string();
     for d in dates.iter().rev().filter(|d| d.span.end <= time.span.start) {
         prefix.replace_range(d.span.clone(), " ");
     }
@@ -223,9 +234,8 @@ fn clean_rest(rest: &str) -> String {
 
 /// "All times in PST", "All times are UTC." — a statement, not an entry.
 fn is_zone_statement(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    (lower.starts_with("all times") || lower.starts_with("times are") || lower.starts_with("time zone"))
-        && text.len() < 80
+    let starts = |p: &str| text.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p));
+    text.len() < 80 && (starts("all times") || starts("times are") || starts("time zone"))
 }
 
 /// A table row as "cell cell …"; `None` for the header and separator rows.
