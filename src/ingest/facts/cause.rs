@@ -1,6 +1,6 @@
 //! The root cause and its root-cause tags.
 
-use super::{Facts, PLACEHOLDER, Prose};
+use super::{Facts, Prose, is_placeholder_text, section_source};
 use crate::config::normalize_tag;
 use crate::ingest::sections::OutlineSection;
 use crate::ingest::text::{english, shorten};
@@ -35,7 +35,7 @@ impl Facts<'_> {
         let sections = self.sections_of(SectionKind::RootCause);
         let mut texts: Vec<(String, &OutlineSection)> =
             sections.iter().map(|s| (self.section_text(s).to_string(), *s)).filter(|(t, _)| !t.is_empty()).collect();
-        texts.retain(|(t, _)| !(PLACEHOLDER.is_match(t) && t.len() < 200));
+        texts.retain(|(t, _)| !is_placeholder_text(t));
         let factors: String = self
             .sections_of(SectionKind::ContributingFactors)
             .iter()
@@ -43,7 +43,7 @@ impl Facts<'_> {
             .collect::<Vec<_>>()
             .join(" ");
         if let Some((text, section)) = texts.iter().max_by_key(|(t, _)| t.len()) {
-            let source = if section.level <= 7 { FactSource::Heading } else { FactSource::Label };
+            let source = section_source(section);
             self.note("root_cause", source, section.section.line);
             let all: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
             return Some(RootCause { text: shorten(text, 1500), tag_text: format!("{} {}", all.join(" "), factors) });

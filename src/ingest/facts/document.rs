@@ -1,7 +1,7 @@
 //! What the document is: its title, a specific display title, summary,
 //! authors, id and kind (postmortem, template, list, other).
 
-use super::{Facts, PLACEHOLDER};
+use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
@@ -77,10 +77,10 @@ impl Facts<'_> {
         }
         let section = self.sections_of(SectionKind::Summary).into_iter().find(|s| !self.section_text(s).is_empty())?;
         let text = self.section_text(section).to_string();
-        if PLACEHOLDER.is_match(&text) && text.len() < 200 {
+        if is_placeholder_text(&text) {
             return None;
         }
-        let source = if section.level <= 7 { FactSource::Heading } else { FactSource::Label };
+        let source = section_source(section);
         self.note("summary", source, section.section.line);
         Some(shorten(&text, 600))
     }

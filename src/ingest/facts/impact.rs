@@ -1,6 +1,6 @@
 //! Impact (text and share of users), severity and services.
 
-use super::{Facts, PLACEHOLDER};
+use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::model::{FactSource, Impact, SectionKind};
@@ -31,8 +31,8 @@ impl Facts<'_> {
         let sections = self.sections_of(SectionKind::Impact);
         if let Some(s) = sections.iter().find(|s| !self.section_text(s).is_empty()) {
             let text = self.section_text(s).to_string();
-            if !(PLACEHOLDER.is_match(&text) && text.len() < 200) {
-                self.note("impact", if s.level <= 7 { FactSource::Heading } else { FactSource::Label }, s.section.line);
+            if !is_placeholder_text(&text) {
+                self.note("impact", section_source(s), s.section.line);
                 impact.text = Some(shorten(&text, 800));
             }
         }

@@ -174,6 +174,17 @@ impl Prose {
     }
 }
 
+/// A short text that holds a placeholder is template instructions, not a fact.
+fn is_placeholder_text(text: &str) -> bool {
+    text.len() < 200 && PLACEHOLDER.is_match(text)
+}
+
+/// Where a section's fact comes from: a heading (or a line that stands as
+/// one) or an inline label.
+fn section_source(section: &OutlineSection) -> FactSource {
+    if section.level <= 7 { FactSource::Heading } else { FactSource::Label }
+}
+
 /// Template placeholders: `{{ … }}`, `<YYYY-MM-DD>`, `[Time]`, `HH:MM`.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\bHH:MM\b|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b").unwrap()
