@@ -2,7 +2,7 @@
 
 use super::{Facts, Prose};
 use crate::diagnostics::Diagnostic;
-use crate::ingest::sections::LineKind;
+use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
@@ -54,6 +54,12 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
         [w, on] => RANGE_WORDS.contains(&w.as_str()) && ["on", "of"].contains(&on.as_str()),
         _ => false,
     }
+}
+
+/// A label as plain text with its name: "Durée : 4h12" reads 4h12 as a
+/// duration, where "4h12" alone would be a clock time.
+fn labelled_text(label: &Label) -> String {
+    plain_text([format!("{}: {}", label.name, label.value).as_str()])
 }
 
 impl Facts<'_> {
@@ -149,12 +155,7 @@ impl Facts<'_> {
                 ]
                 .contains(&name.as_str());
             if is_when {
-                // With its name: "Durée : 4h12" reads 4h12 as a duration, not a time.
-                candidates.push((
-                    plain_text([format!("{}: {}", label.name, label.value).as_str()]),
-                    label.line,
-                    FactSource::Label,
-                ));
+                candidates.push((labelled_text(label), label.line, FactSource::Label));
             }
         }
         for kind in [SectionKind::Summary, SectionKind::Impact] {
@@ -378,8 +379,7 @@ impl Facts<'_> {
                         "총 영향 시간",
                     ]
                     .contains(&name.as_str()))
-                    && let Some(d) =
-                        find_durations(&plain_text([format!("{}: {}", label.name, label.value).as_str()])).first()
+                    && let Some(d) = find_durations(&labelled_text(label)).first()
                 {
                     explicit = Some((d.minutes, label.line, FactSource::Label));
                     break;
