@@ -1,7 +1,12 @@
-//! The pipeline in one place: discover the content files, then parse them
-//! in parallel. Used by every command that reads an archive.
+//! The pipeline in one place: discover the content files, parse them in
+//! parallel, assemble the archive, render it and swap the output in. Used
+//! by every command that reads an archive.
 
+use crate::archive::{self, Archive};
 use crate::config::Config;
+use crate::render::output::Staging;
+use crate::render::{RenderError, Rendered, Site};
+use indicatif::ProgressBar;
 use crate::diagnostics::Diagnostic;
 use crate::ingest::Reader;
 use crate::model::Postmortem;
@@ -43,6 +48,10 @@ pub struct Ingested {
 pub enum BuildError {
     #[error("content directory {0} does not exist; pass --content DIR or create it")]
     NoContent(PathBuf),
+    #[error("refusing to build into {0}: it holds the site or its content and would be replaced; pass --output DIR")]
+    UnsafeOutput(PathBuf),
+    #[error(transparent)]
+    Render(#[from] RenderError),
 }
 
 /// Walk `dir` for files with one of `extensions`, skipping hidden and
@@ -130,4 +139,51 @@ pub fn read_archive(config: &Config, content: Option<&Path>) -> Result<Ingested,
     let dir = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
     let discovered = discover(&dir, &config.extensions)?;
     Ok(ingest(config, discovered))
+}
+
+/// What `coroner build` was asked to do, beyond site.toml.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Content folder instead of site.toml's.
+    pub content: Option<PathBuf>,
+    /// Output folder instead of site.toml's `output_dir`.
+    pub output: Option<PathBuf>,
+    /// Publish drafts too.
+    pub drafts: bool,
+}
+
+/// A finished build, for the summary line and the diagnostics.
+pub struct Built {
+    pub archive: Archive,
+    pub rendered: Rendered,
+    pub output: PathBuf,
+}
+
+/// The whole pipeline: read, assemble, render into a staging folder, swap
+/// it in, advancing `progress` once per incident page (pass
+/// `ProgressBar::hidden()` for none). Content problems are in the archive's
+/// findings; only an unusable theme or output folder is an error.
+pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBar) -> Result<Built, BuildError> {
+    let output = options.output.clone().unwrap_or_else(|| config.output_dir.clone());
+    let content = options.content.clone().unwrap_or_else(|| config.content_dir.clone());
+    refuse_unsafe_output(&output, &content, &config.root)?;
+    let ingested = read_archive(config, Some(&content))?;
+    let archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
+    progress.set_length(archive.incidents.len() as u64);
+    let staging = Staging::begin(&output).map_err(RenderError::from)?;
+    let rendered = Site::new(&archive, config, &staging)?.render_all(&|| progress.inc(1))?;
+    progress.finish_and_clear();
+    staging.commit().map_err(RenderError::from)?;
+    Ok(Built { archive, rendered, output })
+}
+
+/// Building replaces the output folder: never let that be the site's root
+/// or a folder holding the content.
+fn refuse_unsafe_output(output: &Path, content: &Path, root: &Path) -> Result<(), BuildError> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (output_abs, content_abs, root_abs) = (absolute(output), absolute(content), absolute(root));
+    if content_abs.starts_with(&output_abs) || root_abs.starts_with(&output_abs) {
+        return Err(BuildError::UnsafeOutput(output.to_path_buf()));
+    }
+    Ok(())
 }

@@ -1,57 +1,35 @@
 //! `coroner check`: every parse diagnostic plus what only the whole archive
-//! shows — duplicate ids, tags outside the taxonomy, templates left in,
-//! missing required sections.
+//! shows — duplicate ids, broken links, tags outside the taxonomy,
+//! templates left in, missing required sections.
 
-use crate::build::Ingested;
+use crate::archive::Archive;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Finding, Severity};
 use crate::model::Kind;
-use serde::Serialize;
-use std::collections::BTreeMap;
 
-/// One diagnostic with the file it is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    #[serde(rename = "file")]
-    pub source: String,
-    #[serde(flatten)]
-    pub diagnostic: Diagnostic,
-}
-
-/// All findings, sorted by file, then line.
-pub fn check(archive: &Ingested, config: &Config) -> Vec<Finding> {
+/// All findings, sorted by file, then line: what reading and assembling
+/// found, plus the archive's own rules.
+pub fn check(archive: &Archive, config: &Config) -> Vec<Finding> {
     let mut findings: Vec<Finding> = archive
         .problems
         .iter()
         .map(|p| Finding { source: p.source.clone(), diagnostic: p.diagnostic.clone() })
+        .chain(archive.findings.iter().cloned())
         .collect();
 
-    let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for p in &archive.postmortems {
-        by_id.entry(p.id.as_str()).or_default().push(p.source.as_str());
-    }
-
-    for p in &archive.postmortems {
+    for p in &archive.incidents {
         let mut add = |diagnostic: Diagnostic| findings.push(Finding { source: p.source.clone(), diagnostic });
         for d in &p.diagnostics {
             add(d.clone());
         }
-        if let Some(others) = by_id.get(p.id.as_str()).filter(|s| s.len() > 1) {
-            let other: Vec<&str> = others.iter().copied().filter(|s| *s != p.source).collect();
-            let line = p.provenance.get("id").map_or(0, |pr| pr.line);
-            add(Diagnostic::error("duplicate-id", line, format!("id `{}` is also used by {}", p.id, other.join(", ")))
-                .with_help("give each postmortem a unique `id:` in its front matter, or rename the file"));
-        }
-        {
-            let line = p.provenance.get("tags").map_or(0, |pr| pr.line);
-            for tag in p.tags.iter().filter(|t| config.taxonomy.get(t).is_none()) {
-                let hint = match config.taxonomy.nearest(tag) {
-                    Some(near) => format!("did you mean `{near}`? Otherwise add `[taxonomy.tags.{tag}]` to site.toml"),
-                    None => format!("use a taxonomy tag, or add `[taxonomy.tags.{tag}]` to site.toml"),
-                };
-                add(Diagnostic::warning("unknown-tag", line, format!("tag `{tag}` is not in the root-cause taxonomy"))
-                    .with_help(hint));
-            }
+        let line = p.provenance.get("tags").map_or(0, |pr| pr.line);
+        for tag in p.tags.iter().filter(|t| config.taxonomy.get(t).is_none()) {
+            let hint = match config.taxonomy.nearest(tag) {
+                Some(near) => format!("did you mean `{near}`? Otherwise add `[taxonomy.tags.{tag}]` to site.toml"),
+                None => format!("use a taxonomy tag, or add `[taxonomy.tags.{tag}]` to site.toml"),
+            };
+            add(Diagnostic::warning("unknown-tag", line, format!("tag `{tag}` is not in the root-cause taxonomy"))
+                .with_help(hint));
         }
         match p.kind {
             Kind::Template => {

@@ -13,6 +13,46 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the HTML archive into the output folder (default `public/`).
+    Build {
+        /// Folder holding site.toml (defaults apply without one).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Content folder (default: site.toml's, or `content/` under the root).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Output folder (default: site.toml's `output_dir`, or `public/`).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Base URL the site is served from, e.g. `https://wiki.corp/postmortems/`.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Publish drafts (`draft: true`) too.
+        #[arg(long)]
+        drafts: bool,
+        /// Exit with 1 when there are warnings (for CI).
+        #[arg(long)]
+        strict: bool,
+        /// Print only errors and the summary line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Create a new archive: site.toml, content/ with an example, .gitignore.
+    Init {
+        /// Folder to create (or an empty existing one).
+        dir: PathBuf,
+    },
+    /// Write a new postmortem from the template, with front matter.
+    New {
+        /// The incident's title.
+        title: String,
+        /// Folder holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Incident date (YYYY-MM-DD); default today.
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Print what coroner understood of each file (the incident model).
     Inspect {
         /// Files or folders to read.

@@ -43,6 +43,12 @@ pub struct Config {
     /// Sections every postmortem should have (`check` warns otherwise).
     pub required_sections: Vec<SectionKind>,
     pub recurrence_window_days: u32,
+    /// Where `coroner build` writes the site.
+    pub output_dir: PathBuf,
+    /// Incidents per page of every list.
+    pub paginate: usize,
+    /// Publish raw HTML from the markdown as written instead of sanitising it.
+    pub unsafe_html: bool,
     /// Free-form `[extra]` table for templates.
     pub extra: toml::Table,
 }
@@ -105,6 +111,9 @@ struct SiteToml {
     default_timezone: Option<String>,
     theme: Option<String>,
     recurrence_window_days: Option<u32>,
+    output_dir: Option<PathBuf>,
+    paginate: Option<usize>,
+    unsafe_html: Option<bool>,
     #[serde(default)]
     content: ContentToml,
     #[serde(default)]
@@ -201,6 +210,10 @@ impl Config {
         }
 
         let taxonomy = build_taxonomy(&site.taxonomy).map_err(invalid)?;
+        let paginate = match site.paginate {
+            Some(0) => return Err(invalid("paginate = 0: a list page must show at least one incident".into())),
+            n => n.unwrap_or(50),
+        };
         let extensions = site
             .content
             .extensions
@@ -222,6 +235,9 @@ impl Config {
             section_synonyms,
             required_sections,
             recurrence_window_days: site.recurrence_window_days.unwrap_or(90),
+            output_dir: root.join(site.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
+            paginate,
+            unsafe_html: site.unsafe_html.unwrap_or(false),
             extra: site.extra,
         })
     }

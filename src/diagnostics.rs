@@ -67,3 +67,12 @@ impl Diagnostic {
         self
     }
 }
+
+/// One diagnostic with the file it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    #[serde(rename = "file")]
+    pub source: String,
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+}

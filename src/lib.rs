@@ -3,14 +3,17 @@
 //! The pipeline (see DESIGN.md): discover → parse (parallel, pure) →
 //! assemble → outputs. This library is everything but argument parsing.
 
+pub mod archive;
 pub mod build;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod ingest;
 pub mod model;
+pub mod render;
 pub mod report;
+pub mod scaffold;
 
 pub use config::Config;
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, Finding, Severity};
 pub use model::Postmortem;

@@ -5,13 +5,17 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command, Format};
-use coroner::build::{self, read_archive};
+use coroner::archive::{self, Archive};
+use coroner::build::{self, BuildOptions, build_site, read_archive};
 use coroner::check::{Tally, check};
 use coroner::config::Config;
 use coroner::diagnostics::Severity;
 use coroner::report;
+use coroner::scaffold;
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Instant;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -26,6 +30,57 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Build { root, content, output, base_url, drafts, strict, quiet } => {
+            let started = Instant::now();
+            let mut config = Config::load(&root)?;
+            if let Some(url) = base_url {
+                config.base_url = url;
+            }
+            let progress = if !quiet && std::io::stderr().is_terminal() {
+                ProgressBar::new(0).with_style(
+                    ProgressStyle::with_template("{spinner} rendering {pos}/{len} incidents {wide_bar}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                )
+            } else {
+                ProgressBar::hidden()
+            };
+            let options = BuildOptions { content, output, drafts };
+            let built = build_site(&config, &options, &progress)?;
+            let mut findings = check(&built.archive, &config);
+            let tally = Tally::of(&findings);
+            findings.retain(|f| f.diagnostic.severity >= if quiet { Severity::Error } else { Severity::Warning });
+            let content_dir = options.content.unwrap_or_else(|| config.content_dir.clone());
+            eprint!("{}", report::text(&findings, &content_dir, std::io::stderr().is_terminal()));
+            let archive = &built.archive;
+            write_stdout(&format!(
+                "built {} pages ({} incidents{}) into {} in {:.2} s: {} errors, {} warnings\n",
+                built.rendered.pages,
+                archive.postmortems().count(),
+                match archive.drafts_skipped {
+                    0 => String::new(),
+                    n => format!(", {n} drafts skipped"),
+                },
+                built.output.display(),
+                started.elapsed().as_secs_f64(),
+                tally.errors,
+                tally.warnings,
+            ));
+            let failed = strict && (tally.errors > 0 || tally.warnings > 0);
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Init { dir } => {
+            for path in scaffold::init(&dir, today())? {
+                println!("created {}", path.display());
+            }
+            println!("next: cd {} && coroner build", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { title, root, date } => {
+            let config = Config::load(&root)?;
+            let path = scaffold::new_postmortem(&config, &title, date.as_deref(), today())?;
+            println!("created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Inspect { paths, root, format } => {
             let config = Config::load(&root)?;
             let mut postmortems = Vec::new();
@@ -53,7 +108,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { root, content, strict, format, verbose } => {
             let config = Config::load(&root)?;
-            let archive = read_archive(&config, content.as_deref())?;
+            let ingested = read_archive(&config, content.as_deref())?;
+            let archive = Archive::assemble(ingested, &config, archive::Options { drafts: true });
             let content_dir = content.unwrap_or_else(|| config.content_dir.clone());
             let mut findings = check(&archive, &config);
             let tally = Tally::of(&findings);
@@ -67,7 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     write_stdout(&report::text(&findings, &content_dir, color));
                     write_stdout(&format!(
                         "checked {} files: {} errors, {} warnings, {} notes\n",
-                        archive.postmortems.len() + archive.problems.len(),
+                        archive.incidents.len() + archive.problems.len(),
                         tally.errors,
                         tally.warnings,
                         tally.infos
@@ -86,4 +142,8 @@ fn write_stdout(text: &str) {
     if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
         std::process::exit(0);
     }
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
 }

@@ -55,6 +55,12 @@ pub struct Postmortem {
     pub provenance: BTreeMap<&'static str, Provenance>,
     /// Front-matter keys coroner does not know, kept as written.
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Links to other postmortems (relative `.md` paths, `[[id]]`) and to
+    /// anchors, as written; the archive resolves them.
+    pub references: Vec<Reference>,
+    /// The id of every heading, in document order, as the HTML gets them.
+    #[serde(skip)]
+    pub anchors: Vec<String>,
     /// The markdown body after repair, front matter removed (blank lines keep
     /// line numbers equal to the source file's).
     #[serde(skip)]
@@ -217,6 +223,47 @@ pub enum FactSource {
     Prose,
     Filename,
     Derived,
+}
+
+/// The markdown dialect postmortems are read and rendered in. Both sides
+/// must agree, or heading ids and links would not line up.
+pub const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::ENABLE_TABLES
+    .union(pulldown_cmark::Options::ENABLE_FOOTNOTES)
+    .union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+    .union(pulldown_cmark::Options::ENABLE_TASKLISTS)
+    .union(pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(pulldown_cmark::Options::ENABLE_WIKILINKS);
+
+/// A link from one postmortem to another file, postmortem or anchor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    /// The destination exactly as written (`../2023/db.md#timeline`).
+    pub target: String,
+    pub kind: ReferenceKind,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceKind {
+    /// A relative path to a content file (`other.md`, `../2023/x.md#timeline`).
+    File,
+    /// A wiki link to an id or alias (`[[2023-06-09-gadgethub-outage]]`).
+    Id,
+    /// An anchor in the same page (`#timeline`).
+    Anchor,
+    /// A relative path to something that is not a postmortem (an image).
+    Asset,
+}
+
+impl Reference {
+    /// The part before `#`, and the anchor after it (if any).
+    pub fn split(&self) -> (&str, Option<&str>) {
+        match self.target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (&self.target, None),
+        }
+    }
 }
 
 /// A civil date-time with the fixed UTC offset it was written in.

@@ -2,7 +2,7 @@
 //! line and column, the source line, the code and a hint) and for tools
 //! (JSON).
 
-use crate::check::Finding;
+use crate::diagnostics::Finding;
 use crate::diagnostics::Severity;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use std::fmt;

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod decode;
 pub mod facts;
 pub mod frontmatter;
+pub mod links;
 pub mod repair;
 pub mod sections;
 pub mod text;
@@ -58,6 +59,8 @@ impl<'c> Reader<'c> {
         diagnostics.sort_by(|a, b| (a.line, a.code).cmp(&(b.line, b.code)));
         diagnostics.dedup_by(|a, b| a.line == b.line && a.code == b.code);
         postmortem.diagnostics = diagnostics;
+        let links = links::scan(&split.body, &self.config.extensions);
+        (postmortem.references, postmortem.anchors) = (links.references, links.anchors);
         postmortem.body = split.body;
         postmortem
     }

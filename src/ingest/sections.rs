@@ -483,18 +483,19 @@ impl Outline {
 }
 
 /// Byte offset → 1-based line number.
-struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
-    fn line(&self, offset: usize) -> u32 {
+    /// The 1-based line holding byte `offset`.
+    pub(crate) fn line(&self, offset: usize) -> u32 {
         (self.starts.partition_point(|&s| s <= offset)) as u32
     }
 }

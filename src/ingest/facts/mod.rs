@@ -123,6 +123,8 @@ pub fn extract(input: &Input) -> Postmortem {
         diagnostics: Vec::new(),
         provenance: BTreeMap::new(),
         extra: fm.map(|m| m.extra.clone()).unwrap_or_default(),
+        references: Vec::new(),
+        anchors: Vec::new(),
         body: String::new(),
     };
     postmortem.kind = f.kind(&postmortem);

@@ -1,0 +1,185 @@
+//! Cross-links: each reference a postmortem makes (relative `.md` path,
+//! `[[id]]`, `#anchor`) resolved to an incident and anchor, or marked
+//! broken with a diagnostic at its line. Broken links are still rendered,
+//! visibly, never dropped.
+
+use super::IncidentIndex;
+use crate::diagnostics::Finding;
+use crate::diagnostics::Diagnostic;
+use crate::ingest::links::anchor_slug;
+use crate::model::{Postmortem, Reference, ReferenceKind};
+use std::collections::HashMap;
+
+/// One reference of one postmortem and where it leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written in the markdown.
+    pub written: String,
+    pub line: u32,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An incident page, optionally at a heading id.
+    Incident { index: IncidentIndex, anchor: Option<String> },
+    /// Does not resolve; the reason is shown to the reader.
+    Broken { reason: String },
+}
+
+/// Resolve every reference of every incident.
+pub fn resolve(incidents: &[Postmortem]) -> (Vec<Vec<Link>>, Vec<Finding>) {
+    let lookup = Lookup::new(incidents);
+    let mut findings = Vec::new();
+    let links = incidents
+        .iter()
+        .enumerate()
+        .map(|(from, p)| {
+            p.references
+                .iter()
+                .map(|reference| {
+                    let target = lookup.target(from, p, reference);
+                    if let Target::Broken { reason } = &target {
+                        findings.push(broken(p, reference, reason));
+                    }
+                    Link { written: reference.target.clone(), line: reference.line, target }
+                })
+                .collect()
+        })
+        .collect();
+    (links, findings)
+}
+
+/// Who links to whom, each list in archive order without repeats or self.
+pub fn backlinks(links: &[Vec<Link>], count: usize) -> Vec<Vec<IncidentIndex>> {
+    let mut back = vec![Vec::new(); count];
+    for (from, outgoing) in links.iter().enumerate() {
+        for link in outgoing {
+            if let Target::Incident { index, .. } = link.target
+                && index != from
+            {
+                back[index].push(from);
+            }
+        }
+    }
+    for list in &mut back {
+        list.sort_unstable();
+        list.dedup();
+    }
+    back
+}
+
+fn broken(p: &Postmortem, reference: &Reference, reason: &str) -> Finding {
+    let help = match reference.kind {
+        ReferenceKind::File => "link to another postmortem by its path relative to this file, e.g. `../2023/db-outage.md`",
+        ReferenceKind::Id => "use the target's id (its file name without extension, or its front-matter `id`)",
+        ReferenceKind::Anchor => "link to a heading of the page, e.g. `#timeline` for `## Timeline`",
+        ReferenceKind::Asset => "coroner publishes postmortems only; put the file on your static host and link to it by URL",
+    };
+    Finding {
+        source: p.source.clone(),
+        diagnostic: Diagnostic::warning("broken-link", reference.line, format!("`{}`: {reason}", reference.target))
+            .with_help(help),
+    }
+}
+
+/// Ways to find an incident: by source path, by id or alias.
+struct Lookup<'a> {
+    incidents: &'a [Postmortem],
+    by_source: HashMap<&'a str, IncidentIndex>,
+    by_name: HashMap<String, IncidentIndex>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(incidents: &'a [Postmortem]) -> Self {
+        let by_source = incidents.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
+        let mut by_name = HashMap::new();
+        // Aliases first, so that an id always wins over another file's alias.
+        for (i, p) in incidents.iter().enumerate() {
+            for alias in &p.aliases {
+                by_name.insert(alias_key(alias), i);
+            }
+        }
+        for (i, p) in incidents.iter().enumerate() {
+            by_name.insert(p.id.to_lowercase(), i);
+        }
+        Lookup { incidents, by_source, by_name }
+    }
+
+    fn target(&self, from: IncidentIndex, p: &Postmortem, reference: &Reference) -> Target {
+        let (path, anchor) = reference.split();
+        let index = match reference.kind {
+            ReferenceKind::Anchor => Some(from),
+            ReferenceKind::Id => self.by_name.get(&path.trim().to_lowercase()).copied(),
+            ReferenceKind::File => self.by_source.get(join(&p.source, path).as_str()).copied(),
+            ReferenceKind::Asset => {
+                return Target::Broken { reason: "not a postmortem, and coroner does not publish other files".into() };
+            }
+        };
+        let Some(index) = index else {
+            let reason = match reference.kind {
+                ReferenceKind::Id => format!("no postmortem has the id `{path}`"),
+                _ => format!("no postmortem at `{}`", join(&p.source, path)),
+            };
+            return Target::Broken { reason };
+        };
+        let target = &self.incidents[index];
+        match anchor.filter(|a| !a.is_empty()) {
+            None => Target::Incident { index, anchor: None },
+            Some(anchor) => match find_anchor(target, anchor) {
+                Some(id) => Target::Incident { index, anchor: Some(id.to_string()) },
+                None => Target::Broken {
+                    reason: format!("\"{}\" has no heading `#{anchor}`", target.display_title),
+                },
+            },
+        }
+    }
+}
+
+/// The heading id an anchor means: exact, or written as the heading text.
+fn find_anchor<'p>(target: &'p Postmortem, anchor: &str) -> Option<&'p str> {
+    let slug = anchor_slug(&anchor.replace("%20", " "));
+    target.anchors.iter().find(|a| *a == anchor || **a == slug).map(String::as_str)
+}
+
+/// Aliases are URL paths (`/2023/old-name/`); the last segment is the name.
+fn alias_key(alias: &str) -> String {
+    alias.trim_matches('/').rsplit('/').next().unwrap_or(alias).to_lowercase()
+}
+
+/// The content path `relative` points at from the file `source`, with
+/// `.` and `..` resolved and `%20` decoded.
+fn join(source: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = source.split('/').collect();
+    parts.pop();
+    let decoded = relative.replace("%20", " ");
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_against_the_linking_file() {
+        assert_eq!(join("2024/a.md", "../2023/db.md"), "2023/db.md");
+        assert_eq!(join("2024/a.md", "./b.md"), "2024/b.md");
+        assert_eq!(join("a.md", "sub/My%20Outage.md"), "sub/My Outage.md");
+        assert_eq!(join("a.md", "../../x.md"), "x.md");
+    }
+
+    #[test]
+    fn aliases_are_matched_by_their_last_segment() {
+        assert_eq!(alias_key("/2023/Old-Name/"), "old-name");
+        assert_eq!(alias_key("old"), "old");
+    }
+}

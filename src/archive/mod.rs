@@ -1,0 +1,242 @@
+//! Assemble: the one step that sees every postmortem at once. It orders
+//! the archive, makes ids unique, resolves cross-links into backlinks,
+//! groups the taxonomies and finds related and recurring incidents. Every
+//! output reads the [`Archive`]; none of them parses markdown again.
+
+mod links;
+mod related;
+pub mod stats;
+
+use crate::build::{FileProblem, Ingested};
+use crate::diagnostics::{Diagnostic, Finding};
+use crate::config::Config;
+use crate::model::{Kind, Milestone, Postmortem};
+pub use links::{Link, Target};
+use std::collections::BTreeMap;
+
+/// Index of an incident in [`Archive::incidents`].
+pub type IncidentIndex = usize;
+
+/// The assembled archive.
+#[derive(Debug, Default)]
+pub struct Archive {
+    /// Published documents: postmortems newest first (undated ones last),
+    /// then lists, templates and other documents, each group by id.
+    pub incidents: Vec<Postmortem>,
+    /// Per incident: its links, each resolved or marked broken.
+    pub links: Vec<Vec<Link>>,
+    /// Per incident: the incidents that link to it.
+    pub backlinks: Vec<Vec<IncidentIndex>>,
+    /// Per incident: up to five incidents sharing tags, services or words.
+    pub related: Vec<Vec<IncidentIndex>>,
+    /// Per incident: time to detect, mitigate and resolve.
+    pub phases: Vec<Phases>,
+    /// Pairs where the same root cause hit the same service again within
+    /// the recurrence window, newest first.
+    pub recurrences: Vec<Recurrence>,
+    pub taxonomies: Taxonomies,
+    /// Files that could not be read at all.
+    pub problems: Vec<FileProblem>,
+    /// What assembling found: broken links, renamed duplicate ids.
+    pub findings: Vec<Finding>,
+    /// Drafts left out (published only with `--drafts`).
+    pub drafts_skipped: usize,
+}
+
+/// Minutes from the start of an incident to each phase, when its timeline
+/// or front matter tells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Phases {
+    pub detect: Option<i64>,
+    pub mitigate: Option<i64>,
+    pub resolve: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recurrence {
+    pub earlier: IncidentIndex,
+    pub later: IncidentIndex,
+    pub tag: String,
+    pub service: String,
+    pub days_apart: i64,
+}
+
+/// Term → incidents (in archive order) for each way of browsing.
+#[derive(Debug, Default)]
+pub struct Taxonomies {
+    pub tags: BTreeMap<String, Vec<IncidentIndex>>,
+    pub services: BTreeMap<String, Vec<IncidentIndex>>,
+    pub severity: BTreeMap<String, Vec<IncidentIndex>>,
+    pub years: BTreeMap<i16, Vec<IncidentIndex>>,
+}
+
+/// Which documents to publish.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub drafts: bool,
+}
+
+impl Archive {
+    pub fn assemble(ingested: Ingested, config: &Config, options: Options) -> Archive {
+        let total = ingested.postmortems.len();
+        let mut incidents: Vec<Postmortem> =
+            ingested.postmortems.into_iter().filter(|p| options.drafts || !p.draft).collect();
+        let drafts_skipped = total - incidents.len();
+        incidents.sort_by(archive_order);
+        let mut findings = unique_ids(&mut incidents);
+        let (links, link_findings) = links::resolve(&incidents);
+        findings.extend(link_findings);
+        let backlinks = links::backlinks(&links, incidents.len());
+        let related = related::related(&incidents);
+        let phases = incidents.iter().map(phases).collect();
+        let taxonomies = Taxonomies::of(&incidents);
+        let recurrences = recurrences(&incidents, &taxonomies, config.recurrence_window_days);
+        findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
+        Archive {
+            incidents,
+            links,
+            backlinks,
+            related,
+            phases,
+            recurrences,
+            taxonomies,
+            problems: ingested.problems,
+            findings,
+            drafts_skipped,
+        }
+    }
+
+    /// The incidents of kind postmortem, in archive order.
+    pub fn postmortems(&self) -> impl Iterator<Item = (IncidentIndex, &Postmortem)> {
+        self.incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem)
+    }
+
+    /// Older and newer postmortem than `index`, for prev/next links.
+    pub fn neighbours(&self, index: IncidentIndex) -> (Option<IncidentIndex>, Option<IncidentIndex>) {
+        if self.incidents[index].kind != Kind::Postmortem {
+            return (None, None);
+        }
+        let is_postmortem = |i: &IncidentIndex| self.incidents[*i].kind == Kind::Postmortem;
+        let older = Some(index + 1).filter(|i| *i < self.incidents.len()).filter(is_postmortem);
+        let newer = index.checked_sub(1);
+        (older, newer)
+    }
+}
+
+/// Postmortems first, newest first by start (or date); undated after the
+/// dated; other kinds last; ties by id so the order never depends on disk.
+fn archive_order(a: &Postmortem, b: &Postmortem) -> std::cmp::Ordering {
+    let key = |p: &Postmortem| {
+        let when = p.start.map(|s| s.civil).or_else(|| p.date.map(|d| d.to_datetime(jiff::civil::Time::midnight())));
+        (p.kind, std::cmp::Reverse(when.is_some()), std::cmp::Reverse(when))
+    };
+    key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id)).then_with(|| a.source.cmp(&b.source))
+}
+
+/// Two files with one id would write one page: every file of the group
+/// gets an error, and all but the first (in archive order) are published
+/// as `id-2`, `id-3`….
+fn unique_ids(incidents: &mut [Postmortem]) -> Vec<Finding> {
+    let mut groups: BTreeMap<String, Vec<IncidentIndex>> = BTreeMap::new();
+    for (i, p) in incidents.iter().enumerate() {
+        groups.entry(p.id.clone()).or_default().push(i);
+    }
+    let mut taken: std::collections::HashSet<String> = groups.keys().cloned().collect();
+    let mut findings = Vec::new();
+    for (id, members) in groups.iter().filter(|(_, m)| m.len() > 1) {
+        let mut suffix = 2;
+        for (n, &i) in members.iter().enumerate() {
+            let others: Vec<&str> =
+                members.iter().filter(|&&j| j != i).map(|&j| incidents[j].source.as_str()).collect();
+            let mut message = format!("id `{id}` is also used by {}", others.join(", "));
+            if n > 0 {
+                while !taken.insert(format!("{id}-{suffix}")) {
+                    suffix += 1;
+                }
+                incidents[i].id = format!("{id}-{suffix}");
+                message += &format!("; this file is published as `{}`", incidents[i].id);
+            }
+            let p = &incidents[i];
+            let line = p.provenance.get("id").map_or(0, |pr| pr.line);
+            findings.push(Finding {
+                source: p.source.clone(),
+                diagnostic: Diagnostic::error("duplicate-id", line, message)
+                    .with_help("give each postmortem a unique `id:` in its front matter, or rename the file"),
+            });
+        }
+    }
+    findings
+}
+
+/// Minutes from the start to the first detected, mitigated and resolved
+/// milestones; the end time stands in for "resolved" when none is marked.
+fn phases(p: &Postmortem) -> Phases {
+    let Some(start) = p.start.or_else(|| milestone_time(p, Milestone::Started)) else {
+        return Phases::default();
+    };
+    let since_start = |m: Milestone| milestone_time(p, m).and_then(|t| start.minutes_until(&t)).filter(|m| *m >= 0);
+    Phases {
+        detect: since_start(Milestone::Detected),
+        mitigate: since_start(Milestone::Mitigated),
+        resolve: since_start(Milestone::Resolved)
+            .or_else(|| p.end.and_then(|e| start.minutes_until(&e)).filter(|m| *m >= 0)),
+    }
+}
+
+fn milestone_time(p: &Postmortem, milestone: Milestone) -> Option<crate::model::ZonedTime> {
+    p.timeline.iter().find(|e| e.milestone == Some(milestone)).and_then(|e| e.time)
+}
+
+impl Taxonomies {
+    fn of(incidents: &[Postmortem]) -> Taxonomies {
+        let mut t = Taxonomies::default();
+        for (i, p) in incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem) {
+            for tag in &p.tags {
+                t.tags.entry(tag.clone()).or_default().push(i);
+            }
+            for service in &p.services {
+                t.services.entry(service.clone()).or_default().push(i);
+            }
+            if let Some(sev) = &p.severity {
+                t.severity.entry(sev.clone()).or_default().push(i);
+            }
+            if let Some(date) = p.date {
+                t.years.entry(date.year()).or_default().push(i);
+            }
+        }
+        for list in t.tags.values_mut().chain(t.services.values_mut()) {
+            list.dedup();
+        }
+        t
+    }
+}
+
+/// Same root-cause tag and same service within `window_days`: the later
+/// incident recurs the earlier one. Only consecutive pairs are listed.
+fn recurrences(incidents: &[Postmortem], taxonomies: &Taxonomies, window_days: u32) -> Vec<Recurrence> {
+    let mut found = Vec::new();
+    for (tag, tagged) in &taxonomies.tags {
+        let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
+        for &i in tagged {
+            if let Some(date) = incidents[i].date {
+                for service in &incidents[i].services {
+                    by_service.entry(service).or_default().push((date, i));
+                }
+            }
+        }
+        for (service, mut dated) in by_service {
+            dated.sort();
+            for pair in dated.windows(2) {
+                let [(d1, earlier), (d2, later)] = [pair[0], pair[1]];
+                let days = (d2 - d1).get_days() as i64;
+                if days <= i64::from(window_days) && earlier != later {
+                    let (tag, service) = (tag.clone(), service.to_string());
+                    found.push(Recurrence { earlier, later, tag, service, days_apart: days });
+                }
+            }
+        }
+    }
+    // Lower index is newer: this lists the newest recurrence first.
+    found.sort_by(|a, b| (a.later, a.earlier, &a.tag, &a.service).cmp(&(b.later, b.earlier, &b.tag, &b.service)));
+    found
+}

@@ -1,0 +1,283 @@
+//! Lists: the home page, one index per way of browsing (root cause,
+//! service, severity, year) with a page per term, all paginated so that a
+//! 10,000-incident archive never makes a huge page; and the Atom feeds and
+//! sitemap that list the same incidents for machines.
+
+use super::urls::{Browse, term_slug};
+use super::{RenderError, Site};
+use crate::archive::IncidentIndex;
+use crate::model::Kind;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Entries per feed: recent incidents are what subscribers want.
+const FEED_ENTRIES: usize = 50;
+
+/// A list to paginate: its first page's URL and what it shows.
+struct List<'a> {
+    title: String,
+    description: Option<String>,
+    /// `home`, or the browse folder (`tags`…) for term pages.
+    kind: &'static str,
+    url: String,
+    items: &'a [IncidentIndex],
+    feed: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    /// First, last and the pages around the current one; `None` is a gap.
+    pages: Vec<Option<PageLink>>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct TermCount {
+    name: String,
+    url: String,
+    count: usize,
+    label: Option<String>,
+    description: Option<String>,
+}
+
+impl Site<'_> {
+    pub(super) fn write_lists(&self) -> Result<(), RenderError> {
+        let postmortems: Vec<IncidentIndex> = self.archive.postmortems().map(|(i, _)| i).collect();
+        let others: Vec<tera::Value> = (0..self.archive.incidents.len())
+            .filter(|&i| self.archive.incidents[i].kind != Kind::Postmortem)
+            .map(|i| self.row(i))
+            .collect();
+        let home = List {
+            title: self.config.title.clone(),
+            description: Some(self.config.description.clone()).filter(|d| !d.is_empty()),
+            kind: "home",
+            url: self.urls.root().to_string(),
+            items: &postmortems,
+            feed: Some(self.urls.page("feed.xml")),
+        };
+        let filters = serde_json::json!({
+            "tags": self.archive.taxonomies.tags.keys().collect::<Vec<_>>(),
+            "services": self.archive.taxonomies.services.keys().collect::<Vec<_>>(),
+            "severity": self.archive.taxonomies.severity.keys().collect::<Vec<_>>(),
+            "years": self.archive.taxonomies.years.keys().rev().collect::<Vec<_>>(),
+        });
+        self.list(&home, |context| {
+            context.insert("others", &others);
+            context.insert("filters", &filters);
+        })?;
+        for browse in Browse::ALL {
+            self.browse(browse)?;
+        }
+        Ok(())
+    }
+
+    /// The index of one way of browsing, and a list per term.
+    fn browse(&self, browse: Browse) -> Result<(), RenderError> {
+        let taxonomies = &self.archive.taxonomies;
+        // Terms that make the same URL (`Order API`, `order-api`) share a page.
+        let mut terms: BTreeMap<String, (String, Vec<IncidentIndex>)> = BTreeMap::new();
+        let mut add = |name: String, list: &[IncidentIndex]| {
+            let entry = terms.entry(term_slug(&name)).or_insert_with(|| (name, Vec::new()));
+            entry.1.extend_from_slice(list);
+        };
+        match browse {
+            Browse::Tags => taxonomies.tags.iter().for_each(|(t, l)| add(t.clone(), l)),
+            Browse::Services => taxonomies.services.iter().for_each(|(t, l)| add(t.clone(), l)),
+            Browse::Severity => taxonomies.severity.iter().for_each(|(t, l)| add(t.clone(), l)),
+            Browse::Years => taxonomies.years.iter().rev().for_each(|(y, l)| add(y.to_string(), l)),
+        }
+        let mut ordered: Vec<(String, Vec<IncidentIndex>)> = terms.into_values().collect();
+        for (_, list) in &mut ordered {
+            list.sort_unstable();
+            list.dedup();
+        }
+        match browse {
+            Browse::Years => ordered.sort_by(|a, b| b.0.cmp(&a.0)),
+            Browse::Severity => {}
+            Browse::Tags | Browse::Services => ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))),
+        }
+        let counts: Vec<TermCount> = ordered
+            .iter()
+            .map(|(name, list)| {
+                let rule = (browse == Browse::Tags).then(|| self.config.taxonomy.get(name)).flatten();
+                TermCount {
+                    name: name.clone(),
+                    url: self.urls.term(browse, name),
+                    count: list.len(),
+                    label: rule.map(|r| r.label.clone()),
+                    description: rule.map(|r| r.description.clone()),
+                }
+            })
+            .collect();
+        let mut context = tera::Context::new();
+        context.insert("browse", &browse);
+        context.insert("title", browse.title());
+        context.insert("terms", &counts);
+        self.page("taxonomy.html", &self.urls.browse(browse), &context)?;
+
+        ordered.par_iter().try_for_each(|(name, list)| {
+            let rule = (browse == Browse::Tags).then(|| self.config.taxonomy.get(name)).flatten();
+            let url = self.urls.term(browse, name);
+            let title = match (browse, rule) {
+                (Browse::Tags, Some(rule)) => format!("Root cause: {}", rule.label),
+                (Browse::Tags, None) => format!("Root cause: {name}"),
+                (Browse::Services, _) => format!("Service: {name}"),
+                (Browse::Severity, _) => format!("Severity: {name}"),
+                (Browse::Years, _) => format!("Incidents in {name}"),
+            };
+            let feed = (browse == Browse::Tags).then(|| format!("{url}feed.xml"));
+            if let Some(feed_url) = &feed {
+                self.feed(&title, feed_url, &url, list)?;
+            }
+            let term = List {
+                title,
+                description: rule.map(|r| r.description.clone()),
+                kind: browse.folder(),
+                url,
+                items: list,
+                feed,
+            };
+            self.list(&term, |context| context.insert("term", name))
+        })
+    }
+
+    /// Every page of one list; `extend` adds to the first page's context.
+    fn list(&self, list: &List, extend: impl Fn(&mut tera::Context) + Sync) -> Result<(), RenderError> {
+        let per_page = self.config.paginate;
+        let total = list.items.len().div_ceil(per_page).max(1);
+        (1..=total).into_par_iter().try_for_each(|number| {
+            let start = (number - 1) * per_page;
+            let rows: Vec<tera::Value> =
+                list.items.iter().skip(start).take(per_page).map(|&i| self.row(i)).collect();
+            let url = self.urls.paged(&list.url, number);
+            let mut context = tera::Context::new();
+            context.insert(
+                "list",
+                &serde_json::json!({
+                    "title": list.title,
+                    "description": list.description,
+                    "kind": list.kind,
+                    "url": list.url,
+                    "count": list.items.len(),
+                    "feed": list.feed,
+                }),
+            );
+            context.insert("rows", &rows);
+            context.insert("pagination", &self.pagination(&list.url, number, total));
+            if number == 1 {
+                extend(&mut context);
+            }
+            self.page("list.html", &url, &context)
+        })
+    }
+
+    fn pagination(&self, first: &str, current: usize, total: usize) -> Pagination {
+        let link = |number| PageLink { number, url: self.urls.paged(first, number), current: number == current };
+        let mut pages = Vec::new();
+        let mut last_shown = 0;
+        for number in 1..=total {
+            let near = number.abs_diff(current) <= 2;
+            if number == 1 || number == total || near {
+                if number > last_shown + 1 {
+                    pages.push(None);
+                }
+                pages.push(Some(link(number)));
+                last_shown = number;
+            }
+        }
+        Pagination {
+            current,
+            total,
+            previous: (current > 1).then(|| self.urls.paged(first, current - 1)),
+            next: (current < total).then(|| self.urls.paged(first, current + 1)),
+            pages,
+        }
+    }
+
+    /// An Atom feed of the newest dated incidents of `items`.
+    fn feed(&self, title: &str, feed_url: &str, page_url: &str, items: &[IncidentIndex]) -> Result<(), RenderError> {
+        let entries: Vec<serde_json::Value> = items
+            .iter()
+            .map(|&i| &self.archive.incidents[i])
+            .filter_map(|p| Some((p, updated(p)?)))
+            .take(FEED_ENTRIES)
+            .map(|(p, updated)| {
+                serde_json::json!({
+                    "title": p.display_title,
+                    "url": self.urls.absolute(&self.urls.incident(&p.id)),
+                    "updated": updated,
+                    "summary": p.summary,
+                    "tags": p.tags,
+                    "authors": p.authors,
+                })
+            })
+            .collect();
+        let updated = entries.first().and_then(|e| e["updated"].as_str().map(str::to_string));
+        let mut context = tera::Context::new();
+        context.insert(
+            "feed",
+            &serde_json::json!({
+                "title": title,
+                "url": self.urls.absolute(feed_url),
+                "page": self.urls.absolute(page_url),
+                "updated": updated.unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+            }),
+        );
+        context.insert("entries", &entries);
+        self.page("feed.xml", feed_url, &context)
+    }
+}
+
+/// The site feed and the sitemap.
+pub(super) fn feeds_and_sitemap(site: &Site) -> Result<(), RenderError> {
+    let postmortems: Vec<IncidentIndex> = site.archive.postmortems().map(|(i, _)| i).collect();
+    let feed_url = site.urls.page("feed.xml");
+    site.feed(&site.config.title, &feed_url, site.urls.root(), &postmortems)?;
+
+    let mut urls: Vec<serde_json::Value> = vec![serde_json::json!({"loc": site.urls.absolute(site.urls.root())})];
+    for page in ["stats/", "actions/"] {
+        urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.page(page))}));
+    }
+    let taxonomies = &site.archive.taxonomies;
+    let terms: [(Browse, Vec<String>); 4] = [
+        (Browse::Tags, taxonomies.tags.keys().cloned().collect()),
+        (Browse::Services, taxonomies.services.keys().cloned().collect()),
+        (Browse::Severity, taxonomies.severity.keys().cloned().collect()),
+        (Browse::Years, taxonomies.years.keys().map(|y| y.to_string()).collect()),
+    ];
+    for (browse, names) in terms {
+        urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.browse(browse))}));
+        for name in names {
+            urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.term(browse, &name))}));
+        }
+    }
+    for p in &site.archive.incidents {
+        urls.push(serde_json::json!({
+            "loc": site.urls.absolute(&site.urls.incident(&p.id)),
+            "lastmod": p.date.map(|d| d.to_string()),
+        }));
+    }
+    let mut context = tera::Context::new();
+    context.insert("urls", &urls);
+    site.page("sitemap.xml", &site.urls.page("sitemap.xml"), &context)
+}
+
+/// When an incident happened, as Atom wants it (RFC 3339).
+fn updated(p: &crate::model::Postmortem) -> Option<String> {
+    match (p.start, p.date) {
+        (Some(start), _) => start.timestamp().map(|t| t.to_string()),
+        (None, Some(date)) => Some(format!("{date}T00:00:00Z")),
+        _ => None,
+    }
+}

@@ -1,0 +1,196 @@
+//! A postmortem's markdown → HTML, the Zola way: collect pulldown-cmark
+//! events, rewrite them (heading ids, cross-links, unsafe URLs), then
+//! `push_html`. Raw HTML in the markdown is sanitised with ammonia unless
+//! the site allows it.
+
+use crate::model::MARKDOWN_OPTIONS;
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// Where a link destination leads, as the archive resolved it.
+pub enum LinkTarget {
+    /// Rewrite the destination to this URL.
+    Url(String),
+    /// Keep it, visibly marked broken, with the reason as a tooltip.
+    Broken(String),
+    /// Leave it as written (external links).
+    AsWritten,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+pub struct Html {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// Render `body`. `anchors` are the heading ids the ingest step found, in
+/// order; `resolve` says where each link destination goes.
+pub fn to_html(body: &str, anchors: &[String], resolve: impl Fn(&str) -> LinkTarget, unsafe_html: bool) -> Html {
+    let mut toc = Vec::new();
+    let mut headings = anchors.iter();
+    let mut heading_text: Option<(u8, String, String)> = None;
+    // One flag per open link or image: was it rendered as broken?
+    let mut broken_stack: Vec<bool> = Vec::new();
+    let mut has_raw_html = false;
+    let mut events = Vec::new();
+    for event in Parser::new_ext(body, MARKDOWN_OPTIONS) {
+        match event {
+            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
+                let id = headings.next().cloned().unwrap_or_default();
+                heading_text = Some((level as u8, id.clone(), String::new()));
+                events.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((level, id, text)) = heading_text.take() {
+                    toc.push(TocEntry { level, id, text: text.trim().to_string() });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                if let Some((_, _, words)) = &mut heading_text {
+                    words.push_str(text);
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match target_of(&dest_url, &resolve) {
+                    LinkTarget::Broken(reason) => {
+                        broken_stack.push(true);
+                        events.push(Event::InlineHtml(broken_open("a", &dest_url, &reason).into()));
+                    }
+                    target => {
+                        broken_stack.push(false);
+                        let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
+                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    }
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                match target_of(&dest_url, &resolve) {
+                    LinkTarget::Broken(reason) => {
+                        broken_stack.push(true);
+                        events.push(Event::InlineHtml(broken_open("span", &dest_url, &reason).into()));
+                    }
+                    target => {
+                        broken_stack.push(false);
+                        let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
+                        events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                    }
+                }
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if broken_stack.pop() == Some(true) {
+                    let close = if end == TagEnd::Link { "</a>" } else { "</span>" };
+                    events.push(Event::InlineHtml(close.into()));
+                } else {
+                    events.push(Event::End(end));
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html && !unsafe_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    Html { html, toc }
+}
+
+/// Resolve a destination, refusing scripts whatever the resolver says.
+fn target_of(dest: &CowStr, resolve: &impl Fn(&str) -> LinkTarget) -> LinkTarget {
+    let scheme = dest.trim_start().split(':').next().unwrap_or("").to_ascii_lowercase();
+    if dest.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
+        return LinkTarget::Broken("scripts and data URLs are not allowed in links".into());
+    }
+    resolve(dest)
+}
+
+/// `<a class="broken-link" …>`: no href, so no reader or link checker
+/// follows it, but the destination as written stays visible on hover.
+fn broken_open(tag: &str, dest: &str, reason: &str) -> String {
+    let mut html = format!("<{tag} class=\"broken-link\" data-href=\"");
+    let _ = escape_href(&mut html, dest);
+    html.push_str("\" title=\"Broken link: ");
+    let _ = escape_html(&mut html, reason);
+    html.push_str("\">");
+    html
+}
+
+/// ammonia's safe defaults, plus what the markdown renderer itself emits:
+/// heading and footnote ids, task-list checkboxes, table alignment,
+/// broken-link markers.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_generic_attributes(["id", "class"])
+        .add_tag_attributes("a", ["data-href", "title"])
+        .add_tag_attributes("span", ["data-href", "title"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .filter_style_properties(["text-align"].into());
+    builder
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: &str) -> String {
+        let anchors = crate::ingest::links::scan(body, &["md".into()]).anchors;
+        to_html(
+            body,
+            &anchors,
+            |dest| match dest {
+                "other.md" => LinkTarget::Url("/incidents/other/".into()),
+                "gone.md" => LinkTarget::Broken("no postmortem at `gone.md`".into()),
+                _ => LinkTarget::AsWritten,
+            },
+            false,
+        )
+        .html
+    }
+
+    #[test]
+    fn headings_get_the_ingest_ids_and_a_toc() {
+        let html = to_html("# Title\n\n## Timeline (UTC)\n\n## Timeline (UTC)\n", &["title".into(), "timeline-utc".into(), "timeline-utc-1".into()], |_| LinkTarget::AsWritten, false);
+        assert!(html.html.contains("<h2 id=\"timeline-utc-1\">"), "{}", html.html);
+        assert_eq!(html.toc[1], TocEntry { level: 2, id: "timeline-utc".into(), text: "Timeline (UTC)".into() });
+    }
+
+    #[test]
+    fn links_are_rewritten_or_marked_broken() {
+        let html = render("[a](other.md) [b](gone.md) [c](https://example.com)");
+        assert!(html.contains("<a href=\"/incidents/other/\">a</a>"), "{html}");
+        assert!(html.contains("<a class=\"broken-link\" data-href=\"gone.md\" title=\"Broken link: no postmortem at `gone.md`\">b</a>"), "{html}");
+        assert!(html.contains("<a href=\"https://example.com\">c</a>"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_but_markdown_features_survive() {
+        let html = render("## Impact\n\n<script>alert(1)</script><b onclick=\"x()\">bold</b>\n\n- [x] done\n\n| a |\n|:-:|\n| 1 |\n");
+        assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+        assert!(html.contains("<h2 id=\"impact\">"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("text-align"), "{html}");
+    }
+
+    #[test]
+    fn script_urls_never_become_links() {
+        assert!(!render("[x](javascript:alert(1))").contains("href=\"javascript"));
+    }
+}

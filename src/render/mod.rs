@@ -1,0 +1,432 @@
+//! The HTML site: every page of the output layout (DESIGN.md), rendered
+//! with tera from the [`Archive`], in parallel, into a [`Staging`] folder.
+//! Nothing here parses postmortems: the model and the archive say it all.
+
+pub mod charts;
+mod lists;
+pub mod markdown;
+pub mod output;
+pub mod theme;
+pub mod urls;
+pub mod view;
+
+use crate::archive::stats::Stats;
+use crate::archive::{Archive, IncidentIndex, Target};
+use crate::config::Config;
+use crate::diagnostics::{Finding, Severity};
+use markdown::{LinkTarget, TocEntry};
+use output::{OutputError, Staging};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use theme::{Theme, ThemeError};
+use urls::Urls;
+use view::{Fact, Moment, PhasesText, RecurrenceView, Row};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    #[error("template {template} failed: {message}; fix the template or remove your override of it")]
+    Template { template: String, message: String },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What was written, for the build's summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Rendered {
+    /// HTML pages (incidents, lists, stats…), redirects excluded.
+    pub pages: usize,
+    /// Every file written: pages, feeds, JSON, static files.
+    pub files: usize,
+}
+
+/// Everything a page needs, prepared once per build.
+pub struct Site<'a> {
+    archive: &'a Archive,
+    config: &'a Config,
+    urls: Urls,
+    theme: Theme,
+    tera: tera::Tera,
+    /// Each incident as a list row, converted once and shared by every list.
+    rows: Vec<tera::Value>,
+    /// Archive findings (broken links…) by file, shown on the incident page.
+    findings: HashMap<&'a str, Vec<&'a Finding>>,
+    /// The day ages of action items are counted to.
+    today: jiff::civil::Date,
+    staging: &'a Staging,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+}
+
+/// The site-wide values every template sees as `site`.
+#[derive(Serialize)]
+struct SiteValues<'a> {
+    title: &'a str,
+    description: &'a str,
+    /// Full URL of the root when `base_url` names a host, else its path.
+    base_url: String,
+    root: &'a str,
+    extra: &'a toml::Table,
+    recurrence_window_days: u32,
+    urls: SiteUrls,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct SiteUrls {
+    home: String,
+    tags: String,
+    services: String,
+    severity: String,
+    years: String,
+    stats: String,
+    actions: String,
+    feed: String,
+    css: String,
+    js: String,
+    list_json: String,
+    archive_json: String,
+}
+
+impl<'a> Site<'a> {
+    pub fn new(archive: &'a Archive, config: &'a Config, staging: &'a Staging) -> Result<Site<'a>, RenderError> {
+        let theme = Theme::load(&config.root, &config.theme)?;
+        let mut tera = theme.tera()?;
+        let urls = Urls::new(&config.base_url);
+        let site = SiteValues {
+            title: &config.title,
+            description: &config.description,
+            base_url: urls.absolute(urls.root()),
+            root: urls.root(),
+            extra: &config.extra,
+            recurrence_window_days: config.recurrence_window_days,
+            urls: SiteUrls {
+                home: urls.root().to_string(),
+                tags: urls.browse(urls::Browse::Tags),
+                services: urls.browse(urls::Browse::Services),
+                severity: urls.browse(urls::Browse::Severity),
+                years: urls.browse(urls::Browse::Years),
+                stats: urls.page("stats/"),
+                actions: urls.page("actions/"),
+                feed: urls.page("feed.xml"),
+                css: urls.page("style.css"),
+                js: urls.page("coroner.js"),
+                list_json: urls.page("list.json"),
+                archive_json: urls.page("archive.json"),
+            },
+            generator: concat!("coroner ", env!("CARGO_PKG_VERSION")),
+        };
+        tera.global_context().insert("site", &site);
+        let rows = archive.incidents.iter().map(|p| tera::Value::from_serializable(&Row::of(p, &urls))).collect();
+        let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &archive.findings {
+            findings.entry(f.source.as_str()).or_default().push(f);
+        }
+        Ok(Site {
+            archive,
+            config,
+            urls,
+            theme,
+            tera,
+            rows,
+            findings,
+            today: build_date(),
+            staging,
+            pages: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+        })
+    }
+
+    /// Render and write every file of the site. `tick` is called once per
+    /// incident page, for a progress bar.
+    pub fn render_all(&self, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
+        (0..self.archive.incidents.len()).into_par_iter().try_for_each(|i| {
+            self.incident_page(i)?;
+            tick();
+            Ok::<_, RenderError>(())
+        })?;
+        self.write_lists()?;
+        self.stats_page()?;
+        self.actions_page()?;
+        self.machine_files()?;
+        self.page("404.html", "404.html", &tera::Context::new())?;
+        self.redirects()?;
+        self.write_static()?;
+        Ok(Rendered { pages: self.pages.load(Ordering::Relaxed), files: self.files.load(Ordering::Relaxed) })
+    }
+
+    /// Render `template` with `context` into the file for `url_path`.
+    fn page(&self, template: &str, url_path: &str, context: &tera::Context) -> Result<(), RenderError> {
+        let html = self.tera.render(template, context).map_err(|e| RenderError::Template {
+            template: template.to_string(),
+            message: theme::one_line(&e),
+        })?;
+        if template.ends_with(".html") && template != "redirect.html" {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.write(&self.urls.file_for(url_path), html.as_bytes())
+    }
+
+    fn write(&self, file: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(self.staging.write(file, bytes)?)
+    }
+
+    fn row(&self, index: IncidentIndex) -> tera::Value {
+        self.rows[index].clone()
+    }
+
+    fn incident_page(&self, index: IncidentIndex) -> Result<(), RenderError> {
+        let archive = self.archive;
+        let p = &archive.incidents[index];
+        let targets: HashMap<&str, &Target> =
+            archive.links[index].iter().map(|l| (l.written.as_str(), &l.target)).collect();
+        let body = markdown::to_html(
+            &p.body,
+            &p.anchors,
+            |dest| match targets.get(dest) {
+                Some(Target::Incident { index: to, anchor }) => {
+                    let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                    if *to == index {
+                        LinkTarget::Url(if fragment.is_empty() { "#".into() } else { fragment })
+                    } else {
+                        LinkTarget::Url(format!("{}{fragment}", self.urls.incident(&archive.incidents[*to].id)))
+                    }
+                }
+                Some(Target::Broken { reason }) => LinkTarget::Broken(reason.clone()),
+                None => LinkTarget::AsWritten,
+            },
+            self.config.unsafe_html,
+        );
+        let (older, newer) = archive.neighbours(index);
+        let zone = &self.config.default_timezone.text;
+        let page = IncidentPage {
+            url: self.urls.incident(&p.id),
+            body_html: body.html,
+            toc: body.toc,
+            facts: view::facts(p, &self.urls, zone),
+            timeline: view::timeline(p),
+            phases: (&archive.phases[index]).into(),
+            related: archive.related[index].iter().map(|&i| self.row(i)).collect(),
+            backlinks: archive.backlinks[index].iter().map(|&i| self.row(i)).collect(),
+            older: older.map(|i| self.row(i)),
+            newer: newer.map(|i| self.row(i)),
+            recurrences: view::recurrences(archive, index, &self.urls),
+            notices: self.notices(index),
+        };
+        let mut context = tera::Context::new();
+        context.insert("incident", p);
+        context.insert("page", &page);
+        self.page("incident.html", &page.url, &context)
+    }
+
+    /// Warnings and errors the reader should see on the page itself.
+    fn notices(&self, index: IncidentIndex) -> Vec<Notice> {
+        let p = &self.archive.incidents[index];
+        let mut notices: Vec<Notice> = p
+            .diagnostics
+            .iter()
+            .chain(self.findings.get(p.source.as_str()).into_iter().flatten().map(|f| &f.diagnostic))
+            .filter(|d| d.severity >= Severity::Warning)
+            .map(|d| Notice { code: d.code, line: d.line, message: d.message.clone(), help: d.help.clone() })
+            .collect();
+        if p.tz_assumed && p.start.is_some() {
+            notices.push(Notice {
+                code: "tz-assumed",
+                line: 0,
+                message: format!(
+                    "No time zone is written in this postmortem; times are read as {}.",
+                    self.config.default_timezone.text
+                ),
+                help: Some("write the zone next to the times, e.g. `## Timeline (UTC)`".into()),
+            });
+        }
+        notices.sort_by_key(|n| n.line);
+        notices
+    }
+
+    fn stats_page(&self) -> Result<(), RenderError> {
+        let stats = Stats::of(self.archive);
+        let bars = |counts: &[crate::archive::stats::Count]| -> Vec<charts::Bar> {
+            counts
+                .iter()
+                .map(|c| charts::Bar { label: c.label.clone(), value: c.count as f64, text: c.count.to_string() })
+                .collect()
+        };
+        let durations: Vec<charts::Bar> = stats
+            .duration_by_tag
+            .iter()
+            .map(|s| charts::Bar {
+                label: s.label.clone(),
+                value: s.median as f64,
+                text: view::minutes_text(s.median),
+            })
+            .collect();
+        let charts = HashMap::from([
+            ("per_quarter", charts::columns("Incidents per quarter", &bars(&stats.per_quarter))),
+            ("by_tag", charts::horizontal("Incidents by root cause", &bars(&stats.by_tag))),
+            ("by_severity", charts::horizontal("Incidents by severity", &bars(&stats.by_severity))),
+            ("by_service", charts::horizontal("Incidents by service", &bars(&top(&stats.by_service, 20)))),
+            ("duration_by_tag", charts::horizontal("Median duration by root cause", &durations)),
+        ]);
+        let recurrences: Vec<_> = self
+            .archive
+            .recurrences
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "earlier": Row::of(&self.archive.incidents[r.earlier], &self.urls),
+                    "later": Row::of(&self.archive.incidents[r.later], &self.urls),
+                    "tag": r.tag, "service": r.service, "days_apart": r.days_apart,
+                })
+            })
+            .collect();
+        let spread = |s: &crate::archive::stats::Spread| {
+            serde_json::json!({"label": s.label, "count": s.count,
+                "median": view::minutes_text(s.median), "p90": view::minutes_text(s.p90)})
+        };
+        let mut context = tera::Context::new();
+        context.insert("stats", &stats);
+        context.insert("charts", &charts);
+        context.insert("durations", &stats.duration_by_tag.iter().map(spread).collect::<Vec<_>>());
+        context.insert("time_to_detect", &stats.time_to_detect.as_ref().map(spread));
+        context.insert("time_to_resolve", &stats.time_to_resolve.as_ref().map(spread));
+        context.insert("recurrences", &recurrences);
+        self.page("stats.html", &self.urls.page("stats/"), &context)
+    }
+
+    /// Every open action item, oldest incident first.
+    fn actions_page(&self) -> Result<(), RenderError> {
+        let mut items: Vec<OpenItem> = Vec::new();
+        for (i, p) in self.archive.postmortems() {
+            for item in p.action_items.iter().filter(|a| !a.done) {
+                items.push(OpenItem {
+                    text: &item.text,
+                    owner: item.owner.as_deref(),
+                    line: item.line,
+                    incident: self.row(i),
+                    opened: p.date.map(|d| d.to_string()),
+                    age_days: p.date.and_then(|d| (self.today - d).get_days().try_into().ok()),
+                });
+            }
+        }
+        items.sort_by(|a, b| b.age_days.cmp(&a.age_days));
+        let mut context = tera::Context::new();
+        context.insert("items", &items);
+        self.page("actions.html", &self.urls.page("actions/"), &context)
+    }
+
+    /// Redirect pages for front-matter aliases, never over a real page.
+    fn redirects(&self) -> Result<(), RenderError> {
+        for p in &self.archive.incidents {
+            for alias in &p.aliases {
+                let Some(path) = alias_path(alias) else { continue };
+                let url = self.urls.page(&path);
+                let file = self.urls.file_for(&url);
+                if self.staging.has(&file) {
+                    continue;
+                }
+                let mut context = tera::Context::new();
+                context.insert("target", &self.urls.incident(&p.id));
+                self.page("redirect.html", &url, &context)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_static(&self) -> Result<(), RenderError> {
+        for (path, bytes) in self.theme.statics() {
+            self.write(path, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// archive.json (the model of every incident, as `inspect` prints it)
+    /// and list.json (the compact rows the home page filter searches).
+    fn machine_files(&self) -> Result<(), RenderError> {
+        let json_error = |e: serde_json::Error| RenderError::Template { template: "archive.json".into(), message: e.to_string() };
+        self.write("archive.json", &serde_json::to_vec(&self.archive.incidents).map_err(json_error)?)?;
+        let rows: Vec<&tera::Value> = self.archive.postmortems().map(|(i, _)| &self.rows[i]).collect();
+        self.write("list.json", &serde_json::to_vec(&rows).map_err(json_error)?)?;
+        lists::feeds_and_sitemap(self)
+    }
+}
+
+/// The `page` value of `incident.html`.
+#[derive(Serialize)]
+struct IncidentPage<'a> {
+    url: String,
+    body_html: String,
+    toc: Vec<TocEntry>,
+    facts: Vec<Fact>,
+    timeline: Vec<Moment<'a>>,
+    phases: PhasesText,
+    related: Vec<tera::Value>,
+    backlinks: Vec<tera::Value>,
+    older: Option<tera::Value>,
+    newer: Option<tera::Value>,
+    recurrences: Vec<RecurrenceView<'a>>,
+    notices: Vec<Notice>,
+}
+
+#[derive(Serialize)]
+struct Notice {
+    code: &'static str,
+    line: u32,
+    message: String,
+    help: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OpenItem<'a> {
+    text: &'a str,
+    owner: Option<&'a str>,
+    line: u32,
+    incident: tera::Value,
+    opened: Option<String>,
+    age_days: Option<i64>,
+}
+
+fn top(counts: &[crate::archive::stats::Count], n: usize) -> Vec<crate::archive::stats::Count> {
+    counts.iter().take(n).cloned().collect()
+}
+
+/// An alias (`/2023/old-name/`, or a full URL) as a path inside the site;
+/// `None` for anything that would leave the output folder.
+fn alias_path(alias: &str) -> Option<String> {
+    let path = alias.split_once("://").map_or(alias, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() || segments.iter().any(|s| *s == ".." || *s == "." || s.contains('\\')) {
+        return None;
+    }
+    let joined = segments.join("/");
+    Some(if joined.ends_with(".html") { joined } else { format!("{joined}/") })
+}
+
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else today (UTC).
+fn build_date() -> jiff::civil::Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(jiff::Timestamp::now)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        assert_eq!(alias_path("/2023/old-name/").as_deref(), Some("2023/old-name/"));
+        assert_eq!(alias_path("https://wiki.corp/pm/x").as_deref(), Some("pm/x/"));
+        assert_eq!(alias_path("old.html").as_deref(), Some("old.html"));
+        assert_eq!(alias_path("../../etc"), None);
+        assert_eq!(alias_path("/"), None);
+    }
+}

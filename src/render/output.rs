@@ -1,0 +1,144 @@
+//! Writing the site atomically: every file goes to a temporary folder
+//! beside the output, which replaces the output only once the whole build
+//! succeeded, so a failed build leaves the published site intact. A file
+//! whose bytes did not change is hard-linked from the previous build, so
+//! it keeps its mtime and an rsync deploy moves only what changed.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {path}: {source}; check that the output folder is writable (or pass --output DIR)")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("{0} exists and is not a folder; pass --output DIR to build elsewhere")]
+    NotAFolder(PathBuf),
+    #[error("cannot replace {path} with the new build: {source}")]
+    Swap { path: PathBuf, source: io::Error },
+}
+
+/// A build in progress. Dropping it without [`Staging::commit`] deletes
+/// the temporary folder and leaves the output as it was.
+pub struct Staging {
+    output: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, OutputError> {
+        if output.exists() && !output.is_dir() {
+            return Err(OutputError::NotAFolder(output.to_path_buf()));
+        }
+        let temp = sibling(output, "building");
+        if temp.exists() {
+            // Left over from a build that was killed: it is ours to remove.
+            fs::remove_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
+        }
+        fs::create_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
+        Ok(Staging { output: output.to_path_buf(), temp, committed: false })
+    }
+
+    /// Write `bytes` to `relative` (a `/`-separated path inside the site).
+    /// Safe to call from many threads for different paths.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let target = self.temp.join(relative);
+        let error = |source| OutputError::Write { path: target.clone(), source };
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(error)?;
+        }
+        let previous = self.output.join(relative);
+        let unchanged = fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&previous).is_ok_and(|old| old == bytes);
+        if unchanged && fs::hard_link(&previous, &target).is_ok() {
+            return Ok(());
+        }
+        fs::write(&target, bytes).map_err(error)
+    }
+
+    /// Whether this build already wrote `relative`.
+    pub fn has(&self, relative: &str) -> bool {
+        self.temp.join(relative).exists()
+    }
+
+    /// Put the new site in place of the old one.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let swap_error = |source| OutputError::Swap { path: self.output.clone(), source };
+        let old = sibling(&self.output, "previous");
+        if self.output.exists() {
+            if old.exists() {
+                fs::remove_dir_all(&old).map_err(swap_error)?;
+            }
+            fs::rename(&self.output, &old).map_err(swap_error)?;
+        }
+        if let Err(err) = fs::rename(&self.temp, &self.output) {
+            // Put the previous site back before reporting.
+            let _ = fs::rename(&old, &self.output);
+            return Err(swap_error(err));
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+/// `.public.coroner-building` beside `public`: same file system, so the
+/// final rename is atomic and hard links work.
+fn sibling(output: &Path, purpose: &str) -> PathBuf {
+    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    output.with_file_name(format!(".{name}.coroner-{purpose}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn unchanged_files_keep_their_mtime_and_changed_ones_are_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a/index.html", b"same").unwrap();
+        first.write("b.html", b"old").unwrap();
+        first.commit().unwrap();
+        let old_time = SystemTime::now() - Duration::from_secs(3600);
+        for f in ["a/index.html", "b.html"] {
+            fs::File::options().write(true).open(out.join(f)).unwrap().set_modified(old_time).unwrap();
+        }
+
+        let second = Staging::begin(&out).unwrap();
+        second.write("a/index.html", b"same").unwrap();
+        second.write("b.html", b"new").unwrap();
+        second.commit().unwrap();
+
+        let mtime = |f: &str| fs::metadata(out.join(f)).unwrap().modified().unwrap();
+        assert_eq!(mtime("a/index.html"), old_time);
+        assert!(mtime("b.html") > old_time);
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_build_that_is_not_committed_leaves_the_old_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("index.html", b"v1").unwrap();
+        first.commit().unwrap();
+        {
+            let failed = Staging::begin(&out).unwrap();
+            failed.write("index.html", b"v2").unwrap();
+        }
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary folder left behind");
+    }
+}

@@ -1,0 +1,127 @@
+//! Templates and static files. The default theme is built into the binary,
+//! so `coroner build` works in any folder; a theme folder on disk
+//! (`themes/<name>/`) replaces it file by file, and a site's own
+//! `templates/` and `static/` folders override any theme file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+macro_rules! embedded {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../../themes/default/", $path)))),*]
+    };
+}
+
+/// The default theme, as shipped.
+const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/list.html",
+    "templates/incident.html",
+    "templates/taxonomy.html",
+    "templates/stats.html",
+    "templates/actions.html",
+    "templates/redirect.html",
+    "templates/404.html",
+    "templates/feed.xml",
+    "templates/sitemap.xml",
+    "static/style.css",
+    "static/coroner.js",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("theme `{name}` not found: expected {path}; set `theme = \"default\"` in site.toml or create it")]
+    Missing { name: String, path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+}
+
+/// Every file of the theme in effect, by path inside the theme
+/// (`templates/base.html`, `static/style.css`).
+pub struct Theme {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The default theme, then `<root>/themes/<name>/`, then the site's own
+    /// `templates/` and `static/`, each overriding the one before.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+        let mut files: BTreeMap<String, Vec<u8>> =
+            DEFAULT_THEME.iter().map(|(path, bytes)| (path.to_string(), bytes.to_vec())).collect();
+        let theme_dir = root.join("themes").join(name);
+        if theme_dir.is_dir() {
+            overlay(&mut files, &theme_dir, "")?;
+        } else if name != "default" {
+            return Err(ThemeError::Missing { name: name.to_string(), path: theme_dir });
+        }
+        for folder in ["templates", "static"] {
+            let dir = root.join(folder);
+            if dir.is_dir() {
+                overlay(&mut files, &dir, folder)?;
+            }
+        }
+        Ok(Theme { files })
+    }
+
+    pub fn templates(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().filter_map(|(path, bytes)| Some((path.strip_prefix("templates/")?, bytes.as_slice())))
+    }
+
+    pub fn statics(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
+    }
+
+    /// A Tera with every template of the theme.
+    pub fn tera(&self) -> Result<tera::Tera, ThemeError> {
+        let mut tera = tera::Tera::new();
+        let mut templates = Vec::new();
+        for (name, bytes) in self.templates() {
+            let text = std::str::from_utf8(bytes).map_err(|e| ThemeError::Template {
+                name: name.to_string(),
+                message: format!("not UTF-8 ({e})"),
+            })?;
+            templates.push((name, text));
+        }
+        tera.add_raw_templates(templates).map_err(|e| ThemeError::Template {
+            name: "(theme)".to_string(),
+            message: one_line(&e),
+        })?;
+        Ok(tera)
+    }
+}
+
+/// Add every file under `dir` as `<prefix>/<relative path>`.
+fn overlay(files: &mut BTreeMap<String, Vec<u8>>, dir: &Path, prefix: &str) -> Result<(), ThemeError> {
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter() {
+        let entry = entry.map_err(|e| ThemeError::Read {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let key = if prefix.is_empty() { relative } else { format!("{prefix}/{relative}") };
+        let bytes =
+            std::fs::read(entry.path()).map_err(|source| ThemeError::Read { path: entry.path().to_path_buf(), source })?;
+        files.insert(key, bytes);
+    }
+    Ok(())
+}
+
+/// Tera's errors span several lines with a source excerpt; the build
+/// prints one line per fatal error, with the cause chain joined.
+pub fn one_line(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,241 @@
+//! What templates see besides the model itself: values formatted for
+//! people (dates with their zone, durations), links as URLs, and where an
+//! inferred value came from. Templates get `incident` (the model, same
+//! field names as `inspect`) and `page` (these views).
+
+use super::urls::{Browse, Urls};
+use crate::archive::{Archive, IncidentIndex, Phases};
+use crate::ingest::text::shorten;
+use crate::model::{FactSource, Kind, Postmortem, Provenance, ZonedTime};
+use serde::Serialize;
+
+/// One incident as a line of a list.
+#[derive(Debug, Serialize)]
+pub struct Row<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    /// `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
+    pub severity: Option<TermLink>,
+    pub tags: Vec<TermLink>,
+    pub services: Vec<TermLink>,
+    pub duration: Option<String>,
+    pub duration_minutes: Option<u32>,
+    pub summary: Option<&'a str>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink {
+    pub name: String,
+    pub url: String,
+}
+
+impl<'a> Row<'a> {
+    pub fn of(p: &'a Postmortem, urls: &Urls) -> Row<'a> {
+        let terms = |browse, names: &[String]| {
+            names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect()
+        };
+        Row {
+            id: &p.id,
+            url: urls.incident(&p.id),
+            title: &p.display_title,
+            date: p.date.map(|d| d.to_string()),
+            severity: p.severity.as_ref().map(|s| TermLink { name: s.clone(), url: urls.term(Browse::Severity, s) }),
+            tags: terms(Browse::Tags, &p.tags),
+            services: terms(Browse::Services, &p.services),
+            duration: p.duration_minutes.map(|m| minutes_text(i64::from(m))),
+            duration_minutes: p.duration_minutes,
+            summary: p.summary.as_deref(),
+            kind: p.kind,
+        }
+    }
+}
+
+/// One line of the metadata panel.
+#[derive(Debug, Serialize)]
+pub struct Fact {
+    pub label: &'static str,
+    pub text: Option<String>,
+    /// For tags, services and severity: the values as links.
+    pub links: Vec<TermLink>,
+    /// Set when coroner inferred the value: says from where.
+    pub inferred: Option<String>,
+}
+
+/// The metadata panel: only the facts the postmortem has.
+pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let mut add = |label, key: &str, text: Option<String>, links: Vec<TermLink>| {
+        if text.is_some() || !links.is_empty() {
+            facts.push(Fact { label, text, links, inferred: p.provenance.get(key).and_then(inferred_note) });
+        }
+    };
+    let when = match (p.start, p.end) {
+        (Some(start), Some(end)) => Some(format!("{} → {}", time_text(p, &start, default_zone), end_text(p, &start, &end, default_zone))),
+        (Some(start), None) => Some(time_text(p, &start, default_zone)),
+        _ => p.date.map(|d| d.to_string()),
+    };
+    let when_key = if p.start.is_some() { "start" } else { "date" };
+    add("When", when_key, when, Vec::new());
+    add("Duration", "duration_minutes", p.duration_minutes.map(|m| minutes_text(i64::from(m))), Vec::new());
+    let severity = p.severity.iter().map(|s| TermLink { name: s.clone(), url: urls.term(Browse::Severity, s) });
+    add("Severity", "severity", p.severity_text.clone().filter(|t| Some(t) != p.severity.as_ref()), severity.collect());
+    let links = |browse, names: &[String]| names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect();
+    add("Services", "services", None, links(Browse::Services, &p.services));
+    add("Root cause", "tags", None, links(Browse::Tags, &p.tags));
+    let impact = match (&p.impact.text, p.impact.users_pct) {
+        (Some(text), _) => Some(shorten(text, 240)),
+        (None, Some(pct)) => Some(format!("{pct}% of users")),
+        _ => None,
+    };
+    add("Impact", "impact", impact, Vec::new());
+    add("Authors", "authors", (!p.authors.is_empty()).then(|| p.authors.join(", ")), Vec::new());
+    add("Status", "status", p.status.clone(), Vec::new());
+    facts
+}
+
+/// "inferred from the text, line 12" for every source but front matter.
+fn inferred_note(provenance: &Provenance) -> Option<String> {
+    let from = match provenance.source {
+        FactSource::FrontMatter => return None,
+        FactSource::Heading => "a heading",
+        FactSource::Label => "a labelled line",
+        FactSource::Prose => "the text",
+        FactSource::Filename => "the file name",
+        FactSource::Derived => "other facts (timeline, times)",
+    };
+    Some(match provenance.line {
+        0 => format!("inferred from {from}"),
+        line => format!("inferred from {from}, line {line}"),
+    })
+}
+
+/// `2024-03-12 14:02 PST`: the zone as written, else as configured.
+pub fn time_text(p: &Postmortem, t: &ZonedTime, default_zone: &str) -> String {
+    format!("{} {}", t.civil.strftime("%Y-%m-%d %H:%M"), zone_text(p, t, default_zone))
+}
+
+/// The end time without repeating the date when it is the same day.
+fn end_text(p: &Postmortem, start: &ZonedTime, end: &ZonedTime, default_zone: &str) -> String {
+    if start.civil.date() == end.civil.date() && start.offset == end.offset {
+        format!("{} {}", end.civil.strftime("%H:%M"), zone_text(p, end, default_zone))
+    } else {
+        time_text(p, end, default_zone)
+    }
+}
+
+fn zone_text(p: &Postmortem, t: &ZonedTime, default_zone: &str) -> String {
+    match (&p.timezone, p.tz_assumed) {
+        (_, true) => format!("{default_zone} (assumed)"),
+        (Some(zone), false) if !zone.is_empty() => zone.clone(),
+        _ => t.offset.to_string(),
+    }
+}
+
+/// `45 min`, `2 h 15 min`, `3 d 4 h`: a duration as people say it.
+pub fn minutes_text(minutes: i64) -> String {
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// A timeline entry as shown: time, offset from the start, milestone.
+#[derive(Debug, Serialize)]
+pub struct Moment<'a> {
+    pub time_text: &'a str,
+    /// `+1 h 5 min` after the incident started, when both are known.
+    pub since_start: Option<String>,
+    pub text: &'a str,
+    pub milestone: Option<crate::model::Milestone>,
+    pub line: u32,
+}
+
+pub fn timeline<'a>(p: &'a Postmortem) -> Vec<Moment<'a>> {
+    let start = p.start.or_else(|| p.timeline.iter().find_map(|e| e.time));
+    p.timeline
+        .iter()
+        .map(|e| Moment {
+            time_text: &e.time_text,
+            since_start: start
+                .zip(e.time)
+                .and_then(|(s, t)| s.minutes_until(&t))
+                .filter(|m| *m > 0)
+                .map(|m| format!("+{}", minutes_text(m))),
+            text: &e.text,
+            milestone: e.milestone,
+            line: e.line,
+        })
+        .collect()
+}
+
+/// Time to detect / mitigate / resolve, formatted.
+#[derive(Debug, Serialize)]
+pub struct PhasesText {
+    pub detect: Option<String>,
+    pub mitigate: Option<String>,
+    pub resolve: Option<String>,
+}
+
+impl From<&Phases> for PhasesText {
+    fn from(p: &Phases) -> Self {
+        PhasesText {
+            detect: p.detect.map(minutes_text),
+            mitigate: p.mitigate.map(minutes_text),
+            resolve: p.resolve.map(minutes_text),
+        }
+    }
+}
+
+/// A recurrence seen from one incident.
+#[derive(Debug, Serialize)]
+pub struct RecurrenceView<'a> {
+    /// `recurs` (this incident repeats an earlier one) or `recurred`.
+    pub relation: &'static str,
+    pub other: Row<'a>,
+    pub tag: &'a str,
+    pub service: &'a str,
+    pub days_apart: i64,
+}
+
+pub fn recurrences<'a>(archive: &'a Archive, index: IncidentIndex, urls: &Urls) -> Vec<RecurrenceView<'a>> {
+    archive
+        .recurrences
+        .iter()
+        .filter_map(|r| {
+            let (relation, other) = if r.later == index {
+                ("recurs", r.earlier)
+            } else if r.earlier == index {
+                ("recurred", r.later)
+            } else {
+                return None;
+            };
+            Some(RecurrenceView {
+                relation,
+                other: Row::of(&archive.incidents[other], urls),
+                tag: &r.tag,
+                service: &r.service,
+                days_apart: r.days_apart,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_people_write_them() {
+        assert_eq!(minutes_text(45), "45 min");
+        assert_eq!(minutes_text(120), "2 h");
+        assert_eq!(minutes_text(135), "2 h 15 min");
+        assert_eq!(minutes_text(1440 * 3 + 250), "3 d 4 h");
+    }
+}
