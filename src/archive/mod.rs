@@ -10,7 +10,7 @@ pub mod stats;
 use crate::build::{FileProblem, Ingested};
 use crate::diagnostics::{Diagnostic, Finding};
 use crate::config::Config;
-use crate::model::{Kind, Milestone, Postmortem};
+use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};
 use std::collections::BTreeMap;
 
@@ -168,29 +168,32 @@ fn unique_ids(incidents: &mut [Postmortem]) -> Vec<Finding> {
     findings
 }
 
-/// Minutes from the start to the first detected, mitigated and resolved
-/// milestones; the end time stands in for "resolved" when none is marked.
+/// Minutes from the start to the first detected and mitigated milestones
+/// and to the last resolved one (an incident can look resolved, then flare
+/// up again); the end time stands in for "resolved" when none is marked.
 fn phases(p: &Postmortem) -> Phases {
     let Some(start) = p.start.or_else(|| milestone_time(p, Milestone::Started)) else {
         return Phases::default();
     };
-    let since_start = |m: Milestone| milestone_time(p, m).and_then(|t| start.minutes_until(&t)).filter(|m| *m >= 0);
+    let since_start = |t: Option<ZonedTime>| t.and_then(|t| start.minutes_until(&t)).filter(|m| *m >= 0);
+    let last_resolved = p.timeline.iter().rev().find(|e| e.milestone == Some(Milestone::Resolved)).and_then(|e| e.time);
     Phases {
-        detect: since_start(Milestone::Detected),
-        mitigate: since_start(Milestone::Mitigated),
-        resolve: since_start(Milestone::Resolved)
-            .or_else(|| p.end.and_then(|e| start.minutes_until(&e)).filter(|m| *m >= 0)),
+        detect: since_start(milestone_time(p, Milestone::Detected)),
+        mitigate: since_start(milestone_time(p, Milestone::Mitigated)),
+        resolve: since_start(last_resolved).or_else(|| since_start(p.end)),
     }
 }
 
-fn milestone_time(p: &Postmortem, milestone: Milestone) -> Option<crate::model::ZonedTime> {
+fn milestone_time(p: &Postmortem, milestone: Milestone) -> Option<ZonedTime> {
     p.timeline.iter().find(|e| e.milestone == Some(milestone)).and_then(|e| e.time)
 }
 
 impl Taxonomies {
+    /// Every published document is browsable by its terms, whatever its
+    /// kind: a list or essay tagged `database` belongs on that page too.
     fn of(incidents: &[Postmortem]) -> Taxonomies {
         let mut t = Taxonomies::default();
-        for (i, p) in incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem) {
+        for (i, p) in incidents.iter().enumerate() {
             for tag in &p.tags {
                 t.tags.entry(tag.clone()).or_default().push(i);
             }

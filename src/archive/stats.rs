@@ -3,6 +3,7 @@
 //! skewed); time to detect and resolve; open action items.
 
 use super::Archive;
+use crate::model::Kind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -57,9 +58,16 @@ impl Stats {
                 *quarters.entry((date.year(), (date.month() - 1) / 3 + 1)).or_default() += 1;
             }
         }
+        // Taxonomies hold every kind of document; trends count postmortems.
+        let of_postmortems = |list: &[usize]| -> Vec<usize> {
+            list.iter().copied().filter(|&i| archive.incidents[i].kind == Kind::Postmortem).collect()
+        };
         let counts = |map: &BTreeMap<String, Vec<usize>>| {
-            let mut list: Vec<Count> =
-                map.iter().map(|(label, list)| Count { label: label.clone(), count: list.len() }).collect();
+            let mut list: Vec<Count> = map
+                .iter()
+                .map(|(label, list)| Count { label: label.clone(), count: of_postmortems(list).len() })
+                .filter(|c| c.count > 0)
+                .collect();
             list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
             list
         };
@@ -68,7 +76,8 @@ impl Stats {
             .tags
             .iter()
             .filter_map(|(tag, list)| {
-                let minutes = list.iter().filter_map(|&i| archive.incidents[i].duration_minutes).map(i64::from);
+                let minutes = of_postmortems(list).into_iter().filter_map(|i| archive.incidents[i].duration_minutes);
+                let minutes = minutes.map(i64::from);
                 Spread::of(tag, minutes.collect())
             })
             .collect();
@@ -80,11 +89,12 @@ impl Stats {
             incidents: postmortems.len(),
             per_quarter: fill_quarters(&quarters),
             by_tag: counts(&taxonomies.tags),
-            by_severity: taxonomies
-                .severity
-                .iter()
-                .map(|(label, list)| Count { label: label.clone(), count: list.len() })
-                .collect(),
+            // SEV1 before SEV2: severity reads in its own order, not by count.
+            by_severity: {
+                let mut list = counts(&taxonomies.severity);
+                list.sort_by(|a, b| a.label.cmp(&b.label));
+                list
+            },
             by_service: counts(&taxonomies.services),
             duration_by_tag,
             time_to_detect: Spread::of("detect", phase(|p| p.detect)),

@@ -5,7 +5,9 @@
 use super::sections::LineIndex;
 use crate::model::{MARKDOWN_OPTIONS, Reference, ReferenceKind};
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use regex::Regex;
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// What [`scan`] found in a body.
 #[derive(Debug, Default, PartialEq)]
@@ -36,6 +38,15 @@ pub fn scan(body: &str, extensions: &[String]) -> Links {
                     links.anchors.push(unique(wanted, &mut taken));
                 }
             }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let line = index.line(range.start);
+                for (offset, dest) in html_destinations(&html) {
+                    if let Some(kind) = classify(dest, extensions) {
+                        let line = line + html[..offset].matches('\n').count() as u32;
+                        links.references.push(Reference { target: dest.to_string(), kind, line });
+                    }
+                }
+            }
             Event::Start(Tag::Link { link_type, dest_url, .. } | Tag::Image { link_type, dest_url, .. }) => {
                 let kind = match link_type {
                     LinkType::WikiLink { .. } => Some(ReferenceKind::Id),
@@ -50,6 +61,13 @@ pub fn scan(body: &str, extensions: &[String]) -> Links {
         }
     }
     links
+}
+
+/// `href="…"` and `src="…"` values in raw HTML, with their byte offsets.
+fn html_destinations(html: &str) -> impl Iterator<Item = (usize, &str)> {
+    static ATTRIBUTE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?i)\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).unwrap());
+    ATTRIBUTE.captures_iter(html).filter_map(|c| c.get(1).or_else(|| c.get(2))).map(|m| (m.start(), m.as_str()))
 }
 
 /// What kind of reference a link destination is; `None` for links that
@@ -130,7 +148,8 @@ mod tests {
     #[test]
     fn references_are_classified_with_their_line() {
         let body = "See [db](../2023/db.md#timeline).\n\n[[2023-06-09-outage]] and [top](#impact)\n\
-                    ![chart](chart.png) [web](https://example.com) [abs](/x) [fix](commit-fix:f5b7)\n";
+                    ![chart](chart.png) [web](https://example.com) [abs](/x) [fix](commit-fix:f5b7)\n\n\
+                    <p>\n<img alt=\"x\" src='img/a.png'>\n</p>\n";
         let links = scan(body, &exts());
         let found: Vec<(ReferenceKind, &str, u32)> =
             links.references.iter().map(|r| (r.kind, r.target.as_str(), r.line)).collect();
@@ -141,6 +160,7 @@ mod tests {
                 (ReferenceKind::Id, "2023-06-09-outage", 3),
                 (ReferenceKind::Anchor, "#impact", 3),
                 (ReferenceKind::Asset, "chart.png", 4),
+                (ReferenceKind::Asset, "img/a.png", 7),
             ]
         );
     }

@@ -7,9 +7,10 @@ use crate::model::MARKDOWN_OPTIONS;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
-use std::sync::LazyLock;
+use std::collections::HashMap;
 
 /// Where a link destination leads, as the archive resolved it.
+#[derive(Debug, Clone)]
 pub enum LinkTarget {
     /// Rewrite the destination to this URL.
     Url(String),
@@ -31,9 +32,14 @@ pub struct Html {
     pub toc: Vec<TocEntry>,
 }
 
+/// Link destination as written → where it goes; destinations not in the
+/// table (external links) are left as written.
+pub type Targets = HashMap<String, LinkTarget>;
+
 /// Render `body`. `anchors` are the heading ids the ingest step found, in
-/// order; `resolve` says where each link destination goes.
-pub fn to_html(body: &str, anchors: &[String], resolve: impl Fn(&str) -> LinkTarget, unsafe_html: bool) -> Html {
+/// order; `targets` says where each link destination goes.
+pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bool) -> Html {
+    let resolve = |dest: &str| targets.get(dest).cloned().unwrap_or(LinkTarget::AsWritten);
     let mut toc = Vec::new();
     let mut headings = anchors.iter();
     let mut heading_text: Option<(u8, String, String)> = None;
@@ -61,7 +67,7 @@ pub fn to_html(body: &str, anchors: &[String], resolve: impl Fn(&str) -> LinkTar
                 events.push(event);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                match target_of(&dest_url, &resolve) {
+                match target_of(&dest_url, resolve) {
                     LinkTarget::Broken(reason) => {
                         broken_stack.push(true);
                         events.push(Event::InlineHtml(broken_open("a", &dest_url, &reason).into()));
@@ -74,7 +80,7 @@ pub fn to_html(body: &str, anchors: &[String], resolve: impl Fn(&str) -> LinkTar
                 }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                match target_of(&dest_url, &resolve) {
+                match target_of(&dest_url, resolve) {
                     LinkTarget::Broken(reason) => {
                         broken_stack.push(true);
                         events.push(Event::InlineHtml(broken_open("span", &dest_url, &reason).into()));
@@ -104,13 +110,13 @@ pub fn to_html(body: &str, anchors: &[String], resolve: impl Fn(&str) -> LinkTar
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && !unsafe_html {
-        html = SANITIZER.clean(&html).to_string();
+        html = sanitizer(targets).clean(&html).to_string();
     }
     Html { html, toc }
 }
 
 /// Resolve a destination, refusing scripts whatever the resolver says.
-fn target_of(dest: &CowStr, resolve: &impl Fn(&str) -> LinkTarget) -> LinkTarget {
+fn target_of(dest: &CowStr, resolve: impl Fn(&str) -> LinkTarget) -> LinkTarget {
     let scheme = dest.trim_start().split(':').next().unwrap_or("").to_ascii_lowercase();
     if dest.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
         return LinkTarget::Broken("scripts and data URLs are not allowed in links".into());
@@ -131,8 +137,9 @@ fn broken_open(tag: &str, dest: &str, reason: &str) -> String {
 
 /// ammonia's safe defaults, plus what the markdown renderer itself emits:
 /// heading and footnote ids, task-list checkboxes, table alignment,
-/// broken-link markers.
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// broken-link markers. Links written in raw HTML are resolved like
+/// markdown ones; a broken one loses its URL (the page keeps its text).
+fn sanitizer(targets: Targets) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input"])
@@ -142,9 +149,19 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("span", ["data-href", "title"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .filter_style_properties(["text-align"].into());
+        .filter_style_properties(["text-align"].into())
+        .attribute_filter(move |_, attribute, value| {
+            if !matches!(attribute, "href" | "src") {
+                return Some(value.into());
+            }
+            match targets.get(value) {
+                Some(LinkTarget::Url(url)) => Some(url.clone().into()),
+                Some(LinkTarget::Broken(_)) => None,
+                Some(LinkTarget::AsWritten) | None => Some(value.into()),
+            }
+        });
     builder
-});
+}
 
 #[cfg(test)]
 mod tests {
@@ -152,22 +169,18 @@ mod tests {
 
     fn render(body: &str) -> String {
         let anchors = crate::ingest::links::scan(body, &["md".into()]).anchors;
-        to_html(
-            body,
-            &anchors,
-            |dest| match dest {
-                "other.md" => LinkTarget::Url("/incidents/other/".into()),
-                "gone.md" => LinkTarget::Broken("no postmortem at `gone.md`".into()),
-                _ => LinkTarget::AsWritten,
-            },
-            false,
-        )
-        .html
+        let targets = Targets::from([
+            ("other.md".into(), LinkTarget::Url("/incidents/other/".into())),
+            ("gone.md".into(), LinkTarget::Broken("no postmortem at `gone.md`".into())),
+            ("img/gone.png".into(), LinkTarget::Broken("not published".into())),
+        ]);
+        to_html(body, &anchors, targets, false).html
     }
 
     #[test]
     fn headings_get_the_ingest_ids_and_a_toc() {
-        let html = to_html("# Title\n\n## Timeline (UTC)\n\n## Timeline (UTC)\n", &["title".into(), "timeline-utc".into(), "timeline-utc-1".into()], |_| LinkTarget::AsWritten, false);
+        let anchors = ["title".into(), "timeline-utc".into(), "timeline-utc-1".into()];
+        let html = to_html("# Title\n\n## Timeline (UTC)\n\n## Timeline (UTC)\n", &anchors, Targets::new(), false);
         assert!(html.html.contains("<h2 id=\"timeline-utc-1\">"), "{}", html.html);
         assert_eq!(html.toc[1], TocEntry { level: 2, id: "timeline-utc".into(), text: "Timeline (UTC)".into() });
     }
@@ -187,6 +200,13 @@ mod tests {
         assert!(html.contains("<h2 id=\"impact\">"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");
         assert!(html.contains("text-align"), "{html}");
+    }
+
+    #[test]
+    fn links_in_raw_html_are_resolved_too() {
+        let html = render("<p><a href=\"other.md\">x</a> <img alt=\"chart\" src=\"img/gone.png\"></p>");
+        assert!(html.contains("href=\"/incidents/other/\""), "{html}");
+        assert!(html.contains("<img alt=\"chart\">"), "{html}");
     }
 
     #[test]

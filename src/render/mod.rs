@@ -182,25 +182,21 @@ impl<'a> Site<'a> {
     fn incident_page(&self, index: IncidentIndex) -> Result<(), RenderError> {
         let archive = self.archive;
         let p = &archive.incidents[index];
-        let targets: HashMap<&str, &Target> =
-            archive.links[index].iter().map(|l| (l.written.as_str(), &l.target)).collect();
-        let body = markdown::to_html(
-            &p.body,
-            &p.anchors,
-            |dest| match targets.get(dest) {
-                Some(Target::Incident { index: to, anchor }) => {
-                    let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
-                    if *to == index {
-                        LinkTarget::Url(if fragment.is_empty() { "#".into() } else { fragment })
-                    } else {
-                        LinkTarget::Url(format!("{}{fragment}", self.urls.incident(&archive.incidents[*to].id)))
+        let targets = archive.links[index]
+            .iter()
+            .map(|link| {
+                let target = match &link.target {
+                    Target::Incident { index: to, anchor } => {
+                        let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                        let page = if *to == index { String::new() } else { self.urls.incident(&archive.incidents[*to].id) };
+                        LinkTarget::Url(if page.is_empty() && fragment.is_empty() { "#".into() } else { page + &fragment })
                     }
-                }
-                Some(Target::Broken { reason }) => LinkTarget::Broken(reason.clone()),
-                None => LinkTarget::AsWritten,
-            },
-            self.config.unsafe_html,
-        );
+                    Target::Broken { reason } => LinkTarget::Broken(reason.clone()),
+                };
+                (link.written.clone(), target)
+            })
+            .collect();
+        let body = markdown::to_html(&p.body, &p.anchors, targets, self.config.unsafe_html);
         let (older, newer) = archive.neighbours(index);
         let zone = &self.config.default_timezone.text;
         let page = IncidentPage {

@@ -130,8 +130,19 @@ fn zone_text(p: &Postmortem, t: &ZonedTime, default_zone: &str) -> String {
     match (&p.timezone, p.tz_assumed) {
         (_, true) => format!("{default_zone} (assumed)"),
         (Some(zone), false) if !zone.is_empty() => zone.clone(),
-        _ => t.offset.to_string(),
+        _ => offset_text(t.offset),
     }
+}
+
+/// `UTC`, `UTC+05:30`, `UTC−04:00`: an offset people can read.
+fn offset_text(offset: jiff::tz::Offset) -> String {
+    let seconds = offset.seconds();
+    if seconds == 0 {
+        return "UTC".into();
+    }
+    let sign = if seconds < 0 { '−' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// `45 min`, `2 h 15 min`, `3 d 4 h`: a duration as people say it.
@@ -237,5 +248,13 @@ mod tests {
         assert_eq!(minutes_text(120), "2 h");
         assert_eq!(minutes_text(135), "2 h 15 min");
         assert_eq!(minutes_text(1440 * 3 + 250), "3 d 4 h");
+    }
+
+    #[test]
+    fn offsets_read_as_utc_plus_or_minus() {
+        let offset = |h: i8, m: i32| jiff::tz::Offset::from_seconds(i32::from(h) * 3600 + m * 60).unwrap();
+        assert_eq!(offset_text(offset(0, 0)), "UTC");
+        assert_eq!(offset_text(offset(-4, 0)), "UTC−04:00");
+        assert_eq!(offset_text(offset(5, 30)), "UTC+05:30");
     }
 }
