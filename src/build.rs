@@ -4,12 +4,12 @@
 
 use crate::archive::{self, Archive};
 use crate::config::Config;
-use crate::render::output::Staging;
-use crate::render::{RenderError, Rendered, Site};
-use indicatif::ProgressBar;
 use crate::diagnostics::Diagnostic;
 use crate::ingest::Reader;
 use crate::model::Postmortem;
+use crate::render::output::Staging;
+use crate::render::{RenderError, Rendered, Site};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;

@@ -4,8 +4,8 @@
 //! visibly, never dropped.
 
 use super::IncidentIndex;
-use crate::diagnostics::Finding;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Finding;
 use crate::ingest::links::anchor_slug;
 use crate::model::{Postmortem, Reference, ReferenceKind};
 use std::collections::HashMap;
@@ -71,10 +71,14 @@ pub fn backlinks(links: &[Vec<Link>], count: usize) -> Vec<Vec<IncidentIndex>> {
 
 fn broken(p: &Postmortem, reference: &Reference, reason: &str) -> Finding {
     let help = match reference.kind {
-        ReferenceKind::File => "link to another postmortem by its path relative to this file, e.g. `../2023/db-outage.md`",
+        ReferenceKind::File => {
+            "link to another postmortem by its path relative to this file, e.g. `../2023/db-outage.md`"
+        }
         ReferenceKind::Id => "use the target's id (its file name without extension, or its front-matter `id`)",
         ReferenceKind::Anchor => "link to a heading of the page, e.g. `#timeline` for `## Timeline`",
-        ReferenceKind::Asset => "coroner publishes postmortems only; put the file on your static host and link to it by URL",
+        ReferenceKind::Asset => {
+            "coroner publishes postmortems only; put the file on your static host and link to it by URL"
+        }
     };
     Finding {
         source: p.source.clone(),
@@ -128,9 +132,7 @@ impl<'a> Lookup<'a> {
             None => Target::Incident { index, anchor: None },
             Some(anchor) => match find_anchor(target, anchor) {
                 Some(id) => Target::Incident { index, anchor: Some(id.to_string()) },
-                None => Target::Broken {
-                    reason: format!("\"{}\" has no heading `#{anchor}`", target.display_title),
-                },
+                None => Target::Broken { reason: format!("\"{}\" has no heading `#{anchor}`", target.display_title) },
             },
         }
     }

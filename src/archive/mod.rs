@@ -8,8 +8,8 @@ mod related;
 pub mod stats;
 
 use crate::build::{FileProblem, Ingested};
-use crate::diagnostics::{Diagnostic, Finding};
 use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Finding};
 use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};
 use std::collections::BTreeMap;

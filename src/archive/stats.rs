@@ -136,7 +136,8 @@ mod tests {
     #[test]
     fn quiet_quarters_are_kept() {
         let quarters = BTreeMap::from([((2023, 3), 2), ((2024, 2), 1)]);
-        let labels: Vec<String> = fill_quarters(&quarters).into_iter().map(|c| format!("{}={}", c.label, c.count)).collect();
+        let labels: Vec<String> =
+            fill_quarters(&quarters).into_iter().map(|c| format!("{}={}", c.label, c.count)).collect();
         assert_eq!(labels, ["2023-Q3=2", "2023-Q4=0", "2024-Q1=0", "2024-Q2=1"]);
     }
 }

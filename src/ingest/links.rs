@@ -81,9 +81,8 @@ fn classify(dest: &str, extensions: &[String]) -> Option<ReferenceKind> {
         return Some(ReferenceKind::Anchor);
     }
     let path = dest.split(['#', '?']).next().unwrap_or(dest);
-    let is_content = path
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)));
+    let is_content =
+        path.rsplit_once('.').is_some_and(|(_, ext)| extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)));
     Some(if is_content { ReferenceKind::File } else { ReferenceKind::Asset })
 }
 

@@ -158,8 +158,7 @@ impl Site<'_> {
         let total = list.items.len().div_ceil(per_page).max(1);
         (1..=total).into_par_iter().try_for_each(|number| {
             let start = (number - 1) * per_page;
-            let rows: Vec<tera::Value> =
-                list.items.iter().skip(start).take(per_page).map(|&i| self.row(i)).collect();
+            let rows: Vec<tera::Value> = list.items.iter().skip(start).take(per_page).map(|&i| self.row(i)).collect();
             let url = self.urls.paged(&list.url, number);
             let mut context = tera::Context::new();
             context.insert(

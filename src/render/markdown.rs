@@ -66,32 +66,28 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
                 }
                 events.push(event);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                match target_of(&dest_url, resolve) {
-                    LinkTarget::Broken(reason) => {
-                        broken_stack.push(true);
-                        events.push(Event::InlineHtml(broken_open("a", &dest_url, &reason).into()));
-                    }
-                    target => {
-                        broken_stack.push(false);
-                        let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
-                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                    }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match target_of(&dest_url, resolve) {
+                LinkTarget::Broken(reason) => {
+                    broken_stack.push(true);
+                    events.push(Event::InlineHtml(broken_open("a", &dest_url, &reason).into()));
                 }
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                match target_of(&dest_url, resolve) {
-                    LinkTarget::Broken(reason) => {
-                        broken_stack.push(true);
-                        events.push(Event::InlineHtml(broken_open("span", &dest_url, &reason).into()));
-                    }
-                    target => {
-                        broken_stack.push(false);
-                        let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
-                        events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-                    }
+                target => {
+                    broken_stack.push(false);
+                    let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                 }
-            }
+            },
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => match target_of(&dest_url, resolve) {
+                LinkTarget::Broken(reason) => {
+                    broken_stack.push(true);
+                    events.push(Event::InlineHtml(broken_open("span", &dest_url, &reason).into()));
+                }
+                target => {
+                    broken_stack.push(false);
+                    let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
+                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                }
+            },
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if broken_stack.pop() == Some(true) {
                     let close = if end == TagEnd::Link { "</a>" } else { "</span>" };
@@ -189,13 +185,20 @@ mod tests {
     fn links_are_rewritten_or_marked_broken() {
         let html = render("[a](other.md) [b](gone.md) [c](https://example.com)");
         assert!(html.contains("<a href=\"/incidents/other/\">a</a>"), "{html}");
-        assert!(html.contains("<a class=\"broken-link\" data-href=\"gone.md\" title=\"Broken link: no postmortem at `gone.md`\">b</a>"), "{html}");
+        assert!(
+            html.contains(
+                "<a class=\"broken-link\" data-href=\"gone.md\" title=\"Broken link: no postmortem at `gone.md`\">b</a>"
+            ),
+            "{html}"
+        );
         assert!(html.contains("<a href=\"https://example.com\">c</a>"));
     }
 
     #[test]
     fn raw_html_is_sanitised_but_markdown_features_survive() {
-        let html = render("## Impact\n\n<script>alert(1)</script><b onclick=\"x()\">bold</b>\n\n- [x] done\n\n| a |\n|:-:|\n| 1 |\n");
+        let html = render(
+            "## Impact\n\n<script>alert(1)</script><b onclick=\"x()\">bold</b>\n\n- [x] done\n\n| a |\n|:-:|\n| 1 |\n",
+        );
         assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
         assert!(html.contains("<h2 id=\"impact\">"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");

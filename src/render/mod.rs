@@ -160,10 +160,10 @@ impl<'a> Site<'a> {
 
     /// Render `template` with `context` into the file for `url_path`.
     fn page(&self, template: &str, url_path: &str, context: &tera::Context) -> Result<(), RenderError> {
-        let html = self.tera.render(template, context).map_err(|e| RenderError::Template {
-            template: template.to_string(),
-            message: theme::one_line(&e),
-        })?;
+        let html = self
+            .tera
+            .render(template, context)
+            .map_err(|e| RenderError::Template { template: template.to_string(), message: theme::one_line(&e) })?;
         if template.ends_with(".html") && template != "redirect.html" {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
@@ -188,8 +188,13 @@ impl<'a> Site<'a> {
                 let target = match &link.target {
                     Target::Incident { index: to, anchor } => {
                         let fragment = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
-                        let page = if *to == index { String::new() } else { self.urls.incident(&archive.incidents[*to].id) };
-                        LinkTarget::Url(if page.is_empty() && fragment.is_empty() { "#".into() } else { page + &fragment })
+                        let page =
+                            if *to == index { String::new() } else { self.urls.incident(&archive.incidents[*to].id) };
+                        LinkTarget::Url(if page.is_empty() && fragment.is_empty() {
+                            "#".into()
+                        } else {
+                            page + &fragment
+                        })
                     }
                     Target::Broken { reason } => LinkTarget::Broken(reason.clone()),
                 };
@@ -255,11 +260,7 @@ impl<'a> Site<'a> {
         let durations: Vec<charts::Bar> = stats
             .duration_by_tag
             .iter()
-            .map(|s| charts::Bar {
-                label: s.label.clone(),
-                value: s.median as f64,
-                text: view::minutes_text(s.median),
-            })
+            .map(|s| charts::Bar { label: s.label.clone(), value: s.median as f64, text: view::minutes_text(s.median) })
             .collect();
         let charts = HashMap::from([
             ("per_quarter", charts::columns("Incidents per quarter", &bars(&stats.per_quarter))),
@@ -305,11 +306,11 @@ impl<'a> Site<'a> {
                     line: item.line,
                     incident: self.row(i),
                     opened: p.date.map(|d| d.to_string()),
-                    age_days: p.date.and_then(|d| (self.today - d).get_days().try_into().ok()),
+                    age_days: p.date.map(|d| i64::from((self.today - d).get_days())),
                 });
             }
         }
-        items.sort_by(|a, b| b.age_days.cmp(&a.age_days));
+        items.sort_by_key(|item| std::cmp::Reverse(item.age_days));
         let mut context = tera::Context::new();
         context.insert("items", &items);
         self.page("actions.html", &self.urls.page("actions/"), &context)
@@ -343,9 +344,11 @@ impl<'a> Site<'a> {
     /// archive.json (the model of every incident, as `inspect` prints it)
     /// and list.json (the compact rows the home page filter searches).
     fn machine_files(&self) -> Result<(), RenderError> {
-        let json_error = |e: serde_json::Error| RenderError::Template { template: "archive.json".into(), message: e.to_string() };
+        let json_error =
+            |e: serde_json::Error| RenderError::Template { template: "archive.json".into(), message: e.to_string() };
         self.write("archive.json", &serde_json::to_vec(&self.archive.incidents).map_err(json_error)?)?;
-        let rows: Vec<&tera::Value> = self.archive.postmortems().map(|(i, _)| &self.rows[i]).collect();
+        // Rows again from the model: tera's maps have no stable key order.
+        let rows: Vec<Row> = self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls)).collect();
         self.write("list.json", &serde_json::to_vec(&rows).map_err(json_error)?)?;
         lists::feeds_and_sitemap(self)
     }

@@ -80,16 +80,12 @@ impl Theme {
         let mut tera = tera::Tera::new();
         let mut templates = Vec::new();
         for (name, bytes) in self.templates() {
-            let text = std::str::from_utf8(bytes).map_err(|e| ThemeError::Template {
-                name: name.to_string(),
-                message: format!("not UTF-8 ({e})"),
-            })?;
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| ThemeError::Template { name: name.to_string(), message: format!("not UTF-8 ({e})") })?;
             templates.push((name, text));
         }
-        tera.add_raw_templates(templates).map_err(|e| ThemeError::Template {
-            name: "(theme)".to_string(),
-            message: one_line(&e),
-        })?;
+        tera.add_raw_templates(templates)
+            .map_err(|e| ThemeError::Template { name: "(theme)".to_string(), message: one_line(&e) })?;
         Ok(tera)
     }
 }
@@ -107,8 +103,8 @@ fn overlay(files: &mut BTreeMap<String, Vec<u8>>, dir: &Path, prefix: &str) -> R
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let key = if prefix.is_empty() { relative } else { format!("{prefix}/{relative}") };
-        let bytes =
-            std::fs::read(entry.path()).map_err(|source| ThemeError::Read { path: entry.path().to_path_buf(), source })?;
+        let bytes = std::fs::read(entry.path())
+            .map_err(|source| ThemeError::Read { path: entry.path().to_path_buf(), source })?;
         files.insert(key, bytes);
     }
     Ok(())

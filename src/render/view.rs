@@ -73,7 +73,9 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
         }
     };
     let when = match (p.start, p.end) {
-        (Some(start), Some(end)) => Some(format!("{} → {}", time_text(p, &start, default_zone), end_text(p, &start, &end, default_zone))),
+        (Some(start), Some(end)) => {
+            Some(format!("{} → {}", time_text(p, &start, default_zone), end_text(p, &start, &end, default_zone)))
+        }
         (Some(start), None) => Some(time_text(p, &start, default_zone)),
         _ => p.date.map(|d| d.to_string()),
     };
@@ -82,7 +84,9 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     add("Duration", "duration_minutes", p.duration_minutes.map(|m| minutes_text(i64::from(m))), Vec::new());
     let severity = p.severity.iter().map(|s| TermLink { name: s.clone(), url: urls.term(Browse::Severity, s) });
     add("Severity", "severity", p.severity_text.clone().filter(|t| Some(t) != p.severity.as_ref()), severity.collect());
-    let links = |browse, names: &[String]| names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect();
+    let links = |browse, names: &[String]| {
+        names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect()
+    };
     add("Services", "services", None, links(Browse::Services, &p.services));
     add("Root cause", "tags", None, links(Browse::Tags, &p.tags));
     let impact = match (&p.impact.text, p.impact.users_pct) {

@@ -42,7 +42,12 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, Scaffo
 
 /// Write a new postmortem under the content folder, in a folder per year;
 /// returns its path.
-pub fn new_postmortem(config: &Config, title: &str, date: Option<&str>, today: jiff::civil::Date) -> Result<PathBuf, ScaffoldError> {
+pub fn new_postmortem(
+    config: &Config,
+    title: &str,
+    date: Option<&str>,
+    today: jiff::civil::Date,
+) -> Result<PathBuf, ScaffoldError> {
     let date = match date {
         Some(text) => text.parse::<jiff::civil::Date>().map_err(|_| ScaffoldError::BadDate(text.to_string()))?,
         None => today,

@@ -1,0 +1,282 @@
+//! `coroner build` as a user runs it: the pages a reader opens, the links
+//! between them, the publishing guarantees (base URL subpath, byte-identical
+//! output, atomic swap, unchanged files untouched), and the failure paths.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn coroner(args: &[&str], dir: &Path, envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_coroner"));
+    command.args(args).current_dir(dir);
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command.output().expect("coroner runs")
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Build the sample archive (the repo root) into a fresh folder.
+fn build_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut args = vec!["build", "--quiet", "--output", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let result = coroner(&args, repo(), &[]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    (dir, out)
+}
+
+/// How many documents the build published, from archive.json.
+fn published(out: &Path) -> usize {
+    let json: serde_json::Value = serde_json::from_str(&read(out.join("archive.json"))).unwrap();
+    json.as_array().unwrap().len()
+}
+
+/// Every file under `root`, relative path → bytes.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_sample_archive_builds_every_page_of_the_layout() {
+    let (_dir, out) = build_sample(&[]);
+    for page in [
+        "index.html",
+        "incidents/2024-03-12-checkout-dns-outage/index.html",
+        "tags/index.html",
+        "tags/dns/index.html",
+        "tags/dns/feed.xml",
+        "services/checkout/index.html",
+        "severity/sev1/index.html",
+        "years/2024/index.html",
+        "stats/index.html",
+        "actions/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "archive.json",
+        "list.json",
+        "style.css",
+        "coroner.js",
+        "404.html",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    assert_eq!(published(&out), 11, "12 files, one of them a draft");
+    let redirect = read(out.join("incidents/inc-2024-031/index.html"));
+    assert!(redirect.contains("url=/incidents/2024-03-12-checkout-dns-outage/"), "front-matter alias");
+}
+
+#[test]
+fn an_incident_page_shows_its_facts_timeline_and_links() {
+    let (_dir, out) = build_sample(&[]);
+    let page = read(out.join("incidents/2024-05-28-checkout-dns-recurrence/index.html"));
+    assert!(page.contains("<h1>Checkout DNS failures return: the reconciler restored the stale CNAME</h1>"));
+    assert!(page.contains(r#"<a class="chip" href="/severity/sev2/">SEV2</a>"#), "severity links to its list");
+    assert!(page.contains(r#"<a class="chip" href="/tags/dns/">dns</a>"#), "tags link to their pages");
+    assert!(page.contains("43 min"), "duration");
+    assert!(page.contains(r#"title="inferred from the text, line 25""#), "inferred values say from where");
+    assert!(page.contains(r#"<span class="moment-time">13:15 UTC</span>"#), "timeline entries");
+    // The markdown link `[timeline](2024-03-12-checkout-dns-outage.md#timeline)` points at the page.
+    assert!(page.contains(r#"href="/incidents/2024-03-12-checkout-dns-outage/#timeline""#));
+    assert!(page.contains("Related incidents"));
+
+    let target = read(out.join("incidents/2024-03-12-checkout-dns-outage/index.html"));
+    assert!(target.contains(r#"<h2 id="timeline">Timeline</h2>"#), "the anchor exists");
+    let referenced_by = target.split("Referenced by").nth(1).expect("a backlinks section");
+    assert!(referenced_by.contains("/incidents/2024-05-28-checkout-dns-recurrence/"), "backlink");
+}
+
+#[test]
+fn lists_browse_by_tag_service_severity_and_year_with_counts() {
+    let (_dir, out) = build_sample(&[]);
+    let home = read(out.join("index.html"));
+    let first = home.find("2026-08-21").expect("newest incident listed");
+    let older = home.find("2023-06-08").expect("oldest incident listed");
+    assert!(first < older, "newest first");
+    assert!(home.contains("form class=\"filter\" data-filter"), "a filter for JS");
+    assert!(home.contains(" hidden>"), "hidden without JS, so the plain list is what a no-JS reader gets");
+
+    let tags = read(out.join("tags/index.html"));
+    assert!(tags.contains(r#"<a href="/tags/dns/">DNS <span class="muted">(dns)</span></a>"#), "{tags}");
+    let dns = read(out.join("tags/dns/index.html"));
+    let rows = dns.matches(r#"<li class="row""#).count();
+    assert!(rows >= 2 && dns.contains("Checkout DNS failures return"), "the DNS incidents");
+    let feed = read(out.join("tags/dns/feed.xml"));
+    assert_eq!(feed.matches("<entry>").count(), rows);
+}
+
+#[test]
+fn stats_are_inline_svg_with_medians() {
+    let (_dir, out) = build_sample(&[]);
+    let stats = read(out.join("stats/index.html"));
+    assert!(stats.contains(r#"<svg class="chart""#) && stats.contains("role=\"img\""));
+    assert!(stats.contains("Incidents per quarter") && stats.contains("2023-Q2"));
+    assert!(stats.contains("Median"), "duration medians, never means");
+    let actions = read(out.join("actions/index.html"));
+    assert!(actions.contains("Open action items"));
+}
+
+#[test]
+fn archive_json_has_the_inspect_field_names() {
+    let (_dir, out) = build_sample(&[]);
+    let json: serde_json::Value = serde_json::from_str(&read(out.join("archive.json"))).unwrap();
+    let first = &json.as_array().unwrap()[0];
+    for field in ["id", "display_title", "start", "duration_minutes", "tags", "timeline", "provenance"] {
+        assert!(first.get(field).is_some(), "{field}");
+    }
+}
+
+#[test]
+fn a_subpath_base_url_prefixes_every_link() {
+    let (_dir, out) = build_sample(&["--base-url", "https://wiki.corp/postmortems/"]);
+    let page = read(out.join("incidents/2024-05-28-checkout-dns-recurrence/index.html"));
+    assert!(page.contains(r#"href="/postmortems/style.css""#));
+    assert!(page.contains(r#"href="/postmortems/tags/dns/""#));
+    assert!(!page.contains(r#"href="/tags/"#), "no link escapes the subpath");
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://wiki.corp/postmortems/incidents/"));
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = |name: &str, threads: &str| {
+        let out = dir.path().join(name);
+        let result = coroner(
+            &["build", "--quiet", "--output", out.to_str().unwrap()],
+            repo(),
+            &[("RAYON_NUM_THREADS", threads), ("SOURCE_DATE_EPOCH", "1790000000")],
+        );
+        assert!(result.status.success());
+        tree(&out)
+    };
+    let one = build("one", "1");
+    for other in [build("two", "2"), build("again", "2")] {
+        let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&one), names(&other));
+        for ((name, a), (_, b)) in one.iter().zip(&other) {
+            assert!(a == b, "{name} differs between builds");
+        }
+    }
+}
+
+#[test]
+fn unchanged_files_are_not_rewritten_and_a_failed_build_keeps_the_old_site() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n").unwrap();
+    fs::write(site.path().join("content/b.md"), "# Cache stampede\n\nSee [the disk incident](a.md).\n").unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    let page_a = site.path().join("public/incidents/a/index.html");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    fs::File::options().write(true).open(&page_a).unwrap().set_modified(old).unwrap();
+
+    // b keeps its title and its link, so a's page (its backlinks) stays the same.
+    fs::write(site.path().join("content/b.md"), "# Cache stampede\n\nSee [the disk incident](a.md). Edited.\n")
+        .unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    assert_eq!(fs::metadata(&page_a).unwrap().modified().unwrap(), old, "a's page did not change");
+    assert!(read(site.path().join("public/incidents/b/index.html")).contains("Edited."));
+
+    // A broken template override fails the build; the published site stays.
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates/incident.html"), "{% if %}").unwrap();
+    fs::write(site.path().join("content/b.md"), "# Cache stampede\n\nSee [the disk incident](a.md). Edited again.\n")
+        .unwrap();
+    let failed = coroner(&["build", "--quiet"], site.path(), &[]);
+    assert_eq!(failed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(read(site.path().join("public/incidents/b/index.html")).contains("Edited."));
+    let leftovers: Vec<_> = fs::read_dir(site.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("coroner-")), "{leftovers:?}");
+}
+
+#[test]
+fn broken_links_are_diagnostics_and_visibly_broken_and_strict_fails() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content/2023")).unwrap();
+    fs::write(
+        site.path().join("content/2023/db.md"),
+        "---\naliases: [/old/db-outage/]\n---\n# DB outage\n\n## Timeline\n\n- 10:00 start\n",
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("content/new.md"),
+        "# Later\n\nSee [db](2023/db.md#timeline), [[db]], [gone](2023/nope.md) and [bad](2023/db.md#nowhere).\n",
+    )
+    .unwrap();
+    let out = coroner(&["build"], site.path(), &[]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken-link") && stderr.contains("new.md:3"), "{stderr}");
+    assert!(stderr.contains("no postmortem at `2023/nope.md`") && stderr.contains("has no heading `#nowhere`"));
+
+    let page = read(site.path().join("public/incidents/new/index.html"));
+    assert!(page.contains(r#"<a href="/incidents/db/#timeline">db</a>"#), "{page}");
+    assert!(page.contains(r#"<a href="/incidents/db/">db</a>"#), "wiki link");
+    assert!(page.contains(r#"<a class="broken-link" data-href="2023/nope.md""#), "visibly broken");
+    assert!(page.contains("Reading notes"), "the page says what is wrong");
+
+    let redirect = read(site.path().join("public/old/db-outage/index.html"));
+    assert!(redirect.contains(r#"url=/incidents/db/"#), "alias redirect");
+
+    let strict = coroner(&["build", "--quiet", "--strict"], site.path(), &[]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn builds_anywhere_without_site_toml_and_refuses_to_replace_the_content() {
+    let site = tempfile::tempdir().unwrap();
+    fs::write(site.path().join("one.md"), "# Outage\n\n<script>alert(1)</script>\n").unwrap();
+    let ok = coroner(&["build", "--quiet", "--content", "one.md"], site.path(), &[]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let page = read(site.path().join("public/incidents/one/index.html"));
+    assert!(!page.contains("<script>alert"), "raw HTML is sanitised");
+
+    let refused = coroner(&["build", "--quiet", "--output", "."], site.path(), &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("refusing to build into"));
+    assert!(site.path().join("one.md").exists());
+}
+
+#[test]
+fn drafts_are_published_only_on_request() {
+    let (_dir, out) = build_sample(&["--drafts"]);
+    assert_eq!(published(&out), 12);
+}
+
+#[test]
+fn init_and_new_make_an_archive_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("pm");
+    assert!(coroner(&["init", "pm"], dir.path(), &[]).status.success());
+    let again = coroner(&["init", "pm"], dir.path(), &[]);
+    assert_eq!(again.status.code(), Some(2), "never overwrites");
+
+    let new = coroner(&["new", "Queue backlog in billing", "--date", "2026-02-03"], &site, &[]);
+    assert!(new.status.success());
+    let written = site.join("content/2026/2026-02-03-queue-backlog-in-billing.md");
+    assert!(read(&written).starts_with("---\ntitle: \"Queue backlog in billing\""));
+
+    let built = coroner(&["build", "--drafts"], &site, &[]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(site.join("public/incidents/2026-02-03-queue-backlog-in-billing/index.html").exists());
+    assert_eq!(published(&site.join("public")), 2, "the example and the new one");
+}
