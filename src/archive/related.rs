@@ -5,7 +5,7 @@
 use super::IncidentIndex;
 use crate::model::{Kind, Postmortem};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How many related incidents a page lists.
 const LIMIT: usize = 5;
@@ -17,62 +17,106 @@ const TAG_WEIGHT: f64 = 0.35;
 const SERVICE_WEIGHT: f64 = 0.2;
 /// Below this, a pair has too little in common to call it related.
 const MIN_SCORE: f64 = 0.15;
+/// Posting lists longer than this are skipped when gathering candidates.
+const POSTING_CAP: usize = 400;
 
 /// Up to [`LIMIT`] related postmortems per incident, best first.
+///
+/// Scores accumulate over posting lists, as a search engine does: each of an
+/// incident's top terms adds its weight to every incident sharing it, then
+/// shared tags and services add theirs. Lists longer than [`POSTING_CAP`]
+/// say too little to be worth walking; a shared tag still counts for the
+/// candidates the other lists found.
 pub fn related(incidents: &[Postmortem]) -> Vec<Vec<IncidentIndex>> {
-    let vectors: Vec<Vec<(u32, f64)>> = term_vectors(incidents);
-    let mut postings: HashMap<u32, Vec<IncidentIndex>> = HashMap::new();
-    for (i, vector) in vectors.iter().enumerate() {
-        for (term, _) in vector {
-            postings.entry(*term).or_default().push(i);
+    let vectors = term_vectors(incidents);
+    let labels = label_ids(incidents);
+    let mut term_postings: HashMap<u32, Vec<(IncidentIndex, f64)>> = HashMap::new();
+    let mut label_postings: HashMap<u32, Vec<IncidentIndex>> = HashMap::new();
+    for i in (0..incidents.len()).filter(|&i| incidents[i].kind == Kind::Postmortem) {
+        for &(term, weight) in &vectors[i] {
+            term_postings.entry(term).or_default().push((i, weight));
         }
-    }
-    let mut by_label: HashMap<&str, Vec<IncidentIndex>> = HashMap::new();
-    for (i, p) in incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem) {
-        for label in p.tags.iter().chain(&p.services) {
-            by_label.entry(label.as_str()).or_default().push(i);
+        for &(label, _) in &labels[i] {
+            label_postings.entry(label).or_default().push(i);
         }
     }
     (0..incidents.len())
         .into_par_iter()
-        .map(|i| {
-            if incidents[i].kind != Kind::Postmortem {
-                return Vec::new();
-            }
-            let p = &incidents[i];
-            let mut candidates: HashSet<IncidentIndex> = HashSet::new();
-            for (term, _) in &vectors[i] {
-                candidates.extend(postings.get(term).into_iter().flatten());
-            }
-            for label in p.tags.iter().chain(&p.services) {
-                candidates.extend(by_label.get(label.as_str()).into_iter().flatten());
-            }
-            let mut scored: Vec<(f64, IncidentIndex)> = candidates
-                .into_iter()
-                .filter(|&j| j != i && incidents[j].kind == Kind::Postmortem)
-                .map(|j| (score(p, &incidents[j], &vectors[i], &vectors[j]), j))
-                .filter(|(s, _)| *s >= MIN_SCORE)
+        .map_init(
+            || vec![0.0f64; incidents.len()],
+            |scores, i| {
+                if incidents[i].kind != Kind::Postmortem {
+                    return Vec::new();
+                }
+                let mut touched: Vec<IncidentIndex> = Vec::new();
+                let mut add = |j: IncidentIndex, amount: f64, scores: &mut Vec<f64>| {
+                    if scores[j] == 0.0 {
+                        touched.push(j);
+                    }
+                    scores[j] += amount;
+                };
+                for &(term, weight) in &vectors[i] {
+                    let postings = term_postings.get(&term).map_or(&[][..], Vec::as_slice);
+                    if postings.len() <= POSTING_CAP {
+                        postings.iter().for_each(|&(j, w)| add(j, weight * w, scores));
+                    }
+                }
+                for &(label, _) in &labels[i] {
+                    let postings = label_postings.get(&label).map_or(&[][..], Vec::as_slice);
+                    if postings.len() <= POSTING_CAP {
+                        postings.iter().for_each(|&j| add(j, f64::MIN_POSITIVE, scores));
+                    }
+                }
+                let mut scored: Vec<(f64, IncidentIndex)> = touched
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| (scores[j] + shared_labels(&labels[i], &labels[j]), j))
+                    .filter(|(s, _)| *s >= MIN_SCORE)
+                    .collect();
+                touched.iter().for_each(|&j| scores[j] = 0.0);
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                scored.into_iter().take(LIMIT).map(|(_, j)| j).collect()
+            },
+        )
+        .collect()
+}
+
+/// Each incident's tags and services as sorted ids with their weights.
+fn label_ids(incidents: &[Postmortem]) -> Vec<Vec<(u32, f64)>> {
+    let mut ids: HashMap<(bool, &str), u32> = HashMap::new();
+    incidents
+        .iter()
+        .map(|p| {
+            let tags = p.tags.iter().map(|t| ((true, t.as_str()), TAG_WEIGHT));
+            let services = p.services.iter().map(|s| ((false, s.as_str()), SERVICE_WEIGHT));
+            let mut labels: Vec<(u32, f64)> = tags
+                .chain(services)
+                .map(|(key, weight)| {
+                    let next = ids.len() as u32;
+                    (*ids.entry(key).or_insert(next), weight)
+                })
                 .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored.into_iter().take(LIMIT).map(|(_, j)| j).collect()
+            labels.sort_by_key(|(id, _)| *id);
+            labels.dedup_by_key(|(id, _)| *id);
+            labels
         })
         .collect()
 }
 
-fn score(a: &Postmortem, b: &Postmortem, va: &[(u32, f64)], vb: &[(u32, f64)]) -> f64 {
-    let shared = |x: &[String], y: &[String]| x.iter().filter(|t| y.contains(t)).count() as f64;
-    TAG_WEIGHT * shared(&a.tags, &b.tags) + SERVICE_WEIGHT * shared(&a.services, &b.services) + cosine(va, vb)
+/// The weights of the labels two incidents share (both lists sorted).
+fn shared_labels(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    merge_sum(a, b, |weight, _| weight)
 }
 
-/// Both vectors are sorted by term id and normalised.
-fn cosine(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+/// Walk two id-sorted lists together, summing `f` over the ids in both.
+fn merge_sum(a: &[(u32, f64)], b: &[(u32, f64)], f: impl Fn(f64, f64) -> f64) -> f64 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
+                sum += f(a[i].1, b[j].1);
                 i += 1;
                 j += 1;
             }
@@ -151,9 +195,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cosine_of_identical_normalised_vectors_is_one() {
-        let v = [(1, 0.6), (4, 0.8)];
-        assert!((cosine(&v, &v) - 1.0).abs() < 1e-9);
-        assert_eq!(cosine(&v, &[(2, 1.0)]), 0.0);
+    fn shared_labels_add_their_weights() {
+        let a = [(1, 0.35), (4, 0.2), (7, 0.35)];
+        assert!((shared_labels(&a, &[(4, 0.2), (7, 0.35)]) - 0.55).abs() < 1e-9);
+        assert_eq!(shared_labels(&a, &[(2, 0.35)]), 0.0);
     }
 }

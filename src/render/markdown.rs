@@ -214,6 +214,8 @@ mod tests {
 
     #[test]
     fn script_urls_never_become_links() {
-        assert!(!render("[x](javascript:alert(1))").contains("href=\"javascript"));
+        let html = render("[x](javascript:alert(1)) [y](JavaScript:alert(2))");
+        assert!(!html.contains(" href=\"javascript") && !html.contains(" href=\"JavaScript"), "{html}");
+        assert!(html.contains("class=\"broken-link\""), "shown as broken, not dropped: {html}");
     }
 }
