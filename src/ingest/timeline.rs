@@ -326,7 +326,25 @@ const MILESTONES: [(Milestone, &str); 5] = [
 ];
 static MILESTONE_SET: LazyLock<RegexSet> = LazyLock::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
 
+/// "resolved" as an adjective ("includes the resolved CNAME") names a
+/// thing, not the end of the incident.
+static ATTRIBUTIVE_RESOLVED: LazyLock<Regex> = LazyLock::new(|| english(r"\b(the|a|an|its|their) resolved \w"));
+
 /// The phase an entry marks, if its words say so.
 pub fn milestone(text: &str) -> Option<Milestone> {
-    MILESTONE_SET.matches(text).iter().next().map(|i| MILESTONES[i].0)
+    let text = if text.contains("resolved") { ATTRIBUTIVE_RESOLVED.replace_all(text, "") } else { text.into() };
+    MILESTONE_SET.matches(&text).iter().next().map(|i| MILESTONES[i].0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolved_as_an_adjective_is_not_a_resolution() {
+        let text = "Synthetic check fails; the message now includes the resolved CNAME, which points at DNS.";
+        assert_eq!(milestone(text), None);
+        assert_eq!(milestone("Error rate at baseline. Resolved."), Some(Milestone::Resolved));
+        assert_eq!(milestone("Issue resolved after the rollback"), Some(Milestone::Resolved));
+    }
 }
