@@ -280,3 +280,20 @@ fn init_and_new_make_an_archive_that_builds() {
     assert!(site.join("public/incidents/2026-02-03-queue-backlog-in-billing/index.html").exists());
     assert_eq!(published(&site.join("public")), 2, "the example and the new one");
 }
+
+#[test]
+fn a_site_template_overrides_the_themes() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("content/a.md"), "# Disk full\n").unwrap();
+    fs::write(
+        site.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Lost? Ask #sre.</p>{% endblock content %}",
+    )
+    .unwrap();
+    let out = coroner(&["build", "--quiet"], site.path(), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = read(site.path().join("public/404.html"));
+    assert!(page.contains("Lost? Ask #sre.") && page.contains("<nav class=\"site-nav\""), "{page}");
+}
