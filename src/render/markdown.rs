@@ -66,28 +66,11 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
                 }
                 events.push(event);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match target_of(&dest_url, resolve) {
-                LinkTarget::Broken(reason) => {
-                    broken_stack.push(true);
-                    events.push(Event::InlineHtml(broken_open("a", &dest_url, &reason).into()));
-                }
-                target => {
-                    broken_stack.push(false);
-                    let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                }
-            },
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => match target_of(&dest_url, resolve) {
-                LinkTarget::Broken(reason) => {
-                    broken_stack.push(true);
-                    events.push(Event::InlineHtml(broken_open("span", &dest_url, &reason).into()));
-                }
-                target => {
-                    broken_stack.push(false);
-                    let dest_url = if let LinkTarget::Url(url) = target { url.into() } else { dest_url };
-                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-                }
-            },
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let (rewritten, broken) = rewrite_destination(tag, resolve);
+                broken_stack.push(broken);
+                events.push(rewritten);
+            }
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if broken_stack.pop() == Some(true) {
                     let close = if end == TagEnd::Link { "</a>" } else { "</span>" };
@@ -109,6 +92,27 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
         html = sanitizer(targets).clean(&html).to_string();
     }
     Html { html, toc }
+}
+
+/// A link or image with its destination resolved; a broken one becomes
+/// an opening `broken_open` tag (and `true`, so its end tag follows suit).
+fn rewrite_destination<'a>(tag: Tag<'a>, resolve: impl Fn(&str) -> LinkTarget) -> (Event<'a>, bool) {
+    let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &tag else {
+        return (Event::Start(tag), false);
+    };
+    let element = if matches!(tag, Tag::Link { .. }) { "a" } else { "span" };
+    match target_of(dest_url, resolve) {
+        LinkTarget::Broken(reason) => (Event::InlineHtml(broken_open(element, dest_url, &reason).into()), true),
+        LinkTarget::Url(url) => {
+            let tag = match tag {
+                Tag::Link { link_type, title, id, .. } => Tag::Link { link_type, dest_url: url.into(), title, id },
+                Tag::Image { link_type, title, id, .. } => Tag::Image { link_type, dest_url: url.into(), title, id },
+                other => other,
+            };
+            (Event::Start(tag), false)
+        }
+        LinkTarget::AsWritten => (Event::Start(tag), false),
+    }
 }
 
 /// Resolve a destination, refusing scripts whatever the resolver says.
