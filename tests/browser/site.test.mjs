@@ -1,0 +1,420 @@
+// What a reader sees of the sample archive, in headless Chromium.
+//
+// Builds the sample archive (the repo root) with the coroner binary
+// (CORONER_BIN, default target/debug/coroner), serves it from 127.0.0.1 on a
+// random port, opens the home page, a tag page and an incident page, checks
+// the facts a reader reads there, runs axe-core in light and dark mode and
+// saves full-page screenshots into target/screenshots/ (SCREENSHOT_DIR to
+// change). Any request to another host fails the run.
+//
+//   (cd tests/browser && npm ci) && node --test tests/browser/
+//
+// Chromium is the system one (CHROMIUM, default /usr/bin/chromium):
+// playwright-core never downloads a browser.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdtempSync, mkdirSync, rmSync, statSync, createReadStream, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, extname, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const here = fileURLToPath(new URL(".", import.meta.url));
+const repo = resolve(here, "..", "..");
+const coroner = resolve(repo, process.env.CORONER_BIN || "target/debug/coroner");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const shots = resolve(repo, process.env.SCREENSHOT_DIR || "target/screenshots");
+const axePath = require.resolve("axe-core/axe.min.js");
+
+const HOME = "/";
+const TAG = "/tags/dns/";
+const INCIDENT = "/incidents/2024-03-12-checkout-dns-outage/";
+const PAGES = { home: HOME, tag: TAG, incident: INCIDENT };
+
+let site; // the built archive
+let server;
+let origin;
+let browser;
+const served = []; // every path the server answered, with its status
+const offsite = []; // every request Chromium tried to make elsewhere
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+function serve(root) {
+  return createServer((req, res) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = resolve(root, "." + path);
+    if (file !== root && !file.startsWith(root + sep)) {
+      served.push({ path, status: 403 });
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      served.push({ path, status: 404 });
+      const notFound = join(root, "404.html");
+      res.writeHead(404, { "content-type": TYPES[".html"] });
+      if (existsSync(notFound)) createReadStream(notFound).pipe(res);
+      else res.end("not found");
+      return;
+    }
+    served.push({ path, status: 200 });
+    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
+    createReadStream(file).pipe(res);
+  });
+}
+
+/** A context whose every request is checked: only 127.0.0.1 may be asked. */
+async function newContext(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname !== "127.0.0.1") {
+      offsite.push(url.href);
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+  return context;
+}
+
+/** Opens a page and fails on a console error or a page error. */
+async function open(context, path) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console error: ${m.text()}`);
+  });
+  const response = await page.goto(origin + path, { waitUntil: "load" });
+  assert.equal(response.status(), 200, `${path} answers 200`);
+  page.errors = errors;
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** axe-core on the page: any serious or critical violation fails. */
+async function accessible(page, label) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { resultTypes: ["violations"] }),
+  );
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const text = bad
+    .map(
+      (v) =>
+        `  [${v.impact}] ${v.id}: ${v.help}\n` +
+        v.nodes
+          .slice(0, 8)
+          .map((n) => `      ${n.target.join(" ")}\n        ${n.failureSummary.replace(/\n/g, "\n        ")}`)
+          .join("\n"),
+    )
+    .join("\n");
+  for (const v of result.violations.filter((v) => !bad.includes(v))) {
+    // Reported, not failed: worth a look when the theme changes.
+    console.log(`axe-core on ${label}: [${v.impact}] ${v.id} (${v.nodes.length}): ${v.help}`);
+  }
+  assert.equal(bad.length, 0, `axe-core on ${label}:\n${text}`);
+}
+
+const texts = (locator) => locator.allInnerTexts().then((all) => all.map((t) => t.replace(/\s+/g, " ").trim()));
+
+before(async () => {
+  assert.ok(existsSync(coroner), `coroner binary at ${coroner} (build it, or set CORONER_BIN)`);
+  assert.ok(existsSync(chromiumPath), `Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM)`);
+  site = mkdtempSync(join(tmpdir(), "coroner-site-"));
+  execFileSync(coroner, ["build", "--root", repo, "--output", site, "--quiet"], { stdio: ["ignore", "inherit", "inherit"] });
+  mkdirSync(shots, { recursive: true });
+  server = serve(site);
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  // playwright-core starts Chromium with a fresh temporary --user-data-dir
+  // of its own (it refuses one in `args`) and adds --headless itself.
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((ok) => (server ? server.close(ok) : ok()));
+  if (site) rmSync(site, { recursive: true, force: true });
+});
+
+test("home page: every incident listed with its title, date and severity", async () => {
+  const context = await newContext();
+  const page = await open(context, HOME);
+  assert.equal(await page.title(), "Northwind Parcel — postmortems");
+  assert.equal(await page.locator("h1").innerText(), "Northwind Parcel — postmortems");
+  const rows = page.locator("ol[data-rows] > li.row");
+  assert.equal(await rows.count(), 11, "the 11 published incidents");
+  const dns = rows.filter({ hasText: "Checkout unreachable after a DNS record pointed at a retired CDN distribution" });
+  assert.equal(await dns.count(), 1);
+  assert.equal(await dns.locator("time").innerText(), "2024-03-12");
+  assert.equal(await dns.locator(".badge.sev").innerText(), "SEV1");
+  const recurrence = rows.filter({ hasText: "Checkout DNS failures return" });
+  assert.equal(await recurrence.locator("time").innerText(), "2024-05-28");
+  assert.equal(await recurrence.locator(".badge.sev").innerText(), "SEV2");
+  // Newest first.
+  const dates = await texts(rows.locator("time"));
+  assert.deepEqual(dates, [...dates].sort().reverse());
+  // Landmarks a screen reader offers.
+  assert.equal(await page.getByRole("banner").count(), 1);
+  assert.equal(await page.getByRole("main").count(), 1);
+  assert.equal(await page.getByRole("contentinfo").count(), 1);
+  assert.equal(await page.getByRole("navigation", { name: "Main" }).count(), 1);
+  assert.equal(await page.getByRole("search", { name: "Filter incidents" }).count(), 1);
+  await shot(page, "home-light");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("home page: the filter narrows the list by words and by root cause", async () => {
+  const context = await newContext();
+  const page = await open(context, HOME);
+  const form = page.locator("form[data-filter]");
+  await form.waitFor({ state: "visible" });
+  const rows = page.locator("ol[data-rows] > li.row");
+  const status = form.locator(".filter-status");
+
+  await form.getByLabel("Words").fill("reconciler");
+  await assert.doesNotReject(status.filter({ hasText: "1 matching incident" }).waitFor());
+  assert.deepEqual(await texts(rows.locator(".row-title")), [
+    "Checkout DNS failures return: the reconciler restored the stale CNAME",
+  ]);
+
+  await form.getByLabel("Words").fill("");
+  await form.getByLabel("Root cause").selectOption("dns");
+  await status.filter({ hasText: "3 matching incidents" }).waitFor();
+  const titles = await texts(rows.locator(".row-title"));
+  assert.equal(titles.length, 3);
+  assert.ok(titles.includes("Checkout unreachable after a DNS record pointed at a retired CDN distribution"));
+  for (const row of await rows.all()) {
+    assert.ok((await texts(row.locator(".chip.tag"))).includes("dns"), "every match has the dns tag");
+  }
+  await shot(page, "home-filtered-dns");
+
+  // Back to "any": the page's own list comes back.
+  await form.getByLabel("Root cause").selectOption("");
+  await page.waitForFunction(() => document.querySelectorAll("ol[data-rows] > li.row").length === 11);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("home page without JavaScript: the list is there, the filter is not", async () => {
+  const context = await newContext({ javaScriptEnabled: false });
+  const page = await open(context, HOME);
+  assert.equal(await page.locator("ol[data-rows] > li.row").count(), 11);
+  assert.equal(await page.locator("form[data-filter]").isVisible(), false, "a filter that cannot work stays hidden");
+  await shot(page, "home-nojs");
+  await context.close();
+});
+
+test("tag page: the DNS incidents", async () => {
+  const context = await newContext();
+  const page = await open(context, TAG);
+  assert.equal(await page.title(), "Root cause: DNS — Northwind Parcel — postmortems");
+  assert.equal(await page.locator("h1").innerText(), "Root cause: DNS");
+  const titles = await texts(page.locator("ol[data-rows] .row-title"));
+  assert.equal(titles.length, 3);
+  assert.ok(titles.includes("Checkout unreachable after a DNS record pointed at a retired CDN distribution"));
+  assert.ok(titles.includes("Checkout DNS failures return: the reconciler restored the stale CNAME"));
+  assert.match(await page.locator(".page-header").innerText(), /3 incidents/);
+  await shot(page, "tag-light");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("incident page: title, facts, timeline, links", async () => {
+  const context = await newContext();
+  const page = await open(context, INCIDENT);
+  const title = "Checkout unreachable after a DNS record pointed at a retired CDN distribution";
+  assert.equal(await page.title(), `${title} — Northwind Parcel — postmortems`);
+  assert.equal(await page.locator("h1").innerText(), title);
+
+  // The metadata panel, as label → value.
+  const facts = page.getByRole("complementary", { name: "Incident facts" });
+  const fact = (label) => facts.locator(".fact").filter({ has: page.locator("dt", { hasText: label }) }).locator("dd");
+  assert.match(await fact("When").innerText(), /^2024-03-12 14:02 .+→ 15:49 /);
+  assert.match(await fact("Duration").innerText(), /^1 h 47 min/);
+  assert.deepEqual(await texts(fact("Severity").locator("a")), ["SEV1"]);
+  assert.deepEqual(await texts(fact("Services").locator("a")), ["checkout", "cdn"]);
+  assert.deepEqual(await texts(fact("Root cause").locator("a")), ["dns", "config-change"]);
+  assert.equal(await fact("Root cause").getByRole("link", { name: "dns" }).getAttribute("href"), "/tags/dns/");
+  assert.equal(await fact("Authors").innerText(), "marta.lindqvist, dev.okonkwo");
+  assert.match(await fact("Impact").innerText(), /62% of users/);
+
+  // Timeline at a glance.
+  const timeline = page.getByRole("region", { name: "Timeline at a glance" });
+  const moments = timeline.locator("li.moment");
+  assert.equal(await moments.count(), 10);
+  const moment = (time) => moments.filter({ has: page.locator(".moment-time", { hasText: time }) });
+  assert.match(await moment("17:55").innerText(), /retire legacy distributions/);
+  assert.match(await moment("18:09").innerText(), /on-call paged/);
+  assert.match(await moment("18:52").innerText(), /Revert applied/);
+  assert.match(await moment("18:52").innerText(), /mitigated/i);
+  assert.match(await moment("19:49").innerText(), /incident resolved/);
+  assert.match(await moment("19:49").innerText(), /resolved/i);
+
+  // Action items with their state.
+  const actions = page.getByRole("region", { name: "Action items at a glance" });
+  assert.equal(await actions.locator("li.done").count(), 2);
+  assert.equal(await actions.locator("li.open").count(), 3);
+
+  // Related incidents and backlinks lead to real pages.
+  const related = page.getByRole("region", { name: "Related incidents" });
+  const recurrence = related.getByRole("link", { name: "Checkout DNS failures return: the reconciler restored the stale CNAME" });
+  assert.equal(await recurrence.count(), 1);
+  const backlinks = page.getByRole("region", { name: "Referenced by" });
+  const failover = backlinks.getByRole("link", {
+    name: "Unplanned postgres-primary failover left checkout and billing on the old primary",
+  });
+  assert.equal(await failover.count(), 1);
+
+  // Older / newer.
+  const nav = page.getByRole("navigation", { name: "Previous and next incident" });
+  assert.match(await nav.locator("a[rel=prev]").innerText(), /Tracking API outage caused by a database connection leak/);
+  assert.match(await nav.locator("a[rel=next]").innerText(), /Checkout DNS failures return/);
+
+  // Every link in those sections is a page that exists.
+  const hrefs = await page
+    .locator("section.related a, section.backlinks a, section.recurrences a, nav.prev-next a, aside.facts a")
+    .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  for (const href of new Set(hrefs)) {
+    const r = await page.request.get(origin + href);
+    assert.equal(r.status(), 200, `${href} exists`);
+  }
+
+  await shot(page, "incident-light");
+  assert.deepEqual(page.errors, []);
+
+  // Follow a backlink, then a related link, and read where we landed.
+  await failover.click();
+  await page.waitForURL("**/incidents/pg-failover-2025-06/");
+  assert.equal(await page.locator("h1").innerText(), "Unplanned postgres-primary failover left checkout and billing on the old primary");
+  await page.goBack();
+  await page.getByRole("region", { name: "Related incidents" }).getByRole("link", { name: /^Checkout DNS failures return/ }).click();
+  await page.waitForURL("**/incidents/2024-05-28-checkout-dns-recurrence/");
+  assert.equal(await page.locator("h1").innerText(), "Checkout DNS failures return: the reconciler restored the stale CNAME");
+  await page.locator("nav.prev-next a[rel=prev]").click();
+  await page.waitForURL(`**${INCIDENT}`);
+  assert.equal(await page.locator("h1").innerText(), title);
+  await context.close();
+});
+
+test("incident page on a phone: nothing overflows sideways", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const context = await newContext({
+      viewport: { width: 375, height: 740 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      colorScheme,
+    });
+    for (const [name, path] of Object.entries(PAGES)) {
+      const page = await open(context, path);
+      const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        // What sticks out, to say where the overflow comes from.
+        wide: [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > 376)
+          .filter((e) => !e.closest("pre, .prose table, .visually-hidden"))
+          .slice(0, 5)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+      }));
+      // A phone widens the layout viewport to fit content that sticks out,
+      // so innerWidth alone would hide the overflow: compare with 375 too.
+      assert.equal(innerWidth, 375, `${path}: the layout viewport stays 375 px wide (it widens to fit overflow)`);
+      assert.ok(scrollWidth <= innerWidth, `${path} at 375 px is ${scrollWidth} px wide: ${wide.join(", ")}`);
+      await shot(page, `${name}-phone-${colorScheme}`);
+      await page.close();
+    }
+    await context.close();
+  }
+});
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe-core finds no serious or critical violation (${colorScheme})`, async () => {
+    const context = await newContext({ colorScheme });
+    for (const [name, path] of Object.entries(PAGES)) {
+      const page = await open(context, path);
+      const dark = await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches);
+      assert.equal(dark, colorScheme === "dark");
+      if (colorScheme === "dark") await shot(page, `${name}-dark`);
+      await accessible(page, `${path} (${colorScheme})`);
+      await page.close();
+    }
+    // The filter's own results too (rendered by the script).
+    const page = await open(context, HOME);
+    await page.locator("form[data-filter]").getByLabel("Root cause").selectOption("dns");
+    await page.locator(".filter-status", { hasText: "matching" }).waitFor();
+    await accessible(page, `${HOME} filtered (${colorScheme})`);
+    await context.close();
+  });
+}
+
+test("print stylesheet: no navigation, the incident's facts and timeline stay, dark text on white", async () => {
+  // A reader who prefers dark mode still prints dark text on white paper.
+  const context = await newContext({ colorScheme: "dark" });
+  const page = await open(context, INCIDENT);
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".site-header").isVisible(), false);
+  assert.equal(await page.locator("nav.prev-next").isVisible(), false);
+  assert.equal(await page.locator("aside.facts").isVisible(), true);
+  assert.equal(await page.locator("section.timeline").isVisible(), true);
+  const colours = await page.evaluate(() =>
+    ["body", ".fact dt", ".moment-text", ".prose p"].map((sel) => getComputedStyle(document.querySelector(sel)).color),
+  );
+  for (const colour of colours) {
+    const [r, g, b] = colour.match(/\d+/g).map(Number);
+    assert.ok(r + g + b < 3 * 110, `printed text is dark, not ${colour}`);
+  }
+  const paper = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(paper, "rgb(255, 255, 255)");
+  await shot(page, "incident-print");
+  await context.close();
+});
+
+test("no request left 127.0.0.1, and every asked file existed", () => {
+  assert.deepEqual(offsite, [], "requests to other hosts");
+  const missing = served.filter((r) => r.status !== 200);
+  assert.deepEqual(missing, [], "requests the site could not answer");
+  assert.ok(served.some((r) => r.path === "/style.css"));
+  assert.ok(served.some((r) => r.path === "/list.json"), "the filter loaded list.json from the site itself");
+});
