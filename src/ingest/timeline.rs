@@ -83,7 +83,7 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
             let kind = if line == section.section.line { LineKind::Text } else { outline.line_kind(line) };
             let owned;
             let text: &str = match kind {
-                LineKind::Table => match table_row(raw, &mut header_seen) {
+                LineKind::Table => match table_row(raw, &mut header_seen, &mut zone) {
                     Some(row) => {
                         owned = row;
                         &owned
@@ -138,9 +138,8 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                             entry.text.push(' ');
                         }
                         entry.text.push_str(text);
-                        if entry.milestone.is_none() {
-                            entry.milestone = milestone(&entry.text);
-                        }
+                        // The whole entry decides: "…reverted. Incident resolved." resolves.
+                        entry.milestone = milestone(&entry.text);
                     }
                 }
             }
@@ -239,9 +238,13 @@ fn is_zone_statement(text: &str) -> bool {
 }
 
 /// A table row as "cell cell …"; `None` for the header and separator rows.
-fn table_row(raw: &str, header_seen: &mut bool) -> Option<String> {
+fn table_row(raw: &str, header_seen: &mut bool, zone: &mut Zone) -> Option<String> {
     let cells = table_cells(raw)?;
     if !*header_seen {
+        // A header such as `| Time (UTC) | Event |` gives the rows' zone.
+        if let Some((written, _)) = find_zone(raw) {
+            *zone = written;
+        }
         *header_seen = true;
         return None;
     }
@@ -314,10 +317,13 @@ const MILESTONES: [(Milestone, &str); 5] = [
         Milestone::Mitigated,
         r"\b(mitigat\w*|rolled back|roll(ed)?[- ]?back|revert(ed)?|workaround|restart(ed)?|partial(ly)? restor\w*|failover|failed over|hotfix)\b",
     ),
-    (Milestone::Escalated, r"\b(escalat\w*|paged|incident declared|declared (an )?incident|engaged the)\b"),
+    (
+        Milestone::Escalated,
+        r"\b(escalat\w*|incident declared|declared (an )?incident|engaged the|upgraded to sev\w*|takes incident command)\b",
+    ),
     (
         Milestone::Detected,
-        r"\b(detect\w*|noticed|alert(s|ed)?|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b",
+        r"\b(detect\w*|noticed|alert(s|ed)?|paged|reported|complain\w*|became aware|first indication|notified|monitoring (triggered|fired))\b",
     ),
     (
         Milestone::Started,

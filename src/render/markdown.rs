@@ -79,6 +79,13 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
                     events.push(Event::End(end));
                 }
             }
+            // pulldown-cmark's checkbox has no label; a screen reader would
+            // announce an unlabelled control.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done { (" checked", "Done") } else { ("", "Open") };
+                let input = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ");
+                events.push(Event::InlineHtml(input.into()));
+            }
             Event::Html(_) | Event::InlineHtml(_) => {
                 has_raw_html = true;
                 events.push(event);
@@ -143,7 +150,7 @@ fn sanitizer(targets: Targets) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_generic_attributes(["id", "class"])
         .add_tag_attributes("a", ["data-href", "title"])
         .add_tag_attributes("span", ["data-href", "title"])
@@ -205,7 +212,7 @@ mod tests {
         );
         assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
         assert!(html.contains("<h2 id=\"impact\">"), "{html}");
-        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("type=\"checkbox\"") && html.contains("aria-label=\"Done\""), "{html}");
         assert!(html.contains("text-align"), "{html}");
     }
 

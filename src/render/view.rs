@@ -91,7 +91,7 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     add("Root cause", "tags", None, links(Browse::Tags, &p.tags));
     let impact = match (&p.impact.text, p.impact.users_pct) {
         (Some(text), _) => Some(shorten(text, 240)),
-        (None, Some(pct)) => Some(format!("{pct}% of users")),
+        (None, Some(pct)) => Some(format!("{pct}% of users or requests affected")),
         _ => None,
     };
     add("Impact", "impact", impact, Vec::new());
@@ -108,7 +108,7 @@ fn inferred_note(provenance: &Provenance) -> Option<String> {
         FactSource::Label => "a labelled line",
         FactSource::Prose => "the text",
         FactSource::Filename => "the file name",
-        FactSource::Derived => "other facts (timeline, times)",
+        FactSource::Derived => "other facts (times, the root-cause text)",
     };
     Some(match provenance.line {
         0 => format!("inferred from {from}"),
@@ -133,7 +133,8 @@ fn end_text(p: &Postmortem, start: &ZonedTime, end: &ZonedTime, default_zone: &s
 fn zone_text(p: &Postmortem, t: &ZonedTime, default_zone: &str) -> String {
     match (&p.timezone, p.tz_assumed) {
         (_, true) => format!("{default_zone} (assumed)"),
-        (Some(zone), false) if !zone.is_empty() => zone.clone(),
+        // A zone name as written (`PST`, `GMT+1`); a bare offset (`-04`) reads better as UTC−04:00.
+        (Some(zone), false) if zone.chars().any(char::is_alphabetic) => zone.clone(),
         _ => offset_text(t.offset),
     }
 }
@@ -208,38 +209,47 @@ impl From<&Phases> for PhasesText {
     }
 }
 
-/// A recurrence seen from one incident.
+/// Recurrences seen from one incident, one per other incident with every
+/// tag and service the two share.
 #[derive(Debug, Serialize)]
 pub struct RecurrenceView<'a> {
     /// `recurs` (this incident repeats an earlier one) or `recurred`.
     pub relation: &'static str,
     pub other: Row<'a>,
-    pub tag: &'a str,
-    pub service: &'a str,
+    pub tags: Vec<&'a str>,
+    pub services: Vec<&'a str>,
     pub days_apart: i64,
 }
 
 pub fn recurrences<'a>(archive: &'a Archive, index: IncidentIndex, urls: &Urls) -> Vec<RecurrenceView<'a>> {
-    archive
-        .recurrences
-        .iter()
-        .filter_map(|r| {
-            let (relation, other) = if r.later == index {
-                ("recurs", r.earlier)
-            } else if r.earlier == index {
-                ("recurred", r.later)
-            } else {
-                return None;
-            };
-            Some(RecurrenceView {
-                relation,
-                other: Row::of(&archive.incidents[other], urls),
-                tag: &r.tag,
-                service: &r.service,
-                days_apart: r.days_apart,
-            })
-        })
-        .collect()
+    let mut views: Vec<RecurrenceView> = Vec::new();
+    for r in &archive.recurrences {
+        let (relation, other) = match (r.later == index, r.earlier == index) {
+            (true, _) => ("recurs", r.earlier),
+            (_, true) => ("recurred", r.later),
+            _ => continue,
+        };
+        let view = match views.iter().position(|v| v.other.id == archive.incidents[other].id) {
+            Some(at) => &mut views[at],
+            None => {
+                let other = Row::of(&archive.incidents[other], urls);
+                views.push(RecurrenceView {
+                    relation,
+                    other,
+                    tags: Vec::new(),
+                    services: Vec::new(),
+                    days_apart: r.days_apart,
+                });
+                views.last_mut().expect("just pushed")
+            }
+        };
+        for (list, value) in [(&mut view.tags, r.tag.as_str()), (&mut view.services, r.service.as_str())] {
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
+    }
+    views
 }
 
 #[cfg(test)]

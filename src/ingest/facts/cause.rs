@@ -104,7 +104,9 @@ impl Facts<'_> {
 /// five, so a long root cause does not collect every tag it brushes against.
 fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
     let mut hits = vec![0usize; taxonomy.tags.len()];
-    for m in taxonomy.matcher.find_iter(text).filter(|m| !negated(text, m.start())) {
+    let links = link_spans(text);
+    let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
+    for m in taxonomy.matcher.find_iter(text).filter(|m| !negated(text, m.start()) && !in_link(m.start())) {
         if let Some(count) = hits.get_mut(m.pattern().as_usize()) {
             *count += 1;
         }
@@ -115,6 +117,16 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
     scored.iter().take(5).map(|(_, i)| taxonomy.tags[*i].name.clone()).collect()
 }
 
+/// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,
+/// `](../db.md)`): their words are addresses, not causes.
+fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[[^\]]*\]\]|\]\([^)]*\)").unwrap());
+    if !text.contains("[[") && !text.contains("](") {
+        return Vec::new();
+    }
+    LINK.find_iter(text).map(|m| m.range()).collect()
+}
+
 /// A match is negated when its clause says it was not the cause.
 fn negated(text: &str, at: usize) -> bool {
     // Only the 60 bytes before the match, back to the clause's start.
@@ -122,4 +134,18 @@ fn negated(text: &str, at: usize) -> bool {
     let window = &text[window_start..at];
     let clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
     NEGATION.is_match(clause)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn words_inside_links_are_not_causes() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let text = "A provider outage, as in [[2024-03-12-checkout-dns-outage]] and [the earlier one](dns-outage.md).";
+        assert!(!infer_tags(&config.taxonomy, text).contains(&"dns".to_string()));
+        assert!(infer_tags(&config.taxonomy, "The DNS record was wrong.").contains(&"dns".to_string()));
+    }
 }
