@@ -66,16 +66,22 @@ fn html_pages(dir: &Path) -> usize {
         .count()
 }
 
-/// Time `passes` builds, each into an emptied output folder.
+/// Time `passes` builds, each into an emptied output folder. `sync` first,
+/// so that neither tool pays for the other's (or the deletion's) writeback.
 fn clean_builds(passes: usize, output: &Path, program: &str, args: &[&str]) -> Run {
     median(
         (0..passes)
             .map(|_| {
                 let _ = std::fs::remove_dir_all(output);
+                settle();
                 timed(program, args)
             })
             .collect(),
     )
+}
+
+fn settle() {
+    let _ = Command::new("sync").status();
 }
 
 fn main() {
@@ -88,6 +94,7 @@ fn main() {
     let work = kept.as_deref().unwrap_or(temp.path());
     let content = work.join("content");
     let bytes = corpus::write_to(&content, files, seed).expect("write the corpus");
+    settle();
     eprintln!("generated {files} postmortems ({:.1} MB) in {}", bytes as f64 / 1e6, content.display());
 
     let coroner = env!("CARGO_BIN_EXE_coroner");
@@ -98,7 +105,14 @@ fn main() {
     let cold = clean_builds(passes, &out, coroner, &build);
     let coroner_pages = html_pages(&out);
     // A rebuild with nothing changed: every page is compared and kept.
-    let warm = median((0..passes).map(|_| timed(coroner, &build)).collect());
+    let warm = median(
+        (0..passes)
+            .map(|_| {
+                settle();
+                timed(coroner, &build)
+            })
+            .collect(),
+    );
 
     let mut rows = vec![
         row("coroner build (clean output)", coroner_pages, &cold),
@@ -149,25 +163,23 @@ fn row(label: &str, pages: usize, run: &Run) -> String {
 /// page's own path there), and fails the whole build; rename that key.
 fn hugo_compatible(content: &Path) {
     for entry in walkdir::WalkDir::new(content).into_iter().filter_map(Result::ok) {
-        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-        if !text.starts_with("---") {
+        // Bytes, not text: some files are windows-1252 or start with a BOM.
+        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+        if !bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).starts_with(b"---") {
             continue;
         }
         let mut in_front_matter = true;
-        let lines: Vec<String> = text
-            .split_inclusive('\n')
-            .enumerate()
-            .map(|(i, line)| {
-                if i > 0 && line.trim_end() == "---" {
-                    in_front_matter = false;
-                }
-                match line.strip_prefix("url: ") {
-                    Some(rest) if in_front_matter => format!("source_url: {rest}"),
-                    _ => line.to_string(),
-                }
-            })
-            .collect();
-        std::fs::write(entry.path(), lines.concat()).expect("rewrite");
+        let mut out = Vec::with_capacity(bytes.len() + 8);
+        for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+            if i > 0 && line.trim_ascii_end() == b"---" {
+                in_front_matter = false;
+            }
+            match line.strip_prefix(b"url: ") {
+                Some(rest) if in_front_matter => out.extend_from_slice(&[b"source_url: ", rest].concat()),
+                _ => out.extend_from_slice(line),
+            }
+        }
+        std::fs::write(entry.path(), out).expect("rewrite");
     }
 }
 
