@@ -44,9 +44,11 @@ pub fn english_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet 
 /// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.
 pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
     // Each pass runs only when its marker character is present: most lines
-    // are plain words, and this runs on every line of every file.
+    // are plain words, and this runs on every line of every file. One scan
+    // of the bytes finds which markers there are.
     let mut line = Cow::Borrowed(without_line_prefix(line));
-    if line.contains('[') {
+    let markers = Markers::of(&line);
+    if markers.link {
         line = Cow::Owned(IMAGE.replace_all(&line, "$1").into_owned());
         line = Cow::Owned(LINK.replace_all(&line, "$1").into_owned());
         line = Cow::Owned(
@@ -57,13 +59,41 @@ pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
                 .into_owned(),
         );
     }
-    if line.contains('<') {
+    // The passes only remove markup, so a marker missing before them is
+    // still missing after (one that was removed costs a pass that changes
+    // nothing).
+    if markers.tag {
         line = Cow::Owned(TAG.replace_all(&line, " ").into_owned());
     }
-    if line.contains(['*', '_', '~', '`']) {
+    if markers.emphasis {
         line = Cow::Owned(without_emphasis(&line));
     }
-    if line.contains('&') { Cow::Owned(decode_entities(&line)) } else { line }
+    if markers.entity { Cow::Owned(decode_entities(&line)) } else { line }
+}
+
+/// Which markup characters a line holds, found in one pass over its bytes.
+#[derive(Default)]
+struct Markers {
+    link: bool,
+    tag: bool,
+    emphasis: bool,
+    entity: bool,
+}
+
+impl Markers {
+    fn of(line: &str) -> Self {
+        let mut m = Markers::default();
+        for b in line.bytes() {
+            match b {
+                b'[' => m.link = true,
+                b'<' => m.tag = true,
+                b'*' | b'_' | b'~' | b'`' => m.emphasis = true,
+                b'&' => m.entity = true,
+                _ => {}
+            }
+        }
+        m
+    }
 }
 
 /// Drop a line's block markers: quotes, a list marker (`-`, `*`, `1.`),
@@ -137,17 +167,11 @@ pub fn plain_text<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     for line in lines {
         let stripped = strip_inline_markup(line);
         out.reserve(stripped.len() + 1);
-        let mut space = !out.is_empty();
-        for c in stripped.chars() {
-            if c.is_whitespace() {
-                space = !out.is_empty();
-            } else {
-                if space {
-                    out.push(' ');
-                    space = false;
-                }
-                out.push(c);
+        for word in stripped.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
             }
+            out.push_str(word);
         }
     }
     out

@@ -27,6 +27,11 @@ pub(super) struct When {
 
 static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
 
+/// "All times in PST", "Time zone: CET". ASCII case only: no other letter
+/// lower-cases to one of these, so no lower-cased copy of the line is needed.
+static ZONE_STATEMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i-u)all times|times are in|time zone:").unwrap());
+
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
     "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
@@ -83,10 +88,7 @@ impl Facts<'_> {
         }
         if found.is_none() {
             found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
-                let lower = l.to_lowercase();
-                let statement =
-                    lower.contains("all times") || lower.contains("times are in") || lower.contains("time zone:");
-                statement.then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
+                ZONE_STATEMENT.is_match(l).then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
             });
         }
         if found.is_none() {
