@@ -10,8 +10,13 @@ use crate::model::{FactSource, Kind, Postmortem, SectionKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static BY_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:[Bb]y|Author|Authors|Written by)\s*[:]?\s+(@?[\w][\w .@'-]{1,60})").unwrap());
+/// What a by-line starts with.
+const BY_WORDS: [&str; 5] = ["By", "by", "Author", "Authors", "Written by"];
+/// A by-line. The name's Unicode class repeated 60 times makes this regex
+/// costly to run, so lines are first checked for a [`BY_WORDS`] start.
+static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^\s*(?:{})\s*[:]?\s+(@?[\w][\w .@'-]{{1,60}})", BY_WORDS.join("|"))).unwrap()
+});
 static GENERIC_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     english(
         r"\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b",
@@ -109,7 +114,8 @@ impl Facts<'_> {
         }
         let first_section = self.input.outline.sections.first().map_or(30, |s| s.section.line as usize);
         for (i, line) in self.input.lines.iter().enumerate().take(first_section.min(30)) {
-            if let Some(name) = BY_LINE.captures(line).and_then(|c| c.get(1)) {
+            let by_line = BY_WORDS.iter().any(|w| line.trim_start().starts_with(w));
+            if let Some(name) = by_line.then(|| BY_LINE.captures(line)).flatten().and_then(|c| c.get(1)) {
                 self.note("authors", FactSource::Prose, i as u32 + 1);
                 return vec![name.as_str().trim().trim_end_matches(',').trim().to_string()];
             }
