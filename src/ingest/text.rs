@@ -161,20 +161,33 @@ fn decode_entities(text: &str) -> String {
         .replace("&#39;", "'")
 }
 
-/// Lines → one paragraph of plain text with single spaces.
-pub fn plain_text<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for line in lines {
-        let stripped = strip_inline_markup(line);
-        out.reserve(stripped.len() + 1);
-        for word in stripped.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
+/// One line as plain text: markup removed, whitespace runs as single
+/// spaces, no space at either end. Borrows the line when that changes
+/// nothing, as it does for most lines.
+pub fn plain_text(line: &str) -> Cow<'_, str> {
+    let stripped = strip_inline_markup(line);
+    if is_collapsed(&stripped) {
+        return stripped;
+    }
+    Cow::Owned(stripped.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// No whitespace but single spaces between words.
+fn is_collapsed(text: &str) -> bool {
+    let mut after_space = true; // a leading space is not collapsed
+    for c in text.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
             }
-            out.push_str(word);
+            after_space = true;
+        } else if c.is_whitespace() {
+            return false;
+        } else {
+            after_space = false;
         }
     }
-    out
+    !after_space || text.is_empty()
 }
 
 static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());

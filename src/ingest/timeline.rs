@@ -13,6 +13,7 @@ use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 use regex::{Regex, RegexSet};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What the timeline reader knows from the rest of the file.
@@ -22,7 +23,7 @@ pub struct Context<'a> {
     /// The incident date, used for entries that write only a time.
     pub date: Option<Date>,
     /// Every line of the body as plain text (index = line − 1).
-    pub plain: &'a [String],
+    pub plain: &'a [Cow<'a, str>],
 }
 
 pub struct Timeline {
@@ -95,7 +96,7 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                     owned = strip_inline_markup(raw).into_owned();
                     &owned
                 }
-                _ => ctx.plain.get(line as usize - 1).map_or("", String::as_str),
+                _ => ctx.plain.get(line as usize - 1).map_or("", |l| l),
             };
             let text = text.trim();
             if text.is_empty() {

@@ -56,8 +56,8 @@ impl Facts<'_> {
             .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
         {
             self.note("title", FactSource::Heading, h.line);
-            let text = plain_text([h.text.as_str()]);
-            let text = text.strip_prefix("Title:").map_or(text.as_str(), str::trim).to_string();
+            let text = plain_text(&h.text);
+            let text = text.strip_prefix("Title:").map_or(&*text, str::trim).to_string();
             return Some(text);
         }
         // A first short line before any section: "0x19. Postmortem".
@@ -106,7 +106,7 @@ impl Facts<'_> {
             "작성자",
             "penulis",
         ]) {
-            let value = plain_text([value]);
+            let value = plain_text(value);
             if !PLACEHOLDER.is_match(&value) {
                 self.note("authors", FactSource::Label, line);
                 return value.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
@@ -234,7 +234,7 @@ impl Facts<'_> {
                 && h.text.split_whitespace().count() >= 3
         }) {
             self.note("display_title", FactSource::Heading, h.line);
-            return plain_text([h.text.as_str()]);
+            return plain_text(&h.text).into_owned();
         }
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::RootCause] {
             for s in self.sections_of(kind) {
@@ -242,7 +242,7 @@ impl Facts<'_> {
                     if outline.line_kind(line) != LineKind::Text {
                         continue;
                     }
-                    let text = plain_text([raw]);
+                    let text = plain_text(raw);
                     if let Some(short) = sentences(&text).into_iter().find_map(headline) {
                         self.note("display_title", FactSource::Derived, line);
                         return short;

@@ -74,7 +74,7 @@ impl Facts<'_> {
             let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"]
                 .iter()
                 .any(|w| name.contains(w));
-            texts.push((Cow::Owned(plain_text([label.value.as_str()])), label.line, about_impact));
+            texts.push((plain_text(&label.value), label.line, about_impact));
         }
         let found = texts
             .iter()
@@ -115,7 +115,7 @@ impl Facts<'_> {
             "incident severity",
             "impact level",
         ]) {
-            (plain_text([v]), line, FactSource::Label)
+            (plain_text(v).into_owned(), line, FactSource::Label)
         } else {
             let (line, m) = self
                 .input
@@ -152,7 +152,7 @@ impl Facts<'_> {
         ]) else {
             return Vec::new();
         };
-        let plain = plain_text([value]);
+        let plain = plain_text(value);
         if PLACEHOLDER.is_match(&plain) {
             return Vec::new();
         }

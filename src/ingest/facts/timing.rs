@@ -64,7 +64,7 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
 /// A label as plain text with its name: "Durée : 4h12" reads 4h12 as a
 /// duration, where "4h12" alone would be a clock time.
 fn labelled_text(label: &Label) -> String {
-    plain_text([format!("{}: {}", label.name, label.value).as_str()])
+    plain_text(&format!("{}: {}", label.name, label.value)).into_owned()
 }
 
 impl Facts<'_> {
@@ -198,7 +198,7 @@ impl Facts<'_> {
             if !(is_start || is_end) {
                 continue;
             }
-            let value = plain_text([label.value.as_str()]);
+            let value = plain_text(&label.value);
             let (Some(d), Some(t)) = (
                 find_dates(&value, default_year).first().map(|d| d.date).or(date_hint),
                 find_times(&value).into_iter().next(),
