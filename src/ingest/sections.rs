@@ -315,32 +315,30 @@ impl Synonyms {
     /// Headings may extend a phrase ("Root Cause Analysis", "Timeline of
     /// events").
     pub fn classify(&self, heading: &str) -> Option<Classification> {
-        self.classify_with(heading, true)
+        self.classify_key(&normalize_heading(heading), true)
     }
 
-    /// Whole phrases only, for plain `Label:` and bare lines, where a prefix
+    /// The kind of a heading or label already normalised
+    /// ([`normalize_heading`]): the outline keeps that key for each label,
+    /// so it is made once. `loose` as for [`Synonyms::classify`]; otherwise
+    /// whole phrases only, for plain `Label:` and bare lines, where a prefix
     /// match would turn timeline lines such as "Actions Taken: …" into
     /// sections; a combined label must be made of known phrases only.
-    pub fn classify_exact(&self, label: &str) -> Option<Classification> {
-        self.classify_with(label, false)
-    }
-
-    fn classify_with(&self, heading: &str, loose: bool) -> Option<Classification> {
-        let normalized = normalize_heading(heading);
+    pub fn classify_key(&self, normalized: &str, loose: bool) -> Option<Classification> {
         if normalized.is_empty() {
             return None;
         }
-        if let Some(kind) = self.match_phrase(&normalized, false) {
+        if let Some(kind) = self.match_phrase(normalized, false) {
             return Some(Classification { kind, also: Vec::new() });
         }
-        if !loose && !self.by_first_word.contains_key(first_word(&normalized)) {
+        if !loose && !self.by_first_word.contains_key(first_word(normalized)) {
             // A label must be made of known phrases, and its first is not one.
             return None;
         }
         // "Root Cause and Resolution", "Summary / impact": before a prefix
         // match, which would read only "Root Cause".
         let parts: Vec<Option<SectionKind>> = if COMBINERS.iter().any(|c| normalized.contains(c)) {
-            COMBINED_SPLIT.split(&normalized).map(|part| self.match_phrase(part.trim(), loose)).collect()
+            COMBINED_SPLIT.split(normalized).map(|part| self.match_phrase(part.trim(), loose)).collect()
         } else {
             vec![None]
         };
@@ -354,7 +352,7 @@ impl Synonyms {
             }
         }
         if kinds.len() < 2
-            && let Some(kind) = loose.then(|| self.match_phrase(&normalized, true)).flatten()
+            && let Some(kind) = loose.then(|| self.match_phrase(normalized, true)).flatten()
         {
             return Some(Classification { kind, also: Vec::new() });
         }
@@ -391,9 +389,10 @@ pub fn normalize_heading(text: &str) -> String {
             '(' | '[' | '（' => depth += 1,
             ')' | ']' | '）' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
-            c if c.is_alphanumeric() || matches!(c, '/' | '&' | '+' | ',' | ';' | '\'' | '-' | '、' | '・') => {
-                out.extend(c.to_lowercase())
+            c if c.is_ascii_alphanumeric() || matches!(c, '/' | '&' | '+' | ',' | ';' | '\'' | '-') => {
+                out.push(c.to_ascii_lowercase())
             }
+            c if c.is_alphanumeric() || matches!(c, '、' | '・') => out.extend(c.to_lowercase()),
             _ => {
                 if !out.is_empty() && !out.ends_with(' ') {
                     out.push(' ');
@@ -557,6 +556,8 @@ struct Marker {
     line: u32,
     level: u8,
     heading: String,
+    /// `heading` normalised ([`normalize_heading`]).
+    key: String,
     value: String,
     class: Option<Classification>,
 }
@@ -598,9 +599,10 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
                 if let Some((level, line, text)) = heading.take() {
                     let text = text.trim().to_string();
                     if !text.is_empty() {
-                        let class = synonyms.classify(&text);
+                        let key = normalize_heading(&text);
+                        let class = synonyms.classify_key(&key, true);
                         headings.push(Heading { level, text: text.clone(), line });
-                        markers.push(Marker { line, level, heading: text, value: String::new(), class });
+                        markers.push(Marker { line, level, heading: text, key, value: String::new(), class });
                     }
                 }
             }
@@ -682,7 +684,7 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
 /// Record every label for facts; labels naming a section become markers.
 fn push_label(labels: &mut Vec<Label>, markers: &mut Vec<Marker>, marker: Marker) {
     labels.push(Label {
-        key: normalize_heading(&marker.heading),
+        key: marker.key.clone(),
         name: marker.heading.clone(),
         value: marker.value.clone(),
         line: marker.line,
@@ -710,8 +712,9 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     if name.is_empty() || name.chars().count() > 80 {
         return None;
     }
-    let class = synonyms.classify(name);
-    Some(Marker { line, level, heading: name.to_string(), value: value.to_string(), class })
+    let key = normalize_heading(name);
+    let class = synonyms.classify_key(&key, true);
+    Some(Marker { line, level, heading: name.to_string(), key, value: value.to_string(), class })
 }
 
 /// `Root Cause: text`, or a line that is nothing but a section name
@@ -723,9 +726,10 @@ fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     if let Some((name, value)) = has_colon.then(|| split_label(raw)).flatten() {
         // "Note: see http://…" and times ("Detected at 10:00") are not labels.
         if name.split_whitespace().count() <= 6 && !value.starts_with("//") {
-            let class = synonyms.classify_exact(name);
+            let key = normalize_heading(name);
+            let class = synonyms.classify_key(&key, false);
             let level = if value.is_empty() { 7 } else { 8 };
-            return Some(Marker { line, level, heading: name.to_string(), value: value.to_string(), class });
+            return Some(Marker { line, level, heading: name.to_string(), key, value: value.to_string(), class });
         }
         return None;
     }
@@ -733,8 +737,9 @@ fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     if trimmed.is_empty() || trimmed.chars().count() > 60 {
         return None;
     }
-    let class = synonyms.classify_exact(trimmed)?;
-    Some(Marker { line, level: 7, heading: trimmed.to_string(), value: String::new(), class: Some(class) })
+    let key = normalize_heading(trimmed);
+    let class = synonyms.classify_key(&key, false)?;
+    Some(Marker { line, level: 7, heading: trimmed.to_string(), key, value: String::new(), class: Some(class) })
 }
 
 /// Markers → sections. A marker naming a known kind always starts a section;
