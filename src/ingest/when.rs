@@ -163,6 +163,10 @@ fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize
 
 /// A zone name starting exactly at the beginning of `s`, with its length.
 fn zone_at_start(s: &str) -> Option<(Zone, usize)> {
+    // Every zone name starts with a letter; most text after a time does not.
+    if !s.starts_with(char::is_alphabetic) {
+        return None;
+    }
     let m = ZONE_AT_START.find(s)?;
     zone_from_match(s, m.range()).map(|(zone, range)| (zone, range.end))
 }
@@ -249,9 +253,19 @@ fn may_start_time(text: &str, start: usize) -> bool {
     }
 }
 
+/// `rest` without the one space or tab that may stand between a time and
+/// its suffix. The suffixes' regexes run only when their first letter is
+/// there: most times have no suffix.
+fn after_blank(rest: &str) -> &str {
+    rest.strip_prefix([' ', '\t']).unwrap_or(rest)
+}
+
 /// "am"/"pm"/"a.m."/"p.m." at the start of `rest`: (is pm, bytes used). A lowercase
 /// "am" followed by a number is the German preposition ("15:00 am 13. August").
 fn meridiem(rest: &str) -> Option<(bool, usize)> {
+    if !after_blank(rest).starts_with(['a', 'A', 'p', 'P']) {
+        return None;
+    }
     let caps = MERIDIEM.captures(rest)?;
     let whole = caps.get(0)?;
     let after = rest.get(whole.end()..)?;
@@ -272,7 +286,8 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
         }
         return Some((make_zone(0, "Z")?, 1));
     }
-    if let Some(caps) = BARE_OFFSET.captures(rest) {
+    let signed = rest.strip_prefix(' ').unwrap_or(rest).starts_with(['+', '-']);
+    if let Some(caps) = signed.then(|| BARE_OFFSET.captures(rest)).flatten() {
         let whole = caps.get(0)?;
         let spaced = !caps.get(1)?.is_empty();
         let plus = caps.get(2)?.as_str() == "+";
@@ -325,8 +340,8 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
     let mut end = core.end();
     let meridiem = meridiem(after);
     let uhr = match meridiem {
-        Some(_) => None,
-        None => UHR.find(after).map(|m| m.end()),
+        None if after_blank(after).starts_with("Uhr") => UHR.find(after).map(|m| m.end()),
+        _ => None,
     };
     end += meridiem.map_or(0, |(_, len)| len) + uhr.unwrap_or(0);
     let zone = text.get(end..).and_then(|rest| zone_after_time(rest, with_seconds));
