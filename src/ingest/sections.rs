@@ -337,7 +337,7 @@ impl Synonyms {
         }
         // "Root Cause and Resolution", "Summary / impact": before a prefix
         // match, which would read only "Root Cause".
-        let parts: Vec<Option<SectionKind>> = if COMBINERS.iter().any(|c| normalized.contains(c)) {
+        let parts: Vec<Option<SectionKind>> = if COMBINED_SPLIT.is_match(normalized) {
             COMBINED_SPLIT.split(normalized).map(|part| self.match_phrase(part.trim(), loose)).collect()
         } else {
             vec![None]
@@ -373,8 +373,7 @@ impl Synonyms {
     }
 }
 
-/// What joins the parts of a combined heading; `COMBINED_SPLIT` splits on them.
-const COMBINERS: &[&str] = &[" and ", " & ", " + ", "/", ",", "、", "・", " et ", " und ", " y "];
+/// What joins the parts of a combined heading ("Root Cause and Resolution").
 static COMBINED_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
 

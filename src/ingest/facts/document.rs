@@ -258,9 +258,11 @@ impl Facts<'_> {
     }
 }
 
-/// Every placeholder form has one of these; most lines have none.
+/// Every placeholder form has one of these; most lines have none, and most
+/// do not even have the first character of one, found in a single pass.
 fn might_hold_placeholder(line: &str) -> bool {
-    line.contains(['{', '<', '[']) || line.contains("YYYY") || line.contains("HH:MM") || line.contains("XXX")
+    line.bytes().any(|b| matches!(b, b'{' | b'<' | b'[' | b'Y' | b'H' | b'X'))
+        && (line.contains(['{', '<', '[']) || line.contains("YYYY") || line.contains("HH:MM") || line.contains("XXX"))
 }
 
 /// "Postmortem", "Post-Mortem Report", "0x19. Postmortem": nothing specific.
