@@ -55,10 +55,13 @@ pub struct Split {
 pub fn split(text: &str) -> Split {
     let mut lines: Vec<&str> = text.split('\n').collect();
     let (front_matter, blank_to, diagnostics) = find(&lines).unwrap_or((None, None, vec![]));
-    if let Some(close) = blank_to {
-        lines[..=close].fill("");
-    }
-    let body = lines.join("\n");
+    let body = match blank_to {
+        Some(close) => {
+            lines[..=close].fill("");
+            lines.join("\n")
+        }
+        None => text.to_string(),
+    };
     Split { front_matter, body, diagnostics }
 }
 
