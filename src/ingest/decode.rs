@@ -44,7 +44,8 @@ fn utf16(bytes: &[u8]) -> Option<(&'static Encoding, &[u8])> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return Some((UTF_16BE, rest));
     }
-    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+    // Most files have no NUL at all: one fast search before counting them.
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
         return None;
     }
     let pairs = bytes.len() / 2;

@@ -6,7 +6,7 @@
 
 use super::sections::{LineKind, Outline};
 use super::text::{english, english_set, strip_inline_markup, table_cells};
-use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
+use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_zone, times};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
 use jiff::ToSpan;
@@ -189,7 +189,7 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Re
     }
     let default_year = cursor.known.then(|| cursor.day.year());
     let dates: Vec<_> = find_dates(text, default_year).into_iter().filter(|d| d.span.start <= 24).collect();
-    let time = find_times(text).into_iter().next().filter(|t| leads(text, t, &dates));
+    let time = times(text).next().filter(|t| leads(text, t, &dates));
     let line_date = dates.first().filter(|d| time.as_ref().is_none_or(|t| d.span.start < t.span.end));
     if let Some(d) = line_date {
         (cursor.day, cursor.known) = (d.date, true);

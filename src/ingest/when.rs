@@ -379,19 +379,20 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
 
 /// Every clock time in the text, in order. See [`clock_time`] for what counts.
 pub fn find_times(text: &str) -> Vec<FoundTime> {
-    let mut found: Vec<FoundTime> = Vec::new();
+    times(text).collect()
+}
+
+/// The clock times of [`find_times`], each found only when it is asked
+/// for: a caller that wants the first one does not read the whole text.
+pub fn times(text: &str) -> impl Iterator<Item = FoundTime> + '_ {
     // Every clock time has a digit; most prose lines have none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        return found;
-    }
-    for caps in CLOCK.captures_iter(text) {
-        if let Some(time) = clock_time(text, &caps)
-            && found.last().is_none_or(|last| last.span.end <= time.span.start)
-        {
-            found.push(time);
-        }
-    }
-    found
+    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    let mut taken_until = 0;
+    has_digit.then(|| CLOCK.captures_iter(text)).into_iter().flatten().filter_map(move |caps| {
+        let time = clock_time(text, &caps).filter(|t| t.span.start >= taken_until)?;
+        taken_until = time.span.end;
+        Some(time)
+    })
 }
 
 // ---- Dates ----

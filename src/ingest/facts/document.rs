@@ -5,7 +5,7 @@ use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
-use crate::ingest::when::{find_dates, find_times};
+use crate::ingest::when::{find_dates, times};
 use crate::model::{FactSource, Kind, Postmortem, SectionKind};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -186,7 +186,7 @@ impl Facts<'_> {
                 h.level <= 3
                     && !self.in_timeline(h.line)
                     && find_dates(&h.text, None).len() == 1
-                    && find_times(&h.text).is_empty()
+                    && times(&h.text).next().is_none()
                     && h.text.split_whitespace().count() >= 3
             })
             .count();
@@ -230,7 +230,7 @@ impl Facts<'_> {
                     .iter()
                     .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
                 && !is_generic_title(&h.text)
-                && find_times(&h.text).is_empty()
+                && times(&h.text).next().is_none()
                 && h.text.split_whitespace().count() >= 3
         }) {
             self.note("display_title", FactSource::Heading, h.line);
@@ -288,14 +288,14 @@ fn headline(sentence: &str) -> Option<String> {
     // "On May 14th, 2024, at 6:48 AM PDT, the database …" → "the database …"
     loop {
         let date_end = find_dates(s, None).first().filter(|d| LEAD.is_match(&s[..d.span.start])).map(|d| d.span.end);
-        let time_end = find_times(s).first().filter(|t| LEAD.is_match(&s[..t.span.start])).map(|t| t.span.end);
+        let time_end = times(s).next().filter(|t| LEAD.is_match(&s[..t.span.start])).map(|t| t.span.end);
         let Some(end) = date_end.or(time_end) else { break };
         s = s[end..].trim_start_matches(|c: char| c.is_whitespace() || ",.:;".contains(c));
     }
     let clause = CLAUSE.split(s).next().unwrap_or(s).trim().trim_end_matches('.');
     // A clause that is about when ("The outage occurred on Aug 08") does
     // not say what happened.
-    let about_when = !find_dates(clause, Some(2000)).is_empty() || !find_times(clause).is_empty();
+    let about_when = !find_dates(clause, Some(2000)).is_empty() || times(clause).next().is_some();
     if clause.split_whitespace().count() < 4 || about_when {
         return None;
     }

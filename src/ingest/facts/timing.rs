@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
-use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
+use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime, times};
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -99,7 +99,7 @@ impl Facts<'_> {
                 if !candidate || outline.line_kind(i as u32 + 1) == LineKind::FencedCode {
                     return None;
                 }
-                find_times(l).into_iter().find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
+                times(l).find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
             });
         }
         match found {
@@ -199,10 +199,9 @@ impl Facts<'_> {
                 continue;
             }
             let value = plain_text(&label.value);
-            let (Some(d), Some(t)) = (
-                find_dates(&value, default_year).first().map(|d| d.date).or(date_hint),
-                find_times(&value).into_iter().next(),
-            ) else {
+            let (Some(d), Some(t)) =
+                (find_dates(&value, default_year).first().map(|d| d.date).or(date_hint), times(&value).next())
+            else {
                 continue;
             };
             self.time_problem(&t, label.line);
