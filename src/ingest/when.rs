@@ -466,8 +466,9 @@ fn named_date_pattern(day_first: bool) -> String {
 }
 
 /// "2018-03-26", "2019-1-17", "2023/06/09", "15.01.2024", "06/09/2023".
-static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?P<a>\d{1,4})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<c>\d{1,4})"));
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"));
+/// What separates the parts of a [`NUMERIC_DATE`].
+const DATE_SEPARATORS: [char; 3] = ['-', '.', '/'];
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(true)));
 
@@ -483,12 +484,14 @@ fn may_start_date(text: &str, start: usize) -> bool {
 
 /// A numeric date. Year-first is always Y-M-D; dotted is always D.M.Y; slashed or
 /// dashed with the year last is decided by a part above 12, else read as US M/D/Y.
-fn numeric_date(text: &str, caps: &Captures) -> Option<FoundDate> {
-    let whole = caps.get(0)?;
-    let (a, b, c) = (caps.name("a")?.as_str(), caps.name("b")?.as_str(), caps.name("c")?.as_str());
-    let sep = caps.name("s1")?.as_str();
+fn numeric_date(text: &str, whole: regex::Match) -> Option<FoundDate> {
+    // The parts, split at the separators (no digit is one): cheaper than
+    // capture groups for a pattern that runs on every line.
+    let (a, rest) = whole.as_str().split_once(DATE_SEPARATORS)?;
+    let (b, c) = rest.split_once(DATE_SEPARATORS)?;
+    let (sep, sep2) = (&whole.as_str()[a.len()..=a.len()], &rest[b.len()..=b.len()]);
     let continues = continues_number(text.get(whole.end()..)?, &['-', '.', '/', ':']);
-    if sep != caps.name("s2")?.as_str() || continues || !may_start_date(text, whole.start()) {
+    if sep != sep2 || continues || !may_start_date(text, whole.start()) {
         return None;
     }
     let (year, month, day) = match (a.len(), c.len()) {
@@ -551,8 +554,8 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
         return Vec::new();
     }
     let mut groups: Vec<(Range<usize>, Vec<FoundDate>)> = Vec::new();
-    for caps in NUMERIC_DATE.captures_iter(text) {
-        if let Some(date) = numeric_date(text, &caps) {
+    for m in NUMERIC_DATE.find_iter(text) {
+        if let Some(date) = numeric_date(text, m) {
             groups.push((date.span.clone(), vec![date]));
         }
     }
