@@ -172,19 +172,17 @@ pub fn plain_text(line: &str) -> Cow<'_, str> {
     Cow::Owned(stripped.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// No whitespace but single spaces between words.
+/// No whitespace but single spaces between words. Reads bytes: only a
+/// char that starts with a byte of 0xC0 or more can be non-ASCII whitespace.
 fn is_collapsed(text: &str) -> bool {
     let mut after_space = true; // a leading space is not collapsed
-    for c in text.chars() {
-        if c == ' ' {
-            if after_space {
-                return false;
-            }
-            after_space = true;
-        } else if c.is_whitespace() {
-            return false;
-        } else {
-            after_space = false;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
+            0xC0.. if text[i..].starts_with(char::is_whitespace) => return false,
+            _ => after_space = false,
         }
     }
     !after_space || text.is_empty()
@@ -244,6 +242,13 @@ mod tests {
         assert_eq!(strip_inline_markup("- [x] Add alert (owner: @ana)"), "Add alert (owner: @ana)");
         assert_eq!(strip_inline_markup("see [[2023-06-09-outage]]"), "see 2023-06-09-outage");
         assert_eq!(strip_inline_markup("&nbsp;&nbsp;•&nbsp;x"), "  • x");
+    }
+
+    #[test]
+    fn plain_text_collapses_any_whitespace_and_borrows_plain_lines() {
+        assert_eq!(plain_text("a  b "), "a b");
+        assert_eq!(plain_text("a\tb\u{a0}c\u{2003}d"), "a b c d");
+        assert!(matches!(plain_text("Déjà vu — twice"), Cow::Borrowed("Déjà vu — twice")));
     }
 
     #[test]
