@@ -444,13 +444,18 @@ const MONTHS: &[(&str, i8)] = &[
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
 
+/// The month names as alternatives, longest first.
+fn month_names() -> String {
+    let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
+    months.sort_by_key(|name| Reverse(name.len()));
+    months.join("|")
+}
+
 /// The two spelled-month forms: day first ("14th February 2024", "Monday 3. February
 /// 2020", "Tue, 1 Nov 2022", "7th of December", "12. - 13. August 2020") or month
 /// first ("Sunday, May 13th, 2023", "Sep 27 2017", "Nov 1, 2022", "April 21-22 2020").
 fn named_date_pattern(day_first: bool) -> String {
-    let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
-    months.sort_by_key(|name| Reverse(name.len()));
-    let month = format!(r"{B}(?P<mon>{}){B}\.?", months.join("|"));
+    let month = format!(r"{B}(?P<mon>{}){B}\.?", month_names());
     let weekday = format!(r"(?:{B}(?:{WEEKDAYS}){B}\.?,?\s+)?");
     let year = format!(r",?\s+(?P<y>\d{{4}}){B}");
     if day_first {
@@ -469,6 +474,9 @@ fn named_date_pattern(day_first: bool) -> String {
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"));
 /// What separates the parts of a [`NUMERIC_DATE`].
 const DATE_SEPARATORS: [char; 3] = ['-', '.', '/'];
+/// A month name as a word. Both spelled-month forms have one and most texts
+/// none: one scan for it spares the two costlier ones.
+static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"(?i){B}(?:{}){B}", month_names())));
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(true)));
 
@@ -559,10 +567,12 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
             groups.push((date.span.clone(), vec![date]));
         }
     }
-    for re in [&*MONTH_FIRST, &*DAY_FIRST] {
-        for caps in re.captures_iter(text) {
-            if let (Some(whole), Some(dates)) = (caps.get(0), named_dates(text, &caps, default_year)) {
-                groups.push((whole.range(), dates));
+    if MONTH_NAME.is_match(text) {
+        for re in [&*MONTH_FIRST, &*DAY_FIRST] {
+            for caps in re.captures_iter(text) {
+                if let (Some(whole), Some(dates)) = (caps.get(0), named_dates(text, &caps, default_year)) {
+                    groups.push((whole.range(), dates));
+                }
             }
         }
     }
