@@ -552,6 +552,7 @@ fn split_label(raw: &str) -> Option<(&str, &str)> {
     Some((name, value))
 }
 
+#[derive(Clone)]
 struct Marker {
     line: u32,
     level: u8,
@@ -683,15 +684,11 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
 
 /// Record every label for facts; labels naming a section become markers.
 fn push_label(labels: &mut Vec<Label>, markers: &mut Vec<Marker>, marker: Marker) {
-    labels.push(Label {
-        key: marker.key.clone(),
-        name: marker.heading.clone(),
-        value: marker.value.clone(),
-        line: marker.line,
-    });
+    // Most labels name no section: their strings move into the label.
     if marker.class.is_some() {
-        markers.push(marker);
+        markers.push(marker.clone());
     }
+    labels.push(Label { key: marker.key, name: marker.heading, value: marker.value, line: marker.line });
 }
 
 /// `- **Root Cause:** text`, `**Issue Summary**`, `**Sévérité** : P1`.

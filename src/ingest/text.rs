@@ -72,7 +72,6 @@ pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
 }
 
 /// Which markup characters a line holds, found in one pass over its bytes.
-#[derive(Default)]
 struct Markers {
     link: bool,
     tag: bool,
@@ -81,18 +80,31 @@ struct Markers {
 }
 
 impl Markers {
+    const LINK: u8 = 1;
+    const TAG: u8 = 2;
+    const EMPHASIS: u8 = 4;
+    const ENTITY: u8 = 8;
+    /// Each byte's marker bit: a table lookup per byte, without branches.
+    const BITS: [u8; 256] = {
+        let mut bits = [0; 256];
+        bits[b'[' as usize] = Self::LINK;
+        bits[b'<' as usize] = Self::TAG;
+        bits[b'*' as usize] = Self::EMPHASIS;
+        bits[b'_' as usize] = Self::EMPHASIS;
+        bits[b'~' as usize] = Self::EMPHASIS;
+        bits[b'`' as usize] = Self::EMPHASIS;
+        bits[b'&' as usize] = Self::ENTITY;
+        bits
+    };
+
     fn of(line: &str) -> Self {
-        let mut m = Markers::default();
-        for b in line.bytes() {
-            match b {
-                b'[' => m.link = true,
-                b'<' => m.tag = true,
-                b'*' | b'_' | b'~' | b'`' => m.emphasis = true,
-                b'&' => m.entity = true,
-                _ => {}
-            }
+        let bits = line.bytes().fold(0, |bits, b| bits | Self::BITS[usize::from(b)]);
+        Markers {
+            link: bits & Self::LINK != 0,
+            tag: bits & Self::TAG != 0,
+            emphasis: bits & Self::EMPHASIS != 0,
+            entity: bits & Self::ENTITY != 0,
         }
-        m
     }
 }
 
