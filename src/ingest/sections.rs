@@ -563,9 +563,9 @@ struct Marker {
     class: Option<Classification>,
 }
 
-/// Read the structure of a markdown body (front matter already blanked).
-pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
-    let lines: Vec<&str> = body.split('\n').collect();
+/// Read the structure of a markdown body (front matter already blanked);
+/// `lines` are its lines, which the caller has split already.
+pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms) -> Outline {
     let index = LineIndex::new(body);
     let mut line_kinds = vec![LineKind::Text; lines.len()];
     let mut headings = Vec::new();
@@ -676,7 +676,7 @@ pub fn outline(body: &str, synonyms: &Synonyms) -> Outline {
         }
     }
 
-    labels.extend(table_labels(&lines, &line_kinds));
+    labels.extend(table_labels(lines, &line_kinds));
     labels.sort_by_key(|l| l.line);
     let total = lines.len() as u32;
     Outline { sections: build_sections(&markers, total), headings, labels, line_kinds }
@@ -786,8 +786,12 @@ fn build_sections(markers: &[Marker], total_lines: u32) -> Vec<OutlineSection> {
 mod tests {
     use super::*;
 
+    fn read(body: &str) -> Outline {
+        outline(body, &body.split('\n').collect::<Vec<_>>(), &Synonyms::new(&[]))
+    }
+
     fn kinds(body: &str) -> Vec<(String, u32, String)> {
-        outline(body, &Synonyms::new(&[]))
+        read(body)
             .sections
             .iter()
             .map(|s| (s.section.kind.to_string(), s.section.line, s.section.heading.clone()))
@@ -838,7 +842,7 @@ mod tests {
     #[test]
     fn nested_unknown_headings_stay_in_their_section() {
         let body = "# Outage\n\n## Timeline\n\nAll times in PST\n\n### 13:35\n\nDeployed.\n\n### 13:44\n\nBroken.\n\n## Conclusion\n\nDone.\n";
-        let o = outline(body, &Synonyms::new(&[]));
+        let o = read(body);
         let got: Vec<_> = o.sections.iter().map(|s| (s.section.kind, s.section.line, s.section.end_line)).collect();
         assert_eq!(got, vec![(SectionKind::Timeline, 3, 14), (SectionKind::Other, 15, 18)]);
     }
@@ -851,14 +855,14 @@ mod tests {
             got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
             vec![("summary", 5), ("root_cause", 8)]
         );
-        let o = outline(body, &Synonyms::new(&[]));
+        let o = read(body);
         assert!(o.labels.iter().any(|l| l.name == "Duration" && l.value == "2 hours" && l.line == 7));
     }
 
     #[test]
     fn label_value_and_content_lines() {
         let body = "Issue Summary: On May 15 it broke.\nMore text.\n\nTimeline:\n";
-        let o = outline(body, &Synonyms::new(&[]));
+        let o = read(body);
         let lines: Vec<&str> = body.split('\n').collect();
         let first = &o.sections[0];
         assert_eq!(first.value, "On May 15 it broke.");
@@ -870,7 +874,7 @@ mod tests {
     #[test]
     fn french_bold_labels_with_spaced_colon() {
         let body = "**Sévérité** : P1  \n**Durée** : 4h12\n";
-        let o = outline(body, &Synonyms::new(&[]));
+        let o = read(body);
         let labels: Vec<_> = o.labels.iter().map(|l| (l.name.as_str(), l.value.as_str(), l.line)).collect();
         assert_eq!(labels, vec![("Sévérité", "P1", 1), ("Durée", "4h12", 2)]);
     }
