@@ -146,8 +146,11 @@ impl Facts<'_> {
             .collect();
         let known: Vec<_> =
             self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
-        let empty =
-            known.iter().filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).count() < 3).count();
+        // Fewer than three letters or digits; counting stops at three.
+        let empty = known
+            .iter()
+            .filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).take(3).count() < 3)
+            .count();
         let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
         let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
         if placeholders.len() >= 3
