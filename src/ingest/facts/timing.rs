@@ -222,9 +222,13 @@ impl Facts<'_> {
         // January 15th, 2024", "June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM".
         if when.start.is_none() {
             for (text, line, source) in &candidates {
+                let mut times: Vec<FoundTime> = find_times(text);
+                if times.is_empty() {
+                    // Nothing to read here; most sentences have no time.
+                    continue;
+                }
                 // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
                 let durations = find_durations(text);
-                let mut times: Vec<FoundTime> = find_times(text);
                 times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
                 let dates = find_dates(text, default_year);
                 let date = dates.first().map(|d| d.date).or(date_hint);
