@@ -67,6 +67,7 @@ pub struct TagRule {
     pub name: String,
     pub label: String,
     pub description: String,
+    /// Normalised ([`normalize_tag`]) when the taxonomy is built.
     pub aliases: Vec<String>,
 }
 
@@ -74,10 +75,7 @@ impl Taxonomy {
     /// The canonical tag for a name or alias (case and `_`/space insensitive).
     pub fn canonical(&self, name: &str) -> Option<&str> {
         let wanted = normalize_tag(name);
-        self.tags
-            .iter()
-            .find(|t| t.name == wanted || t.aliases.iter().any(|a| normalize_tag(a) == wanted))
-            .map(|t| t.name.as_str())
+        self.tags.iter().find(|t| t.name == wanted || t.aliases.contains(&wanted)).map(|t| t.name.as_str())
     }
 
     pub fn get(&self, name: &str) -> Option<&TagRule> {

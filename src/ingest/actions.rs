@@ -9,8 +9,10 @@ use crate::model::{ActionItem, SectionKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// A list item's marker and task box; the item's text is the rest of the
+/// line (a capture of it would cost more than the whole prefix).
 static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s*)?(.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s*)?").unwrap());
 static OWNER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\(\s*(?:owner|assignee|担当|responsable)\s*[:：]\s*([^),]+)[^)]*\)|(?:—|–|-)\s*(@[\w.-]+)\s*$|\s(@[\w.-]+)\s*$)").unwrap()
 });
@@ -63,8 +65,9 @@ pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
             }
             if has_list && !TASK_PREFIX.is_match(raw.trim_start()) {
                 if let Some(caps) = LIST_ITEM.captures(raw) {
-                    let done = caps.get(2).is_some_and(|m| m.as_str().eq_ignore_ascii_case("x"));
-                    if let Some(item) = item(caps.get(3).map_or("", |m| m.as_str()), done, line) {
+                    let done = caps.get(1).is_some_and(|m| m.as_str().eq_ignore_ascii_case("x"));
+                    let text = caps.get(0).map_or("", |m| &raw[m.end()..]);
+                    if let Some(item) = item(text, done, line) {
                         items.push(item);
                     }
                 }

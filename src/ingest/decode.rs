@@ -30,8 +30,8 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         utf8_or_1252(bytes, &mut diagnostics)
     };
     // CRLF first, so that it counts as one line break like a lone CR does.
-    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let text = repair_mojibake(&text, &mut diagnostics);
+    let text = if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n") } else { raw };
+    let text = repair_mojibake(text, &mut diagnostics);
     Decoded { text, diagnostics }
 }
 
@@ -44,7 +44,8 @@ fn utf16(bytes: &[u8]) -> Option<(&'static Encoding, &[u8])> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return Some((UTF_16BE, rest));
     }
-    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+    // Most files have no NUL at all: one fast search before counting them.
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
         return None;
     }
     let pairs = bytes.len() / 2;
@@ -208,7 +209,12 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 /// Repairs mojibake line by line, with one info diagnostic per changed line.
-fn repair_mojibake(text: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
+    // Every lead char (U+00C2–U+00F4) is encoded with a 0xC3 byte: without
+    // one, there is nothing to repair.
+    if !text.as_bytes().contains(&0xC3) {
+        return text;
+    }
     let mut lines = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         let fixed = if line.is_ascii() { line.to_owned() } else { fully_repaired(line) };

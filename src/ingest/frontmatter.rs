@@ -53,12 +53,19 @@ pub struct Split {
 /// or `...`; TOML between `+++` lines). The opening fence must be the first
 /// non-blank line.
 pub fn split(text: &str) -> Split {
+    // Most files have none: no need to split them into lines.
+    if text.split('\n').find(|l| !l.trim().is_empty()).and_then(fence_format).is_none() {
+        return Split { front_matter: None, body: text.to_string(), diagnostics: Vec::new() };
+    }
     let mut lines: Vec<&str> = text.split('\n').collect();
     let (front_matter, blank_to, diagnostics) = find(&lines).unwrap_or((None, None, vec![]));
-    if let Some(close) = blank_to {
-        lines[..=close].fill("");
-    }
-    let body = lines.join("\n");
+    let body = match blank_to {
+        Some(close) => {
+            lines[..=close].fill("");
+            lines.join("\n")
+        }
+        None => text.to_string(),
+    };
     Split { front_matter, body, diagnostics }
 }
 
@@ -66,11 +73,7 @@ pub fn split(text: &str) -> Split {
 /// blanked, and diagnostics; `None` when there is no fenced block.
 fn find(lines: &[&str]) -> Option<(Option<FrontMatter>, Option<usize>, Vec<Diagnostic>)> {
     let open = lines.iter().position(|l| !l.trim().is_empty())?;
-    let format = match lines[open].trim_end() {
-        "---" => FrontMatterFormat::Yaml,
-        "+++" => FrontMatterFormat::Toml,
-        _ => return None,
-    };
+    let format = fence_format(lines[open])?;
     let closes = |l: &&str| match format {
         FrontMatterFormat::Yaml => matches!(l.trim_end(), "---" | "..."),
         FrontMatterFormat::Toml => l.trim_end() == "+++",
@@ -102,6 +105,15 @@ fn find(lines: &[&str]) -> Option<(Option<FrontMatter>, Option<usize>, Vec<Diagn
             (None, None, vec![info])
         }
     })
+}
+
+/// The front-matter format an opening fence line starts.
+fn fence_format(line: &str) -> Option<FrontMatterFormat> {
+    match line.trim_end() {
+        "---" => Some(FrontMatterFormat::Yaml),
+        "+++" => Some(FrontMatterFormat::Toml),
+        _ => None,
+    }
 }
 
 fn line_no(index: usize) -> u32 {

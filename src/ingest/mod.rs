@@ -45,7 +45,7 @@ impl<'c> Reader<'c> {
             );
         }
         let lines: Vec<&str> = split.body.split('\n').collect();
-        let outline = sections::outline(&split.body, &self.synonyms);
+        let outline = sections::outline(&split.body, &lines, &self.synonyms);
         let input = facts::Input {
             source,
             front_matter: split.front_matter.as_ref(),

@@ -44,9 +44,11 @@ pub fn english_set<'a>(patterns: impl IntoIterator<Item = &'a str>) -> RegexSet 
 /// `- **10:00 AM (UTC):** The [API](x) <b>failed</b>` → `10:00 AM (UTC): The API failed`.
 pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
     // Each pass runs only when its marker character is present: most lines
-    // are plain words, and this runs on every line of every file.
+    // are plain words, and this runs on every line of every file. One scan
+    // of the bytes finds which markers there are.
     let mut line = Cow::Borrowed(without_line_prefix(line));
-    if line.contains('[') {
+    let markers = Markers::of(&line);
+    if markers.link {
         line = Cow::Owned(IMAGE.replace_all(&line, "$1").into_owned());
         line = Cow::Owned(LINK.replace_all(&line, "$1").into_owned());
         line = Cow::Owned(
@@ -57,13 +59,53 @@ pub fn strip_inline_markup(line: &str) -> Cow<'_, str> {
                 .into_owned(),
         );
     }
-    if line.contains('<') {
+    // The passes only remove markup, so a marker missing before them is
+    // still missing after (one that was removed costs a pass that changes
+    // nothing).
+    if markers.tag {
         line = Cow::Owned(TAG.replace_all(&line, " ").into_owned());
     }
-    if line.contains(['*', '_', '~', '`']) {
+    if markers.emphasis {
         line = Cow::Owned(without_emphasis(&line));
     }
-    if line.contains('&') { Cow::Owned(decode_entities(&line)) } else { line }
+    if markers.entity { Cow::Owned(decode_entities(&line)) } else { line }
+}
+
+/// Which markup characters a line holds, found in one pass over its bytes.
+struct Markers {
+    link: bool,
+    tag: bool,
+    emphasis: bool,
+    entity: bool,
+}
+
+impl Markers {
+    const LINK: u8 = 1;
+    const TAG: u8 = 2;
+    const EMPHASIS: u8 = 4;
+    const ENTITY: u8 = 8;
+    /// Each byte's marker bit: a table lookup per byte, without branches.
+    const BITS: [u8; 256] = {
+        let mut bits = [0; 256];
+        bits[b'[' as usize] = Self::LINK;
+        bits[b'<' as usize] = Self::TAG;
+        bits[b'*' as usize] = Self::EMPHASIS;
+        bits[b'_' as usize] = Self::EMPHASIS;
+        bits[b'~' as usize] = Self::EMPHASIS;
+        bits[b'`' as usize] = Self::EMPHASIS;
+        bits[b'&' as usize] = Self::ENTITY;
+        bits
+    };
+
+    fn of(line: &str) -> Self {
+        let bits = line.bytes().fold(0, |bits, b| bits | Self::BITS[usize::from(b)]);
+        Markers {
+            link: bits & Self::LINK != 0,
+            tag: bits & Self::TAG != 0,
+            emphasis: bits & Self::EMPHASIS != 0,
+            entity: bits & Self::ENTITY != 0,
+        }
+    }
 }
 
 /// Drop a line's block markers: quotes, a list marker (`-`, `*`, `1.`),
@@ -131,26 +173,31 @@ fn decode_entities(text: &str) -> String {
         .replace("&#39;", "'")
 }
 
-/// Lines → one paragraph of plain text with single spaces.
-pub fn plain_text<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for line in lines {
-        let stripped = strip_inline_markup(line);
-        out.reserve(stripped.len() + 1);
-        let mut space = !out.is_empty();
-        for c in stripped.chars() {
-            if c.is_whitespace() {
-                space = !out.is_empty();
-            } else {
-                if space {
-                    out.push(' ');
-                    space = false;
-                }
-                out.push(c);
-            }
+/// One line as plain text: markup removed, whitespace runs as single
+/// spaces, no space at either end. Borrows the line when that changes
+/// nothing, as it does for most lines.
+pub fn plain_text(line: &str) -> Cow<'_, str> {
+    let stripped = strip_inline_markup(line);
+    if is_collapsed(&stripped) {
+        return stripped;
+    }
+    Cow::Owned(stripped.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// No whitespace but single spaces between words. Reads bytes: only a
+/// char that starts with a byte of 0xC0 or more can be non-ASCII whitespace.
+fn is_collapsed(text: &str) -> bool {
+    let mut after_space = true; // a leading space is not collapsed
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
+            0xC0.. if text[i..].starts_with(char::is_whitespace) => return false,
+            _ => after_space = false,
         }
     }
-    out
+    !after_space || text.is_empty()
 }
 
 static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());
@@ -207,6 +254,13 @@ mod tests {
         assert_eq!(strip_inline_markup("- [x] Add alert (owner: @ana)"), "Add alert (owner: @ana)");
         assert_eq!(strip_inline_markup("see [[2023-06-09-outage]]"), "see 2023-06-09-outage");
         assert_eq!(strip_inline_markup("&nbsp;&nbsp;•&nbsp;x"), "  • x");
+    }
+
+    #[test]
+    fn plain_text_collapses_any_whitespace_and_borrows_plain_lines() {
+        assert_eq!(plain_text("a  b "), "a b");
+        assert_eq!(plain_text("a\tb\u{a0}c\u{2003}d"), "a b c d");
+        assert!(matches!(plain_text("Déjà vu — twice"), Cow::Borrowed("Déjà vu — twice")));
     }
 
     #[test]

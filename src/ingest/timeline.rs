@@ -6,13 +6,14 @@
 
 use super::sections::{LineKind, Outline};
 use super::text::{english, english_set, strip_inline_markup, table_cells};
-use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_times, find_zone};
+use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_zone, times};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 use regex::{Regex, RegexSet};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// What the timeline reader knows from the rest of the file.
@@ -22,7 +23,7 @@ pub struct Context<'a> {
     /// The incident date, used for entries that write only a time.
     pub date: Option<Date>,
     /// Every line of the body as plain text (index = line − 1).
-    pub plain: &'a [String],
+    pub plain: &'a [Cow<'a, str>],
 }
 
 pub struct Timeline {
@@ -95,7 +96,7 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                     owned = strip_inline_markup(raw).into_owned();
                     &owned
                 }
-                _ => ctx.plain.get(line as usize - 1).map_or("", String::as_str),
+                _ => ctx.plain.get(line as usize - 1).map_or("", |l| l),
             };
             let text = text.trim();
             if text.is_empty() {
@@ -187,7 +188,7 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Re
     }
     let default_year = cursor.known.then(|| cursor.day.year());
     let dates: Vec<_> = find_dates(text, default_year).into_iter().filter(|d| d.span.start <= 24).collect();
-    let time = find_times(text).into_iter().next().filter(|t| leads(text, t, &dates));
+    let time = times(text).next().filter(|t| leads(text, t, &dates));
     let line_date = dates.first().filter(|d| time.as_ref().is_none_or(|t| d.span.start < t.span.end));
     if let Some(d) = line_date {
         (cursor.day, cursor.known) = (d.date, true);

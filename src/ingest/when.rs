@@ -54,9 +54,9 @@ fn int<T: FromStr>(caps: &Captures, name: &str) -> Option<T> {
 }
 
 /// Fractional seconds ("463" in "01.463") as nanoseconds; zero when not written.
-fn nanos(caps: &Captures, name: &str) -> Option<i32> {
+fn nanos(frac: Option<&str>) -> Option<i32> {
     // At most nine digits by the patterns: "463" is padded to 463_000_000.
-    caps.name(name).map_or(Some(0), |frac| format!("{:0<9}", frac.as_str()).parse().ok())
+    frac.map_or(Some(0), |frac| format!("{frac:0<9}").parse().ok())
 }
 
 // ---- Zones ----
@@ -163,6 +163,10 @@ fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize
 
 /// A zone name starting exactly at the beginning of `s`, with its length.
 fn zone_at_start(s: &str) -> Option<(Zone, usize)> {
+    // Every zone name starts with a letter; most text after a time does not.
+    if !s.starts_with(char::is_alphabetic) {
+        return None;
+    }
     let m = ZONE_AT_START.find(s)?;
     zone_from_match(s, m.range()).map(|(zone, range)| (zone, range.end))
 }
@@ -221,9 +225,35 @@ pub struct FoundTime {
 
 /// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM" or "hMM". Which of these
 /// is really a time is decided by what surrounds it (see [`clock_time`]).
-static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,9}))?)?)?")
-});
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"));
+
+/// The parts of a [`CLOCK`] match. It matches every number in the text, so
+/// its parts are read by splitting it at its separators (no digit is one),
+/// which costs far less than capture groups.
+struct ClockParts<'a> {
+    hour: &'a str,
+    sep: Option<char>,
+    minute: Option<&'a str>,
+    second: Option<&'a str>,
+    frac: Option<&'a str>,
+}
+
+impl<'a> ClockParts<'a> {
+    fn of(clock: &'a str) -> Self {
+        let Some(at) = clock.find([':', '.', 'h']) else {
+            return ClockParts { hour: clock, sep: None, minute: None, second: None, frac: None };
+        };
+        // "MM", "MM:SS" or "MM:SS.fff" after the separator.
+        let rest = &clock[at + 1..];
+        let (minute, seconds) = rest.split_once(':').map_or((rest, None), |(m, s)| (m, Some(s)));
+        let (second, frac) = match seconds.map(|s| s.split_once('.')) {
+            Some(Some((s, f))) => (Some(s), Some(f)),
+            Some(None) => (seconds, None),
+            None => (None, None),
+        };
+        ClockParts { hour: &clock[..at], sep: clock[at..].chars().next(), minute: Some(minute), second, frac }
+    }
+}
 static MERIDIEM: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
 static UHR: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?Uhr\b"));
 /// "+01:00" / "-0800" written right after a time.
@@ -249,9 +279,19 @@ fn may_start_time(text: &str, start: usize) -> bool {
     }
 }
 
+/// `rest` without the one space or tab that may stand between a time and
+/// its suffix. The suffixes' regexes run only when their first letter is
+/// there: most times have no suffix.
+fn after_blank(rest: &str) -> &str {
+    rest.strip_prefix([' ', '\t']).unwrap_or(rest)
+}
+
 /// "am"/"pm"/"a.m."/"p.m." at the start of `rest`: (is pm, bytes used). A lowercase
 /// "am" followed by a number is the German preposition ("15:00 am 13. August").
 fn meridiem(rest: &str) -> Option<(bool, usize)> {
+    if !after_blank(rest).starts_with(['a', 'A', 'p', 'P']) {
+        return None;
+    }
     let caps = MERIDIEM.captures(rest)?;
     let whole = caps.get(0)?;
     let after = rest.get(whole.end()..)?;
@@ -272,7 +312,8 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
         }
         return Some((make_zone(0, "Z")?, 1));
     }
-    if let Some(caps) = BARE_OFFSET.captures(rest) {
+    let signed = rest.strip_prefix(' ').unwrap_or(rest).starts_with(['+', '-']);
+    if let Some(caps) = signed.then(|| BARE_OFFSET.captures(rest)).flatten() {
         let whole = caps.get(0)?;
         let spaced = !caps.get(1)?.is_empty();
         let plus = caps.get(2)?.as_str() == "+";
@@ -310,12 +351,12 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
 /// "21.55" needs a meridiem, "Uhr" or a zone (so "1.5" and "4.8" are not times);
 /// "11h40" is a time unless followed by 'm'/"min" ("2h15m") or preceded by a
 /// duration word such as "took", "lasted", "for", "Durée" (then it is a duration).
-fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
-    let core = caps.get(0)?;
+fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     let start = core.start();
-    let sep = caps.name("sep").map(|m| m.as_str());
-    let with_seconds = caps.name("s").is_some();
-    if !may_start_time(text, start) || (with_seconds && sep != Some(":")) {
+    let parts = ClockParts::of(core.as_str());
+    let sep = parts.sep;
+    let with_seconds = parts.second.is_some();
+    if !may_start_time(text, start) || (with_seconds && sep != Some(':')) {
         return None;
     }
     let after = text.get(core.end()..)?;
@@ -325,8 +366,8 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
     let mut end = core.end();
     let meridiem = meridiem(after);
     let uhr = match meridiem {
-        Some(_) => None,
-        None => UHR.find(after).map(|m| m.end()),
+        None if after_blank(after).starts_with("Uhr") => UHR.find(after).map(|m| m.end()),
+        _ => None,
     };
     end += meridiem.map_or(0, |(_, len)| len) + uhr.unwrap_or(0);
     let zone = text.get(end..).and_then(|rest| zone_after_time(rest, with_seconds));
@@ -337,22 +378,22 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
     }
     let accepted = match sep {
         None => suffixed,
-        Some(".") => suffixed || zone.is_some(),
-        Some("h") => !in_duration_context(text, start),
+        Some('.') => suffixed || zone.is_some(),
+        Some('h') => !in_duration_context(text, start),
         _ => true,
     };
     if !accepted {
         return None;
     }
-    let hour: i8 = int(caps, "h")?;
+    let hour: i8 = parts.hour.parse().ok()?;
     let (hour, problem) = match meridiem {
         Some(_) if hour > 12 => (hour, Some(TimeProblem::MeridiemOnTwentyFourHour)),
         Some((pm, _)) => (hour % 12 + if pm { 12 } else { 0 }, None),
         None => (hour, None),
     };
-    let minute: i8 = caps.name("m").map_or("0", |m| m.as_str()).parse().ok()?;
-    let second: i8 = caps.name("s").map_or("0", |s| s.as_str()).parse().ok()?;
-    let time = Time::new(hour, minute, second, nanos(caps, "frac")?).ok()?;
+    let minute: i8 = parts.minute.unwrap_or("0").parse().ok()?;
+    let second: i8 = parts.second.unwrap_or("0").parse().ok()?;
+    let time = Time::new(hour, minute, second, nanos(parts.frac)?).ok()?;
     Some(FoundTime {
         time,
         span: start..end,
@@ -364,19 +405,20 @@ fn clock_time(text: &str, caps: &Captures) -> Option<FoundTime> {
 
 /// Every clock time in the text, in order. See [`clock_time`] for what counts.
 pub fn find_times(text: &str) -> Vec<FoundTime> {
-    let mut found: Vec<FoundTime> = Vec::new();
+    times(text).collect()
+}
+
+/// The clock times of [`find_times`], each found only when it is asked
+/// for: a caller that wants the first one does not read the whole text.
+pub fn times(text: &str) -> impl Iterator<Item = FoundTime> + '_ {
     // Every clock time has a digit; most prose lines have none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        return found;
-    }
-    for caps in CLOCK.captures_iter(text) {
-        if let Some(time) = clock_time(text, &caps)
-            && found.last().is_none_or(|last| last.span.end <= time.span.start)
-        {
-            found.push(time);
-        }
-    }
-    found
+    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    let mut taken_until = 0;
+    has_digit.then(|| CLOCK.find_iter(text)).into_iter().flatten().filter_map(move |clock| {
+        let time = clock_time(text, clock).filter(|t| t.span.start >= taken_until)?;
+        taken_until = time.span.end;
+        Some(time)
+    })
 }
 
 // ---- Dates ----
@@ -402,13 +444,18 @@ const MONTHS: &[(&str, i8)] = &[
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
 
+/// The month names as alternatives, longest first.
+fn month_names() -> String {
+    let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
+    months.sort_by_key(|name| Reverse(name.len()));
+    months.join("|")
+}
+
 /// The two spelled-month forms: day first ("14th February 2024", "Monday 3. February
 /// 2020", "Tue, 1 Nov 2022", "7th of December", "12. - 13. August 2020") or month
 /// first ("Sunday, May 13th, 2023", "Sep 27 2017", "Nov 1, 2022", "April 21-22 2020").
 fn named_date_pattern(day_first: bool) -> String {
-    let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
-    months.sort_by_key(|name| Reverse(name.len()));
-    let month = format!(r"{B}(?P<mon>{}){B}\.?", months.join("|"));
+    let month = format!(r"{B}(?P<mon>{}){B}\.?", month_names());
     let weekday = format!(r"(?:{B}(?:{WEEKDAYS}){B}\.?,?\s+)?");
     let year = format!(r",?\s+(?P<y>\d{{4}}){B}");
     if day_first {
@@ -424,8 +471,12 @@ fn named_date_pattern(day_first: bool) -> String {
 }
 
 /// "2018-03-26", "2019-1-17", "2023/06/09", "15.01.2024", "06/09/2023".
-static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?P<a>\d{1,4})(?P<s1>[-./])(?P<b>\d{1,2})(?P<s2>[-./])(?P<c>\d{1,4})"));
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"));
+/// What separates the parts of a [`NUMERIC_DATE`].
+const DATE_SEPARATORS: [char; 3] = ['-', '.', '/'];
+/// A month name as a word. Both spelled-month forms have one and most texts
+/// none: one scan for it spares the two costlier ones.
+static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"(?i){B}(?:{}){B}", month_names())));
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(true)));
 
@@ -441,12 +492,14 @@ fn may_start_date(text: &str, start: usize) -> bool {
 
 /// A numeric date. Year-first is always Y-M-D; dotted is always D.M.Y; slashed or
 /// dashed with the year last is decided by a part above 12, else read as US M/D/Y.
-fn numeric_date(text: &str, caps: &Captures) -> Option<FoundDate> {
-    let whole = caps.get(0)?;
-    let (a, b, c) = (caps.name("a")?.as_str(), caps.name("b")?.as_str(), caps.name("c")?.as_str());
-    let sep = caps.name("s1")?.as_str();
+fn numeric_date(text: &str, whole: regex::Match) -> Option<FoundDate> {
+    // The parts, split at the separators (no digit is one): cheaper than
+    // capture groups for a pattern that runs on every line.
+    let (a, rest) = whole.as_str().split_once(DATE_SEPARATORS)?;
+    let (b, c) = rest.split_once(DATE_SEPARATORS)?;
+    let (sep, sep2) = (&whole.as_str()[a.len()..=a.len()], &rest[b.len()..=b.len()]);
     let continues = continues_number(text.get(whole.end()..)?, &['-', '.', '/', ':']);
-    if sep != caps.name("s2")?.as_str() || continues || !may_start_date(text, whole.start()) {
+    if sep != sep2 || continues || !may_start_date(text, whole.start()) {
         return None;
     }
     let (year, month, day) = match (a.len(), c.len()) {
@@ -509,15 +562,17 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
         return Vec::new();
     }
     let mut groups: Vec<(Range<usize>, Vec<FoundDate>)> = Vec::new();
-    for caps in NUMERIC_DATE.captures_iter(text) {
-        if let Some(date) = numeric_date(text, &caps) {
+    for m in NUMERIC_DATE.find_iter(text) {
+        if let Some(date) = numeric_date(text, m) {
             groups.push((date.span.clone(), vec![date]));
         }
     }
-    for re in [&*MONTH_FIRST, &*DAY_FIRST] {
-        for caps in re.captures_iter(text) {
-            if let (Some(whole), Some(dates)) = (caps.get(0), named_dates(text, &caps, default_year)) {
-                groups.push((whole.range(), dates));
+    if MONTH_NAME.is_match(text) {
+        for re in [&*MONTH_FIRST, &*DAY_FIRST] {
+            for caps in re.captures_iter(text) {
+                if let (Some(whole), Some(dates)) = (caps.get(0), named_dates(text, &caps, default_year)) {
+                    groups.push((whole.range(), dates));
+                }
             }
         }
     }
@@ -553,7 +608,8 @@ pub fn parse_datetime(s: &str) -> Option<(DateTime, Option<Offset>)> {
     let time = match caps.name("h") {
         Some(_) => {
             let second = caps.name("s").map_or("0", |m| m.as_str()).parse().ok()?;
-            Time::new(int(&caps, "h")?, int(&caps, "mi")?, second, nanos(&caps, "f")?).ok()?
+            let frac = caps.name("f").map(|m| m.as_str());
+            Time::new(int(&caps, "h")?, int(&caps, "mi")?, second, nanos(frac)?).ok()?
         }
         None => Time::midnight(),
     };

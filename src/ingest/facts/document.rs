@@ -5,13 +5,18 @@ use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
-use crate::ingest::when::{find_dates, find_times};
+use crate::ingest::when::{find_dates, times};
 use crate::model::{FactSource, Kind, Postmortem, SectionKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static BY_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:[Bb]y|Author|Authors|Written by)\s*[:]?\s+(@?[\w][\w .@'-]{1,60})").unwrap());
+/// What a by-line starts with.
+const BY_WORDS: [&str; 5] = ["By", "by", "Author", "Authors", "Written by"];
+/// A by-line. The name's Unicode class repeated 60 times makes this regex
+/// costly to run, so lines are first checked for a [`BY_WORDS`] start.
+static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^\s*(?:{})\s*[:]?\s+(@?[\w][\w .@'-]{{1,60}})", BY_WORDS.join("|"))).unwrap()
+});
 static GENERIC_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     english(
         r"\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b",
@@ -51,8 +56,8 @@ impl Facts<'_> {
             .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
         {
             self.note("title", FactSource::Heading, h.line);
-            let text = plain_text([h.text.as_str()]);
-            let text = text.strip_prefix("Title:").map_or(text.as_str(), str::trim).to_string();
+            let text = plain_text(&h.text);
+            let text = text.strip_prefix("Title:").map_or(&*text, str::trim).to_string();
             return Some(text);
         }
         // A first short line before any section: "0x19. Postmortem".
@@ -101,7 +106,7 @@ impl Facts<'_> {
             "작성자",
             "penulis",
         ]) {
-            let value = plain_text([value]);
+            let value = plain_text(value);
             if !PLACEHOLDER.is_match(&value) {
                 self.note("authors", FactSource::Label, line);
                 return value.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
@@ -109,7 +114,8 @@ impl Facts<'_> {
         }
         let first_section = self.input.outline.sections.first().map_or(30, |s| s.section.line as usize);
         for (i, line) in self.input.lines.iter().enumerate().take(first_section.min(30)) {
-            if let Some(name) = BY_LINE.captures(line).and_then(|c| c.get(1)) {
+            let by_line = BY_WORDS.iter().any(|w| line.trim_start().starts_with(w));
+            if let Some(name) = by_line.then(|| BY_LINE.captures(line)).flatten().and_then(|c| c.get(1)) {
                 self.note("authors", FactSource::Prose, i as u32 + 1);
                 return vec![name.as_str().trim().trim_end_matches(',').trim().to_string()];
             }
@@ -140,8 +146,11 @@ impl Facts<'_> {
             .collect();
         let known: Vec<_> =
             self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
-        let empty =
-            known.iter().filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).count() < 3).count();
+        // Fewer than three letters or digits; counting stops at three.
+        let empty = known
+            .iter()
+            .filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).take(3).count() < 3)
+            .count();
         let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
         let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
         if placeholders.len() >= 3
@@ -180,7 +189,7 @@ impl Facts<'_> {
                 h.level <= 3
                     && !self.in_timeline(h.line)
                     && find_dates(&h.text, None).len() == 1
-                    && find_times(&h.text).is_empty()
+                    && times(&h.text).next().is_none()
                     && h.text.split_whitespace().count() >= 3
             })
             .count();
@@ -224,11 +233,11 @@ impl Facts<'_> {
                     .iter()
                     .all(|s| s.section.line != h.line || s.section.kind == SectionKind::Other)
                 && !is_generic_title(&h.text)
-                && find_times(&h.text).is_empty()
+                && times(&h.text).next().is_none()
                 && h.text.split_whitespace().count() >= 3
         }) {
             self.note("display_title", FactSource::Heading, h.line);
-            return plain_text([h.text.as_str()]);
+            return plain_text(&h.text).into_owned();
         }
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::RootCause] {
             for s in self.sections_of(kind) {
@@ -236,7 +245,7 @@ impl Facts<'_> {
                     if outline.line_kind(line) != LineKind::Text {
                         continue;
                     }
-                    let text = plain_text([raw]);
+                    let text = plain_text(raw);
                     if let Some(short) = sentences(&text).into_iter().find_map(headline) {
                         self.note("display_title", FactSource::Derived, line);
                         return short;
@@ -252,9 +261,11 @@ impl Facts<'_> {
     }
 }
 
-/// Every placeholder form has one of these; most lines have none.
+/// Every placeholder form has one of these; most lines have none, and most
+/// do not even have the first character of one, found in a single pass.
 fn might_hold_placeholder(line: &str) -> bool {
-    line.contains(['{', '<', '[']) || line.contains("YYYY") || line.contains("HH:MM") || line.contains("XXX")
+    line.bytes().any(|b| matches!(b, b'{' | b'<' | b'[' | b'Y' | b'H' | b'X'))
+        && (line.contains(['{', '<', '[']) || line.contains("YYYY") || line.contains("HH:MM") || line.contains("XXX"))
 }
 
 /// "Postmortem", "Post-Mortem Report", "0x19. Postmortem": nothing specific.
@@ -280,14 +291,14 @@ fn headline(sentence: &str) -> Option<String> {
     // "On May 14th, 2024, at 6:48 AM PDT, the database …" → "the database …"
     loop {
         let date_end = find_dates(s, None).first().filter(|d| LEAD.is_match(&s[..d.span.start])).map(|d| d.span.end);
-        let time_end = find_times(s).first().filter(|t| LEAD.is_match(&s[..t.span.start])).map(|t| t.span.end);
+        let time_end = times(s).next().filter(|t| LEAD.is_match(&s[..t.span.start])).map(|t| t.span.end);
         let Some(end) = date_end.or(time_end) else { break };
         s = s[end..].trim_start_matches(|c: char| c.is_whitespace() || ",.:;".contains(c));
     }
     let clause = CLAUSE.split(s).next().unwrap_or(s).trim().trim_end_matches('.');
     // A clause that is about when ("The outage occurred on Aug 08") does
     // not say what happened.
-    let about_when = !find_dates(clause, Some(2000)).is_empty() || !find_times(clause).is_empty();
+    let about_when = !find_dates(clause, Some(2000)).is_empty() || times(clause).next().is_some();
     if clause.split_whitespace().count() < 4 || about_when {
         return None;
     }

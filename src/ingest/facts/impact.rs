@@ -5,6 +5,7 @@ use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::model::{FactSource, Impact, SectionKind};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 static USERS_PCT: LazyLock<Regex> = LazyLock::new(|| {
@@ -62,10 +63,10 @@ impl Facts<'_> {
     /// "affecting 80%", "All users", an impact label's "約30%".
     pub(super) fn users_pct(&self) -> Option<(f64, u32)> {
         let outline = self.input.outline;
-        let mut texts: Vec<(String, u32, bool)> = Vec::new(); // (text, line, about impact)
+        let mut texts: Vec<(Cow<str>, u32, bool)> = Vec::new(); // (text, line, about impact)
         for kind in [SectionKind::Impact, SectionKind::Summary] {
             for s in self.sections_of(kind) {
-                texts.push((self.section_text(s).to_string(), s.section.line, kind == SectionKind::Impact));
+                texts.push((Cow::Borrowed(self.section_text(s)), s.section.line, kind == SectionKind::Impact));
             }
         }
         for label in &outline.labels {
@@ -73,22 +74,14 @@ impl Facts<'_> {
             let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"]
                 .iter()
                 .any(|w| name.contains(w));
-            texts.push((plain_text([label.value.as_str()]), label.line, about_impact));
+            texts.push((plain_text(&label.value), label.line, about_impact));
         }
-        let parse = |m: regex::Match| m.as_str().replace(',', ".").parse::<f64>().ok().filter(|p| *p <= 100.0);
         let found = texts
             .iter()
-            .find_map(|(t, l, _)| USERS_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+            .find_map(|(t, l, _)| share(&USERS_PCT, t).map(|p| (p, *l)))
+            .or_else(|| texts.iter().find_map(|(t, l, _)| share(&PCT_AFFECTED, t).map(|p| (p, *l))))
             .or_else(|| {
-                texts.iter().find_map(|(t, l, _)| {
-                    PCT_AFFECTED.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l))
-                })
-            })
-            .or_else(|| {
-                texts
-                    .iter()
-                    .filter(|(_, _, about)| *about)
-                    .find_map(|(t, l, _)| ANY_PCT.captures(t).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, *l)))
+                texts.iter().filter(|(_, _, about)| *about).find_map(|(t, l, _)| share(&ANY_PCT, t).map(|p| (p, *l)))
             })
             .or_else(|| texts.iter().find_map(|(t, l, _)| ALL_USERS.is_match(t).then_some((100.0, *l))));
         if found.is_some() {
@@ -100,7 +93,7 @@ impl Facts<'_> {
             if outline.line_kind(line) != LineKind::Text {
                 return None;
             }
-            USERS_PCT.captures(raw).and_then(|c| c.get(1)).and_then(parse).map(|p| (p, line))
+            share(&USERS_PCT, raw).map(|p| (p, line))
         })
     }
 
@@ -122,7 +115,7 @@ impl Facts<'_> {
             "incident severity",
             "impact level",
         ]) {
-            (plain_text([v]), line, FactSource::Label)
+            (plain_text(v).into_owned(), line, FactSource::Label)
         } else {
             let (line, m) = self
                 .input
@@ -159,7 +152,7 @@ impl Facts<'_> {
         ]) else {
             return Vec::new();
         };
-        let plain = plain_text([value]);
+        let plain = plain_text(value);
         if PLACEHOLDER.is_match(&plain) {
             return Vec::new();
         }
@@ -174,6 +167,17 @@ impl Facts<'_> {
         }
         services
     }
+}
+
+/// The share, 0–100, captured by the first match of a percentage pattern.
+/// Each of them needs a `%`, which most texts lack: checking for it first
+/// spares the regex.
+fn share(pattern: &Regex, text: &str) -> Option<f64> {
+    if !text.contains('%') {
+        return None;
+    }
+    let m = pattern.captures(text)?.get(1)?;
+    m.as_str().replace(',', ".").parse::<f64>().ok().filter(|p| *p <= 100.0)
 }
 
 /// `P2 Medium` → `SEV2`, `critical` → `SEV1`, `SEV-3` → `SEV3`.

@@ -22,6 +22,7 @@ use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, Se
 pub use document::{is_generic_title, slugify};
 pub use impact::normalize_severity;
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -38,8 +39,8 @@ struct Facts<'a> {
     provenance: BTreeMap<&'static str, Provenance>,
     diagnostics: Vec<Diagnostic>,
     /// Every line as plain text, computed once: most facts read lines
-    /// several times.
-    plain: Vec<String>,
+    /// several times. Most lines have no markup and stay borrowed.
+    plain: Vec<Cow<'a, str>>,
     /// The plain text of every outline section, in outline order.
     section_texts: Vec<String>,
 }
@@ -194,13 +195,13 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 
 impl<'a> Facts<'a> {
     fn new(input: &'a Input<'a>) -> Self {
-        let plain: Vec<String> = input.lines.iter().map(|l| plain_text([*l])).collect();
+        let plain: Vec<Cow<str>> = input.lines.iter().map(|l| plain_text(l)).collect();
         let outline = input.outline;
         let section_texts = outline
             .sections
             .iter()
             .map(|section| {
-                let mut text = plain_text([section.value.as_str()]);
+                let mut text = plain_text(&section.value).into_owned();
                 let first = section.section.line as usize; // index of the line after the heading
                 let last = (section.section.end_line as usize).min(plain.len());
                 for (i, line) in plain.iter().enumerate().take(last).skip(first) {
@@ -243,7 +244,7 @@ impl<'a> Facts<'a> {
 
     /// A source line as plain text (1-based; empty past the end).
     pub(super) fn plain_line(&self, line: u32) -> &str {
-        self.plain.get((line as usize).wrapping_sub(1)).map_or("", String::as_str)
+        self.plain.get((line as usize).wrapping_sub(1)).map_or("", |l| l)
     }
 
     /// The value of the first label with one of these (normalised) names.
@@ -254,7 +255,7 @@ impl<'a> Facts<'a> {
     }
 
     pub(super) fn label_value(&self, names: &[&str]) -> Option<String> {
-        self.label(names).map(|(v, _)| plain_text([v])).filter(|v| !PLACEHOLDER.is_match(v))
+        self.label(names).map(|(v, _)| plain_text(v).into_owned()).filter(|v| !PLACEHOLDER.is_match(v))
     }
 
     /// A section's prose joined across line breaks, so that a sentence
@@ -290,8 +291,8 @@ impl<'a> Facts<'a> {
             // The label line's content is its value, not the whole line.
             let value;
             let plain = if line == label_line {
-                value = plain_text([raw]);
-                value.as_str()
+                value = plain_text(raw);
+                &*value
             } else {
                 self.plain_line(line)
             };

@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
-use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime};
+use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime, times};
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -26,6 +26,11 @@ pub(super) struct When {
 }
 
 static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
+
+/// "All times in PST", "Time zone: CET". ASCII case only: no other letter
+/// lower-cases to one of these, so no lower-cased copy of the line is needed.
+static ZONE_STATEMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i-u)all times|times are in|time zone:").unwrap());
 
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
@@ -59,7 +64,7 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
 /// A label as plain text with its name: "Durée : 4h12" reads 4h12 as a
 /// duration, where "4h12" alone would be a clock time.
 fn labelled_text(label: &Label) -> String {
-    plain_text([format!("{}: {}", label.name, label.value).as_str()])
+    plain_text(&format!("{}: {}", label.name, label.value)).into_owned()
 }
 
 impl Facts<'_> {
@@ -83,10 +88,7 @@ impl Facts<'_> {
         }
         if found.is_none() {
             found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
-                let lower = l.to_lowercase();
-                let statement =
-                    lower.contains("all times") || lower.contains("times are in") || lower.contains("time zone:");
-                statement.then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
+                ZONE_STATEMENT.is_match(l).then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
             });
         }
         if found.is_none() {
@@ -97,7 +99,7 @@ impl Facts<'_> {
                 if !candidate || outline.line_kind(i as u32 + 1) == LineKind::FencedCode {
                     return None;
                 }
-                find_times(l).into_iter().find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
+                times(l).find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
             });
         }
         match found {
@@ -196,11 +198,10 @@ impl Facts<'_> {
             if !(is_start || is_end) {
                 continue;
             }
-            let value = plain_text([label.value.as_str()]);
-            let (Some(d), Some(t)) = (
-                find_dates(&value, default_year).first().map(|d| d.date).or(date_hint),
-                find_times(&value).into_iter().next(),
-            ) else {
+            let value = plain_text(&label.value);
+            let (Some(d), Some(t)) =
+                (find_dates(&value, default_year).first().map(|d| d.date).or(date_hint), times(&value).next())
+            else {
                 continue;
             };
             self.time_problem(&t, label.line);
@@ -221,9 +222,13 @@ impl Facts<'_> {
         // January 15th, 2024", "June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM".
         if when.start.is_none() {
             for (text, line, source) in &candidates {
+                let mut times: Vec<FoundTime> = find_times(text);
+                if times.is_empty() {
+                    // Nothing to read here; most sentences have no time.
+                    continue;
+                }
                 // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
                 let durations = find_durations(text);
-                let mut times: Vec<FoundTime> = find_times(text);
                 times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
                 let dates = find_dates(text, default_year);
                 let date = dates.first().map(|d| d.date).or(date_hint);
