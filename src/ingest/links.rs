@@ -21,46 +21,69 @@ pub struct Links {
 /// extensions: a relative link to one of them is a link to a postmortem.
 pub fn scan(body: &str, extensions: &[String]) -> Links {
     let index = LineIndex::new(body);
-    let mut links = Links::default();
-    let mut taken = HashSet::new();
-    let mut heading: Option<(Option<String>, String)> = None;
+    let mut collector = Collector::new(extensions);
     for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
+        collector.observe(&event, index.line(range.start));
+    }
+    collector.finish()
+}
+
+/// Builds [`Links`] from a markdown event stream, so that the outline's one
+/// pass over the body serves both.
+pub struct Collector<'e> {
+    extensions: &'e [String],
+    links: Links,
+    taken: HashSet<String>,
+    /// The open heading: its `{#id}` if written, and its text so far.
+    heading: Option<(Option<String>, String)>,
+}
+
+impl<'e> Collector<'e> {
+    pub fn new(extensions: &'e [String]) -> Self {
+        Collector { extensions, links: Links::default(), taken: HashSet::new(), heading: None }
+    }
+
+    /// One event, starting on 1-based `line`.
+    pub fn observe(&mut self, event: &Event, line: u32) {
         match event {
-            Event::Start(Tag::Heading { id, .. }) => heading = Some((id.map(|i| i.to_string()), String::new())),
+            Event::Start(Tag::Heading { id, .. }) => {
+                self.heading = Some((id.as_ref().map(|i| i.to_string()), String::new()))
+            }
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, words)) = &mut heading {
-                    words.push_str(&text);
+                if let Some((_, words)) = &mut self.heading {
+                    words.push_str(text);
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((id, words)) = heading.take() {
+                if let Some((id, words)) = self.heading.take() {
                     let wanted = id.unwrap_or_else(|| anchor_slug(&words));
-                    links.anchors.push(unique(wanted, &mut taken));
+                    self.links.anchors.push(unique(wanted, &mut self.taken));
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                let line = index.line(range.start);
-                for (offset, dest) in html_destinations(&html) {
-                    if let Some(kind) = classify(dest, extensions) {
+                for (offset, dest) in html_destinations(html) {
+                    if let Some(kind) = classify(dest, self.extensions) {
                         let line = line + html[..offset].matches('\n').count() as u32;
-                        links.references.push(Reference { target: dest.to_string(), kind, line });
+                        self.links.references.push(Reference { target: dest.to_string(), kind, line });
                     }
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, .. } | Tag::Image { link_type, dest_url, .. }) => {
                 let kind = match link_type {
                     LinkType::WikiLink { .. } => Some(ReferenceKind::Id),
-                    _ => classify(&dest_url, extensions),
+                    _ => classify(dest_url, self.extensions),
                 };
                 if let Some(kind) = kind {
-                    let line = index.line(range.start);
-                    links.references.push(Reference { target: dest_url.to_string(), kind, line });
+                    self.links.references.push(Reference { target: dest_url.to_string(), kind, line });
                 }
             }
             _ => {}
         }
     }
-    links
+
+    pub fn finish(self) -> Links {
+        self.links
+    }
 }
 
 /// `href="…"` and `src="…"` values in raw HTML, with their byte offsets.

@@ -45,7 +45,8 @@ impl<'c> Reader<'c> {
             );
         }
         let lines: Vec<&str> = split.body.split('\n').collect();
-        let outline = sections::outline(&split.body, &lines, &self.synonyms);
+        let mut links = links::Collector::new(&self.config.extensions);
+        let outline = sections::outline(&split.body, &lines, &self.synonyms, &mut links);
         let input = facts::Input {
             source,
             front_matter: split.front_matter.as_ref(),
@@ -59,7 +60,7 @@ impl<'c> Reader<'c> {
         diagnostics.sort_by(|a, b| (a.line, a.code).cmp(&(b.line, b.code)));
         diagnostics.dedup_by(|a, b| a.line == b.line && a.code == b.code);
         postmortem.diagnostics = diagnostics;
-        let links = links::scan(&split.body, &self.config.extensions);
+        let links = links.finish();
         (postmortem.references, postmortem.anchors) = (links.references, links.anchors);
         postmortem.body = split.body;
         postmortem

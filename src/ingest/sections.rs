@@ -7,9 +7,10 @@
 //! or a bare `TIMELINE` line). Indented code blocks are read as prose: in
 //! postmortems they are almost always accidental indentation.
 
+use super::links::Collector;
 use super::text::table_cells;
-use crate::model::{Section, SectionKind};
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use crate::model::{MARKDOWN_OPTIONS, Section, SectionKind};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -565,8 +566,9 @@ struct Marker {
 }
 
 /// Read the structure of a markdown body (front matter already blanked);
-/// `lines` are its lines, which the caller has split already.
-pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms) -> Outline {
+/// `lines` are its lines, which the caller has split already. Every event
+/// also goes to `links`, so that links and heading ids cost no second pass.
+pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Collector) -> Outline {
     let index = LineIndex::new(body);
     let mut line_kinds = vec![LineKind::Text; lines.len()];
     let mut headings = Vec::new();
@@ -582,7 +584,6 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms) -> Outline {
         }
     };
 
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut heading: Option<(u8, u32, String)> = None;
     let mut line_start = false;
     let mut inline_depth = 0usize; // inside strong/emphasis/link when > 0
@@ -591,7 +592,8 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms) -> Outline {
     let mut in_table = false;
     let mut last_label_line = 0u32;
 
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
+        links.observe(&event, index.line(range.start));
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u8, index.line(range.start), String::new()));
@@ -788,7 +790,7 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> Outline {
-        outline(body, &body.split('\n').collect::<Vec<_>>(), &Synonyms::new(&[]))
+        outline(body, &body.split('\n').collect::<Vec<_>>(), &Synonyms::new(&[]), &mut Collector::new(&[]))
     }
 
     fn kinds(body: &str) -> Vec<(String, u32, String)> {
