@@ -117,7 +117,7 @@ impl Facts<'_> {
             let by_line = BY_WORDS.iter().any(|w| line.trim_start().starts_with(w));
             if let Some(name) = by_line.then(|| BY_LINE.captures(line)).flatten().and_then(|c| c.get(1)) {
                 self.note("authors", FactSource::Prose, i as u32 + 1);
-                return vec![name.as_str().trim().trim_end_matches(',').trim().to_string()];
+                return vec![person(name.as_str())];
             }
         }
         Vec::new()
@@ -218,7 +218,11 @@ impl Facts<'_> {
     /// first sentence, else the file name.
     pub(super) fn display_title(&mut self, p: &Postmortem) -> String {
         if let Some(t) = p.title.as_deref().filter(|t| !is_generic_title(t) || p.kind == Kind::Template) {
-            return t.to_string();
+            return without_date_prefix(t).to_string();
+        }
+        if let Some((line, subtitle)) = self.subtitle() {
+            self.note("display_title", FactSource::Heading, line);
+            return subtitle;
         }
         let outline = self.input.outline;
         let first_known =
@@ -259,6 +263,43 @@ impl Facts<'_> {
         let stem = p.source.rsplit('/').next().unwrap_or(&p.source);
         stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string()
     }
+
+    /// A short line right under a generic title that names the incident
+    /// (`# Postmortem` / `Checkout Payment Errors Caused by a Pooler Change`).
+    fn subtitle(&self) -> Option<(u32, String)> {
+        let outline = self.input.outline;
+        let line = outline.headings.first()?.line + 1;
+        if outline.line_kind(line) != LineKind::Text {
+            return None;
+        }
+        let text = plain_text(self.input.lines.get(line as usize - 1)?).trim().to_string();
+        let words = text.split_whitespace().count();
+        let names_it = (3..=14).contains(&words)
+            && text.len() <= 100
+            && !text.ends_with(['.', ':', '!', '?'])
+            && !text.contains(':')
+            && !is_generic_title(&text)
+            && times(&text).next().is_none();
+        names_it.then_some((line, text))
+    }
+}
+
+/// "2024-11-19, Delivery notifications delayed" → the words after the date:
+/// lists already show the date.
+fn without_date_prefix(title: &str) -> &str {
+    static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}\s*[,:–—-]?\s+").unwrap());
+    match DATE_PREFIX.find(title) {
+        Some(m) if title[m.end()..].split_whitespace().count() >= 3 => &title[m.end()..],
+        _ => title,
+    }
+}
+
+/// A by-line's name without what follows it: "Dev Okonkwo for the platform
+/// team" → "Dev Okonkwo".
+fn person(by_line: &str) -> String {
+    let name = by_line.trim().trim_end_matches(',').trim();
+    let cut = [" for ", " on behalf of ", " from the "].iter().filter_map(|w| name.find(w)).min();
+    cut.map_or(name, |at| &name[..at]).trim().to_string()
 }
 
 /// Every placeholder form has one of these; most lines have none, and most
