@@ -362,3 +362,21 @@ pub fn slugify(text: &str) -> String {
     let out = out.trim_end_matches('-').to_string();
     if out.is_empty() { "untitled".to_string() } else { out }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_date_is_dropped_only_when_words_remain() {
+        assert_eq!(without_date_prefix("2024-11-19, Delivery notifications delayed"), "Delivery notifications delayed");
+        assert_eq!(without_date_prefix("2024-11-19 — DNS outage"), "2024-11-19 — DNS outage");
+        assert_eq!(without_date_prefix("Checkout down"), "Checkout down");
+    }
+
+    #[test]
+    fn a_by_line_ends_with_the_name() {
+        assert_eq!(person("Dev Okonkwo for the platform team"), "Dev Okonkwo");
+        assert_eq!(person("Ana Lima, "), "Ana Lima");
+    }
+}
