@@ -33,14 +33,18 @@ pub struct FileProblem {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<ContentFile>,
+    /// Other files beside the postmortems (images, attachments): published
+    /// when a postmortem links to them.
+    pub assets: Vec<ContentFile>,
     pub problems: Vec<FileProblem>,
 }
 
-/// The archive as read: every postmortem, sorted by source path, and the
-/// files that could not be read.
+/// The archive as read: every postmortem, sorted by source path, the other
+/// files beside them, and the files that could not be read.
 #[derive(Debug, Default)]
 pub struct Ingested {
     pub postmortems: Vec<Postmortem>,
+    pub assets: Vec<ContentFile>,
     pub problems: Vec<FileProblem>,
 }
 
@@ -78,11 +82,8 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
-                if has_extension {
-                    found
-                        .files
-                        .push(ContentFile { path: entry.path().to_path_buf(), source: relative(dir, entry.path()) });
-                }
+                let file = ContentFile { path: entry.path().to_path_buf(), source: relative(dir, entry.path()) };
+                if has_extension { found.files.push(file) } else { found.assets.push(file) }
             }
             Ok(_) => {}
             Err(err) => {
@@ -122,7 +123,11 @@ pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
             }),
         })
         .collect();
-    let mut ingested = Ingested { postmortems: Vec::with_capacity(results.len()), problems: discovered.problems };
+    let mut ingested = Ingested {
+        postmortems: Vec::with_capacity(results.len()),
+        assets: discovered.assets,
+        problems: discovered.problems,
+    };
     for result in results {
         match result {
             Ok(p) => ingested.postmortems.push(p),

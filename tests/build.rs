@@ -297,3 +297,26 @@ fn a_site_template_overrides_the_themes() {
     let page = read(site.path().join("public/404.html"));
     assert!(page.contains("Lost? Ask #sre.") && page.contains("<nav class=\"site-nav\""), "{page}");
 }
+
+#[test]
+fn images_beside_the_postmortems_are_published_and_missing_ones_reported() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content/2024/img")).unwrap();
+    fs::write(site.path().join("content/2024/img/p99 latency.png"), b"\x89PNG fake").unwrap();
+    fs::write(site.path().join("content/2024/unrelated.pdf"), b"%PDF").unwrap();
+    fs::write(
+        site.path().join("content/2024/db.md"),
+        "# DB outage\n\n![p99](img/p99%20latency.png)\n\n![gone](img/missing.png)\n",
+    )
+    .unwrap();
+    let out = coroner(&["build"], site.path(), &[]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no file at `2024/img/missing.png`"), "{stderr}");
+    assert!(!stderr.contains("p99"), "the existing image resolves: {stderr}");
+
+    let page = read(site.path().join("public/incidents/db/index.html"));
+    assert!(page.contains(r#"src="/assets/2024/img/p99%20latency.png""#), "{page}");
+    assert_eq!(fs::read(site.path().join("public/assets/2024/img/p99 latency.png")).unwrap(), b"\x89PNG fake");
+    assert!(!site.path().join("public/assets/2024/unrelated.pdf").exists(), "only linked files are published");
+}

@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Finding;
 use crate::ingest::links::anchor_slug;
 use crate::model::{Postmortem, Reference, ReferenceKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One reference of one postmortem and where it leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,13 +23,16 @@ pub struct Link {
 pub enum Target {
     /// An incident page, optionally at a heading id.
     Incident { index: IncidentIndex, anchor: Option<String> },
+    /// A file beside the postmortems (an image), by its content path.
+    Asset { source: String },
     /// Does not resolve; the reason is shown to the reader.
     Broken { reason: String },
 }
 
-/// Resolve every reference of every incident.
-pub fn resolve(incidents: &[Postmortem]) -> (Vec<Vec<Link>>, Vec<Finding>) {
-    let lookup = Lookup::new(incidents);
+/// Resolve every reference of every incident; `assets` are the content
+/// paths of the other files in the content folder.
+pub fn resolve(incidents: &[Postmortem], assets: &HashSet<&str>) -> (Vec<Vec<Link>>, Vec<Finding>) {
+    let lookup = Lookup::new(incidents, assets);
     let mut findings = Vec::new();
     let links = incidents
         .iter()
@@ -90,12 +93,13 @@ fn broken(p: &Postmortem, reference: &Reference, reason: &str) -> Finding {
 /// Ways to find an incident: by source path, by id or alias.
 struct Lookup<'a> {
     incidents: &'a [Postmortem],
+    assets: &'a HashSet<&'a str>,
     by_source: HashMap<&'a str, IncidentIndex>,
     by_name: HashMap<String, IncidentIndex>,
 }
 
 impl<'a> Lookup<'a> {
-    fn new(incidents: &'a [Postmortem]) -> Self {
+    fn new(incidents: &'a [Postmortem], assets: &'a HashSet<&'a str>) -> Self {
         let by_source = incidents.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
         let mut by_name = HashMap::new();
         // Aliases first, so that an id always wins over another file's alias.
@@ -107,7 +111,7 @@ impl<'a> Lookup<'a> {
         for (i, p) in incidents.iter().enumerate() {
             by_name.insert(p.id.to_lowercase(), i);
         }
-        Lookup { incidents, by_source, by_name }
+        Lookup { incidents, assets, by_source, by_name }
     }
 
     fn target(&self, from: IncidentIndex, p: &Postmortem, reference: &Reference) -> Target {
@@ -117,7 +121,11 @@ impl<'a> Lookup<'a> {
             ReferenceKind::Id => self.by_name.get(&path.trim().to_lowercase()).copied(),
             ReferenceKind::File => self.by_source.get(join(&p.source, path).as_str()).copied(),
             ReferenceKind::Asset => {
-                return Target::Broken { reason: "not a postmortem, and coroner does not publish other files".into() };
+                let source = join(&p.source, path.split('?').next().unwrap_or(path));
+                return match self.assets.contains(source.as_str()) {
+                    true => Target::Asset { source },
+                    false => Target::Broken { reason: format!("no file at `{source}` in the content folder") },
+                };
             }
         };
         let Some(index) = index else {

@@ -7,12 +7,12 @@ mod links;
 mod related;
 pub mod stats;
 
-use crate::build::{FileProblem, Ingested};
+use crate::build::{ContentFile, FileProblem, Ingested};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Finding};
 use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Index of an incident in [`Archive::incidents`].
 pub type IncidentIndex = usize;
@@ -35,6 +35,9 @@ pub struct Archive {
     /// the recurrence window, newest first.
     pub recurrences: Vec<Recurrence>,
     pub taxonomies: Taxonomies,
+    /// Files beside the postmortems that a postmortem links to (images,
+    /// attachments): published under `assets/`.
+    pub assets: Vec<ContentFile>,
     /// Files that could not be read at all.
     pub problems: Vec<FileProblem>,
     /// What assembling found: broken links, renamed duplicate ids.
@@ -84,8 +87,15 @@ impl Archive {
         let drafts_skipped = total - incidents.len();
         incidents.sort_by(archive_order);
         let mut findings = unique_ids(&mut incidents);
-        let (links, link_findings) = links::resolve(&incidents);
+        let asset_sources = ingested.assets.iter().map(|a| a.source.as_str()).collect();
+        let (links, link_findings) = links::resolve(&incidents, &asset_sources);
         findings.extend(link_findings);
+        let linked: HashSet<&str> = links
+            .iter()
+            .flatten()
+            .filter_map(|l| if let Target::Asset { source } = &l.target { Some(source.as_str()) } else { None })
+            .collect();
+        let assets = ingested.assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect();
         let backlinks = links::backlinks(&links, incidents.len());
         let related = related::related(&incidents);
         let phases = incidents.iter().map(phases).collect();
@@ -100,6 +110,7 @@ impl Archive {
             phases,
             recurrences,
             taxonomies,
+            assets,
             problems: ingested.problems,
             findings,
             drafts_skipped,

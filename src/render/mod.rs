@@ -32,6 +32,8 @@ pub enum RenderError {
     Template { template: String, message: String },
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error("cannot read {path}, which a postmortem links to: {source}")]
+    Asset { path: std::path::PathBuf, source: std::io::Error },
 }
 
 /// What was written, for the build's summary line.
@@ -196,6 +198,7 @@ impl<'a> Site<'a> {
                             page + &fragment
                         })
                     }
+                    Target::Asset { source } => LinkTarget::Url(self.urls.asset(source)),
                     Target::Broken { reason } => LinkTarget::Broken(reason.clone()),
                 };
                 (link.written.clone(), target)
@@ -334,9 +337,15 @@ impl<'a> Site<'a> {
         Ok(())
     }
 
+    /// The theme's static files, and the content files postmortems link to.
     fn write_static(&self) -> Result<(), RenderError> {
         for (path, bytes) in self.theme.statics() {
             self.write(path, bytes)?;
+        }
+        for asset in &self.archive.assets {
+            let bytes =
+                std::fs::read(&asset.path).map_err(|source| RenderError::Asset { path: asset.path.clone(), source })?;
+            self.write(&format!("assets/{}", asset.source), &bytes)?;
         }
         Ok(())
     }

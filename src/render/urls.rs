@@ -82,6 +82,11 @@ impl Urls {
         self.page(&format!("incidents/{id}/"))
     }
 
+    /// A content file published under `assets/` (spaces and `%` escaped).
+    pub fn asset(&self, source: &str) -> String {
+        self.page(&format!("assets/{}", source.replace('%', "%25").replace(' ', "%20")))
+    }
+
     /// Page `page` (1-based) of a paginated list whose first page is `first`.
     pub fn paged(&self, first: &str, page: usize) -> String {
         if page <= 1 { first.to_string() } else { format!("{first}page/{page}/") }
