@@ -53,13 +53,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprint!("{}", report::text(&findings, &content_dir, std::io::stderr().is_terminal()));
             let archive = &built.archive;
             write_stdout(&format!(
-                "built {} pages ({} incidents{}) into {} in {:.2} s: {} errors, {} warnings\n",
+                "built {} pages ({} incidents{}), {} files in all, into {} in {:.2} s: {} errors, {} warnings\n",
                 built.rendered.pages,
                 archive.postmortems().count(),
                 match archive.drafts_skipped {
                     0 => String::new(),
+                    1 => ", 1 draft skipped".to_string(),
                     n => format!(", {n} drafts skipped"),
                 },
+                built.rendered.files,
                 built.output.display(),
                 started.elapsed().as_secs_f64(),
                 tally.errors,
