@@ -231,7 +231,7 @@ fn recurrences(incidents: &[Postmortem], taxonomies: &Taxonomies, window_days: u
     let mut found = Vec::new();
     for (tag, tagged) in &taxonomies.tags {
         let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
-        for &i in tagged {
+        for &i in tagged.iter().filter(|&&i| incidents[i].kind == Kind::Postmortem) {
             if let Some(date) = incidents[i].date {
                 for service in &incidents[i].services {
                     by_service.entry(service).or_default().push((date, i));
@@ -253,4 +253,58 @@ fn recurrences(incidents: &[Postmortem], taxonomies: &Taxonomies, window_days: u
     // Lower index is newer: this lists the newest recurrence first.
     found.sort_by(|a, b| (a.later, a.earlier, &a.tag, &a.service).cmp(&(b.later, b.earlier, &b.tag, &b.service)));
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Reader;
+
+    fn archive(files: &[(&str, &str)]) -> Archive {
+        let config = Config::default_for(std::path::Path::new("."));
+        let reader = Reader::new(&config);
+        let postmortems = files.iter().map(|(source, text)| reader.parse(source, text.as_bytes())).collect();
+        Archive::assemble(Ingested { postmortems, ..Ingested::default() }, &config, Options::default())
+    }
+
+    fn postmortem(date: &str, tags: &str, services: &str) -> String {
+        format!(
+            "---\ndate: {date}\ntags: [{tags}]\nservices: [{services}]\n---\n# Outage on {date}\n\nRoot cause: x.\n"
+        )
+    }
+
+    #[test]
+    fn same_cause_and_service_within_the_window_is_a_recurrence() {
+        let a = archive(&[
+            ("a.md", &postmortem("2024-01-10", "dns", "checkout")),
+            ("b.md", &postmortem("2024-03-01", "dns", "checkout")),
+            ("c.md", &postmortem("2024-12-01", "dns", "checkout")),
+            ("d.md", &postmortem("2024-03-02", "dns", "billing")),
+        ]);
+        let pairs: Vec<(&str, &str, i64)> = a
+            .recurrences
+            .iter()
+            .map(|r| (a.incidents[r.earlier].source.as_str(), a.incidents[r.later].source.as_str(), r.days_apart))
+            .collect();
+        assert_eq!(pairs, [("a.md", "b.md", 51)], "c is 275 days later; d is another service");
+    }
+
+    #[test]
+    fn duplicate_ids_are_both_reported_and_the_later_renamed() {
+        let a = archive(&[
+            ("2024/outage.md", &postmortem("2024-05-01", "dns", "x")),
+            ("2023/outage.md", &postmortem("2023-05-01", "dns", "x")),
+        ]);
+        let ids: Vec<&str> = a.incidents.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["outage", "outage-2"], "newest first keeps the id");
+        assert_eq!(a.findings.iter().filter(|f| f.diagnostic.code == "duplicate-id").count(), 2);
+    }
+
+    #[test]
+    fn time_to_resolve_runs_to_the_last_resolved_entry() {
+        let text = "---\nstart: 2024-01-10T10:00:00Z\n---\n# X\n\n## Timeline (UTC)\n\n\
+                    - 10:05 Alert fires\n- 10:20 Rolled back\n- 10:30 Resolved\n- 10:40 Errors again\n- 11:00 Resolved for good\n";
+        let a = archive(&[("a.md", text)]);
+        assert_eq!(a.phases[0], Phases { detect: Some(5), mitigate: Some(20), resolve: Some(60) });
+    }
 }
