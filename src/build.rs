@@ -56,6 +56,8 @@ pub enum BuildError {
     UnsafeOutput(PathBuf),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// Walk `dir` for files with one of `extensions`, skipping hidden and
@@ -165,8 +167,8 @@ pub struct Built {
 }
 
 /// The whole pipeline: read, assemble, render into a staging folder, swap
-/// it in, advancing `progress` once per incident page (pass
-/// `ProgressBar::hidden()` for none). Content problems are in the archive's
+/// it in, update the search index. `progress` advances once per incident
+/// page (pass `ProgressBar::hidden()` for none). Content problems are in the archive's
 /// findings; only an unusable theme or output folder is an error.
 pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBar) -> Result<Built, BuildError> {
     let output = options.output.clone().unwrap_or_else(|| config.output_dir.clone());
@@ -179,6 +181,8 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let rendered = Site::new(&archive, config, &staging)?.render_all(&|| progress.inc(1))?;
     progress.finish_and_clear();
     staging.commit().map_err(RenderError::from)?;
+    // The search index lives beside the site and follows every build.
+    crate::search::update(&config.index_dir, &archive)?;
     Ok(Built { archive, rendered, output })
 }
 

@@ -37,6 +37,24 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Search past incidents: words, "phrases", tag:, service:, sev:, after:, before:, duration>N, -tag:…
+    Search {
+        /// The query, e.g. `tag:database timeout -service:billing`.
+        query: String,
+        /// Folder holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Content folder (default: site.toml's, or `content/` under the root).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// How many results at most.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = SortBy::Relevance)]
+        sort: SortBy,
+    },
     /// Create a new archive: site.toml, content/ with an example, .gitignore.
     Init {
         /// Folder to create (or an empty existing one).
@@ -87,4 +105,11 @@ pub enum Command {
 pub enum Format {
     Json,
     Text,
+}
+
+/// Result order for `search` (newest first whenever there are no words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortBy {
+    Relevance,
+    Date,
 }

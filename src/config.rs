@@ -45,6 +45,8 @@ pub struct Config {
     pub recurrence_window_days: u32,
     /// Where `coroner build` writes the site.
     pub output_dir: PathBuf,
+    /// Where the search index lives (outside the published site).
+    pub index_dir: PathBuf,
     /// Incidents per page of every list.
     pub paginate: usize,
     /// Publish raw HTML from the markdown as written instead of sanitising it.
@@ -110,6 +112,7 @@ struct SiteToml {
     theme: Option<String>,
     recurrence_window_days: Option<u32>,
     output_dir: Option<PathBuf>,
+    index_dir: Option<PathBuf>,
     paginate: Option<usize>,
     unsafe_html: Option<bool>,
     #[serde(default)]
@@ -234,6 +237,7 @@ impl Config {
             required_sections,
             recurrence_window_days: site.recurrence_window_days.unwrap_or(90),
             output_dir: root.join(site.output_dir.unwrap_or_else(|| PathBuf::from("public"))),
+            index_dir: root.join(site.index_dir.unwrap_or_else(|| PathBuf::from(".coroner/index"))),
             paginate,
             unsafe_html: site.unsafe_html.unwrap_or(false),
             extra: site.extra,

@@ -13,6 +13,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Finding, Severity};

@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command, Format, SortBy};
 use coroner::archive::{self, Archive};
 use coroner::build::{self, BuildOptions, build_site, read_archive};
 use coroner::check::{Tally, check};
@@ -12,6 +12,7 @@ use coroner::config::Config;
 use coroner::diagnostics::Severity;
 use coroner::report;
 use coroner::scaffold;
+use coroner::search;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -69,6 +70,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ));
             let failed = strict && (tally.errors > 0 || tally.warnings > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Search { query, root, content, limit, format, sort } => {
+            let config = Config::load(&root)?;
+            let ingested = read_archive(&config, content.as_deref())?;
+            let archive = Archive::assemble(ingested, &config, archive::Options::default());
+            let updated = search::update(&config.index_dir, &archive)?;
+            if updated != search::Updated::default() {
+                eprintln!(
+                    "search index brought up to date: {} added, {} changed, {} removed",
+                    updated.added, updated.changed, updated.removed
+                );
+            }
+            let sort = match sort {
+                SortBy::Relevance => search::Sort::Relevance,
+                SortBy::Date => search::Sort::Date,
+            };
+            let found = search::search(&config.index_dir, &search::Parsed::parse(&query, &config), limit, sort)?;
+            for note in &found.notes {
+                eprintln!("note: {note}");
+            }
+            match format {
+                Format::Json => write_stdout(&(serde_json::to_string_pretty(&found.hits)? + "\n")),
+                Format::Text => write_stdout(&report::hits_text(&found.hits)),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             for path in scaffold::init(&dir, today())? {

@@ -144,3 +144,27 @@ pub fn inspect_text(p: &crate::model::Postmortem) -> String {
     }
     out
 }
+
+/// Search results for people: rank, date, title, tags, duration, page, and
+/// the matching words in brackets.
+pub fn hits_text(hits: &[crate::search::Hit]) -> String {
+    if hits.is_empty() {
+        return "no incident matches\n".to_string();
+    }
+    let mut out = String::new();
+    for hit in hits {
+        let date = hit.date.as_deref().unwrap_or("undated   ");
+        let mut line = format!("{:>2}. {date}  {}", hit.rank, hit.title);
+        if !hit.tags.is_empty() {
+            line += &format!("  [{}]", hit.tags.join(", "));
+        }
+        if let Some(minutes) = hit.duration_minutes {
+            line += &format!("  {}", crate::render::view::minutes_text(minutes as i64));
+        }
+        out += &format!("{line}\n    incidents/{}/\n", hit.id);
+        if let Some(snippet) = &hit.snippet {
+            out += &format!("    {snippet}\n");
+        }
+    }
+    out
+}

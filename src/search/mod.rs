@@ -1,0 +1,300 @@
+//! The tantivy index behind `coroner search`: one document per incident,
+//! kept beside the site (never inside the published output) and updated
+//! incrementally — an incident is re-indexed only when its digest changed.
+
+mod query;
+
+use crate::archive::Archive;
+use crate::model::Postmortem;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use tantivy::collector::TopDocs;
+use tantivy::query::{AllQuery, Query};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, Index, IndexWriter, Order, TantivyDocument, Term};
+
+pub use query::Parsed;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index in {path}: {source}; delete that folder to rebuild it")]
+    Index { path: std::path::PathBuf, source: tantivy::TantivyError },
+}
+
+/// The index's fields, by name.
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    digest: Field,
+    title: Field,
+    root_cause: Field,
+    body: Field,
+    tags: Field,
+    services: Field,
+    severity: Field,
+    kind: Field,
+    date: Field,
+    duration: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let stemmed = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored { options.set_stored() } else { options }
+    };
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        digest: builder.add_text_field("digest", STRING | STORED),
+        title: builder.add_text_field("title", stemmed(true)),
+        root_cause: builder.add_text_field("root_cause", stemmed(true)),
+        body: builder.add_text_field("body", stemmed(true)),
+        tags: builder.add_text_field("tags", STRING | STORED),
+        services: builder.add_text_field("services", STRING | STORED),
+        severity: builder.add_text_field("severity", STRING | STORED),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        date: builder.add_date_field("date", INDEXED | FAST | STORED),
+        duration: builder.add_u64_field("duration", INDEXED | FAST | STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// What an update did, for the build's and search's messages.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Updated {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
+
+/// Bring the index in `dir` up to date with `archive`: add new incidents,
+/// re-index changed ones (delete by id, add), drop removed ones.
+pub fn update(dir: &Path, archive: &Archive) -> Result<Updated, SearchError> {
+    let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
+    let (index, fields) = open(dir).map_err(error)?;
+    let known = digests(&index, fields).map_err(error)?;
+    let mut writer = writer(&index).map_err(error)?;
+    let mut updated = Updated::default();
+    let mut seen = std::collections::HashSet::new();
+    for p in &archive.incidents {
+        let digest = digest(p);
+        seen.insert(p.id.as_str());
+        match known.get(&p.id) {
+            Some(old) if *old == digest => continue,
+            Some(_) => {
+                writer.delete_term(Term::from_field_text(fields.id, &p.id));
+                updated.changed += 1;
+            }
+            None => updated.added += 1,
+        }
+        writer.add_document(document(p, &digest, fields)).map_err(error)?;
+    }
+    for id in known.keys().filter(|id| !seen.contains(String::as_str(id))) {
+        writer.delete_term(Term::from_field_text(fields.id, id));
+        updated.removed += 1;
+    }
+    if updated != Updated::default() {
+        writer.commit().map_err(error)?;
+    }
+    Ok(updated)
+}
+
+/// The index's writer. Another coroner (a build beside a search) may hold
+/// it for a moment: wait up to ten seconds rather than fail.
+fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    let mut attempts = 0;
+    loop {
+        match index.writer(50_000_000) {
+            Err(tantivy::TantivyError::LockFailure(..)) if attempts < 100 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Open the index, or create it; an index with another schema (from an
+/// older coroner) is rebuilt from scratch. Two coroners creating it at
+/// once is fine: the second opens what the first created.
+fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
+    let (schema, fields) = schema();
+    if let Ok(index) = Index::open_in_dir(dir) {
+        if index.schema() == schema {
+            return Ok((index, fields));
+        }
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    match Index::create_in_dir(dir, schema) {
+        Err(tantivy::TantivyError::IndexAlreadyExists) => Ok((Index::open_in_dir(dir)?, fields)),
+        created => Ok((created?, fields)),
+    }
+}
+
+/// id → digest of every indexed incident.
+fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, String>> {
+    let searcher = index.reader()?.searcher();
+    let limit = (searcher.num_docs() as usize).max(1);
+    let mut out = HashMap::new();
+    for (_, address) in searcher.search(&AllQuery, &TopDocs::with_limit(limit).order_by_score())? {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        out.insert(text(fields.id), text(fields.digest));
+    }
+    Ok(out)
+}
+
+/// Changes whenever anything searchable about the incident does.
+fn digest(p: &Postmortem) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (&p.display_title, &p.root_cause, &p.body, &p.tags, &p.services, &p.severity).hash(&mut hasher);
+    (p.kind, p.date.map(|d| d.to_string()), p.duration_minutes, &p.source).hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+fn document(p: &Postmortem, digest: &str, f: Fields) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &p.id);
+    doc.add_text(f.digest, digest);
+    doc.add_text(f.title, &p.display_title);
+    doc.add_text(f.root_cause, p.root_cause.as_deref().unwrap_or(""));
+    doc.add_text(f.body, &p.body);
+    for tag in &p.tags {
+        doc.add_text(f.tags, tag);
+    }
+    for service in &p.services {
+        doc.add_text(f.services, service.to_lowercase());
+    }
+    if let Some(sev) = &p.severity {
+        doc.add_text(f.severity, sev);
+    }
+    doc.add_text(f.kind, format!("{:?}", p.kind).to_lowercase());
+    if let Some(date) = p.date {
+        doc.add_date(f.date, day(date));
+    }
+    if let Some(minutes) = p.duration_minutes {
+        doc.add_u64(f.duration, u64::from(minutes));
+    }
+    doc
+}
+
+/// Midnight UTC of a civil date, as tantivy stores dates.
+fn day(date: jiff::civil::Date) -> DateTime {
+    let seconds = date.to_zoned(jiff::tz::TimeZone::UTC).map_or(0, |z| z.timestamp().as_second());
+    DateTime::from_timestamp_secs(seconds)
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Date,
+}
+
+/// One result.
+#[derive(Debug, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub severity: Option<String>,
+    pub duration_minutes: Option<u64>,
+    /// Where the match is, with `[` `]` around the matched words.
+    pub snippet: Option<String>,
+}
+
+/// Results, and a note when the query had to be read leniently.
+#[derive(Debug, Serialize)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub notes: Vec<String>,
+}
+
+/// Run a parsed query against the index in `dir`.
+pub fn search(dir: &Path, parsed: &Parsed, limit: usize, sort: Sort) -> Result<Found, SearchError> {
+    let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
+    let (index, fields) = open(dir).map_err(error)?;
+    let searcher = index.reader().map_err(error)?.searcher();
+    let mut notes = parsed.notes.clone();
+    let mut query = parsed.query(&index, fields, false);
+    let mut addresses = run(&searcher, &*query, limit, sort, parsed.has_words()).map_err(error)?;
+    if addresses.is_empty() && parsed.has_words() {
+        // Typos never fail: nothing matched, so try words one or two edits away.
+        query = parsed.query(&index, fields, true);
+        addresses = run(&searcher, &*query, limit, sort, true).map_err(error)?;
+        if !addresses.is_empty() {
+            notes.push("no exact match; showing incidents with similar words".into());
+        }
+    }
+    let snippets =
+        [fields.root_cause, fields.body].map(|field| SnippetGenerator::create(&searcher, &*query, field).ok());
+    let mut hits = Vec::new();
+    for (rank, (score, address)) in addresses.into_iter().enumerate() {
+        let doc: TantivyDocument = searcher.doc(address).map_err(error)?;
+        let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>();
+        let first = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
+        let snippet = snippets.iter().flatten().map(|g| g.snippet_from_doc(&doc)).find(|s| !s.highlighted().is_empty());
+        hits.push(Hit {
+            rank: rank + 1,
+            score,
+            id: first(fields.id).unwrap_or_default(),
+            title: first(fields.title).unwrap_or_default(),
+            date: doc
+                .get_first(fields.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
+                .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string()),
+            tags: all(fields.tags),
+            services: all(fields.services),
+            severity: first(fields.severity),
+            duration_minutes: doc.get_first(fields.duration).and_then(|v| v.as_u64()),
+            snippet: snippet.map(|s| marked(&s)),
+        });
+    }
+    Ok(Found { hits, notes })
+}
+
+/// Relevance when there are words, else newest first.
+fn run(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    limit: usize,
+    sort: Sort,
+    has_words: bool,
+) -> tantivy::Result<Vec<(f32, tantivy::DocAddress)>> {
+    let limit = limit.max(1);
+    if sort == Sort::Relevance && has_words {
+        return searcher.search(query, &TopDocs::with_limit(limit).order_by_score());
+    }
+    let by_date = TopDocs::with_limit(limit).order_by_fast_field::<DateTime>("date", Order::Desc);
+    Ok(searcher.search(query, &by_date)?.into_iter().map(|(_, address)| (0.0, address)).collect())
+}
+
+/// A snippet with its matches in brackets, on one line.
+fn marked(snippet: &tantivy::snippet::Snippet) -> String {
+    let text = snippet.fragment();
+    let mut out = String::new();
+    let mut at = 0;
+    for range in snippet.highlighted() {
+        out.push_str(&text[at..range.start]);
+        out.push('[');
+        out.push_str(&text[range.clone()]);
+        out.push(']');
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,111 @@
+//! `coroner search` as a user runs it: the seeds' bar from the search issue,
+//! agreement with the archive's tag pages, lenient queries, and an index
+//! that re-indexes only what changed.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn coroner(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coroner")).args(args).current_dir(dir).output().expect("coroner runs")
+}
+
+fn seeds_dir() -> PathBuf {
+    let dir = std::env::var_os("CORONER_SEEDS").map_or_else(|| PathBuf::from("../shared/seeds"), PathBuf::from);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    assert!(dir.is_dir(), "the seeds are not at {} (set CORONER_SEEDS)", dir.display());
+    dir
+}
+
+/// The ids `search` returns, in order, run in a fresh folder.
+fn ids(site: &Path, content: &Path, query: &str) -> Vec<String> {
+    let out = coroner(&["search", query, "--content", content.to_str().unwrap(), "--format", "json"], site);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hits: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    hits.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn seed_number(id: &str) -> &str {
+    &id[..3]
+}
+
+#[test]
+fn seeds_tagged_database_are_exactly_the_database_seeds() {
+    let site = tempfile::tempdir().unwrap();
+    let mut found: Vec<String> =
+        ids(site.path(), &seeds_dir(), "tag:database").iter().map(|i| seed_number(i).to_string()).collect();
+    found.sort();
+    assert_eq!(found, ["001", "002", "003", "004"]);
+    let aliases = ids(site.path(), &seeds_dir(), "root_cause:db");
+    assert_eq!(aliases.len(), 4, "tag aliases are accepted");
+}
+
+#[test]
+fn words_rank_the_matching_seed_first_and_typos_still_find() {
+    let site = tempfile::tempdir().unwrap();
+    assert_eq!(seed_number(&ids(site.path(), &seeds_dir(), "query logic")[0]), "000");
+    let typos = coroner(&["search", "databse corupted", "--content", seeds_dir().to_str().unwrap()], site.path());
+    assert!(typos.status.success());
+    assert!(String::from_utf8_lossy(&typos.stdout).contains("incidents/002-"), "seed 002 is found");
+    assert!(String::from_utf8_lossy(&typos.stderr).contains("no exact match"), "and the user is told");
+}
+
+#[test]
+fn a_tag_query_agrees_with_the_tag_page_and_filters_combine() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("public");
+    assert!(
+        coroner(
+            &["build", "--quiet", "--root", repo.to_str().unwrap(), "--output", out.to_str().unwrap()],
+            site.path()
+        )
+        .status
+        .success()
+    );
+    let page = fs::read_to_string(out.join("tags/dns/index.html")).unwrap();
+    let mut on_page: Vec<String> = page
+        .split(r#"<a class="row-title" href="/incidents/"#)
+        .skip(1)
+        .map(|rest| rest.split('/').next().unwrap().to_string())
+        .collect();
+    on_page.sort();
+    let content = repo.join("content");
+    let mut searched = ids(site.path(), &content, "tag:dns");
+    searched.sort();
+    assert_eq!(searched, on_page);
+
+    let newest_first = ids(site.path(), &content, "tag:dns");
+    assert!(newest_first.windows(2).all(|w| w[0] >= w[1]), "filters alone list newest first: {newest_first:?}");
+    let excluded = ids(site.path(), &content, "tag:dns -service:cdn after:2024-04");
+    assert!(!excluded.iter().any(|id| id.starts_with("2024-03")), "{excluded:?}");
+}
+
+#[test]
+fn malformed_queries_never_fail() {
+    let site = tempfile::tempdir().unwrap();
+    for query in ["sev:banana", "\"unclosed phrase", "tag:", "((", "-", "duration>x OR"] {
+        let out = coroner(&["search", query, "--content", seeds_dir().to_str().unwrap()], site.path());
+        assert!(out.status.success(), "{query}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn only_changed_incidents_are_reindexed() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n").unwrap();
+    fs::write(site.path().join("content/b.md"), "# Cache stampede\n\nRoot cause: a cold cache.\n").unwrap();
+    let first = coroner(&["search", "disk"], site.path());
+    assert!(String::from_utf8_lossy(&first.stderr).contains("2 added, 0 changed, 0 removed"));
+    let again = coroner(&["search", "disk"], site.path());
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("brought up to date"), "nothing changed");
+
+    fs::write(site.path().join("content/b.md"), "# Cache stampede\n\nRoot cause: a cold cache after a deploy.\n")
+        .unwrap();
+    fs::remove_file(site.path().join("content/a.md")).unwrap();
+    let changed = coroner(&["search", "deploy"], site.path());
+    assert!(String::from_utf8_lossy(&changed.stderr).contains("0 added, 1 changed, 1 removed"));
+    assert!(String::from_utf8_lossy(&changed.stdout).contains("incidents/b/"));
+}
