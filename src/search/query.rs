@@ -1,7 +1,8 @@
 //! The query language: words and "phrases" (stemmed English, OR between
 //! them allowed), `tag:`/`root_cause:`, `service:`, `sev:`/`severity:`,
 //! `after:`/`before:` (a year, month or day), `duration>N`/`duration<N`
-//! (minutes), and `-` in front of a filter to exclude. Nothing a user
+//! (minutes), `kind:` (postmortem, template, list, other), and `-` in
+//! front of a filter to exclude. Nothing a user
 //! types is an error: what cannot be read becomes a note and is skipped.
 
 use super::Fields;
@@ -31,6 +32,8 @@ enum Filter {
     Tag(String),
     Service(String),
     Severity(String),
+    /// `postmortem`, `template`, `list` or `other`.
+    Kind(String),
     /// On or after this day.
     From(Date),
     /// Before this day.
@@ -93,6 +96,7 @@ impl Filter {
             Filter::Tag(tag) => term(f.tags, tag),
             Filter::Service(service) => term(f.services, service),
             Filter::Severity(sev) => term(f.severity, sev),
+            Filter::Kind(kind) => term(f.kind, kind),
             Filter::From(date) => {
                 range(Bound::Included(Term::from_field_date(f.date, super::day(*date))), Bound::Unbounded)
             }
@@ -159,6 +163,7 @@ fn filter(token: &str, config: &Config) -> Result<Option<Filter>, String> {
             Ok(Some(Filter::Tag(canonical)))
         }
         "service" | "services" => Ok(Some(Filter::Service(value.to_lowercase()))),
+        "kind" => Ok(Some(Filter::Kind(value.to_lowercase()))),
         "sev" | "severity" => {
             let written =
                 if value.chars().all(|c| c.is_ascii_digit()) { format!("SEV{value}") } else { value.to_string() };
@@ -230,7 +235,8 @@ mod tests {
 
     #[test]
     fn filters_words_and_phrases_are_told_apart() {
-        let p = parse(r#"tag:misconfiguration -service:Checkout sev:1 after:2023-01 "query logic" timeout"#);
+        let p =
+            parse(r#"tag:misconfiguration -service:Checkout sev:1 after:2023-01 "query logic" timeout -kind:template"#);
         assert_eq!(p.words, [r#""query logic""#, "timeout"]);
         assert_eq!(
             p.filters,
@@ -239,6 +245,7 @@ mod tests {
                 (Occur::MustNot, Filter::Service("checkout".into())),
                 (Occur::Must, Filter::Severity("SEV1".into())),
                 (Occur::Must, Filter::From(jiff::civil::date(2023, 1, 1))),
+                (Occur::MustNot, Filter::Kind("template".into())),
             ]
         );
     }
