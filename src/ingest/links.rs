@@ -2,14 +2,13 @@
 //! anchors it offers to links from elsewhere. The archive resolves the
 //! links; the renderer gives headings the ids found here, in order.
 
-use super::sections::LineIndex;
-use crate::model::{MARKDOWN_OPTIONS, Reference, ReferenceKind};
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use crate::model::{Reference, ReferenceKind};
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// What [`scan`] found in a body.
+/// The links and heading ids of one body.
 #[derive(Debug, Default, PartialEq)]
 pub struct Links {
     pub references: Vec<Reference>,
@@ -17,12 +16,15 @@ pub struct Links {
     pub anchors: Vec<String>,
 }
 
-/// Collect references and heading ids. `extensions` are the content file
-/// extensions: a relative link to one of them is a link to a postmortem.
+/// Collect references and heading ids on their own, for tests; parsing
+/// feeds a [`Collector`] from the outline's pass instead.
+#[cfg(test)]
 pub fn scan(body: &str, extensions: &[String]) -> Links {
+    use super::sections::LineIndex;
+    use pulldown_cmark::Parser;
     let index = LineIndex::new(body);
     let mut collector = Collector::new(extensions);
-    for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, crate::model::MARKDOWN_OPTIONS).into_offset_iter() {
         collector.observe(&event, index.line(range.start));
     }
     collector.finish()

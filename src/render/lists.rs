@@ -66,11 +66,13 @@ impl Site<'_> {
             items: &postmortems,
             feed: Some(self.urls.page("feed.xml")),
         };
+        let names = |browse| self.terms(browse).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
+        let newest_first = names(Browse::Years).into_iter().rev().collect::<Vec<_>>();
         let filters = serde_json::json!({
-            "tags": self.archive.taxonomies.tags.keys().collect::<Vec<_>>(),
-            "services": self.archive.taxonomies.services.keys().collect::<Vec<_>>(),
-            "severity": self.archive.taxonomies.severity.keys().collect::<Vec<_>>(),
-            "years": self.archive.taxonomies.years.keys().rev().collect::<Vec<_>>(),
+            "tags": names(Browse::Tags),
+            "services": names(Browse::Services),
+            "severity": names(Browse::Severity),
+            "years": newest_first,
         });
         self.list(&home, |context| {
             context.insert("others", &others);
@@ -82,20 +84,27 @@ impl Site<'_> {
         Ok(())
     }
 
+    /// Every term of one way of browsing, in order, with its incidents.
+    fn terms(&self, browse: Browse) -> Vec<(String, &[IncidentIndex])> {
+        fn named(map: &BTreeMap<String, Vec<IncidentIndex>>) -> Vec<(String, &[IncidentIndex])> {
+            map.iter().map(|(name, list)| (name.clone(), list.as_slice())).collect()
+        }
+        let taxonomies = &self.archive.taxonomies;
+        match browse {
+            Browse::Tags => named(&taxonomies.tags),
+            Browse::Services => named(&taxonomies.services),
+            Browse::Severity => named(&taxonomies.severity),
+            Browse::Years => taxonomies.years.iter().map(|(year, list)| (year.to_string(), list.as_slice())).collect(),
+        }
+    }
+
     /// The index of one way of browsing, and a list per term.
     fn browse(&self, browse: Browse) -> Result<(), RenderError> {
-        let taxonomies = &self.archive.taxonomies;
         // Terms that make the same URL (`Order API`, `order-api`) share a page.
         let mut terms: BTreeMap<String, (String, Vec<IncidentIndex>)> = BTreeMap::new();
-        let mut add = |name: String, list: &[IncidentIndex]| {
+        for (name, list) in self.terms(browse) {
             let entry = terms.entry(term_slug(&name)).or_insert_with(|| (name, Vec::new()));
             entry.1.extend_from_slice(list);
-        };
-        match browse {
-            Browse::Tags => taxonomies.tags.iter().for_each(|(t, l)| add(t.clone(), l)),
-            Browse::Services => taxonomies.services.iter().for_each(|(t, l)| add(t.clone(), l)),
-            Browse::Severity => taxonomies.severity.iter().for_each(|(t, l)| add(t.clone(), l)),
-            Browse::Years => taxonomies.years.iter().rev().for_each(|(y, l)| add(y.to_string(), l)),
         }
         let mut ordered: Vec<(String, Vec<IncidentIndex>)> = terms.into_values().collect();
         for (_, list) in &mut ordered {
@@ -248,16 +257,9 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<(), RenderError> {
     for page in ["stats/", "actions/"] {
         urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.page(page))}));
     }
-    let taxonomies = &site.archive.taxonomies;
-    let terms: [(Browse, Vec<String>); 4] = [
-        (Browse::Tags, taxonomies.tags.keys().cloned().collect()),
-        (Browse::Services, taxonomies.services.keys().cloned().collect()),
-        (Browse::Severity, taxonomies.severity.keys().cloned().collect()),
-        (Browse::Years, taxonomies.years.keys().map(|y| y.to_string()).collect()),
-    ];
-    for (browse, names) in terms {
+    for browse in Browse::ALL {
         urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.browse(browse))}));
-        for name in names {
+        for (name, _) in site.terms(browse) {
             urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.term(browse, &name))}));
         }
     }

@@ -32,19 +32,21 @@ pub struct TermLink {
     pub url: String,
 }
 
+/// Each name as a link to its term page.
+fn term_links(urls: &Urls, browse: Browse, names: &[String]) -> Vec<TermLink> {
+    names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect()
+}
+
 impl<'a> Row<'a> {
     pub fn of(p: &'a Postmortem, urls: &Urls) -> Row<'a> {
-        let terms = |browse, names: &[String]| {
-            names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect()
-        };
         Row {
             id: &p.id,
             url: urls.incident(&p.id),
             title: &p.display_title,
             date: p.date.map(|d| d.to_string()),
-            severity: p.severity.as_ref().map(|s| TermLink { name: s.clone(), url: urls.term(Browse::Severity, s) }),
-            tags: terms(Browse::Tags, &p.tags),
-            services: terms(Browse::Services, &p.services),
+            severity: term_links(urls, Browse::Severity, p.severity.as_slice()).pop(),
+            tags: term_links(urls, Browse::Tags, &p.tags),
+            services: term_links(urls, Browse::Services, &p.services),
             duration: p.duration_minutes.map(|m| minutes_text(i64::from(m))),
             duration_minutes: p.duration_minutes,
             summary: p.summary.as_deref(),
@@ -82,13 +84,10 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     let when_key = if p.start.is_some() { "start" } else { "date" };
     add("When", when_key, when, Vec::new());
     add("Duration", "duration_minutes", p.duration_minutes.map(|m| minutes_text(i64::from(m))), Vec::new());
-    let severity = p.severity.iter().map(|s| TermLink { name: s.clone(), url: urls.term(Browse::Severity, s) });
-    add("Severity", "severity", p.severity_text.clone().filter(|t| Some(t) != p.severity.as_ref()), severity.collect());
-    let links = |browse, names: &[String]| {
-        names.iter().map(|n| TermLink { name: n.clone(), url: urls.term(browse, n) }).collect()
-    };
-    add("Services", "services", None, links(Browse::Services, &p.services));
-    add("Root cause", "tags", None, links(Browse::Tags, &p.tags));
+    let severity = term_links(urls, Browse::Severity, p.severity.as_slice());
+    add("Severity", "severity", p.severity_text.clone().filter(|t| Some(t) != p.severity.as_ref()), severity);
+    add("Services", "services", None, term_links(urls, Browse::Services, &p.services));
+    add("Root cause", "tags", None, term_links(urls, Browse::Tags, &p.tags));
     let impact = match (&p.impact.text, p.impact.users_pct) {
         (Some(text), _) => Some(shorten(text, 240)),
         (None, Some(pct)) => Some(format!("{pct}% of users or requests affected")),
