@@ -14,49 +14,12 @@
 //! skipped when absent). Wall time and peak memory come from
 //! `/usr/bin/time` (Debian package `time`). Prints a markdown table.
 
+mod common;
 mod corpus;
 
+use common::{Run, env_or, median, settle, timed};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v.trim().replace(['_', ','], "").parse().unwrap_or_else(|_| panic!("{name}={v:?} is not a number")),
-        Err(_) => default,
-    }
-}
-
-/// One timed run of a command.
-struct Run {
-    wall: Duration,
-    peak_rss_mb: f64,
-}
-
-/// Run `program args…` under `/usr/bin/time` and read its wall time and
-/// peak resident memory; panics with the command's stderr if it fails.
-fn timed(program: &str, args: &[&str]) -> Run {
-    let report = tempfile::NamedTempFile::new().expect("a temp file");
-    let output = Command::new("/usr/bin/time")
-        .args(["-f", "%e %M", "-o"])
-        .arg(report.path())
-        .arg(program)
-        .args(args)
-        .output()
-        .expect("/usr/bin/time runs (apt-get install time)");
-    let said = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    assert!(output.status.success(), "{program} failed: {}{}", said(&output.stdout), said(&output.stderr));
-    let text = std::fs::read_to_string(report.path()).expect("time's report");
-    let mut fields = text.split_whitespace();
-    let seconds: f64 = fields.next().and_then(|s| s.parse().ok()).expect("elapsed seconds");
-    let kilobytes: f64 = fields.next().and_then(|s| s.parse().ok()).expect("max RSS");
-    Run { wall: Duration::from_secs_f64(seconds), peak_rss_mb: kilobytes / 1024.0 }
-}
-
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(runs.len() / 2)
-}
 
 fn html_pages(dir: &Path) -> usize {
     walkdir::WalkDir::new(dir)
@@ -78,10 +41,6 @@ fn clean_builds(passes: usize, output: &Path, program: &str, args: &[&str]) -> R
             })
             .collect(),
     )
-}
-
-fn settle() {
-    let _ = Command::new("sync").status();
 }
 
 fn main() {

@@ -12,6 +12,7 @@ use crate::render::{RenderError, Rendered, Site};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 /// A file to read: where it is and its name relative to the content root.
@@ -148,6 +149,41 @@ pub fn read_archive(config: &Config, content: Option<&Path>) -> Result<Ingested,
     Ok(ingest(config, discovered))
 }
 
+/// Changes whenever what the search index was built from may have: the
+/// coroner version, site.toml, the content folder, the drafts flag, and
+/// each content file's name, size and modification time. One `stat` per
+/// file, so `coroner search` can tell in milliseconds that its index is
+/// current instead of parsing the archive again.
+pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> String {
+    use std::hash::{Hash, Hasher};
+    let stamp = |path: &Path| {
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok())))
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (env!("CARGO_PKG_VERSION"), drafts, std::path::absolute(content).ok()).hash(&mut hasher);
+    stamp(&config.root.join(crate::config::FILE_NAME)).hash(&mut hasher);
+    for file in &discovered.files {
+        (&file.source, stamp(&file.path)).hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// Make sure the search index in `config.index_dir` holds the archive as
+/// it is on disk: parse and re-index only when the fingerprint changed.
+/// Returns what the update did, if one was needed.
+pub fn refresh_index(config: &Config, content: Option<&Path>) -> Result<Option<crate::search::Updated>, BuildError> {
+    let dir = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
+    let discovered = discover(&dir, &config.extensions)?;
+    let fingerprint = fingerprint(config, &dir, &discovered, false);
+    if crate::search::is_current(&config.index_dir, &fingerprint) {
+        return Ok(None);
+    }
+    let archive = Archive::assemble(ingest(config, discovered), config, archive::Options::default());
+    Ok(Some(crate::search::update(&config.index_dir, &archive, &fingerprint)?))
+}
+
 /// What `coroner build` was asked to do, beyond site.toml.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -174,15 +210,16 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let output = options.output.clone().unwrap_or_else(|| config.output_dir.clone());
     let content = options.content.clone().unwrap_or_else(|| config.content_dir.clone());
     refuse_unsafe_output(&output, &content, &config.root)?;
-    let ingested = read_archive(config, Some(&content))?;
-    let archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
+    let discovered = discover(&content, &config.extensions)?;
+    let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
+    let archive = Archive::assemble(ingest(config, discovered), config, archive::Options { drafts: options.drafts });
     progress.set_length(archive.incidents.len() as u64);
     let staging = Staging::begin(&output).map_err(RenderError::from)?;
     let rendered = Site::new(&archive, config, &staging)?.render_all(&|| progress.inc(1))?;
     progress.finish_and_clear();
     staging.commit().map_err(RenderError::from)?;
     // The search index lives beside the site and follows every build.
-    crate::search::update(&config.index_dir, &archive)?;
+    crate::search::update(&config.index_dir, &archive, &fingerprint)?;
     Ok(Built { archive, rendered, output })
 }
 

@@ -54,6 +54,10 @@ pub enum Command {
         format: Format,
         #[arg(long, value_enum, default_value_t = SortBy::Relevance)]
         sort: SortBy,
+        /// Also count the tags and services of every match (JSON: an object
+        /// with `hits`, `notes` and `facets` instead of the list of hits).
+        #[arg(long)]
+        facets: bool,
     },
     /// Create a new archive: site.toml, content/ with an example, .gitignore.
     Init {

@@ -159,11 +159,14 @@ struct TagToml {
     patterns: Option<Vec<String>>,
 }
 
+/// The configuration file's name, in the site's root folder.
+pub const FILE_NAME: &str = "site.toml";
+
 impl Config {
     /// Read `root/site.toml`; a missing file gives the defaults, so coroner
     /// works in any folder.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
-        let path = root.join("site.toml");
+        let path = root.join(FILE_NAME);
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::from_toml(root, &path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::from_toml(root, &path, ""),
@@ -173,7 +176,7 @@ impl Config {
 
     /// The defaults, as if `site.toml` were empty.
     pub fn default_for(root: &Path) -> Config {
-        Config::from_toml(root, &root.join("site.toml"), "").expect("the built-in defaults are valid")
+        Config::from_toml(root, &root.join(FILE_NAME), "").expect("the built-in defaults are valid")
     }
 
     pub fn from_toml(root: &Path, path: &Path, text: &str) -> Result<Config, ConfigError> {

@@ -71,12 +71,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let failed = strict && (tally.errors > 0 || tally.warnings > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Search { query, root, content, limit, format, sort } => {
+        Command::Search { query, root, content, limit, format, sort, facets } => {
             let config = Config::load(&root)?;
-            let ingested = read_archive(&config, content.as_deref())?;
-            let archive = Archive::assemble(ingested, &config, archive::Options::default());
-            let updated = search::update(&config.index_dir, &archive)?;
-            if updated != search::Updated::default() {
+            if let Some(updated) = build::refresh_index(&config, content.as_deref())? {
                 eprintln!(
                     "search index brought up to date: {} added, {} changed, {} removed",
                     updated.added, updated.changed, updated.removed
@@ -86,13 +83,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SortBy::Relevance => search::Sort::Relevance,
                 SortBy::Date => search::Sort::Date,
             };
-            let found = search::search(&config.index_dir, &search::Parsed::parse(&query, &config), limit, sort)?;
+            let index = search::SearchIndex::open(&config.index_dir)?;
+            let found =
+                index.search(&search::Parsed::parse(&query, &config), search::Options { limit, sort, facets })?;
             for note in &found.notes {
                 eprintln!("note: {note}");
             }
-            match format {
-                Format::Json => write_stdout(&(serde_json::to_string_pretty(&found.hits)? + "\n")),
-                Format::Text => write_stdout(&report::hits_text(&found.hits)),
+            match (format, &found.facets) {
+                (Format::Json, None) => write_stdout(&(serde_json::to_string_pretty(&found.hits)? + "\n")),
+                (Format::Json, Some(_)) => write_stdout(&(serde_json::to_string_pretty(&found)? + "\n")),
+                (Format::Text, _) => write_stdout(&report::found_text(&found)),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -147,12 +147,12 @@ pub fn inspect_text(p: &crate::model::Postmortem) -> String {
 
 /// Search results for people: rank, date, title, tags, duration, page, and
 /// the matching words in brackets.
-pub fn hits_text(hits: &[crate::search::Hit]) -> String {
-    if hits.is_empty() {
+pub fn found_text(found: &crate::search::Found) -> String {
+    if found.hits.is_empty() {
         return "no incident matches\n".to_string();
     }
     let mut out = String::new();
-    for hit in hits {
+    for hit in &found.hits {
         let date = hit.date.as_deref().unwrap_or("undated   ");
         let mut line = format!("{:>2}. {date}  {}", hit.rank, hit.title);
         if !hit.tags.is_empty() {
@@ -165,6 +165,12 @@ pub fn hits_text(hits: &[crate::search::Hit]) -> String {
         if let Some(snippet) = &hit.snippet {
             out += &format!("    {snippet}\n");
         }
+    }
+    if let Some(facets) = &found.facets {
+        let counts = |values: &[(String, u64)]| {
+            values.iter().map(|(name, n)| format!("{name} {n}")).collect::<Vec<_>>().join(" · ")
+        };
+        out += &format!("\nroot causes: {}\nservices: {}\n", counts(&facets.tags), counts(&facets.services));
     }
     out
 }

@@ -71,6 +71,9 @@ fn the_sample_archive_builds_every_page_of_the_layout() {
         "sitemap.xml",
         "archive.json",
         "list.json",
+        "search/index.html",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
         "style.css",
         "coroner.js",
         "404.html",
@@ -109,8 +112,10 @@ fn lists_browse_by_tag_service_severity_and_year_with_counts() {
     let first = home.find("2026-08-21").expect("newest incident listed");
     let older = home.find("2023-06-08").expect("oldest incident listed");
     assert!(first < older, "newest first");
-    assert!(home.contains("form class=\"filter\" data-filter"), "a filter for JS");
-    assert!(home.contains(" hidden>"), "hidden without JS, so the plain list is what a no-JS reader gets");
+    assert!(
+        home.contains(r#"<form class="filter" action="/search/" method="get""#),
+        "the home page's filter is a plain form that opens the search page"
+    );
 
     let tags = read(out.join("tags/index.html"));
     assert!(tags.contains(r#"<a href="/tags/dns/">DNS <span class="muted">(dns)</span></a>"#), "{tags}");

@@ -109,3 +109,33 @@ fn only_changed_incidents_are_reindexed() {
     assert!(String::from_utf8_lossy(&changed.stderr).contains("0 added, 1 changed, 1 removed"));
     assert!(String::from_utf8_lossy(&changed.stdout).contains("incidents/b/"));
 }
+
+#[test]
+fn a_build_leaves_an_index_that_search_uses_as_is_until_a_file_changes() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n").unwrap();
+    let built = coroner(&["build", "--quiet"], site.path());
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let searched = coroner(&["search", "disk"], site.path());
+    assert!(!String::from_utf8_lossy(&searched.stderr).contains("brought up to date"), "the build's index is current");
+    assert!(String::from_utf8_lossy(&searched.stdout).contains("incidents/a/"));
+
+    fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: the WAL volume filled up.\n")
+        .unwrap();
+    let stale = coroner(&["search", "disk"], site.path());
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("0 added, 1 changed, 0 removed"));
+}
+
+#[test]
+fn facets_count_tags_and_services_over_every_match() {
+    let site = tempfile::tempdir().unwrap();
+    let seeds = seeds_dir();
+    let args = ["search", "tag:database", "--content", seeds.to_str().unwrap(), "--limit", "1", "--facets"];
+    let json = coroner(&[&args[..], &["--format", "json"]].concat(), site.path());
+    let found: Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(found["hits"].as_array().unwrap().len(), 1, "--limit limits the hits");
+    assert_eq!(found["facets"]["tags"][0], serde_json::json!(["database", 4]), "but not the counts");
+    let text = String::from_utf8_lossy(&coroner(&args, site.path()).stdout).into_owned();
+    assert!(text.contains("root causes: database 4 · data-corruption 3"), "{text}");
+}

@@ -98,24 +98,32 @@ impl Site<'_> {
         }
     }
 
-    /// The index of one way of browsing, and a list per term.
-    fn browse(&self, browse: Browse) -> Result<(), RenderError> {
-        // Terms that make the same URL (`Order API`, `order-api`) share a page.
+    /// The terms that get a page, in display order (years newest first,
+    /// tags and services most used first), each with its incidents in archive order:
+    /// terms that make the same URL (`Order API`, `order-api`) share one,
+    /// under the first name.
+    pub(super) fn term_pages(&self, browse: Browse) -> Vec<(String, Vec<IncidentIndex>)> {
         let mut terms: BTreeMap<String, (String, Vec<IncidentIndex>)> = BTreeMap::new();
         for (name, list) in self.terms(browse) {
             let entry = terms.entry(term_slug(&name)).or_insert_with(|| (name, Vec::new()));
             entry.1.extend_from_slice(list);
         }
-        let mut ordered: Vec<(String, Vec<IncidentIndex>)> = terms.into_values().collect();
-        for (_, list) in &mut ordered {
+        let mut pages: Vec<(String, Vec<IncidentIndex>)> = terms.into_values().collect();
+        for (_, list) in &mut pages {
             list.sort_unstable();
             list.dedup();
         }
         match browse {
-            Browse::Years => ordered.sort_by(|a, b| b.0.cmp(&a.0)),
+            Browse::Years => pages.sort_by(|a, b| b.0.cmp(&a.0)),
             Browse::Severity => {}
-            Browse::Tags | Browse::Services => ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))),
+            Browse::Tags | Browse::Services => pages.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))),
         }
+        pages
+    }
+
+    /// The index of one way of browsing, and a list per term.
+    fn browse(&self, browse: Browse) -> Result<(), RenderError> {
+        let ordered = self.term_pages(browse);
         let counts: Vec<TermCount> = ordered
             .iter()
             .map(|(name, list)| {

@@ -6,6 +6,7 @@ pub mod charts;
 mod lists;
 pub mod markdown;
 pub mod output;
+mod search;
 pub mod theme;
 pub mod urls;
 pub mod view;
@@ -32,6 +33,8 @@ pub enum RenderError {
     Template { template: String, message: String },
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Search(#[from] crate::search::bundle::BundleError),
     #[error("cannot read {path}, which a postmortem links to: {source}")]
     Asset { path: std::path::PathBuf, source: std::io::Error },
 }
@@ -43,6 +46,8 @@ pub struct Rendered {
     pub pages: usize,
     /// Every file written: pages, feeds, JSON, static files.
     pub files: usize,
+    /// Time spent building the static search bundle (for the benchmark).
+    pub search_bundle: std::time::Duration,
 }
 
 /// Everything a page needs, prepared once per build.
@@ -85,6 +90,8 @@ struct SiteUrls {
     severity: String,
     years: String,
     stats: String,
+    search: String,
+    pagefind: String,
     actions: String,
     feed: String,
     css: String,
@@ -112,6 +119,8 @@ impl<'a> Site<'a> {
                 severity: urls.browse(urls::Browse::Severity),
                 years: urls.browse(urls::Browse::Years),
                 stats: urls.page("stats/"),
+                search: urls.page("search/"),
+                pagefind: urls.page("pagefind/pagefind.js"),
                 actions: urls.page("actions/"),
                 feed: urls.page("feed.xml"),
                 css: urls.page("style.css"),
@@ -145,19 +154,29 @@ impl<'a> Site<'a> {
     /// Render and write every file of the site. `tick` is called once per
     /// incident page, for a progress bar.
     pub fn render_all(&self, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
-        (0..self.archive.incidents.len()).into_par_iter().try_for_each(|i| {
-            self.incident_page(i)?;
-            tick();
-            Ok::<_, RenderError>(())
-        })?;
+        let texts = (0..self.archive.incidents.len())
+            .into_par_iter()
+            .map(|i| {
+                let text = self.incident_page(i)?;
+                tick();
+                Ok(text)
+            })
+            .collect::<Result<Vec<String>, RenderError>>()?;
         self.write_lists()?;
+        let started = std::time::Instant::now();
+        self.search(texts)?;
+        let search_bundle = started.elapsed();
         self.stats_page()?;
         self.actions_page()?;
         self.machine_files()?;
         self.page("404.html", "404.html", &tera::Context::new())?;
         self.redirects()?;
         self.write_static()?;
-        Ok(Rendered { pages: self.pages.load(Ordering::Relaxed), files: self.files.load(Ordering::Relaxed) })
+        Ok(Rendered {
+            pages: self.pages.load(Ordering::Relaxed),
+            files: self.files.load(Ordering::Relaxed),
+            search_bundle,
+        })
     }
 
     /// Render `template` with `context` into the file for `url_path`.
@@ -181,7 +200,8 @@ impl<'a> Site<'a> {
         self.rows[index].clone()
     }
 
-    fn incident_page(&self, index: IncidentIndex) -> Result<(), RenderError> {
+    /// Write one incident's page; returns its plain text, for search.
+    fn incident_page(&self, index: IncidentIndex) -> Result<String, RenderError> {
         let archive = self.archive;
         let p = &archive.incidents[index];
         let targets = archive.links[index]
@@ -224,7 +244,8 @@ impl<'a> Site<'a> {
         let mut context = tera::Context::new();
         context.insert("incident", p);
         context.insert("page", &page);
-        self.page("incident.html", &page.url, &context)
+        self.page("incident.html", &page.url, &context)?;
+        Ok(body.text)
     }
 
     /// Warnings and errors the reader should see on the page itself.

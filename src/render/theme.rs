@@ -20,6 +20,7 @@ const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
     "templates/list.html",
     "templates/incident.html",
     "templates/taxonomy.html",
+    "templates/search.html",
     "templates/stats.html",
     "templates/actions.html",
     "templates/redirect.html",

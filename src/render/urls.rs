@@ -27,6 +27,16 @@ impl Browse {
         }
     }
 
+    /// The search page's filter and URL parameter (`search/?tag=dns`).
+    pub fn filter(self) -> &'static str {
+        match self {
+            Browse::Tags => "tag",
+            Browse::Services => "service",
+            Browse::Severity => "severity",
+            Browse::Years => "year",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Browse::Tags => "Root causes",

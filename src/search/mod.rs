@@ -2,6 +2,7 @@
 //! kept beside the site (never inside the published output) and updated
 //! incrementally — an incident is re-indexed only when its digest changed.
 
+pub mod bundle;
 mod query;
 
 use crate::archive::Archive;
@@ -10,10 +11,11 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, Query};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, Index, IndexWriter, Order, TantivyDocument, Term};
@@ -40,6 +42,8 @@ struct Fields {
     kind: Field,
     date: Field,
     duration: Field,
+    /// `/tag/<tag>` and `/service/<service>`, for `--facets`.
+    facets: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -63,6 +67,7 @@ fn schema() -> (Schema, Fields) {
         kind: builder.add_text_field("kind", STRING | STORED),
         date: builder.add_date_field("date", INDEXED | FAST | STORED),
         duration: builder.add_u64_field("duration", INDEXED | FAST | STORED),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
     };
     (builder.build(), fields)
 }
@@ -75,9 +80,21 @@ pub struct Updated {
     pub removed: usize,
 }
 
+/// The file in the index folder holding the fingerprint of the sources
+/// the index was last updated from (see `build::fingerprint`).
+const FINGERPRINT_FILE: &str = "coroner-sources";
+
+/// Whether the index in `dir` was last updated from sources with this
+/// fingerprint.
+pub fn is_current(dir: &Path, fingerprint: &str) -> bool {
+    std::fs::read_to_string(dir.join(FINGERPRINT_FILE)).is_ok_and(|saved| saved == fingerprint)
+        && Index::open_in_dir(dir).is_ok_and(|index| index.schema() == schema().0)
+}
+
 /// Bring the index in `dir` up to date with `archive`: add new incidents,
-/// re-index changed ones (delete by id, add), drop removed ones.
-pub fn update(dir: &Path, archive: &Archive) -> Result<Updated, SearchError> {
+/// re-index changed ones (delete by id, add), drop removed ones. Then note
+/// `fingerprint`, the sources' (see `build::fingerprint`).
+pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Updated, SearchError> {
     let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
     let (index, fields) = open(dir).map_err(error)?;
     let known = digests(&index, fields).map_err(error)?;
@@ -104,6 +121,11 @@ pub fn update(dir: &Path, archive: &Archive) -> Result<Updated, SearchError> {
     if updated != Updated::default() {
         writer.commit().map_err(error)?;
     }
+    // Written aside, then renamed: a reader sees the old fingerprint or the new.
+    let aside = dir.join(format!("{FINGERPRINT_FILE}.{}", std::process::id()));
+    std::fs::write(&aside, fingerprint)
+        .and_then(|()| std::fs::rename(&aside, dir.join(FINGERPRINT_FILE)))
+        .map_err(|e| error(e.into()))?;
     Ok(updated)
 }
 
@@ -170,9 +192,12 @@ fn document(p: &Postmortem, digest: &str, f: Fields) -> TantivyDocument {
     doc.add_text(f.body, &p.body);
     for tag in &p.tags {
         doc.add_text(f.tags, tag);
+        doc.add_facet(f.facets, Facet::from_path([FACET_TAG, tag.as_str()]));
     }
     for service in &p.services {
-        doc.add_text(f.services, service.to_lowercase());
+        let service = service.to_lowercase();
+        doc.add_facet(f.facets, Facet::from_path([FACET_SERVICE, service.as_str()]));
+        doc.add_text(f.services, service);
     }
     if let Some(sev) = &p.severity {
         doc.add_text(f.severity, sev);
@@ -221,62 +246,116 @@ pub struct Hit {
 pub struct Found {
     pub hits: Vec<Hit>,
     pub notes: Vec<String>,
+    /// Over every match, not only the hits shown; when asked for.
+    pub facets: Option<Facets>,
 }
 
-/// Run a parsed query against the index in `dir`.
-pub fn search(dir: &Path, parsed: &Parsed, limit: usize, sort: Sort) -> Result<Found, SearchError> {
-    let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
-    let (index, fields) = open(dir).map_err(error)?;
-    let searcher = index.reader().map_err(error)?.searcher();
-    let mut notes = parsed.notes.clone();
-    let mut query = parsed.query(&index, fields, false);
-    let mut addresses = run(&searcher, &*query, limit, sort, parsed.has_words()).map_err(error)?;
-    if addresses.is_empty() && parsed.has_words() {
-        // Typos never fail: nothing matched, so try words one or two edits away.
-        query = parsed.query(&index, fields, true);
-        addresses = run(&searcher, &*query, limit, sort, true).map_err(error)?;
-        if !addresses.is_empty() {
-            notes.push("no exact match; showing incidents with similar words".into());
+/// How many matching incidents have each tag and service, most first.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Facets {
+    pub tags: Vec<(String, u64)>,
+    pub services: Vec<(String, u64)>,
+}
+
+const FACET_TAG: &str = "tag";
+const FACET_SERVICE: &str = "service";
+
+/// What to ask of the index beside the query.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub limit: usize,
+    pub sort: Sort,
+    pub facets: bool,
+}
+
+/// An open index, to answer many queries without opening it again.
+pub struct SearchIndex {
+    dir: std::path::PathBuf,
+    index: Index,
+    reader: tantivy::IndexReader,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
+        let (index, fields) = open(dir).map_err(error)?;
+        let reader = index.reader().map_err(error)?;
+        Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields })
+    }
+
+    /// Run a parsed query.
+    pub fn search(&self, parsed: &Parsed, options: Options) -> Result<Found, SearchError> {
+        let error = |source| SearchError::Index { path: self.dir.clone(), source };
+        let (fields, searcher) = (self.fields, self.reader.searcher());
+        let mut notes = parsed.notes.clone();
+        let mut query = parsed.query(&self.index, fields, false);
+        let mut addresses = run(&searcher, &*query, options, parsed.has_words()).map_err(error)?;
+        if addresses.is_empty() && parsed.has_words() {
+            // Typos never fail: nothing matched, so try words one or two edits away.
+            query = parsed.query(&self.index, fields, true);
+            addresses = run(&searcher, &*query, options, true).map_err(error)?;
+            if !addresses.is_empty() {
+                notes.push("no exact match; showing incidents with similar words".into());
+            }
         }
+        let facets = if options.facets { Some(facets(&searcher, &*query).map_err(error)?) } else { None };
+        let snippets =
+            [fields.root_cause, fields.body].map(|field| SnippetGenerator::create(&searcher, &*query, field).ok());
+        let mut hits = Vec::new();
+        for (rank, (score, address)) in addresses.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(address).map_err(error)?;
+            let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>();
+            let first = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
+            let snippet =
+                snippets.iter().flatten().map(|g| g.snippet_from_doc(&doc)).find(|s| !s.highlighted().is_empty());
+            hits.push(Hit {
+                rank: rank + 1,
+                score,
+                id: first(fields.id).unwrap_or_default(),
+                title: first(fields.title).unwrap_or_default(),
+                date: doc
+                    .get_first(fields.date)
+                    .and_then(|v| v.as_datetime())
+                    .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
+                    .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string()),
+                tags: all(fields.tags),
+                services: all(fields.services),
+                severity: first(fields.severity),
+                duration_minutes: doc.get_first(fields.duration).and_then(|v| v.as_u64()),
+                snippet: snippet.map(|s| marked(&s)),
+            });
+        }
+        Ok(Found { hits, notes, facets })
     }
-    let snippets =
-        [fields.root_cause, fields.body].map(|field| SnippetGenerator::create(&searcher, &*query, field).ok());
-    let mut hits = Vec::new();
-    for (rank, (score, address)) in addresses.into_iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(address).map_err(error)?;
-        let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_string)).collect::<Vec<_>>();
-        let first = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
-        let snippet = snippets.iter().flatten().map(|g| g.snippet_from_doc(&doc)).find(|s| !s.highlighted().is_empty());
-        hits.push(Hit {
-            rank: rank + 1,
-            score,
-            id: first(fields.id).unwrap_or_default(),
-            title: first(fields.title).unwrap_or_default(),
-            date: doc
-                .get_first(fields.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| jiff::Timestamp::from_second(d.into_timestamp_secs()).ok())
-                .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string()),
-            tags: all(fields.tags),
-            services: all(fields.services),
-            severity: first(fields.severity),
-            duration_minutes: doc.get_first(fields.duration).and_then(|v| v.as_u64()),
-            snippet: snippet.map(|s| marked(&s)),
-        });
-    }
-    Ok(Found { hits, notes })
+}
+
+/// Tag and service counts over every document `query` matches.
+fn facets(searcher: &tantivy::Searcher, query: &dyn Query) -> tantivy::Result<Facets> {
+    let mut collector = FacetCollector::for_field("facets");
+    collector.add_facet(Facet::from_path([FACET_TAG]));
+    collector.add_facet(Facet::from_path([FACET_SERVICE]));
+    let counts = searcher.search(query, &collector)?;
+    let top = |parent: &str| {
+        let mut values: Vec<(String, u64)> = counts
+            .get(Facet::from_path([parent]))
+            .map(|(facet, count)| (facet.to_path().last().map_or_else(String::new, |v| v.to_string()), count))
+            .collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        values
+    };
+    Ok(Facets { tags: top(FACET_TAG), services: top(FACET_SERVICE) })
 }
 
 /// Relevance when there are words, else newest first.
 fn run(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
-    limit: usize,
-    sort: Sort,
+    options: Options,
     has_words: bool,
 ) -> tantivy::Result<Vec<(f32, tantivy::DocAddress)>> {
-    let limit = limit.max(1);
-    if sort == Sort::Relevance && has_words {
+    let limit = options.limit.max(1);
+    if options.sort == Sort::Relevance && has_words {
         return searcher.search(query, &TopDocs::with_limit(limit).order_by_score());
     }
     let by_date = TopDocs::with_limit(limit).order_by_fast_field::<DateTime>("date", Order::Desc);

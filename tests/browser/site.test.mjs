@@ -34,11 +34,15 @@ const axePath = require.resolve("axe-core/axe.min.js");
 const HOME = "/";
 const TAG = "/tags/dns/";
 const INCIDENT = "/incidents/2024-03-12-checkout-dns-outage/";
-const PAGES = { home: HOME, tag: TAG, incident: INCIDENT };
+const SEARCH = "/search/";
+const PAGES = { home: HOME, tag: TAG, incident: INCIDENT, search: SEARCH };
 
 let site; // the built archive
 let server;
 let origin;
+let subSite; // the same archive built for base_url /postmortems/
+let subServer;
+let subOrigin;
 let browser;
 const served = []; // every path the server answered, with its status
 const offsite = []; // every request Chromium tried to make elsewhere
@@ -152,6 +156,15 @@ before(async () => {
   server = serve(site);
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   origin = `http://127.0.0.1:${server.address().port}`;
+  subSite = mkdtempSync(join(tmpdir(), "coroner-subpath-"));
+  execFileSync(
+    coroner,
+    ["build", "--root", repo, "--output", join(subSite, "postmortems"), "--base-url", "/postmortems/", "--quiet"],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  subServer = serve(subSite);
+  await new Promise((ok) => subServer.listen(0, "127.0.0.1", ok));
+  subOrigin = `http://127.0.0.1:${subServer.address().port}`;
   // playwright-core starts Chromium with a fresh temporary --user-data-dir
   // of its own (it refuses one in `args`) and adds --headless itself.
   browser = await chromium.launch({
@@ -172,8 +185,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await new Promise((ok) => (server ? server.close(ok) : ok()));
-  if (site) rmSync(site, { recursive: true, force: true });
+  for (const s of [server, subServer]) await new Promise((ok) => (s ? s.close(ok) : ok()));
+  for (const dir of [site, subSite]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("home page: every incident listed with its title, date and severity", async () => {
@@ -198,50 +211,107 @@ test("home page: every incident listed with its title, date and severity", async
   assert.equal(await page.getByRole("main").count(), 1);
   assert.equal(await page.getByRole("contentinfo").count(), 1);
   assert.equal(await page.getByRole("navigation", { name: "Main" }).count(), 1);
-  assert.equal(await page.getByRole("search", { name: "Filter incidents" }).count(), 1);
+  assert.equal(await page.getByRole("search", { name: "Search incidents" }).count(), 1);
+  assert.equal(await page.getByRole("search", { name: "Site" }).count(), 1);
   await shot(page, "home-light");
   assert.deepEqual(page.errors, []);
   await context.close();
 });
 
-test("home page: the filter narrows the list by words and by root cause", async () => {
+test("search page: words, then a root-cause filter, with counts and a shareable URL", async () => {
   const context = await newContext();
-  const page = await open(context, HOME);
-  const form = page.locator("form[data-filter]");
+  const page = await open(context, SEARCH);
+  const form = page.getByRole("search", { name: "Search incidents" });
   await form.waitFor({ state: "visible" });
-  const rows = page.locator("ol[data-rows] > li.row");
-  const status = form.locator(".filter-status");
+  const rows = form.locator("ol[data-results] > li.row");
+  const status = form.locator(".search-status");
 
   await form.getByLabel("Words").fill("reconciler");
-  await assert.doesNotReject(status.filter({ hasText: "1 matching incident" }).waitFor());
+  await status.filter({ hasText: /^1 incident, best match first$/ }).waitFor();
   assert.deepEqual(await texts(rows.locator(".row-title")), [
     "Checkout DNS failures return: the reconciler restored the stale CNAME",
   ]);
+  assert.match(await rows.locator(".excerpt mark").first().innerText(), /^reconcile/i, "the match is highlighted");
+  assert.equal(new URL(page.url()).search, "?q=reconciler");
 
+  // Filters alone browse, newest first; the tag page lists the same incidents.
   await form.getByLabel("Words").fill("");
-  await form.getByLabel("Root cause").selectOption("dns");
-  await status.filter({ hasText: "3 matching incidents" }).waitFor();
-  const titles = await texts(rows.locator(".row-title"));
-  assert.equal(titles.length, 3);
-  assert.ok(titles.includes("Checkout unreachable after a DNS record pointed at a retired CDN distribution"));
+  await form.locator("details[data-filter=tag] input[value=dns]").check();
+  await status.filter({ hasText: /^3 incidents, newest first$/ }).waitFor();
+  const found = await texts(rows.locator(".row-title"));
+  const tagPage = await open(context, TAG);
+  const listed = await texts(tagPage.locator("ol[data-rows] .row-title"));
+  assert.deepEqual(found, listed, "search and the tag page agree, in the same order");
+  const dates = await texts(rows.locator("time"));
+  assert.deepEqual(dates, [...dates].sort().reverse());
   for (const row of await rows.all()) {
-    assert.ok((await texts(row.locator(".chip.tag"))).includes("dns"), "every match has the dns tag");
+    assert.ok((await texts(row.locator(".chip.tag"))).includes("dns"), "every result has the dns tag");
   }
-  await shot(page, "home-filtered-dns");
+  // Counts follow the results: 3 dns incidents, of which those on checkout.
+  const count = (filter, value) =>
+    form.locator(`details[data-filter=${filter}] label`, { has: page.locator(`input[value="${value}"]`) }).locator("[data-count]").textContent();
+  assert.equal(await count("tag", "dns"), "3");
+  const onCheckout = (await Promise.all((await rows.all()).map((row) => texts(row.locator(".chip.service"))))).filter((s) => s.includes("checkout"));
+  assert.ok(onCheckout.length > 0);
+  assert.equal(await count("service", "checkout"), String(onCheckout.length));
+  assert.equal(new URL(page.url()).search, "?tag=dns");
+  await shot(page, "search-dns");
+  assert.deepEqual(page.errors, []);
 
-  // Back to "any": the page's own list comes back.
-  await form.getByLabel("Root cause").selectOption("");
-  await page.waitForFunction(() => document.querySelectorAll("ol[data-rows] > li.row").length === 11);
+  // A shared link opens the same search.
+  const shared = await open(context, `${SEARCH}?q=timeout&tag=database`);
+  const sharedForm = shared.getByRole("search", { name: "Search incidents" });
+  await sharedForm.locator(".search-status", { hasText: /best match first/ }).waitFor();
+  assert.equal(await sharedForm.getByLabel("Words").inputValue(), "timeout");
+  assert.equal(await sharedForm.locator("details[data-filter=tag] input[value=database]").isChecked(), true);
+  const sharedTitles = await texts(sharedForm.locator("ol[data-results] .row-title"));
+  assert.ok(sharedTitles.includes("Tracking API outage caused by a database connection leak"), sharedTitles.join(" | "));
+  assert.deepEqual(shared.errors, []);
+  await context.close();
+});
+
+test("the search box on every page leads to the search page", async () => {
+  const context = await newContext();
+  const page = await open(context, INCIDENT);
+  const box = page.getByRole("search", { name: "Site" }).getByRole("searchbox");
+  await box.fill("cname");
+  await box.press("Enter");
+  await page.waitForURL("**/search/?q=cname");
+  await page.locator(".search-status", { hasText: /best match first/ }).waitFor();
+  const titles = await texts(page.locator("ol[data-results] .row-title"));
+  assert.ok(titles.includes("Checkout DNS failures return: the reconciler restored the stale CNAME"), titles.join(" | "));
   assert.deepEqual(page.errors, []);
   await context.close();
 });
 
-test("home page without JavaScript: the list is there, the filter is not", async () => {
+test("home page without JavaScript: the list is there; search says where to browse instead", async () => {
   const context = await newContext({ javaScriptEnabled: false });
   const page = await open(context, HOME);
   assert.equal(await page.locator("ol[data-rows] > li.row").count(), 11);
-  assert.equal(await page.locator("form[data-filter]").isVisible(), false, "a filter that cannot work stays hidden");
   await shot(page, "home-nojs");
+  const search = await open(context, SEARCH);
+  assert.equal(await search.locator("form[data-search]").isVisible(), false, "a search that cannot work stays hidden");
+  const notice = search.locator("main .notice");
+  assert.match(await notice.innerText(), /needs JavaScript/);
+  assert.equal(await notice.getByRole("link", { name: "root causes" }).getAttribute("href"), "/tags/");
+  await shot(page, "search-nojs");
+  await context.close();
+});
+
+test("search works with base_url on a subpath", async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${subOrigin}/postmortems/search/?tag=dns`);
+  await page.locator(".search-status", { hasText: /^3 incidents/ }).waitFor();
+  const hrefs = await page.locator("ol[data-results] .row-title").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.equal(hrefs.length, 3);
+  for (const href of hrefs) {
+    assert.match(href, /^\/postmortems\/incidents\/[^/]+\/$/);
+    assert.equal((await page.request.get(subOrigin + href)).status(), 200, `${href} exists`);
+  }
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
@@ -380,11 +450,10 @@ for (const colorScheme of ["light", "dark"]) {
       await accessible(page, `${path} (${colorScheme})`);
       await page.close();
     }
-    // The filter's own results too (rendered by the script).
-    const page = await open(context, HOME);
-    await page.locator("form[data-filter]").getByLabel("Root cause").selectOption("dns");
-    await page.locator(".filter-status", { hasText: "matching" }).waitFor();
-    await accessible(page, `${HOME} filtered (${colorScheme})`);
+    // Search results too (rendered by the script).
+    const page = await open(context, `${SEARCH}?q=dns&tag=dns`);
+    await page.locator(".search-status", { hasText: "best match first" }).waitFor();
+    await accessible(page, `${SEARCH} with results (${colorScheme})`);
     await context.close();
   });
 }
@@ -416,5 +485,5 @@ test("no request left 127.0.0.1, and every asked file existed", () => {
   const missing = served.filter((r) => r.status !== 200);
   assert.deepEqual(missing, [], "requests the site could not answer");
   assert.ok(served.some((r) => r.path === "/style.css"));
-  assert.ok(served.some((r) => r.path === "/list.json"), "the filter loaded list.json from the site itself");
+  assert.ok(served.some((r) => r.path === "/pagefind/pagefind.js"), "search loaded Pagefind from the site itself");
 });

@@ -1,34 +1,30 @@
-// coroner default theme: the home page filter. Without JavaScript the
-// home page is a plain paginated list; with it, the filter searches every
-// incident (list.json) and replaces the page's rows with the matches.
+// coroner default theme: the search page. It runs Pagefind's index (the
+// `pagefind/` folder coroner publishes) in the browser, so it works on any
+// static host. The URL holds the query and the filters
+// (`search/?q=timeout&tag=database`), so a search can be shared. Without
+// JavaScript the page points to the browse pages instead.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-filter]");
-  var list = document.querySelector("ol[data-rows]");
-  if (!form || !list) return;
+  var form = document.querySelector("form[data-search]");
+  if (!form) return;
   form.hidden = false;
-  var original = list.innerHTML;
-  var pager = document.querySelector(".pager");
-  var status = form.querySelector(".filter-status");
-  var rows = null;
+  var input = form.querySelector("input[name=q]");
+  var list = form.querySelector("[data-results]");
+  var status = form.querySelector(".search-status");
+  var more = form.querySelector("[data-more]");
+  var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
+  var PAGE = 20;
+  var pagefind = null;
+  var latest = 0;
+  var shown = [];
 
   function load() {
-    if (rows) return Promise.resolve(rows);
-    return fetch(form.getAttribute("data-source"))
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) { rows = data; return rows; });
-  }
-
-  function names(items) { return (items || []).map(function (t) { return t.name; }); }
-
-  function matches(row, f) {
-    if (f.tag && names(row.tags).indexOf(f.tag) < 0) return false;
-    if (f.service && names(row.services).indexOf(f.service) < 0) return false;
-    if (f.severity && (!row.severity || row.severity.name !== f.severity)) return false;
-    if (f.year && (!row.date || row.date.slice(0, 4) !== f.year)) return false;
-    if (!f.words.length) return true;
-    var text = [row.title, row.summary || "", names(row.tags).join(" "), names(row.services).join(" ")].join(" ").toLowerCase();
-    return f.words.every(function (w) { return text.indexOf(w) >= 0; });
+    if (!pagefind) {
+      pagefind = import(form.getAttribute("data-pagefind")).then(function (pf) {
+        return pf.options({ excerptLength: 40 }).then(function () { return pf; });
+      });
+    }
+    return pagefind;
   }
 
   function el(tag, cls, text) {
@@ -44,7 +40,22 @@
     return a;
   }
 
-  function render(row) {
+  // Pagefind's excerpt is escaped text with <mark> around the matches:
+  // rebuild it from text nodes so that nothing else can become markup.
+  function excerpt(html) {
+    var p = el("p", "row-summary excerpt");
+    html.split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
+      if (part === "<mark>") return true;
+      if (part === "</mark>") return false;
+      var text = new DOMParser().parseFromString(part, "text/html").documentElement.textContent;
+      p.appendChild(marked ? el("mark", "", text) : document.createTextNode(text));
+      return marked;
+    }, false);
+    return p;
+  }
+
+  function render(data) {
+    var row = JSON.parse(data.meta.row);
     var li = el("li", "row");
     var title = el("a", "row-title", row.title);
     title.href = row.url;
@@ -55,35 +66,102 @@
     if (row.duration) meta.appendChild(el("span", "duration", row.duration));
     (row.tags || []).forEach(function (t) { meta.appendChild(link("chip tag", t)); });
     (row.services || []).forEach(function (s) { meta.appendChild(link("chip service", s)); });
+    if (row.kind !== "postmortem") meta.appendChild(el("span", "badge kind", row.kind));
     li.appendChild(meta);
-    if (row.summary) li.appendChild(el("p", "row-summary", row.summary.length > 240 ? row.summary.slice(0, 239) + "…" : row.summary));
+    // Browsing (no words) has nothing to quote: the summary says more.
+    if (input.value.trim() && data.excerpt) li.appendChild(excerpt(data.excerpt));
+    else if (row.summary) li.appendChild(el("p", "row-summary", row.summary.length > 240 ? row.summary.slice(0, 239) + "…" : row.summary));
     return li;
   }
 
-  function apply() {
-    var data = new FormData(form);
-    var f = {
-      words: String(data.get("q") || "").toLowerCase().split(/\s+/).filter(Boolean),
-      tag: data.get("tag"), service: data.get("service"), severity: data.get("severity"), year: data.get("year")
-    };
-    var active = f.words.length || f.tag || f.service || f.severity || f.year;
-    if (!active) {
-      list.innerHTML = original;
-      if (pager) pager.hidden = false;
-      status.textContent = "";
-      return;
-    }
-    load().then(function (all) {
-      var found = all.filter(function (row) { return matches(row, f); });
-      list.replaceChildren.apply(list, found.slice(0, 500).map(render));
-      if (pager) pager.hidden = true;
-      status.textContent = found.length + " matching incident" + (found.length === 1 ? "" : "s") +
-        (found.length > 500 ? " (first 500 shown)" : "");
-    }).catch(function () {
-      status.textContent = "The filter could not load the incident list; browse the pages below.";
+  // What the form asks for: words, and filter name → ticked values.
+  function wanted() {
+    var filters = {};
+    boxes.forEach(function (box) {
+      if (box.checked) (filters[box.name] = filters[box.name] || []).push(box.value);
+    });
+    return { words: input.value.trim(), filters: filters };
+  }
+
+  function readUrl() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    boxes.forEach(function (box) { box.checked = params.getAll(box.name).indexOf(box.value) >= 0; });
+  }
+
+  function writeUrl(want) {
+    var params = new URLSearchParams();
+    if (want.words) params.set("q", want.words);
+    Object.keys(want.filters).forEach(function (name) {
+      want.filters[name].forEach(function (value) { params.append(name, value); });
+    });
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  function showCounts(counts) {
+    boxes.forEach(function (box) {
+      var n = (counts[box.name] || {})[box.value] || 0;
+      box.parentNode.querySelector("[data-count]").textContent = n;
+      box.parentNode.classList.toggle("empty", n === 0 && !box.checked);
     });
   }
 
-  form.addEventListener("input", apply);
-  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  function showMore() {
+    var next = shown.slice(list.children.length, list.children.length + PAGE);
+    var turn = latest;
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+      if (turn !== latest) return;
+      data.forEach(function (d) { list.appendChild(render(d)); });
+      more.hidden = list.children.length >= shown.length;
+    });
+  }
+
+  function run() {
+    var want = wanted();
+    var turn = ++latest;
+    writeUrl(want);
+    var browsing = !want.words;
+    var filtered = Object.keys(want.filters).length > 0;
+    load().then(function (pf) {
+      if (browsing && !filtered) {
+        return pf.filters().then(function (counts) {
+          if (turn !== latest) return;
+          showCounts(counts);
+          shown = [];
+          list.replaceChildren();
+          more.hidden = true;
+          status.textContent = "Type words or tick a filter.";
+        });
+      }
+      var filters = {};
+      Object.keys(want.filters).forEach(function (name) { filters[name] = { any: want.filters[name] }; });
+      var options = { filters: filters };
+      if (browsing) options.sort = { date: "desc" };
+      return pf.search(browsing ? null : want.words, options).then(function (search) {
+        if (turn !== latest || !search) return;
+        showCounts(search.filters);
+        shown = search.results;
+        list.replaceChildren();
+        return showMore().then(function () {
+          if (turn !== latest) return;
+          var n = shown.length;
+          status.textContent = n + " incident" + (n === 1 ? "" : "s") + (browsing ? ", newest first" : ", best match first");
+        });
+      });
+    }).catch(function () {
+      status.textContent = "Search could not load its index (pagefind/). Browse by root cause, service, severity or year instead.";
+    });
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  });
+  boxes.forEach(function (box) { box.addEventListener("change", run); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  more.addEventListener("click", showMore);
+  readUrl();
+  run();
 })();

@@ -1,0 +1,50 @@
+//! What the benchmarks share: numbers from the environment, and commands
+//! timed by `/usr/bin/time` (Debian package `time`).
+
+#![allow(dead_code)] // each bench uses its own part
+
+use std::process::Command;
+use std::time::Duration;
+
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v.trim().replace(['_', ','], "").parse().unwrap_or_else(|_| panic!("{name}={v:?} is not a number")),
+        Err(_) => default,
+    }
+}
+
+/// One timed run of a command.
+pub struct Run {
+    pub wall: Duration,
+    pub peak_rss_mb: f64,
+}
+
+/// Run `program args…` under `/usr/bin/time` and read its wall time and
+/// peak resident memory; panics with the command's stderr if it fails.
+pub fn timed(program: &str, args: &[&str]) -> Run {
+    let report = tempfile::NamedTempFile::new().expect("a temp file");
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "%e %M", "-o"])
+        .arg(report.path())
+        .arg(program)
+        .args(args)
+        .output()
+        .expect("/usr/bin/time runs (apt-get install time)");
+    let said = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    assert!(output.status.success(), "{program} failed: {}{}", said(&output.stdout), said(&output.stderr));
+    let text = std::fs::read_to_string(report.path()).expect("time's report");
+    let mut fields = text.split_whitespace();
+    let seconds: f64 = fields.next().and_then(|s| s.parse().ok()).expect("elapsed seconds");
+    let kilobytes: f64 = fields.next().and_then(|s| s.parse().ok()).expect("max RSS");
+    Run { wall: Duration::from_secs_f64(seconds), peak_rss_mb: kilobytes / 1024.0 }
+}
+
+pub fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by_key(|r| r.wall);
+    runs.swap_remove(runs.len() / 2)
+}
+
+/// Write back what earlier steps wrote, so that no run pays for another's.
+pub fn settle() {
+    let _ = Command::new("sync").status();
+}

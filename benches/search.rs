@@ -1,0 +1,181 @@
+//! Search benchmark on a generated archive: the tantivy index and the
+//! static bundle (build time, size), `coroner search` as a whole process
+//! and in process, and the bytes a browser downloads for a one-word query,
+//! beside Pagefind's own CLI indexing the same HTML.
+//!
+//! ```text
+//! (cd benches/search && npm ci)                        # Chromium driver + Pagefind CLI
+//! cargo bench --bench search                           # 10,000 postmortems
+//! CORONER_BENCH_FILES=1000 cargo bench --bench search  # quick run
+//! ```
+//!
+//! Environment: `CORONER_BENCH_FILES` (default 10000), `CORONER_BENCH_SEED`
+//! (default 2026), `CORONER_BENCH_DIR` (work there and keep it). The
+//! browser figures need `benches/search/node_modules` and Debian's
+//! Chromium; without them they are skipped with a note.
+
+mod common;
+mod corpus;
+
+use common::{env_or, settle, timed};
+use coroner::build::{self, BuildOptions};
+use coroner::config::Config;
+use coroner::search::{Options, Parsed, SearchIndex, Sort};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// What on-call engineers type: words, phrases, filters, a typo.
+const QUERIES: &[&str] = &[
+    "database",
+    "timeout",
+    "tag:database",
+    "\"connection pool\"",
+    "certificate expired",
+    "service:checkout sev:1",
+    "dns -tag:dns",
+    "after:2024-01 tag:deploy",
+    "duration>120 capacity",
+    "databse",
+];
+
+/// The one-word query whose download the browser figures report.
+const ONE_WORD: &str = "timeout";
+
+fn main() {
+    let files: usize = env_or("CORONER_BENCH_FILES", 10_000);
+    let seed: u64 = env_or("CORONER_BENCH_SEED", 2026);
+    let temp = tempfile::tempdir().expect("a temp dir");
+    let kept = std::env::var_os("CORONER_BENCH_DIR").map(PathBuf::from);
+    let work = kept.as_deref().unwrap_or(temp.path());
+    let content = work.join("content");
+    let bytes = corpus::write_to(&content, files, seed).expect("write the corpus");
+    settle();
+    eprintln!("generated {files} postmortems ({:.1} MB) in {}", bytes as f64 / 1e6, content.display());
+
+    // One build, in process, for the static bundle's share of it.
+    let config = Config::load(work).expect("defaults");
+    let public = work.join("public");
+    let options = BuildOptions { output: Some(public.clone()), ..BuildOptions::default() };
+    let started = Instant::now();
+    let built = build::build_site(&config, &options, &indicatif::ProgressBar::hidden()).expect("build");
+    let build_time = started.elapsed();
+    let bundle_time = built.rendered.search_bundle;
+    let incidents = built.archive.incidents.len();
+    drop(built);
+
+    // The tantivy index from scratch, as the first `coroner search` makes it.
+    std::fs::remove_dir_all(&config.index_dir).expect("remove the index");
+    let started = Instant::now();
+    build::refresh_index(&config, None).expect("index");
+    let index_time = started.elapsed();
+
+    let coroner = env!("CARGO_BIN_EXE_coroner");
+    let root = work.to_str().expect("UTF-8 path");
+    let mut process_times = Vec::new();
+    for _ in 0..3 {
+        for query in QUERIES {
+            let started = Instant::now();
+            let out = Command::new(coroner).args(["search", query, "--root", root]).output().expect("coroner search");
+            process_times.push(started.elapsed());
+            assert!(out.status.success(), "{query}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("brought up to date"));
+        }
+    }
+
+    let index = SearchIndex::open(&config.index_dir).expect("open the index");
+    let options = Options { limit: 10, sort: Sort::Relevance, facets: false };
+    let mut latencies = Vec::new();
+    for round in 0..110 {
+        for query in QUERIES {
+            let started = Instant::now();
+            let found = index.search(&Parsed::parse(query, &config), options).expect("search");
+            std::hint::black_box(found);
+            if round >= 10 {
+                latencies.push(started.elapsed());
+            }
+        }
+    }
+
+    println!("\n| Search, {incidents} incidents ({:.1} MB of markdown) | coroner |", bytes as f64 / 1e6);
+    println!("|---|---:|");
+    println!("| full build (pages, feeds, both search tiers) | {:.2} s |", build_time.as_secs_f64());
+    println!("| tantivy index, from scratch | {:.2} s |", index_time.as_secs_f64());
+    println!("| tantivy index size | {:.1} MB |", dir_size(&config.index_dir) as f64 / 1e6);
+    println!("| static bundle (Pagefind crate), build | {:.2} s |", bundle_time.as_secs_f64());
+    println!("| static bundle size | {:.1} MB |", dir_size(&public.join("pagefind")) as f64 / 1e6);
+    println!(
+        "| `coroner search`, whole process, {} runs | median {}, max {} (target: under 30 ms) |",
+        process_times.len(),
+        ms(percentile(&mut process_times, 0.5)),
+        ms(percentile(&mut process_times, 1.0))
+    );
+    println!(
+        "| in process, {} queries | p50 {}, p99 {} (target: p99 under 5 ms) |",
+        latencies.len(),
+        ms(percentile(&mut latencies, 0.5)),
+        ms(percentile(&mut latencies, 0.99))
+    );
+    browser_figures(work, &public);
+}
+
+/// Bytes for a one-word query on coroner's search page, then Pagefind's
+/// CLI over the same HTML and the same page with its bundle instead.
+fn browser_figures(work: &Path, public: &Path) {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/search");
+    let pagefind_cli = here.join("node_modules/.bin/pagefind");
+    if !pagefind_cli.exists() || !Path::new("/usr/bin/chromium").exists() {
+        eprintln!("browser figures skipped: run `(cd benches/search && npm ci)` and install Debian's chromium");
+        return;
+    }
+    let script = here.join("bytes.mjs");
+    let ours = downloaded(&script, public, None);
+    println!("| one-word query (`{ONE_WORD}`), bytes downloaded, library included | {} |", kb(ours));
+
+    let cli_bundle = work.join("pagefind-cli");
+    let (site, out) = (public.to_str().expect("UTF-8"), cli_bundle.to_str().expect("UTF-8"));
+    settle();
+    let run = timed(pagefind_cli.to_str().expect("UTF-8"), &["--site", site, "--output-path", out, "--silent"]);
+    let theirs = downloaded(&script, public, Some(&cli_bundle));
+    println!("\n| Pagefind CLI 1.6.0 over the same HTML | |");
+    println!("|---|---:|");
+    println!("| index build | {:.2} s, {:.0} MB peak |", run.wall.as_secs_f64(), run.peak_rss_mb);
+    println!("| bundle size | {:.1} MB |", dir_size(&cli_bundle) as f64 / 1e6);
+    println!("| one-word query (`{ONE_WORD}`), same page, bytes downloaded | {} |", kb(theirs));
+}
+
+/// What `bytes.mjs` reports for the one-word query.
+fn downloaded(script: &Path, site: &Path, bundle: Option<&Path>) -> u64 {
+    let mut command = Command::new("node");
+    command.arg(script).arg(site).arg(ONE_WORD);
+    if let Some(bundle) = bundle {
+        command.arg(bundle);
+    }
+    let out = command.output().expect("node runs");
+    assert!(out.status.success(), "bytes.mjs: {}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("bytes.mjs prints JSON");
+    eprintln!("{ONE_WORD}: {} results; files: {}", report["results"], report["files"]);
+    report["bytes"].as_u64().expect("bytes")
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn percentile(times: &mut [Duration], p: f64) -> Duration {
+    times.sort();
+    times[((times.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.0} kB", bytes as f64 / 1000.0)
+}
