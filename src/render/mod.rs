@@ -162,16 +162,22 @@ impl<'a> Site<'a> {
                 Ok(text)
             })
             .collect::<Result<Vec<String>, RenderError>>()?;
-        self.write_lists()?;
-        let started = std::time::Instant::now();
-        self.search(texts)?;
-        let search_bundle = started.elapsed();
-        self.stats_page()?;
-        self.actions_page()?;
-        self.machine_files()?;
-        self.page("404.html", "404.html", &tera::Context::new())?;
-        self.redirects()?;
-        self.write_static()?;
+        // The search bundle is mostly Pagefind's own single-threaded work:
+        // it runs beside the rest of the site.
+        let search_bundle = std::thread::scope(|scope| {
+            let bundle = scope.spawn(|| {
+                let started = std::time::Instant::now();
+                self.search(texts).map(|()| started.elapsed())
+            });
+            self.write_lists()?;
+            self.stats_page()?;
+            self.actions_page()?;
+            self.machine_files()?;
+            self.page("404.html", "404.html", &tera::Context::new())?;
+            self.redirects()?;
+            self.write_static()?;
+            bundle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
         Ok(Rendered {
             pages: self.pages.load(Ordering::Relaxed),
             files: self.files.load(Ordering::Relaxed),

@@ -236,6 +236,7 @@ test("search page: words, then a root-cause filter, with counts and a shareable 
 
   // Filters alone browse, newest first; the tag page lists the same incidents.
   await form.getByLabel("Words").fill("");
+  await form.locator("details[data-filter=tag] summary").click(); // opening it loads the counts
   await form.locator("details[data-filter=tag] input[value=dns]").check();
   await status.filter({ hasText: /^3 incidents, newest first$/ }).waitFor();
   const found = await texts(rows.locator(".row-title"));

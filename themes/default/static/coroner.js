@@ -13,7 +13,11 @@
   var status = form.querySelector(".search-status");
   var more = form.querySelector("[data-more]");
   var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
-  var PAGE = 20;
+  var panels = Array.prototype.slice.call(form.querySelectorAll("details[data-filter]"));
+  // The filters' index is a download of its own (about 70 kB at 10,000
+  // incidents): fetched once a filter panel is opened or a filter is set.
+  var countsLoaded = false;
+  var PAGE = 10;
   var pagefind = null;
   var latest = 0;
   var shown = [];
@@ -21,7 +25,9 @@
   function load() {
     if (!pagefind) {
       pagefind = import(form.getAttribute("data-pagefind")).then(function (pf) {
-        return pf.options({ excerptLength: 40 }).then(function () { return pf; });
+        // No worker: one script less to download (43 kB), and the search
+        // itself takes a few milliseconds.
+        return pf.options({ excerptLength: 40, noWorker: true }).then(function () { return pf; });
       });
     }
     return pagefind;
@@ -123,16 +129,22 @@
     writeUrl(want);
     var browsing = !want.words;
     var filtered = Object.keys(want.filters).length > 0;
+    var wantCounts = filtered || panels.some(function (p) { return p.open; });
     load().then(function (pf) {
+      return (wantCounts ? pf.filters() : Promise.resolve(null)).then(function (counts) {
+        countsLoaded = countsLoaded || wantCounts;
+        return [pf, counts];
+      });
+    }).then(function (loaded) {
+      var pf = loaded[0];
       if (browsing && !filtered) {
-        return pf.filters().then(function (counts) {
-          if (turn !== latest) return;
-          showCounts(counts);
-          shown = [];
-          list.replaceChildren();
-          more.hidden = true;
-          status.textContent = "Type words or tick a filter.";
-        });
+        if (turn !== latest) return;
+        if (loaded[1]) showCounts(loaded[1]);
+        shown = [];
+        list.replaceChildren();
+        more.hidden = true;
+        status.textContent = "Type words or tick a filter.";
+        return;
       }
       var filters = {};
       Object.keys(want.filters).forEach(function (name) { filters[name] = { any: want.filters[name] }; });
@@ -140,7 +152,7 @@
       if (browsing) options.sort = { date: "desc" };
       return pf.search(browsing ? null : want.words, options).then(function (search) {
         if (turn !== latest || !search) return;
-        showCounts(search.filters);
+        if (countsLoaded) showCounts(search.filters);
         shown = search.results;
         list.replaceChildren();
         return showMore().then(function () {
@@ -162,6 +174,9 @@
   boxes.forEach(function (box) { box.addEventListener("change", run); });
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
   more.addEventListener("click", showMore);
+  panels.forEach(function (panel) {
+    panel.addEventListener("toggle", function () { if (panel.open && !countsLoaded) run(); });
+  });
   readUrl();
   run();
 })();
