@@ -9,11 +9,11 @@
 
 use super::links::Collector;
 use super::text::table_cells;
+use crate::ingest::per_thread::PerThread;
 use crate::model::{MARKDOWN_OPTIONS, Section, SectionKind};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 /// Built-in heading phrases (normalised: lower-case, no markup, no
 /// parenthetical suffix). A heading matches a phrase when it equals it or
@@ -375,8 +375,8 @@ impl Synonyms {
 }
 
 /// What joins the parts of a combined heading ("Root Cause and Resolution").
-static COMBINED_SPLIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
+static COMBINED_SPLIT: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
 
 /// Lower-case, markup, numbering, emoji and parenthetical suffixes removed:
 /// `## 3. Timeline (UTC):` → `timeline`. One pass, one allocation: it runs
@@ -501,8 +501,8 @@ impl LineIndex {
 
 /// What may stand before a bold label: a quote, a list marker, a task box,
 /// then the opening `**` or `__`.
-static BOLD_OPEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)").unwrap());
+static BOLD_OPEN: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)").unwrap());
 /// Rows of two-column tables (`| Start | 2024-09-10 08:40 KST |`) are
 /// labels too: many reports keep their key facts in such a table.
 fn table_labels(lines: &[&str], kinds: &[LineKind]) -> Vec<Label> {
