@@ -22,7 +22,7 @@ pub struct Links {
 pub fn scan(body: &str, extensions: &[String]) -> Links {
     use super::sections::LineIndex;
     use pulldown_cmark::Parser;
-    let index = LineIndex::new(body);
+    let index = LineIndex::new(&body.split('\n').collect::<Vec<_>>());
     let mut collector = Collector::new(extensions);
     for (event, range) in Parser::new_ext(body, crate::model::MARKDOWN_OPTIONS).into_offset_iter() {
         collector.observe(&event, index.line(range.start));

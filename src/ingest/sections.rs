@@ -487,9 +487,17 @@ pub(crate) struct LineIndex {
 }
 
 impl LineIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    /// The index of a text from its lines (split at `\n`), which the caller
+    /// has already: no second scan of the text.
+    pub(crate) fn new(lines: &[&str]) -> Self {
+        let starts = lines
+            .iter()
+            .scan(0, |start, line| {
+                let this = *start;
+                *start += line.len() + 1;
+                Some(this)
+            })
+            .collect();
         LineIndex { starts }
     }
 
@@ -569,7 +577,7 @@ struct Marker {
 /// `lines` are its lines, which the caller has split already. Every event
 /// also goes to `links`, so that links and heading ids cost no second pass.
 pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Collector) -> Outline {
-    let index = LineIndex::new(body);
+    let index = LineIndex::new(lines);
     let mut line_kinds = vec![LineKind::Text; lines.len()];
     let mut headings = Vec::new();
     let mut labels = Vec::new();

@@ -120,7 +120,7 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                         diagnostics.push(impossible_time(&time_text, &problem, line));
                     }
                     let time = clock.as_ref().filter(|c| c.known).map(|c| ZonedTime::new(c.civil, c.offset));
-                    entries.push(TimelineEntry { time, time_text, milestone: milestone(&rest), text: rest, line });
+                    entries.push(TimelineEntry { time, time_text, milestone: None, text: rest, line });
                     if let Some(c) = &clock {
                         check_order(&mut cursor, c.civil, entries.len() - 1, &entries, &mut diagnostics);
                     }
@@ -139,8 +139,6 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                             entry.text.push(' ');
                         }
                         entry.text.push_str(text);
-                        // The whole entry decides: "…reverted. Incident resolved." resolves.
-                        entry.milestone = milestone(&entry.text);
                     }
                 }
             }
@@ -149,16 +147,15 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
         // system hangs") still has entries, in order, without a time.
         if entries.len() == first_entry {
             for (line, text) in untimed_items {
-                entries.push(TimelineEntry {
-                    time: None,
-                    time_text: String::new(),
-                    milestone: milestone(&text),
-                    text,
-                    line,
-                });
+                entries.push(TimelineEntry { time: None, time_text: String::new(), milestone: None, text, line });
                 clocks.push(None);
             }
         }
+    }
+    // The whole entry decides ("…reverted. Incident resolved." resolves),
+    // so each is read once its continuation lines are all in.
+    for entry in &mut entries {
+        entry.milestone = milestone(&entry.text);
     }
     let span_minutes = span(&clocks);
     Timeline { entries, diagnostics, span_minutes }
