@@ -21,6 +21,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `coroner` binary, so that the figures are its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const THREADS: [usize; 2] = [1, 2];
 const TARGET_MB_S: f64 = 50.0;
 

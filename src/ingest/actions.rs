@@ -5,22 +5,22 @@
 
 use super::sections::{LineKind, Outline};
 use super::text::{strip_inline_markup, table_cells};
+use crate::ingest::per_thread::PerThread;
 use crate::model::{ActionItem, SectionKind};
 use regex::Regex;
-use std::sync::LazyLock;
 
 /// A list item's marker and task box; the item's text is the rest of the
 /// line (a capture of it would cost more than the whole prefix).
-static LIST_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s*)?").unwrap());
-static OWNER: LazyLock<Regex> = LazyLock::new(|| {
+static LIST_ITEM: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[([ xX])\]\s*)?").unwrap());
+static OWNER: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"(?i)(?:\(\s*(?:owner|assignee|担当|responsable)\s*[:：]\s*([^),]+)[^)]*\)|(?:—|–|-)\s*(@[\w.-]+)\s*$|\s(@[\w.-]+)\s*$)").unwrap()
 });
-static OWNER_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:owner|assignee|responsible|担当)\s*[:：]\s*(.+)$").unwrap());
-static META_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:due(?: date)?|deadline|priority|status|期限)\s*[:：]").unwrap());
-static TASK_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:task|action|todo)\s*[:：]\s*").unwrap());
+static OWNER_LINE: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"(?i)^\s*(?:owner|assignee|responsible|担当)\s*[:：]\s*(.+)$").unwrap());
+static META_LINE: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"(?i)^\s*(?:due(?: date)?|deadline|priority|status|期限)\s*[:：]").unwrap());
+static TASK_PREFIX: PerThread<Regex> = PerThread::new(|| Regex::new(r"(?i)^(?:task|action|todo)\s*[:：]\s*").unwrap());
 
 /// Every action item of the file, in order.
 pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
@@ -82,7 +82,7 @@ pub fn extract(outline: &Outline, lines: &[&str]) -> Vec<ActionItem> {
     items
 }
 
-static HTML_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<li[^>]*>(.*?)(?:</li>|$)").unwrap());
+static HTML_ITEM: PerThread<Regex> = PerThread::new(|| Regex::new(r"(?is)<li[^>]*>(.*?)(?:</li>|$)").unwrap());
 
 /// `<li>…</li>` items of an HTML list.
 fn html_items(raw: &str, line: u32) -> Vec<ActionItem> {

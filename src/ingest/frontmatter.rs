@@ -4,10 +4,10 @@
 //! key by key so that one bad key never loses the others.
 
 use crate::diagnostics::Diagnostic;
+use crate::ingest::per_thread::PerThread;
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrontMatterFormat {
@@ -180,8 +180,8 @@ fn toml_to_json(value: toml::Value) -> Value {
 }
 
 /// `key:` (YAML) or `key =` (TOML) at the start of a line.
-static KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^("[^"]*"|'[^']*'|[\w-][\w.-]*)\s*(:(\s|$)|=)"#).expect("valid regex"));
+static KEY: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r#"^("[^"]*"|'[^']*'|[\w-][\w.-]*)\s*(:(\s|$)|=)"#).expect("valid regex"));
 
 /// Whether a block that failed to parse was meant as front matter: its
 /// first line is `key:` and so are most top-level lines. Markdown after a

@@ -2,11 +2,11 @@
 //! anchors it offers to links from elsewhere. The archive resolves the
 //! links; the renderer gives headings the ids found here, in order.
 
+use crate::ingest::per_thread::PerThread;
 use crate::model::{Reference, ReferenceKind};
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 /// The links and heading ids of one body.
 #[derive(Debug, Default, PartialEq)]
@@ -22,7 +22,7 @@ pub struct Links {
 pub fn scan(body: &str, extensions: &[String]) -> Links {
     use super::sections::LineIndex;
     use pulldown_cmark::Parser;
-    let index = LineIndex::new(body);
+    let index = LineIndex::new(&body.split('\n').collect::<Vec<_>>());
     let mut collector = Collector::new(extensions);
     for (event, range) in Parser::new_ext(body, crate::model::MARKDOWN_OPTIONS).into_offset_iter() {
         collector.observe(&event, index.line(range.start));
@@ -90,8 +90,8 @@ impl<'e> Collector<'e> {
 
 /// `href="…"` and `src="…"` values in raw HTML, with their byte offsets.
 fn html_destinations(html: &str) -> impl Iterator<Item = (usize, &str)> {
-    static ATTRIBUTE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"(?i)\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).unwrap());
+    static ATTRIBUTE: PerThread<Regex> =
+        PerThread::new(|| Regex::new(r#"(?i)\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).unwrap());
     ATTRIBUTE.captures_iter(html).filter_map(|c| c.get(1).or_else(|| c.get(2))).map(|m| (m.start(), m.as_str()))
 }
 

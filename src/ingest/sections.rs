@@ -9,11 +9,11 @@
 
 use super::links::Collector;
 use super::text::table_cells;
+use crate::ingest::per_thread::PerThread;
 use crate::model::{MARKDOWN_OPTIONS, Section, SectionKind};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 /// Built-in heading phrases (normalised: lower-case, no markup, no
 /// parenthetical suffix). A heading matches a phrase when it equals it or
@@ -375,8 +375,8 @@ impl Synonyms {
 }
 
 /// What joins the parts of a combined heading ("Root Cause and Resolution").
-static COMBINED_SPLIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
+static COMBINED_SPLIT: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
 
 /// Lower-case, markup, numbering, emoji and parenthetical suffixes removed:
 /// `## 3. Timeline (UTC):` → `timeline`. One pass, one allocation: it runs
@@ -487,9 +487,17 @@ pub(crate) struct LineIndex {
 }
 
 impl LineIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    /// The index of a text from its lines (split at `\n`), which the caller
+    /// has already: no second scan of the text.
+    pub(crate) fn new(lines: &[&str]) -> Self {
+        let starts = lines
+            .iter()
+            .scan(0, |start, line| {
+                let this = *start;
+                *start += line.len() + 1;
+                Some(this)
+            })
+            .collect();
         LineIndex { starts }
     }
 
@@ -501,8 +509,8 @@ impl LineIndex {
 
 /// What may stand before a bold label: a quote, a list marker, a task box,
 /// then the opening `**` or `__`.
-static BOLD_OPEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)").unwrap());
+static BOLD_OPEN: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"^\s*(?:>\s*)?(?:[-*+•]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)").unwrap());
 /// Rows of two-column tables (`| Start | 2024-09-10 08:40 KST |`) are
 /// labels too: many reports keep their key facts in such a table.
 fn table_labels(lines: &[&str], kinds: &[LineKind]) -> Vec<Label> {
@@ -569,7 +577,7 @@ struct Marker {
 /// `lines` are its lines, which the caller has split already. Every event
 /// also goes to `links`, so that links and heading ids cost no second pass.
 pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Collector) -> Outline {
-    let index = LineIndex::new(body);
+    let index = LineIndex::new(lines);
     let mut line_kinds = vec![LineKind::Text; lines.len()];
     let mut headings = Vec::new();
     let mut labels = Vec::new();

@@ -1,14 +1,14 @@
 //! Markdown and HTML markup → plain text, for the stages that read words
 //! (facts, timeline, action items). Rendering never uses this.
 
+use crate::ingest::per_thread::PerThread;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[([^\]]*)\]\([^)]*\)").unwrap());
-static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
-static WIKI_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]").unwrap());
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
+static IMAGE: PerThread<Regex> = PerThread::new(|| Regex::new(r"!\[([^\]]*)\]\([^)]*\)").unwrap());
+static LINK: PerThread<Regex> = PerThread::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
+static WIKI_LINK: PerThread<Regex> = PerThread::new(|| Regex::new(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]").unwrap());
+static TAG: PerThread<Regex> = PerThread::new(|| Regex::new(r"</?[A-Za-z][^>]*>").unwrap());
 
 /// The cells of a markdown table row, markup removed; `None` for the
 /// `|---|:--:|` separator row.
@@ -200,7 +200,7 @@ fn is_collapsed(text: &str) -> bool {
     !after_space || text.is_empty()
 }
 
-static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());
+static SENTENCE_END: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());
 
 /// Split plain text into sentences (a period inside a number, as in "3.5",
 /// or after an abbreviation, as in "e.g." or "approx.", does not end one).

@@ -8,13 +8,13 @@ use super::sections::{LineKind, Outline};
 use super::text::{english, english_set, strip_inline_markup, table_cells};
 use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_zone, times};
 use crate::diagnostics::Diagnostic;
+use crate::ingest::per_thread::PerThread;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 use regex::{Regex, RegexSet};
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 /// What the timeline reader knows from the rest of the file.
 pub struct Context<'a> {
@@ -34,15 +34,15 @@ pub struct Timeline {
     pub span_minutes: Option<u32>,
 }
 
-static RELATIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^T\s*[+-]\s*\d{1,3}:\d{2}\b").unwrap());
+static RELATIVE: PerThread<Regex> = PerThread::new(|| Regex::new(r"^T\s*[+-]\s*\d{1,3}:\d{2}\b").unwrap());
 /// Words that may stand before an entry's time: "Detected at 6:00 AM",
 /// "Around 14:00", "~ 10:05".
-static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+static LEAD_IN: PerThread<Regex> = PerThread::new(|| {
     english(
         r"^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$",
     )
 });
-static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S").unwrap());
+static LIST_ITEM: PerThread<Regex> = PerThread::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S").unwrap());
 
 /// The day entries fall on. Without a known date, times are still ordered
 /// on a stand-in day, so that backwards entries and the span are found;
@@ -120,7 +120,7 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                         diagnostics.push(impossible_time(&time_text, &problem, line));
                     }
                     let time = clock.as_ref().filter(|c| c.known).map(|c| ZonedTime::new(c.civil, c.offset));
-                    entries.push(TimelineEntry { time, time_text, milestone: milestone(&rest), text: rest, line });
+                    entries.push(TimelineEntry { time, time_text, milestone: None, text: rest, line });
                     if let Some(c) = &clock {
                         check_order(&mut cursor, c.civil, entries.len() - 1, &entries, &mut diagnostics);
                     }
@@ -139,8 +139,6 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                             entry.text.push(' ');
                         }
                         entry.text.push_str(text);
-                        // The whole entry decides: "…reverted. Incident resolved." resolves.
-                        entry.milestone = milestone(&entry.text);
                     }
                 }
             }
@@ -149,16 +147,15 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
         // system hangs") still has entries, in order, without a time.
         if entries.len() == first_entry {
             for (line, text) in untimed_items {
-                entries.push(TimelineEntry {
-                    time: None,
-                    time_text: String::new(),
-                    milestone: milestone(&text),
-                    text,
-                    line,
-                });
+                entries.push(TimelineEntry { time: None, time_text: String::new(), milestone: None, text, line });
                 clocks.push(None);
             }
         }
+    }
+    // The whole entry decides ("…reverted. Incident resolved." resolves),
+    // so each is read once its continuation lines are all in.
+    for entry in &mut entries {
+        entry.milestone = milestone(&entry.text);
     }
     let span_minutes = span(&clocks);
     Timeline { entries, diagnostics, span_minutes }
@@ -331,11 +328,11 @@ const MILESTONES: [(Milestone, &str); 5] = [
         r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b",
     ),
 ];
-static MILESTONE_SET: LazyLock<RegexSet> = LazyLock::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
+static MILESTONE_SET: PerThread<RegexSet> = PerThread::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
 
 /// "resolved" as an adjective ("includes the resolved CNAME") names a
 /// thing, not the end of the incident.
-static ATTRIBUTIVE_RESOLVED: LazyLock<Regex> = LazyLock::new(|| english(r"\b(the|a|an|its|their) resolved \w"));
+static ATTRIBUTIVE_RESOLVED: PerThread<Regex> = PerThread::new(|| english(r"\b(the|a|an|its|their) resolved \w"));
 
 /// The phase an entry marks, if its words say so.
 pub fn milestone(text: &str) -> Option<Milestone> {

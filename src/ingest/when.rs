@@ -5,13 +5,13 @@
 //! pure, reports byte spans into its input, and leaves it to the caller to combine
 //! dates, times and zones. Nothing here panics, whatever the input.
 
+use crate::ingest::per_thread::PerThread;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::Offset;
 use regex::{Captures, Regex};
 use std::cmp::Reverse;
 use std::ops::Range;
 use std::str::FromStr;
-use std::sync::LazyLock;
 
 /// Compiles one of this module's fixed patterns. They do not depend on the input and
 /// every one is exercised by the tests, so a failure is a programming error.
@@ -103,10 +103,11 @@ fn zone_pattern() -> String {
     format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}){B}", abbr.join("|"))
 }
 
-static ZONE: LazyLock<Regex> = LazyLock::new(|| compile(&zone_pattern()));
-static ZONE_AT_START: LazyLock<Regex> = LazyLock::new(|| compile(&format!("^(?:{})", zone_pattern())));
+static ZONE: PerThread<Regex> = PerThread::new(|| compile(&zone_pattern()));
+static ZONE_AT_START: PerThread<Regex> = PerThread::new(|| compile(&format!("^(?:{})", zone_pattern())));
 /// An offset after "UTC"/"GMT"/"UT" ("+1", "+ 1", " + 1", "-05:00", "+0530"), or alone.
-static NUMERIC_OFFSET: LazyLock<Regex> = LazyLock::new(|| compile(r"^([ \t]?)([+\-−])([ \t]?)(\d{1,2})(?::?(\d{2}))?"));
+static NUMERIC_OFFSET: PerThread<Regex> =
+    PerThread::new(|| compile(r"^([ \t]?)([+\-−])([ \t]?)(\d{1,2})(?::?(\d{2}))?"));
 
 /// Reads a numeric offset at the start of `rest`: (minutes east of UTC, bytes used).
 /// When spaces surround the sign only whole hours are accepted, because
@@ -225,7 +226,7 @@ pub struct FoundTime {
 
 /// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM" or "hMM". Which of these
 /// is really a time is decided by what surrounds it (see [`clock_time`]).
-static CLOCK: LazyLock<Regex> = LazyLock::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"));
+static CLOCK: PerThread<Regex> = PerThread::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"));
 
 /// The parts of a [`CLOCK`] match. It matches every number in the text, so
 /// its parts are read by splitting it at its separators (no digit is one),
@@ -254,13 +255,13 @@ impl<'a> ClockParts<'a> {
         ClockParts { hour: &clock[..at], sep: clock[at..].chars().next(), minute: Some(minute), second, frac }
     }
 }
-static MERIDIEM: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
-static UHR: LazyLock<Regex> = LazyLock::new(|| compile(r"^[ \t]?Uhr\b"));
+static MERIDIEM: PerThread<Regex> = PerThread::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
+static UHR: PerThread<Regex> = PerThread::new(|| compile(r"^[ \t]?Uhr\b"));
 /// "+01:00" / "-0800" written right after a time.
-static BARE_OFFSET: LazyLock<Regex> = LazyLock::new(|| compile(r"^( ?)([+-])\d{2}:?\d{2}"));
+static BARE_OFFSET: PerThread<Regex> = PerThread::new(|| compile(r"^( ?)([+-])\d{2}:?\d{2}"));
 /// Words after which "4h12" is a duration rather than the clock time "11h40".
-static DURATION_WORD: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime)\W*$"));
+static DURATION_WORD: PerThread<Regex> =
+    PerThread::new(|| compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime)\W*$"));
 
 fn in_duration_context(text: &str, at: usize) -> bool {
     DURATION_WORD.is_match(window_before(text, at, 40).1)
@@ -471,14 +472,14 @@ fn named_date_pattern(day_first: bool) -> String {
 }
 
 /// "2018-03-26", "2019-1-17", "2023/06/09", "15.01.2024", "06/09/2023".
-static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"));
+static NUMERIC_DATE: PerThread<Regex> = PerThread::new(|| compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"));
 /// What separates the parts of a [`NUMERIC_DATE`].
 const DATE_SEPARATORS: [char; 3] = ['-', '.', '/'];
 /// A month name as a word. Both spelled-month forms have one and most texts
 /// none: one scan for it spares the two costlier ones.
-static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| compile(&format!(r"(?i){B}(?:{}){B}", month_names())));
-static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(false)));
-static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| compile(&named_date_pattern(true)));
+static MONTH_NAME: PerThread<Regex> = PerThread::new(|| compile(&format!(r"(?i){B}(?:{}){B}", month_names())));
+static MONTH_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(false)));
+static DAY_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(true)));
 
 /// Numbers written before a date must not belong to a version, address or larger number.
 fn may_start_date(text: &str, start: usize) -> bool {
@@ -590,7 +591,7 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
 
 // ---- Machine date-times ----
 
-static MACHINE_DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+static MACHINE_DATETIME: PerThread<Regex> = PerThread::new(|| {
     compile(
         r"(?x) ^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})
         (?:[Tt\ ](?P<h>\d{2}):(?P<mi>\d{2}) (?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)? )?
@@ -653,11 +654,11 @@ fn duration_pattern(prefix: &str) -> String {
     )
 }
 
-static DURATION_PART: LazyLock<Regex> = LazyLock::new(|| compile(&duration_pattern("")));
+static DURATION_PART: PerThread<Regex> = PerThread::new(|| compile(&duration_pattern("")));
 /// The next part of "5 hours, 26 minutes", "5 hours and 26 minutes", "2h15m".
-static NEXT_DURATION_PART: LazyLock<Regex> =
-    LazyLock::new(|| compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+and[\ \t]+ | [\ \t]+ )?")));
-static APPROXIMATELY: LazyLock<Regex> = LazyLock::new(|| {
+static NEXT_DURATION_PART: PerThread<Regex> =
+    PerThread::new(|| compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+and[\ \t]+ | [\ \t]+ )?")));
+static APPROXIMATELY: PerThread<Regex> = PerThread::new(|| {
     compile(
         r"(?i)(?:\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|etwa|ungefähr)|~|≈)[ \t]*$",
     )

@@ -2,11 +2,11 @@
 
 use super::{Facts, Prose, is_placeholder_text, section_source};
 use crate::config::normalize_tag;
+use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::OutlineSection;
 use crate::ingest::text::{english, shorten};
 use crate::model::{FactSource, Provenance, SectionKind, TagsSource};
 use regex::Regex;
-use std::sync::LazyLock;
 
 /// A root cause and the text its tags are inferred from.
 pub(super) struct RootCause {
@@ -14,15 +14,15 @@ pub(super) struct RootCause {
     pub(super) tag_text: String,
 }
 
-static CAUSE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+static CAUSE_PROSE: PerThread<Regex> = PerThread::new(|| {
     english(
         r"\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa)\b|原因",
     )
 });
-static STATED_CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
     english(r"\b(root cause|the cause (was|is)|was caused by|culprit|ursache|cause racine|causa ra[ií]z)\b|原因")
 });
-static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
         r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b",
     )
@@ -120,7 +120,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
 /// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,
 /// `](../db.md)`): their words are addresses, not causes.
 fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
-    static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\[[^\]]*\]\]|\]\([^)]*\)").unwrap());
+    static LINK: PerThread<Regex> = PerThread::new(|| Regex::new(r"\[\[[^\]]*\]\]|\]\([^)]*\)").unwrap());
     if !text.contains("[[") && !text.contains("](") {
         return Vec::new();
     }

@@ -3,36 +3,36 @@
 
 use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::diagnostics::Diagnostic;
+use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::ingest::when::{find_dates, times};
 use crate::model::{FactSource, Kind, Postmortem, SectionKind};
 use regex::Regex;
-use std::sync::LazyLock;
 
 /// What a by-line starts with.
 const BY_WORDS: [&str; 5] = ["By", "by", "Author", "Authors", "Written by"];
 /// A by-line. The name's Unicode class repeated 60 times makes this regex
 /// costly to run, so lines are first checked for a [`BY_WORDS`] start.
-static BY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+static BY_LINE: PerThread<Regex> = PerThread::new(|| {
     Regex::new(&format!(r"^\s*(?:{})\s*[:]?\s+(@?[\w][\w .@'-]{{1,60}})", BY_WORDS.join("|"))).unwrap()
 });
-static GENERIC_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+static GENERIC_WORDS: PerThread<Regex> = PerThread::new(|| {
     english(
         r"\b(post[- ]?mortem|post[- ]?mortems|postmoterm|postmortum|report|incident|outage|issue|the|a|an|my|our|first|project|template|web ?stack|writing|task|summary|using|debugging|for|of|on|and|\d+|0x[0-9a-f]+|readme|document|analysis|title|blameless|service|services|failure)\b",
     )
 });
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+static ASSIGNMENT: PerThread<Regex> = PerThread::new(|| {
     english(
         r"\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
     )
 });
 /// Headings that organise a document rather than name its incident.
-static NOT_A_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"(?i)^\W*(table of contents|contents|toc|introduction|conclusion|appendix|references|resources|requirements|background|concepts|purpose|tasks|notes?)\b").unwrap()
 });
-static INCIDENT_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(incident|outage)\s*#?\s*\d+\b").unwrap());
+static INCIDENT_HEADING: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"(?i)^(incident|outage)\s*#?\s*\d+\b").unwrap());
 
 impl Facts<'_> {
     pub(super) fn title(&mut self) -> Option<String> {
@@ -287,7 +287,7 @@ impl Facts<'_> {
 /// "2024-11-19, Delivery notifications delayed" → the words after the date:
 /// lists already show the date.
 fn without_date_prefix(title: &str) -> &str {
-    static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}\s*[,:–—-]?\s+").unwrap());
+    static DATE_PREFIX: PerThread<Regex> = PerThread::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}\s*[,:–—-]?\s+").unwrap());
     match DATE_PREFIX.find(title) {
         Some(m) if title[m.end()..].split_whitespace().count() >= 3 => &title[m.end()..],
         _ => title,
@@ -319,10 +319,10 @@ pub fn is_generic_title(title: &str) -> bool {
 /// removed, first clause, at most ~70 characters, capitalised. `None` for
 /// sentences too short to say anything.
 fn headline(sentence: &str) -> Option<String> {
-    static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{L}[\p{L} /&'-]{0,30}:(?:\s+|$)").unwrap());
-    static LEAD: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)^(?:on|at|from|between|during|around|since|by)?[\s,]*$").unwrap());
-    static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    static LABEL: PerThread<Regex> = PerThread::new(|| Regex::new(r"^\p{L}[\p{L} /&'-]{0,30}:(?:\s+|$)").unwrap());
+    static LEAD: PerThread<Regex> =
+        PerThread::new(|| Regex::new(r"(?i)^(?:on|at|from|between|during|around|since|by)?[\s,]*$").unwrap());
+    static CLAUSE: PerThread<Regex> = PerThread::new(|| {
         Regex::new(r",|;|\(| - | – | — | that | which | lasting | resulting | leading | causing | where ").unwrap()
     });
     let mut s = sentence.trim();

@@ -1,30 +1,30 @@
 //! Impact (text and share of users), severity and services.
 
 use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
+use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::model::{FactSource, Impact, SectionKind};
 use regex::Regex;
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-static USERS_PCT: LazyLock<Regex> = LazyLock::new(|| {
+static USERS_PCT: PerThread<Regex> = PerThread::new(|| {
     english(
         r"(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|queries|orders?|merchants?|devices?|stores?|sites?|shipments?|parcels?|payments?|logins?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)",
     )
 });
-static PCT_AFFECTED: LazyLock<Regex> =
-    LazyLock::new(|| english(r"\b(?:affect\w*|impact\w*|prevent\w*)\b[^.%\n]{0,30}?(\d{1,3}(?:[.,]\d+)?)\s?%"));
+static PCT_AFFECTED: PerThread<Regex> =
+    PerThread::new(|| english(r"\b(?:affect\w*|impact\w*|prevent\w*)\b[^.%\n]{0,30}?(\d{1,3}(?:[.,]\d+)?)\s?%"));
 /// "利用者の約30%": a share written after its noun, for labels and
 /// sections that are about impact.
-static ANY_PCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap());
-static ALL_USERS: LazyLock<Regex> = LazyLock::new(|| {
+static ANY_PCT: PerThread<Regex> = PerThread::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap());
+static ALL_USERS: PerThread<Regex> = PerThread::new(|| {
     english(
         r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer)|100 percent)\b",
     )
 });
-static SEV_PROSE: LazyLock<Regex> = LazyLock::new(|| english(r"\bsev(?:erity)?[- ]?([0-5])\b"));
-static SEV_VALUE: LazyLock<Regex> = LazyLock::new(|| english(r"\b(?:sev(?:erity)?|p|s|level)?[- ]?([0-5])\b"));
+static SEV_PROSE: PerThread<Regex> = PerThread::new(|| english(r"\bsev(?:erity)?[- ]?([0-5])\b"));
+static SEV_VALUE: PerThread<Regex> = PerThread::new(|| english(r"\b(?:sev(?:erity)?|p|s|level)?[- ]?([0-5])\b"));
 
 impl Facts<'_> {
     pub(super) fn impact(&mut self) -> Impact {

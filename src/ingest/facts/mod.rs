@@ -18,13 +18,13 @@ use super::text::{plain_text, sentences};
 use super::timeline;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::ingest::per_thread::PerThread;
 use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, SectionKind};
 pub use document::{is_generic_title, slugify};
 pub use impact::normalize_severity;
 use regex::Regex;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 pub struct Input<'a> {
     pub source: &'a str,
@@ -189,7 +189,7 @@ fn section_source(section: &OutlineSection) -> FactSource {
 }
 
 /// Template placeholders: `{{ … }}`, `<YYYY-MM-DD>`, `[Time]`, `HH:MM`.
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+static PLACEHOLDER: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\bHH:MM\b|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b").unwrap()
 });
 

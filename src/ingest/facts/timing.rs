@@ -2,6 +2,7 @@
 
 use super::{Facts, Prose};
 use crate::diagnostics::Diagnostic;
+use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
@@ -10,7 +11,6 @@ use crate::model::{FactSource, SectionKind, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::Regex;
-use std::sync::LazyLock;
 
 #[derive(Default)]
 pub(super) struct When {
@@ -25,12 +25,12 @@ pub(super) struct When {
     pub(super) range_minutes: Option<(u32, u32, FactSource)>,
 }
 
-static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
+static FILE_DATE: PerThread<Regex> = PerThread::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
 
 /// "All times in PST", "Time zone: CET". ASCII case only: no other letter
 /// lower-cases to one of these, so no lower-cased copy of the line is needed.
-static ZONE_STATEMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i-u)all times|times are in|time zone:").unwrap());
+static ZONE_STATEMENT: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"(?i-u)all times|times are in|time zone:").unwrap());
 
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
@@ -440,12 +440,12 @@ impl Facts<'_> {
     /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
     /// that "some invoices were 2 hours late" is not read as its length.
     pub(super) fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
-        static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
                 r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$",
             )
         });
-        static OUTAGE: LazyLock<Regex> = LazyLock::new(|| {
+        static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
                 r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*)\b",
             )
