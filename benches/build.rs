@@ -17,7 +17,7 @@
 mod common;
 mod corpus;
 
-use common::{Run, env_or, median, settle, timed};
+use common::{Run, Workspace, env_or, median, settle, timed};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,14 +47,8 @@ fn main() {
     let files: usize = env_or("CORONER_BENCH_FILES", 10_000);
     let passes: usize = env_or("CORONER_BENCH_PASSES", 3usize).max(1);
     let seed: u64 = env_or("CORONER_BENCH_SEED", 2026);
-    // CORONER_BENCH_DIR keeps the generated sites for a look by hand.
-    let temp = tempfile::tempdir().expect("a temp dir");
-    let kept = std::env::var_os("CORONER_BENCH_DIR").map(PathBuf::from);
-    let work = kept.as_deref().unwrap_or(temp.path());
-    let content = work.join("content");
-    let bytes = corpus::write_to(&content, files, seed).expect("write the corpus");
-    settle();
-    eprintln!("generated {files} postmortems ({:.1} MB) in {}", bytes as f64 / 1e6, content.display());
+    let workspace = Workspace::generate(files, seed);
+    let (work, bytes) = (workspace.dir(), workspace.bytes);
 
     let coroner = env!("CARGO_BIN_EXE_coroner");
     let out: PathBuf = work.join("public-coroner");
@@ -82,7 +76,7 @@ fn main() {
     if let Some(version) = hugo_version {
         let site = work.join("hugo");
         copy_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/hugo").as_path(), &site);
-        copy_dir(&content, &site.join("content"));
+        copy_dir(&work.join("content"), &site.join("content"));
         hugo_compatible(&site.join("content"));
         let hugo_out = site.join("public");
         let (site_arg, out_arg) = (site.to_str().expect("UTF-8"), hugo_out.to_str().expect("UTF-8"));

@@ -17,11 +17,11 @@
 mod common;
 mod corpus;
 
-use common::{env_or, settle, timed};
+use common::{Workspace, env_or, settle, timed};
 use coroner::build::{self, BuildOptions};
 use coroner::config::Config;
 use coroner::search::{Options, Parsed, SearchIndex, Sort};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -45,13 +45,8 @@ const ONE_WORD: &str = "timeout";
 fn main() {
     let files: usize = env_or("CORONER_BENCH_FILES", 10_000);
     let seed: u64 = env_or("CORONER_BENCH_SEED", 2026);
-    let temp = tempfile::tempdir().expect("a temp dir");
-    let kept = std::env::var_os("CORONER_BENCH_DIR").map(PathBuf::from);
-    let work = kept.as_deref().unwrap_or(temp.path());
-    let content = work.join("content");
-    let bytes = corpus::write_to(&content, files, seed).expect("write the corpus");
-    settle();
-    eprintln!("generated {files} postmortems ({:.1} MB) in {}", bytes as f64 / 1e6, content.display());
+    let workspace = Workspace::generate(files, seed);
+    let (work, bytes) = (workspace.dir(), workspace.bytes);
 
     // One build, in process, for the static bundle's share of it.
     let config = Config::load(work).expect("defaults");

@@ -3,8 +3,35 @@
 
 #![allow(dead_code)] // each bench uses its own part
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+
+/// A folder holding a generated archive under `content/`: a temp dir, or
+/// `CORONER_BENCH_DIR` (kept afterwards, for a look by hand).
+pub struct Workspace {
+    temp: tempfile::TempDir,
+    kept: Option<PathBuf>,
+    /// Bytes of markdown generated.
+    pub bytes: u64,
+}
+
+impl Workspace {
+    /// Generate `files` postmortems from `seed` into `content/`.
+    pub fn generate(files: usize, seed: u64) -> Workspace {
+        let temp = tempfile::tempdir().expect("a temp dir");
+        let kept = std::env::var_os("CORONER_BENCH_DIR").map(PathBuf::from);
+        let content = kept.as_deref().unwrap_or(temp.path()).join("content");
+        let bytes = crate::corpus::write_to(&content, files, seed).expect("write the corpus");
+        settle();
+        eprintln!("generated {files} postmortems ({:.1} MB) in {}", bytes as f64 / 1e6, content.display());
+        Workspace { temp, kept, bytes }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.kept.as_deref().unwrap_or(self.temp.path())
+    }
+}
 
 pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     match std::env::var(name) {

@@ -12,10 +12,11 @@ impl Site<'_> {
     /// Index every incident (`texts[i]` is the plain text of incident
     /// `i`'s page) and write the bundle and `search/index.html`.
     pub(super) fn search(&self, texts: Vec<String>) -> Result<(), RenderError> {
+        let term_pages = Browse::ALL.map(|browse| (browse, self.term_pages(browse)));
         let mut filters: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); texts.len()];
-        for browse in Browse::ALL {
-            for (name, list) in self.term_pages(browse) {
-                for &i in &list {
+        for (browse, pages) in &term_pages {
+            for (name, list) in pages {
+                for &i in list {
                     filters[i].entry(browse.filter().to_string()).or_default().push(name.clone());
                 }
             }
@@ -49,24 +50,22 @@ impl Site<'_> {
             self.write(&path, &bytes)?;
         }
         let mut context = tera::Context::new();
-        let values = |browse| {
-            self.term_pages(browse)
-                .into_iter()
-                .map(|(name, list)| serde_json::json!({ "name": name, "count": list.len() }))
-                .collect::<Vec<_>>()
-        };
         context.insert(
             "filters",
-            &Browse::ALL
-                .map(|browse| {
+            &term_pages
+                .iter()
+                .map(|(browse, pages)| {
                     serde_json::json!({
                         "name": browse.filter(),
                         "title": browse.title(),
-                        "url": self.urls.browse(browse),
-                        "values": values(browse),
+                        "url": self.urls.browse(*browse),
+                        "values": pages
+                            .iter()
+                            .map(|(name, list)| serde_json::json!({ "name": name, "count": list.len() }))
+                            .collect::<Vec<_>>(),
                     })
                 })
-                .to_vec(),
+                .collect::<Vec<_>>(),
         );
         self.page("search.html", &self.urls.page("search/"), &context)
     }
