@@ -184,20 +184,16 @@ pub fn plain_text(line: &str) -> Cow<'_, str> {
     Cow::Owned(stripped.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// No whitespace but single spaces between words. Reads bytes: only a
-/// char that starts with a byte of 0xC0 or more can be non-ASCII whitespace.
+/// No whitespace but single spaces between words. Each test is a scan the
+/// compiler or std vectorises (this runs on every line); only a text that
+/// is not ASCII is read char by char, for non-ASCII whitespace.
 fn is_collapsed(text: &str) -> bool {
-    let mut after_space = true; // a leading space is not collapsed
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return false,
-            0xC0.. if text[i..].starts_with(char::is_whitespace) => return false,
-            _ => after_space = false,
-        }
-    }
-    !after_space || text.is_empty()
+    let control_space = text.bytes().fold(false, |found, b| found | (b'\t'..=b'\r').contains(&b));
+    !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !control_space
+        && (text.is_ascii() || !text.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
 }
 
 static SENTENCE_END: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());
@@ -261,6 +257,10 @@ mod tests {
         assert_eq!(plain_text("a  b "), "a b");
         assert_eq!(plain_text("a\tb\u{a0}c\u{2003}d"), "a b c d");
         assert!(matches!(plain_text("Déjà vu — twice"), Cow::Borrowed("Déjà vu — twice")));
+        for spaced in [" a", "a ", "a  b", "a\rb", "a\u{85}b", "\u{3000}"] {
+            assert!(!is_collapsed(spaced), "{spaced:?}");
+        }
+        assert!(is_collapsed("") && is_collapsed("a b") && is_collapsed("Déjà vu — twice"));
     }
 
     #[test]
