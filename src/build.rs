@@ -215,7 +215,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let archive = Archive::assemble(ingest(config, discovered), config, archive::Options { drafts: options.drafts });
     progress.set_length(archive.incidents.len() as u64);
     let staging = Staging::begin(&output).map_err(RenderError::from)?;
-    let rendered = Site::new(&archive, config, &staging)?.render_all(&|| progress.inc(1))?;
+    let rendered = Site::new(&archive, config, &staging, None)?.render_all(true, &|| progress.inc(1))?;
     progress.finish_and_clear();
     staging.commit().map_err(RenderError::from)?;
     // The search index lives beside the site and follows every build.

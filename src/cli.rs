@@ -37,6 +37,28 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Preview the archive while writing: build it in memory, serve it and
+    /// rebuild what changed on every save, reloading the browser.
+    Serve {
+        /// Folder holding site.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Content folder (default: site.toml's, or `content/` under the root).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Address to listen on; anything but 127.0.0.1 shares the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (default 1111, or the next free one; 0 picks any free port).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Open the archive in the web browser once it is served.
+        #[arg(long)]
+        open: bool,
+        /// Show drafts (`draft: true`) too.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Search past incidents: words, "phrases", tag:, service:, sev:, after:, before:, duration>N, -tag:…
     Search {
         /// The query, e.g. `tag:database timeout -service:billing`.

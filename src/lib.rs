@@ -14,6 +14,7 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Finding, Severity};

@@ -76,6 +76,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let failed = strict && (tally.errors > 0 || tally.warnings > 0);
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Serve { root, content, bind, port, open, drafts } => {
+            let config = Config::load(&root)?;
+            let options = coroner::serve::Options { content, bind, port, drafts };
+            let server = coroner::serve::Server::start(config, &options, |line| eprintln!("{line}"))?;
+            write_stdout(&format!("serving {} (Ctrl-C stops)\n", server.url));
+            if open && let Err(err) = ::open::that_detached(&server.url) {
+                eprintln!("cannot open a browser: {err}; open {} yourself", server.url);
+            }
+            server.run()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Search { query, root, content, limit, format, sort, facets } => {
             let config = Config::load(&root)?;
             if let Some(updated) = build::refresh_index(&config, content.as_deref())? {

@@ -10,6 +10,7 @@ use crate::model::Kind;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 
 /// Entries per feed: recent incidents are what subscribers want.
 const FEED_ENTRIES: usize = 50;
@@ -74,7 +75,13 @@ impl Site<'_> {
             "severity": names(Browse::Severity),
             "years": newest_first,
         });
-        self.list(&home, |context| {
+        let others_and_filters = |versions: &[u64], h: &mut std::hash::DefaultHasher| {
+            for i in (0..self.archive.incidents.len()).filter(|&i| self.archive.incidents[i].kind != Kind::Postmortem) {
+                versions[i].hash(h);
+            }
+            filters.to_string().hash(h);
+        };
+        self.list(&home, others_and_filters, |context| {
             context.insert("others", &others);
             context.insert("filters", &filters);
         })?;
@@ -155,7 +162,12 @@ impl Site<'_> {
             };
             let feed = (browse == Browse::Tags).then(|| format!("{url}feed.xml"));
             if let Some(feed_url) = &feed {
-                self.feed(&title, feed_url, &url, list)?;
+                let entries = |versions: &[u64], h: &mut std::hash::DefaultHasher| {
+                    (&title, list.iter().map(|&i| versions[i]).collect::<Vec<_>>()).hash(h);
+                };
+                if !self.unchanged(feed_url, entries) {
+                    self.feed(&title, feed_url, &url, list)?;
+                }
             }
             let term = List {
                 title,
@@ -165,18 +177,39 @@ impl Site<'_> {
                 items: list,
                 feed,
             };
-            self.list(&term, |context| context.insert("term", name))
+            self.list(
+                &term,
+                |_: &[u64], h: &mut std::hash::DefaultHasher| name.hash(h),
+                |context| context.insert("term", name),
+            )
         })
     }
 
-    /// Every page of one list; `extend` adds to the first page's context.
-    fn list(&self, list: &List, extend: impl Fn(&mut tera::Context) + Sync) -> Result<(), RenderError> {
+    /// Every page of one list; `extend` adds to the first page's context,
+    /// and `extended` hashes what it adds (for the preview's memo).
+    fn list(
+        &self,
+        list: &List,
+        extended: impl Fn(&[u64], &mut std::hash::DefaultHasher) + Sync,
+        extend: impl Fn(&mut tera::Context) + Sync,
+    ) -> Result<(), RenderError> {
         let per_page = self.config.paginate;
         let total = list.items.len().div_ceil(per_page).max(1);
         (1..=total).into_par_iter().try_for_each(|number| {
             let start = (number - 1) * per_page;
-            let rows: Vec<tera::Value> = list.items.iter().skip(start).take(per_page).map(|&i| self.row(i)).collect();
+            let shown = || list.items.iter().skip(start).take(per_page);
             let url = self.urls.paged(&list.url, number);
+            let key = |versions: &[u64], h: &mut std::hash::DefaultHasher| {
+                (&list.title, &list.description, list.kind, &list.url, list.items.len(), &list.feed).hash(h);
+                (number, total, shown().map(|&i| versions[i]).collect::<Vec<_>>()).hash(h);
+                if number == 1 {
+                    extended(versions, h);
+                }
+            };
+            if self.unchanged(&url, key) {
+                return Ok(());
+            }
+            let rows: Vec<tera::Value> = shown().map(|&i| self.row(i)).collect();
             let mut context = tera::Context::new();
             context.insert(
                 "list",

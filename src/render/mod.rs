@@ -1,6 +1,7 @@
 //! The HTML site: every page of the output layout (DESIGN.md), rendered
-//! with tera from the [`Archive`], in parallel, into a [`Staging`] folder.
-//! Nothing here parses postmortems: the model and the archive say it all.
+//! with tera from the [`Archive`], in parallel, into a [`Sink`]: a staging
+//! folder for `build`, memory for `serve`. Nothing here parses
+//! postmortems: the model and the archive say it all.
 
 pub mod charts;
 mod lists;
@@ -16,10 +17,12 @@ use crate::archive::{Archive, IncidentIndex, Target};
 use crate::config::Config;
 use crate::diagnostics::{Finding, Severity};
 use markdown::{LinkTarget, TocEntry};
-use output::{OutputError, Staging};
+use output::{OutputError, Sink};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use theme::{Theme, ThemeError};
 use urls::Urls;
@@ -50,6 +53,16 @@ pub struct Rendered {
     pub search_bundle: std::time::Duration,
 }
 
+/// What the preview server remembers of its previous render, so that it
+/// renders again only the pages whose inputs changed.
+pub struct Memo<'m> {
+    /// Per incident, in archive order: changes whenever anything the
+    /// incident shows of itself does (a hash of its source bytes and id).
+    pub versions: &'m [u64],
+    /// Each page's key at the previous render (see [`Site::keys`]).
+    pub previous: &'m HashMap<String, u64>,
+}
+
 /// Everything a page needs, prepared once per build.
 pub struct Site<'a> {
     archive: &'a Archive,
@@ -63,7 +76,10 @@ pub struct Site<'a> {
     findings: HashMap<&'a str, Vec<&'a Finding>>,
     /// The day ages of action items are counted to.
     today: jiff::civil::Date,
-    staging: &'a Staging,
+    sink: &'a dyn Sink,
+    memo: Option<Memo<'a>>,
+    /// The key of every page checked against the memo, for the next one.
+    keys: Mutex<HashMap<String, u64>>,
     pages: AtomicUsize,
     files: AtomicUsize,
 }
@@ -101,7 +117,14 @@ struct SiteUrls {
 }
 
 impl<'a> Site<'a> {
-    pub fn new(archive: &'a Archive, config: &'a Config, staging: &'a Staging) -> Result<Site<'a>, RenderError> {
+    /// `memo`, when given, lets pages whose inputs did not change keep
+    /// what `sink` already holds.
+    pub fn new(
+        archive: &'a Archive,
+        config: &'a Config,
+        sink: &'a dyn Sink,
+        memo: Option<Memo<'a>>,
+    ) -> Result<Site<'a>, RenderError> {
         let theme = Theme::load(&config.root, &config.theme)?;
         let mut tera = theme.tera()?;
         let urls = Urls::new(&config.base_url);
@@ -145,15 +168,19 @@ impl<'a> Site<'a> {
             rows,
             findings,
             today: build_date(),
-            staging,
+            sink,
+            memo,
+            keys: Mutex::default(),
             pages: AtomicUsize::new(0),
             files: AtomicUsize::new(0),
         })
     }
 
     /// Render and write every file of the site. `tick` is called once per
-    /// incident page, for a progress bar.
-    pub fn render_all(&self, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
+    /// incident page, for a progress bar. Without `search_bundle` the
+    /// search page is written but not Pagefind's index behind it (the
+    /// preview server answers searches itself).
+    pub fn render_all(&self, search_bundle: bool, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
         let texts = (0..self.archive.incidents.len())
             .into_par_iter()
             .map(|i| {
@@ -167,7 +194,12 @@ impl<'a> Site<'a> {
         let search_bundle = std::thread::scope(|scope| {
             let bundle = scope.spawn(|| {
                 let started = std::time::Instant::now();
-                self.search(texts).map(|()| started.elapsed())
+                if search_bundle {
+                    self.search(texts)?;
+                } else {
+                    self.search_page(&urls::Browse::ALL.map(|browse| (browse, self.term_pages(browse))))?;
+                }
+                Ok::<_, RenderError>(started.elapsed())
             });
             self.write_lists()?;
             self.stats_page()?;
@@ -199,17 +231,40 @@ impl<'a> Site<'a> {
 
     fn write(&self, file: &str, bytes: &[u8]) -> Result<(), RenderError> {
         self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(self.staging.write(file, bytes)?)
+        Ok(self.sink.write(file, bytes)?)
+    }
+
+    /// Whether the page at `url_path` can stay as the previous render left
+    /// it, because `key` (a hash of everything the page shows, given each
+    /// incident's version) is the one it was rendered with. Always false
+    /// without a memo, and then `key` is not computed.
+    fn unchanged(&self, url_path: &str, key: impl FnOnce(&[u64], &mut std::hash::DefaultHasher)) -> bool {
+        let Some(memo) = &self.memo else { return false };
+        let mut hasher = std::hash::DefaultHasher::new();
+        key(memo.versions, &mut hasher);
+        let (file, key) = (self.urls.file_for(url_path), hasher.finish());
+        let same = memo.previous.get(&file) == Some(&key) && self.sink.keep(&file);
+        self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file, key);
+        same
+    }
+
+    /// The key of every page rendered or kept, for the next render's memo.
+    pub fn keys(self) -> HashMap<String, u64> {
+        self.keys.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn row(&self, index: IncidentIndex) -> tera::Value {
         self.rows[index].clone()
     }
 
-    /// Write one incident's page; returns its plain text, for search.
+    /// Write one incident's page; returns its plain text, for search
+    /// (empty when the page was kept from the previous render).
     fn incident_page(&self, index: IncidentIndex) -> Result<String, RenderError> {
         let archive = self.archive;
         let p = &archive.incidents[index];
+        if self.unchanged(&self.urls.incident(&p.id), |versions, h| self.incident_key(index, versions, h)) {
+            return Ok(String::new());
+        }
         let targets = archive.links[index]
             .iter()
             .map(|link| {
@@ -252,6 +307,32 @@ impl<'a> Site<'a> {
         context.insert("page", &page);
         self.page("incident.html", &page.url, &context)?;
         Ok(body.text)
+    }
+
+    /// Everything an incident page shows, as versions: its own, those of
+    /// the incidents it lists (related, backlinks, neighbours,
+    /// recurrences) and where its links lead, and its findings.
+    fn incident_key(&self, index: IncidentIndex, versions: &[u64], h: &mut std::hash::DefaultHasher) {
+        let archive = self.archive;
+        versions[index].hash(h);
+        for &other in archive.related[index].iter().chain(&archive.backlinks[index]) {
+            versions[other].hash(h);
+        }
+        let (older, newer) = archive.neighbours(index);
+        (older.map(|i| versions[i]), newer.map(|i| versions[i])).hash(h);
+        for link in &archive.links[index] {
+            match &link.target {
+                Target::Incident { index: to, anchor } => (versions[*to], anchor).hash(h),
+                Target::Asset { source } => source.hash(h),
+                Target::Broken { reason } => reason.hash(h),
+            }
+        }
+        for r in archive.recurrences.iter().filter(|r| r.earlier == index || r.later == index) {
+            (versions[r.earlier], versions[r.later], &r.tag, &r.service, r.days_apart).hash(h);
+        }
+        for finding in self.findings.get(archive.incidents[index].source.as_str()).into_iter().flatten() {
+            (finding.diagnostic.code, finding.diagnostic.line, &finding.diagnostic.message).hash(h);
+        }
     }
 
     /// Warnings and errors the reader should see on the page itself.
@@ -353,7 +434,7 @@ impl<'a> Site<'a> {
                 let Some(path) = alias_path(alias) else { continue };
                 let url = self.urls.page(&path);
                 let file = self.urls.file_for(&url);
-                if self.staging.has(&file) {
+                if self.sink.has(&file) {
                     continue;
                 }
                 let mut context = tera::Context::new();

@@ -4,9 +4,25 @@
 //! whose bytes did not change is hard-linked from the previous build, so
 //! it keeps its mtime and an rsync deploy moves only what changed.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where rendered files go: a [`Staging`] folder for `build`, or
+/// [`Memory`] for the preview server. Written from many threads at once.
+pub trait Sink: Sync {
+    /// Write `bytes` to `relative`, a `/`-separated path inside the site.
+    fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Whether this render already wrote `relative`.
+    fn has(&self, relative: &str) -> bool;
+    /// Keep `relative` as the previous render left it, when there was one:
+    /// its page need not be rendered again. A folder has no previous render.
+    fn keep(&self, _relative: &str) -> bool {
+        false
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -40,28 +56,6 @@ impl Staging {
         Ok(Staging { output: output.to_path_buf(), temp, committed: false })
     }
 
-    /// Write `bytes` to `relative` (a `/`-separated path inside the site).
-    /// Safe to call from many threads for different paths.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let target = self.temp.join(relative);
-        let error = |source| OutputError::Write { path: target.clone(), source };
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(error)?;
-        }
-        let previous = self.output.join(relative);
-        let unchanged = fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && fs::read(&previous).is_ok_and(|old| old == bytes);
-        if unchanged && fs::hard_link(&previous, &target).is_ok() {
-            return Ok(());
-        }
-        fs::write(&target, bytes).map_err(error)
-    }
-
-    /// Whether this build already wrote `relative`.
-    pub fn has(&self, relative: &str) -> bool {
-        self.temp.join(relative).exists()
-    }
-
     /// Put the new site in place of the old one.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let swap_error = |source| OutputError::Swap { path: self.output.clone(), source };
@@ -83,10 +77,84 @@ impl Staging {
     }
 }
 
+impl Sink for Staging {
+    /// Unchanged files are hard-linked from the previous build.
+    fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let target = self.temp.join(relative);
+        let error = |source| OutputError::Write { path: target.clone(), source };
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(error)?;
+        }
+        let previous = self.output.join(relative);
+        let unchanged = fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && fs::read(&previous).is_ok_and(|old| old == bytes);
+        if unchanged && fs::hard_link(&previous, &target).is_ok() {
+            return Ok(());
+        }
+        fs::write(&target, bytes).map_err(error)
+    }
+
+    fn has(&self, relative: &str) -> bool {
+        self.temp.join(relative).exists()
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+/// The site held in memory, as the preview server serves it: path → bytes.
+/// A render starts from the files of the one before: a page whose inputs
+/// did not change is kept ([`Sink::keep`]) instead of rendered again, and
+/// a page neither written nor kept (a deleted incident) is gone.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<Files>,
+}
+
+#[derive(Debug, Default)]
+struct Files {
+    previous: HashMap<String, bytes::Bytes>,
+    current: HashMap<String, bytes::Bytes>,
+}
+
+impl Memory {
+    pub fn after(previous: HashMap<String, bytes::Bytes>) -> Memory {
+        Memory { files: Mutex::new(Files { previous, current: HashMap::new() }) }
+    }
+
+    /// The site as this render left it.
+    pub fn into_files(self) -> HashMap<String, bytes::Bytes> {
+        self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).current
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Files> {
+        self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.lock().current.insert(relative.to_string(), bytes::Bytes::copy_from_slice(bytes));
+        Ok(())
+    }
+
+    fn has(&self, relative: &str) -> bool {
+        self.lock().current.contains_key(relative)
+    }
+
+    fn keep(&self, relative: &str) -> bool {
+        let mut files = self.lock();
+        match files.previous.remove(relative) {
+            Some(bytes) => {
+                files.current.insert(relative.to_string(), bytes);
+                true
+            }
+            None => false,
         }
     }
 }

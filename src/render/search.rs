@@ -8,13 +8,21 @@ use super::{RenderError, Site};
 use crate::search::bundle::{self, Record};
 use std::collections::BTreeMap;
 
+/// Each way of browsing with its term pages (see `Site::term_pages`).
+pub(super) type TermPages = [(Browse, Vec<(String, Vec<crate::archive::IncidentIndex>)>); 4];
+
 impl Site<'_> {
     /// Index every incident (`texts[i]` is the plain text of incident
     /// `i`'s page) and write the bundle and `search/index.html`.
     pub(super) fn search(&self, texts: Vec<String>) -> Result<(), RenderError> {
         let term_pages = Browse::ALL.map(|browse| (browse, self.term_pages(browse)));
+        self.search_bundle(texts, &term_pages)?;
+        self.search_page(&term_pages)
+    }
+
+    fn search_bundle(&self, texts: Vec<String>, term_pages: &TermPages) -> Result<(), RenderError> {
         let mut filters: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); texts.len()];
-        for (browse, pages) in &term_pages {
+        for (browse, pages) in term_pages {
             for (name, list) in pages {
                 for &i in list {
                     filters[i].entry(browse.filter().to_string()).or_default().push(name.clone());
@@ -49,6 +57,11 @@ impl Site<'_> {
         for (path, bytes) in bundle::files(records, "en")? {
             self.write(&path, &bytes)?;
         }
+        Ok(())
+    }
+
+    /// The search page; its filters list the values of the term pages.
+    pub(super) fn search_page(&self, term_pages: &TermPages) -> Result<(), RenderError> {
         let mut context = tera::Context::new();
         context.insert(
             "filters",

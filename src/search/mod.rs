@@ -284,6 +284,11 @@ impl SearchIndex {
         Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields })
     }
 
+    /// See the index's latest commit now, not at the reader's next poll.
+    pub fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload().map_err(|source| SearchError::Index { path: self.dir.clone(), source })
+    }
+
     /// Run a parsed query.
     pub fn search(&self, parsed: &Parsed, options: Options) -> Result<Found, SearchError> {
         let error = |source| SearchError::Index { path: self.dir.clone(), source };

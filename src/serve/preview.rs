@@ -1,0 +1,347 @@
+//! The preview's build, kept in memory between saves. A change re-reads
+//! only the files that changed (each cached with a hash of its bytes),
+//! assembles the archive again and renders only the pages whose inputs
+//! changed (`render::Memo`). Every rebuild ends in a whole [`Snapshot`]
+//! that replaces the one being served.
+
+use crate::archive::{self, Archive};
+use crate::build::{self, ContentFile, FileProblem, Ingested};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Finding, Severity};
+use crate::ingest::Reader;
+use crate::model::Postmortem;
+use crate::render::output::Memory;
+use crate::render::urls::Urls;
+use crate::render::{Memo, Site};
+use bytes::Bytes;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What changed on disk, as the watcher saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Files or folders in the content folder.
+    Content(Vec<PathBuf>),
+    /// A template or static file of the theme.
+    Theme,
+    /// site.toml.
+    Config,
+}
+
+/// The site as served: replaced whole after every rebuild, so a request
+/// never sees a half-built site.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Counts rebuilds; the live-reload stream sends it.
+    pub generation: u64,
+    /// Path inside the site (`incidents/x/index.html`) → bytes.
+    pub files: HashMap<String, Bytes>,
+    pub archive: Archive,
+    /// The configuration it was built with (for reading search queries).
+    pub config: Config,
+    /// Warnings and errors by the page path they belong to
+    /// (`incidents/x/`), for the overlay.
+    pub notices: HashMap<String, Vec<Finding>>,
+    /// Why the last rebuild failed (a broken template or site.toml), shown
+    /// on every page until it is fixed; the pages are the last good ones.
+    pub error: Option<String>,
+    /// How long the rebuild took, and how many pages it rendered.
+    pub took: Duration,
+    pub rendered: usize,
+}
+
+impl Snapshot {
+    /// Nothing built yet: what the first rebuild starts from.
+    pub fn empty(config: &Config) -> Snapshot {
+        Snapshot {
+            generation: 0,
+            files: HashMap::new(),
+            archive: Archive::default(),
+            config: config.clone(),
+            notices: HashMap::new(),
+            error: None,
+            took: Duration::ZERO,
+            rendered: 0,
+        }
+    }
+}
+
+/// A content file as last read.
+struct Cached {
+    /// Size and modification time, to skip unchanged files on a rescan.
+    stamp: Option<(u64, SystemTime)>,
+    /// Hash of the bytes: a save that changes nothing re-renders nothing.
+    hash: u64,
+    postmortem: Postmortem,
+}
+
+pub struct Preview {
+    config: Config,
+    /// `--content`, when it replaces site.toml's folder.
+    content: Option<PathBuf>,
+    base_url: String,
+    drafts: bool,
+    files: BTreeMap<String, Cached>,
+    assets: Vec<ContentFile>,
+    problems: Vec<FileProblem>,
+    /// Page keys of the last render (see `render::Memo`).
+    keys: HashMap<String, u64>,
+    generation: u64,
+}
+
+impl Preview {
+    /// Read the whole archive; `base_url` is where the server listens.
+    pub fn new(config: Config, content: Option<PathBuf>, base_url: String, drafts: bool) -> Preview {
+        let mut preview = Preview {
+            config,
+            content,
+            base_url,
+            drafts,
+            files: BTreeMap::new(),
+            assets: Vec::new(),
+            problems: Vec::new(),
+            keys: HashMap::new(),
+            generation: 0,
+        };
+        preview.config.base_url = preview.base_url.clone();
+        preview
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The content folder, as the watcher names it (absolute, resolved).
+    pub fn content_dir(&self) -> PathBuf {
+        let dir = self.content.clone().unwrap_or_else(|| self.config.content_dir.clone());
+        std::fs::canonicalize(&dir).unwrap_or(dir)
+    }
+
+    /// Apply `changes` and render what they touch; `previous` is the
+    /// snapshot being served. `None` when nothing the site is built from
+    /// changed (a save without edits, an editor's temporary file). Never
+    /// fails: a broken template or site.toml keeps the previous pages and
+    /// reports itself in the snapshot.
+    pub fn rebuild(&mut self, changes: &[Change], previous: &Snapshot) -> Option<Snapshot> {
+        let started = Instant::now();
+        let before = self.sources_digest();
+        let mut error = None;
+        let mut rescan = self.generation == 0;
+        if changes.contains(&Change::Config) {
+            match Config::load(&self.config.root) {
+                Ok(mut config) => {
+                    config.base_url = self.base_url.clone();
+                    self.config = config;
+                    // Synonyms and rules may have changed: read everything again.
+                    self.files.clear();
+                    self.keys.clear();
+                    rescan = true;
+                }
+                Err(err) => error = Some(format!("site.toml: {err}")),
+            }
+        }
+        if changes.contains(&Change::Theme) {
+            self.keys.clear();
+        }
+        let paths: Vec<&PathBuf> =
+            changes.iter().flat_map(|c| if let Change::Content(paths) = c { paths.as_slice() } else { &[] }).collect();
+        if rescan || !self.read_changed(&paths) {
+            self.rescan();
+        }
+        let only_content = !changes.iter().any(|c| matches!(c, Change::Theme | Change::Config));
+        if only_content && self.generation > 0 && self.sources_digest() == before {
+            return None;
+        }
+        self.generation += 1;
+        let archive = self.assemble();
+        let versions: Vec<u64> = archive
+            .incidents
+            .iter()
+            .map(|p| {
+                let mut h = std::hash::DefaultHasher::new();
+                (self.files.get(&p.source).map(|c| c.hash), &p.id).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let memory = Memory::after(previous.files.clone());
+        let memo = Memo { versions: &versions, previous: &self.keys };
+        let rendered = Site::new(&archive, &self.config, &memory, Some(memo))
+            .and_then(|site| site.render_all(false, &|| {}).map(|rendered| (rendered, site.keys())));
+        let (files, rendered) = match rendered {
+            Ok((rendered, keys)) => {
+                self.keys = keys;
+                (memory.into_files(), rendered.pages)
+            }
+            Err(err) => {
+                error = Some(err.to_string());
+                (previous.files.clone(), 0)
+            }
+        };
+        let notices = notices(&archive, &self.config);
+        let config = self.config.clone();
+        Some(Snapshot {
+            generation: self.generation,
+            files,
+            archive,
+            config,
+            notices,
+            error,
+            took: started.elapsed(),
+            rendered,
+        })
+    }
+
+    /// Changes with anything the archive is assembled from.
+    fn sources_digest(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        for (source, cached) in &self.files {
+            (source, cached.hash).hash(&mut h);
+        }
+        for asset in &self.assets {
+            asset.source.hash(&mut h);
+        }
+        for problem in &self.problems {
+            (&problem.source, &problem.diagnostic.message).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Re-read the content files at `paths`. False when only a full rescan
+    /// can tell what changed (a folder moved, a file of another kind came).
+    fn read_changed(&mut self, paths: &[&PathBuf]) -> bool {
+        let dir = self.content_dir();
+        let mut read = Vec::new();
+        for path in paths {
+            let Ok(inside) = path.strip_prefix(&dir) else { continue };
+            let source = inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if source.is_empty() || source.split('/').any(|part| part.starts_with('.') || part.starts_with('_')) {
+                continue;
+            }
+            let is_content = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| self.config.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_file() && is_content => read.push(ContentFile { path: path.to_path_buf(), source }),
+                Ok(_) => {
+                    // A folder, or another kind of file: attachments are
+                    // found by discovery; a known one is read at render.
+                    if !self.assets.iter().any(|a| a.source == source) {
+                        return false;
+                    }
+                }
+                Err(_) => {
+                    let folder = format!("{source}/");
+                    let before = self.files.len();
+                    self.files.retain(|s, _| *s != source && !s.starts_with(&folder));
+                    if self.files.len() == before && self.assets.iter().any(|a| a.source == source) {
+                        return false;
+                    }
+                }
+            }
+        }
+        self.read(read);
+        true
+    }
+
+    /// Discover the content folder again; read only the files whose size or
+    /// modification time changed.
+    fn rescan(&mut self) {
+        let discovered = match build::discover(&self.content_dir(), &self.config.extensions) {
+            Ok(discovered) => discovered,
+            Err(err) => {
+                self.files.clear();
+                let diagnostic = Diagnostic::error("no-content", 0, err.to_string());
+                self.problems = vec![FileProblem { source: self.content_dir().display().to_string(), diagnostic }];
+                return;
+            }
+        };
+        let kept: std::collections::HashSet<&str> = discovered.files.iter().map(|f| f.source.as_str()).collect();
+        self.files.retain(|source, _| kept.contains(source.as_str()));
+        let changed = discovered
+            .files
+            .into_iter()
+            .filter(|f| self.files.get(&f.source).is_none_or(|c| c.stamp.is_none() || c.stamp != stamp(&f.path)))
+            .collect();
+        self.assets = discovered.assets;
+        self.problems = discovered.problems;
+        self.read(changed);
+    }
+
+    /// Read and parse `files` in parallel, keeping the cached model of any
+    /// whose bytes did not change.
+    fn read(&mut self, files: Vec<ContentFile>) {
+        let reader = Reader::new(&self.config);
+        let cache = &self.files;
+        // The bytes' hash, and the new model when they changed.
+        let results: Vec<(String, Option<(u64, SystemTime)>, Result<(u64, Option<Postmortem>), Diagnostic>)> = files
+            .into_par_iter()
+            .map(|file| {
+                let stamp = stamp(&file.path);
+                let result = match std::fs::read(&file.path) {
+                    Ok(bytes) => {
+                        let mut h = std::hash::DefaultHasher::new();
+                        bytes.hash(&mut h);
+                        let hash = h.finish();
+                        let unchanged = cache.get(&file.source).is_some_and(|c| c.hash == hash);
+                        Ok((hash, (!unchanged).then(|| reader.parse(&file.source, &bytes))))
+                    }
+                    Err(err) => Err(Diagnostic::error("unreadable", 0, format!("cannot read: {err}"))
+                        .with_help("check the file's permissions")),
+                };
+                (file.source, stamp, result)
+            })
+            .collect();
+        for (source, stamp, result) in results {
+            self.problems.retain(|p| p.source != source);
+            match result {
+                Ok((hash, Some(postmortem))) => {
+                    self.files.insert(source, Cached { stamp, hash, postmortem });
+                }
+                Ok((_, None)) => {
+                    if let Some(cached) = self.files.get_mut(&source) {
+                        cached.stamp = stamp;
+                    }
+                }
+                Err(diagnostic) => {
+                    self.files.remove(&source);
+                    self.problems.push(FileProblem { source, diagnostic });
+                }
+            }
+        }
+        self.problems.sort_by(|a, b| a.source.cmp(&b.source));
+    }
+
+    fn assemble(&self) -> Archive {
+        let ingested = Ingested {
+            postmortems: self.files.values().map(|c| c.postmortem.clone()).collect(),
+            assets: self.assets.clone(),
+            problems: self.problems.clone(),
+        };
+        Archive::assemble(ingested, &self.config, archive::Options { drafts: self.drafts })
+    }
+}
+
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    std::fs::metadata(path).ok().and_then(|m| Some((m.len(), m.modified().ok()?)))
+}
+
+/// Every warning and error of the archive, by the page it shows on.
+fn notices(archive: &Archive, config: &Config) -> HashMap<String, Vec<Finding>> {
+    let urls = Urls::new("/");
+    let pages: HashMap<&str, String> =
+        archive.incidents.iter().map(|p| (p.source.as_str(), urls.incident(&p.id))).collect();
+    let mut notices: HashMap<String, Vec<Finding>> = HashMap::new();
+    for finding in crate::check::check(archive, config) {
+        if finding.diagnostic.severity < Severity::Warning {
+            continue;
+        }
+        if let Some(page) = pages.get(finding.source.as_str()) {
+            notices.entry(page.trim_start_matches('/').to_string()).or_default().push(finding);
+        }
+    }
+    notices
+}

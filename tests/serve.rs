@@ -1,0 +1,255 @@
+//! `coroner serve` as an author uses it: start it on a copy of the sample
+//! archive, read pages and the API, edit, delete and break files and see
+//! the served site follow, and stop it with Ctrl-C.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long a rebuild may take to reach the browser before a test fails.
+const RELOAD_WAIT: Duration = Duration::from_secs(20);
+
+/// A running `coroner serve` over a temporary copy of the sample archive.
+struct Server {
+    child: Child,
+    url: String,
+    root: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let root = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &root.path().join("content"));
+        std::fs::copy(repo.join("site.toml"), root.path().join("site.toml")).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_coroner"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("coroner serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the URL is printed").to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "binds 127.0.0.1 by default: {line}");
+        Server { child, url, root }
+    }
+
+    fn content(&self, source: &str) -> PathBuf {
+        self.root.path().join("content").join(source)
+    }
+
+    /// Status and body of a GET.
+    fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let response = agent.get(format!("{}{}", self.url, path.trim_start_matches('/'))).call().expect("a response");
+        let status = response.status().as_u16();
+        (status, response.into_body().read_to_string().unwrap_or_default())
+    }
+
+    fn json(&self, path: &str) -> Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).expect("JSON")
+    }
+
+    /// The status line of a request sent exactly as written (no client
+    /// normalising the path).
+    fn raw(&self, request_line: &str) -> String {
+        let addr = self.url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(stream, "{request_line}\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.lines().next().unwrap_or_default().to_string()
+    }
+
+    /// Listen for live-reload events; each `reload` arrives on the receiver.
+    fn reloads(&self) -> mpsc::Receiver<()> {
+        let response = ureq::get(format!("{}__coroner/events", self.url)).call().expect("the event stream");
+        let (sender, receiver) = mpsc::channel();
+        let mut lines = BufReader::new(response.into_body().into_reader()).lines();
+        std::thread::spawn(move || {
+            while let Some(Ok(line)) = lines.next() {
+                if line == "event: reload" && sender.send(()).is_err() {
+                    return;
+                }
+            }
+        });
+        receiver
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Wait for the next reload, then let the page catch up.
+fn wait(reloads: &mpsc::Receiver<()>, what: &str) {
+    reloads.recv_timeout(RELOAD_WAIT).unwrap_or_else(|_| panic!("no reload after {what}"));
+}
+
+/// The warnings the overlay of `page` would show, from the injected data.
+fn overlay(html: &str) -> Value {
+    let start = html.find("window.coronerPreview=").expect("the preview script is injected") + 22;
+    let end = start + html[start..].find(";</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+const DNS: &str = "2024/2024-03-12-checkout-dns-outage.md";
+const DNS_ID: &str = "2024-03-12-checkout-dns-outage";
+const DNS_PAGE: &str = "incidents/2024-03-12-checkout-dns-outage/";
+
+#[test]
+fn pages_and_api_are_served_as_build_would_write_them() {
+    let server = Server::start();
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("/__coroner/live.js"), "pages get the live-reload script");
+    let (status, page) = server.get(DNS_PAGE);
+    assert_eq!(status, 200);
+    assert!(page.contains("retired CDN distribution"), "the incident page shows its title");
+    assert_eq!(server.get("incidents/2024-03-12-checkout-dns-outage").0, 200, "a folder without its slash redirects");
+    let (status, css) = server.get("style.css");
+    assert_eq!(status, 200);
+    assert!(!css.contains("live.js"), "only HTML pages are injected");
+
+    let hits = server.json("api/search?q=tag:dns&limit=50");
+    let ids: Vec<&str> = hits.as_array().unwrap().iter().filter_map(|h| h["id"].as_str()).collect();
+    assert!(ids.contains(&DNS_ID), "{ids:?}");
+    let with_facets = server.json("api/search?q=tag:dns&facets=1");
+    assert!(with_facets["facets"]["tags"].as_array().is_some_and(|t| !t.is_empty()));
+    let incident = server.json(&format!("api/incidents/{DNS_ID}"));
+    assert_eq!(incident["id"], DNS_ID);
+    assert!(incident["tags"].as_array().unwrap().iter().any(|t| t == "dns"));
+    assert_eq!(server.get("api/incidents/no-such-incident").0, 404);
+}
+
+#[test]
+fn nothing_outside_the_site_and_only_get_and_head() {
+    let server = Server::start();
+    for path in
+        ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/incidents/%2E%2E/%2E%2E/site.toml", "/..%2f..%2fsite.toml"]
+    {
+        let status = server.raw(&format!("GET {path} HTTP/1.1"));
+        assert!(status.contains(" 404 ") || status.contains(" 400 "), "{path}: {status}");
+    }
+    assert!(server.raw("HEAD / HTTP/1.1").contains(" 200 "));
+    assert!(server.raw("POST / HTTP/1.1").contains(" 405 "));
+    assert!(server.raw("DELETE /index.html HTTP/1.1").contains(" 405 "));
+}
+
+#[test]
+fn edits_deletions_and_mistakes_show_up_after_a_reload() {
+    let server = Server::start();
+    let reloads = server.reloads();
+
+    // Edit: the page and the home list show the new title.
+    let text = std::fs::read_to_string(server.content(DNS)).unwrap();
+    let edited = text.replacen(
+        "title: \"Checkout unreachable after a DNS record pointed at a retired CDN distribution\"",
+        "title: \"Checkout unreachable: the renamed DNS outage\"",
+        1,
+    );
+    assert_ne!(text, edited, "the fixture's title line is where the test expects it");
+    std::fs::write(server.content(DNS), &edited).unwrap();
+    wait(&reloads, "an edit");
+    assert!(server.get(DNS_PAGE).1.contains("the renamed DNS outage"));
+    assert!(server.get("/").1.contains("the renamed DNS outage"));
+    assert!(server.json(&format!("api/incidents/{DNS_ID}"))["title"].as_str().unwrap().contains("renamed"));
+
+    // Broken front matter: the page is still served, and its overlay says why.
+    std::fs::write(server.content(DNS), edited.replacen("date: 2024-03-12", "date: [2024-03-12", 1)).unwrap();
+    wait(&reloads, "breaking the front matter");
+    let (status, page) = server.get(DNS_PAGE);
+    assert_eq!(status, 200, "a file with broken front matter is still published");
+    let notices = overlay(&page)["notices"].clone();
+    assert!(
+        notices.as_array().unwrap().iter().any(|n| n["code"] == "front-matter-invalid" && n["line"].as_u64() > Some(0)),
+        "{notices}"
+    );
+    std::fs::write(server.content(DNS), &edited).unwrap();
+    wait(&reloads, "fixing the front matter");
+    let fixed = overlay(&server.get(DNS_PAGE).1);
+    assert!(!fixed["notices"].as_array().unwrap().iter().any(|n| n["code"] == "front-matter-invalid"));
+
+    // A broken template: the last good pages stay, with the error over them.
+    let templates = server.root.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("incident.html"), "{% extends \"base.html\" %}{% block content %}{{ oops(").unwrap();
+    wait(&reloads, "breaking a template");
+    let (status, page) = server.get(DNS_PAGE);
+    assert_eq!(status, 200);
+    assert!(page.contains("the renamed DNS outage"), "the last good page is kept");
+    let error = overlay(&page)["error"].as_str().unwrap_or_default().to_string();
+    assert!(error.contains("incident.html"), "the overlay names the template: {error}");
+    std::fs::remove_file(templates.join("incident.html")).unwrap();
+    wait(&reloads, "fixing the template");
+    assert!(overlay(&server.get(DNS_PAGE).1)["error"].is_null());
+
+    // Delete: the page is gone and the lists no longer show it.
+    std::fs::remove_file(server.content(DNS)).unwrap();
+    wait(&reloads, "a deletion");
+    assert_eq!(server.get(DNS_PAGE).0, 404);
+    assert!(!server.get("/").1.contains("the renamed DNS outage"));
+    assert!(!server.get("tags/dns/").1.contains("the renamed DNS outage"));
+
+    // Create: a new file becomes a page.
+    std::fs::write(
+        server.content("2025/new-incident.md"),
+        "---\ntitle: Brand new incident\ndate: 2025-06-01\ntags: [dns]\n---\n# Brand new incident\n\n## Root cause\n\nA typo.\n",
+    )
+    .unwrap();
+    wait(&reloads, "a new file");
+    assert!(server.get("incidents/new-incident/").1.contains("Brand new incident"));
+    assert!(server.get("tags/dns/").1.contains("Brand new incident"));
+}
+
+#[test]
+fn a_busy_port_is_an_error_that_names_the_way_out() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_coroner"))
+        .args(["serve", "--port", &port, "--root", env!("CARGO_MANIFEST_DIR")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("in use") && stderr.contains("--port"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut server = Server::start();
+    assert_eq!(server.get("/").0, 200);
+    let interrupted = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let mut status = None;
+    for _ in 0..100 {
+        status = server.child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(status.is_some_and(|s| s.success()), "exits with 0 after Ctrl-C: {status:?}");
+}
