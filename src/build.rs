@@ -12,6 +12,7 @@ use crate::render::{RenderError, Rendered, Site};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
@@ -44,7 +45,9 @@ pub struct Discovered {
 /// files beside them, and the files that could not be read.
 #[derive(Debug, Default)]
 pub struct Ingested {
-    pub postmortems: Vec<Postmortem>,
+    /// Shared, so that the preview server can keep the models of files that
+    /// did not change from one archive to the next without copying them.
+    pub postmortems: Vec<Arc<Postmortem>>,
     pub assets: Vec<ContentFile>,
     pub problems: Vec<FileProblem>,
 }
@@ -133,7 +136,7 @@ pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
     };
     for result in results {
         match result {
-            Ok(p) => ingested.postmortems.push(p),
+            Ok(p) => ingested.postmortems.push(Arc::new(p)),
             Err(problem) => ingested.problems.push(problem),
         }
     }

@@ -132,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let discovered = build::discover(path, &config.extensions)?;
                 let mut ingested = build::ingest(&config, discovered);
                 for p in &mut ingested.postmortems {
+                    let p = std::sync::Arc::make_mut(p);
                     if path.is_dir() {
                         p.source = path.join(&p.source).display().to_string();
                     } else {
@@ -145,7 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let out = match format {
                 Format::Json => serde_json::to_string_pretty(&postmortems)? + "\n",
-                Format::Text => postmortems.iter().map(report::inspect_text).collect::<Vec<_>>().join("\n"),
+                Format::Text => postmortems.iter().map(|p| report::inspect_text(p)).collect::<Vec<_>>().join("\n"),
             };
             write_stdout(&out);
             Ok(ExitCode::SUCCESS)

@@ -14,7 +14,7 @@ fn corpus_dir() -> PathBuf {
     dir
 }
 
-fn parse_all() -> Vec<Postmortem> {
+fn parse_all() -> Vec<std::sync::Arc<Postmortem>> {
     let config = Config::default_for(Path::new("."));
     let dir = corpus_dir();
     let discovered = coroner::build::discover(&dir, &config.extensions).unwrap();
@@ -29,7 +29,7 @@ fn share(postmortems: &[&Postmortem], has: impl Fn(&Postmortem) -> bool) -> f64 
 fn every_corpus_file_parses_and_most_facts_are_found() {
     let all = parse_all();
     assert_eq!(all.len(), 81);
-    let incidents: Vec<&Postmortem> = all.iter().filter(|p| p.kind == Kind::Postmortem).collect();
+    let incidents: Vec<&Postmortem> = all.iter().filter(|p| p.kind == Kind::Postmortem).map(|p| &**p).collect();
     assert!(incidents.len() >= 50, "only {} files read as postmortems", incidents.len());
     type Has = dyn Fn(&Postmortem) -> bool;
     let floors: [(&str, f64, &Has); 5] = [

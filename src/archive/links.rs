@@ -3,6 +3,7 @@
 //! broken with a diagnostic at its line. Broken links are still rendered,
 //! visibly, never dropped.
 
+use std::sync::Arc;
 use super::IncidentIndex;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Finding;
@@ -31,7 +32,7 @@ pub enum Target {
 
 /// Resolve every reference of every incident; `assets` are the content
 /// paths of the other files in the content folder.
-pub fn resolve(incidents: &[Postmortem], assets: &HashSet<&str>) -> (Vec<Vec<Link>>, Vec<Finding>) {
+pub fn resolve(incidents: &[Arc<Postmortem>], assets: &HashSet<&str>) -> (Vec<Vec<Link>>, Vec<Finding>) {
     let lookup = Lookup::new(incidents, assets);
     let mut findings = Vec::new();
     let links = incidents
@@ -92,14 +93,14 @@ fn broken(p: &Postmortem, reference: &Reference, reason: &str) -> Finding {
 
 /// Ways to find an incident: by source path, by id or alias.
 struct Lookup<'a> {
-    incidents: &'a [Postmortem],
+    incidents: &'a [Arc<Postmortem>],
     assets: &'a HashSet<&'a str>,
     by_source: HashMap<&'a str, IncidentIndex>,
     by_name: HashMap<String, IncidentIndex>,
 }
 
 impl<'a> Lookup<'a> {
-    fn new(incidents: &'a [Postmortem], assets: &'a HashSet<&'a str>) -> Self {
+    fn new(incidents: &'a [Arc<Postmortem>], assets: &'a HashSet<&'a str>) -> Self {
         let by_source = incidents.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
         let mut by_name = HashMap::new();
         // Aliases first, so that an id always wins over another file's alias.

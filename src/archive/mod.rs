@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Finding};
 use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// Index of an incident in [`Archive::incidents`].
 pub type IncidentIndex = usize;
@@ -22,7 +23,7 @@ pub type IncidentIndex = usize;
 pub struct Archive {
     /// Published documents: postmortems newest first (undated ones last),
     /// then lists, templates and other documents, each group by id.
-    pub incidents: Vec<Postmortem>,
+    pub incidents: Vec<Arc<Postmortem>>,
     /// Per incident: its links, each resolved or marked broken.
     pub links: Vec<Vec<Link>>,
     /// Per incident: the incidents that link to it.
@@ -82,10 +83,10 @@ pub struct Options {
 impl Archive {
     pub fn assemble(ingested: Ingested, config: &Config, options: Options) -> Archive {
         let total = ingested.postmortems.len();
-        let mut incidents: Vec<Postmortem> =
+        let mut incidents: Vec<Arc<Postmortem>> =
             ingested.postmortems.into_iter().filter(|p| options.drafts || !p.draft).collect();
         let drafts_skipped = total - incidents.len();
-        incidents.sort_by(archive_order);
+        incidents.sort_by(|a, b| archive_order(a, b));
         let mut findings = unique_ids(&mut incidents);
         let asset_sources = ingested.assets.iter().map(|a| a.source.as_str()).collect();
         let (links, link_findings) = links::resolve(&incidents, &asset_sources);
@@ -98,7 +99,7 @@ impl Archive {
         let assets = ingested.assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect();
         let backlinks = links::backlinks(&links, incidents.len());
         let related = related::related(&incidents);
-        let phases = incidents.iter().map(phases).collect();
+        let phases = incidents.iter().map(|p| phases(p)).collect();
         let taxonomies = Taxonomies::of(&incidents);
         let recurrences = recurrences(&incidents, &taxonomies, config.recurrence_window_days);
         findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
@@ -119,7 +120,7 @@ impl Archive {
 
     /// The incidents of kind postmortem, in archive order.
     pub fn postmortems(&self) -> impl Iterator<Item = (IncidentIndex, &Postmortem)> {
-        self.incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem)
+        self.incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem).map(|(i, p)| (i, &**p))
     }
 
     /// Older and newer postmortem than `index`, for prev/next links.
@@ -147,7 +148,7 @@ fn archive_order(a: &Postmortem, b: &Postmortem) -> std::cmp::Ordering {
 /// Two files with one id would write one page: every file of the group
 /// gets an error, and all but the first (in archive order) are published
 /// as `id-2`, `id-3`….
-fn unique_ids(incidents: &mut [Postmortem]) -> Vec<Finding> {
+fn unique_ids(incidents: &mut [Arc<Postmortem>]) -> Vec<Finding> {
     let mut groups: BTreeMap<String, Vec<IncidentIndex>> = BTreeMap::new();
     for (i, p) in incidents.iter().enumerate() {
         groups.entry(p.id.clone()).or_default().push(i);
@@ -164,7 +165,7 @@ fn unique_ids(incidents: &mut [Postmortem]) -> Vec<Finding> {
                 while !taken.insert(format!("{id}-{suffix}")) {
                     suffix += 1;
                 }
-                incidents[i].id = format!("{id}-{suffix}");
+                Arc::make_mut(&mut incidents[i]).id = format!("{id}-{suffix}");
                 message += &format!("; this file is published as `{}`", incidents[i].id);
             }
             let p = &incidents[i];
@@ -202,7 +203,7 @@ fn milestone_time(p: &Postmortem, milestone: Milestone) -> Option<ZonedTime> {
 impl Taxonomies {
     /// Every published document is browsable by its terms, whatever its
     /// kind: a list or essay tagged `database` belongs on that page too.
-    fn of(incidents: &[Postmortem]) -> Taxonomies {
+    fn of(incidents: &[Arc<Postmortem>]) -> Taxonomies {
         let mut t = Taxonomies::default();
         for (i, p) in incidents.iter().enumerate() {
             for tag in &p.tags {
@@ -227,7 +228,7 @@ impl Taxonomies {
 
 /// Same root-cause tag and same service within `window_days`: the later
 /// incident recurs the earlier one. Only consecutive pairs are listed.
-fn recurrences(incidents: &[Postmortem], taxonomies: &Taxonomies, window_days: u32) -> Vec<Recurrence> {
+fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_days: u32) -> Vec<Recurrence> {
     let mut found = Vec::new();
     for (tag, tagged) in &taxonomies.tags {
         let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
@@ -263,7 +264,7 @@ mod tests {
     fn archive(files: &[(&str, &str)]) -> Archive {
         let config = Config::default_for(std::path::Path::new("."));
         let reader = Reader::new(&config);
-        let postmortems = files.iter().map(|(source, text)| reader.parse(source, text.as_bytes())).collect();
+        let postmortems = files.iter().map(|(source, text)| Arc::new(reader.parse(source, text.as_bytes()))).collect();
         Archive::assemble(Ingested { postmortems, ..Ingested::default() }, &config, Options::default())
     }
 

@@ -2,6 +2,7 @@
 //! words (TF-IDF over each incident's most telling terms). Candidates come
 //! from an inverted index, so a 10,000-incident archive stays fast.
 
+use std::sync::Arc;
 use super::IncidentIndex;
 use crate::model::{Kind, Postmortem};
 use rayon::prelude::*;
@@ -27,7 +28,7 @@ const POSTING_CAP: usize = 400;
 /// shared tags and services add theirs. Lists longer than [`POSTING_CAP`]
 /// say too little to be worth walking; a shared tag still counts for the
 /// candidates the other lists found.
-pub fn related(incidents: &[Postmortem]) -> Vec<Vec<IncidentIndex>> {
+pub fn related(incidents: &[Arc<Postmortem>]) -> Vec<Vec<IncidentIndex>> {
     let vectors = term_vectors(incidents);
     let labels = label_ids(incidents);
     let mut term_postings: HashMap<u32, Vec<(IncidentIndex, f64)>> = HashMap::new();
@@ -82,7 +83,7 @@ pub fn related(incidents: &[Postmortem]) -> Vec<Vec<IncidentIndex>> {
 }
 
 /// Each incident's tags and services as sorted ids with their weights.
-fn label_ids(incidents: &[Postmortem]) -> Vec<Vec<(u32, f64)>> {
+fn label_ids(incidents: &[Arc<Postmortem>]) -> Vec<Vec<(u32, f64)>> {
     let mut ids: HashMap<(bool, &str), u32> = HashMap::new();
     incidents
         .iter()
@@ -126,8 +127,8 @@ fn merge_sum(a: &[(u32, f64)], b: &[(u32, f64)], f: impl Fn(f64, f64) -> f64) ->
 }
 
 /// Each incident's top terms by TF-IDF, normalised, sorted by term id.
-fn term_vectors(incidents: &[Postmortem]) -> Vec<Vec<(u32, f64)>> {
-    let counts: Vec<HashMap<String, u32>> = incidents.par_iter().map(term_counts).collect();
+fn term_vectors(incidents: &[Arc<Postmortem>]) -> Vec<Vec<(u32, f64)>> {
+    let counts: Vec<HashMap<String, u32>> = incidents.par_iter().map(|p| term_counts(p)).collect();
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let mut document_frequency: Vec<u32> = Vec::new();
     for terms in &counts {

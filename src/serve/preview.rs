@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// What changed on disk, as the watcher saw it.
@@ -75,7 +76,7 @@ struct Cached {
     stamp: Option<(u64, SystemTime)>,
     /// Hash of the bytes: a save that changes nothing re-renders nothing.
     hash: u64,
-    postmortem: Postmortem,
+    postmortem: Arc<Postmortem>,
 }
 
 pub struct Preview {
@@ -156,7 +157,9 @@ impl Preview {
             return None;
         }
         self.generation += 1;
+        let t_read = started.elapsed();
         let archive = self.assemble();
+        let t_assemble = started.elapsed();
         let versions: Vec<u64> = archive
             .incidents
             .iter()
@@ -180,7 +183,9 @@ impl Preview {
                 (previous.files.clone(), 0)
             }
         };
+        let t_render = started.elapsed();
         let notices = notices(&archive, &self.config);
+        eprintln!("TIMING read {t_read:?} assemble {t_assemble:?} render {t_render:?} notices {:?}", started.elapsed());
         let config = self.config.clone();
         Some(Snapshot {
             generation: self.generation,
@@ -299,7 +304,7 @@ impl Preview {
             self.problems.retain(|p| p.source != source);
             match result {
                 Ok((hash, Some(postmortem))) => {
-                    self.files.insert(source, Cached { stamp, hash, postmortem });
+                    self.files.insert(source, Cached { stamp, hash, postmortem: Arc::new(postmortem) });
                 }
                 Ok((_, None)) => {
                     if let Some(cached) = self.files.get_mut(&source) {
@@ -316,11 +321,13 @@ impl Preview {
     }
 
     fn assemble(&self) -> Archive {
+        let t = Instant::now();
         let ingested = Ingested {
             postmortems: self.files.values().map(|c| c.postmortem.clone()).collect(),
             assets: self.assets.clone(),
             problems: self.problems.clone(),
         };
+        eprintln!("A clone {:?}", t.elapsed());
         Archive::assemble(ingested, &self.config, archive::Options { drafts: self.drafts })
     }
 }
