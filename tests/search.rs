@@ -170,3 +170,13 @@ fn seeds_with_the_same_database_corruption_list_each_other_first_as_related() {
     assert!(of_002.iter().all(|id| !id.starts_with("002")), "an incident is never related to itself");
     assert_eq!(seed_number(of_002.last().unwrap()), "000", "the query-logic bug, no database, comes last");
 }
+
+#[test]
+fn before_a_day_or_month_includes_it() {
+    let site = tempfile::tempdir().unwrap();
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for query in ["tag:dns before:2024-03-12", "tag:dns before:2024-03"] {
+        assert_eq!(ids(site.path(), &content, query), ["2024-03-12-checkout-dns-outage"], "{query}");
+    }
+    assert_eq!(ids(site.path(), &content, "tag:dns before:2024-03-11"), Vec::<String>::new());
+}
