@@ -143,7 +143,10 @@ fn save_to_reload(files: usize, seed: u64, saves: usize) {
     latencies.sort_by(f64::total_cmp);
     let mut server: Vec<f64> = rebuilds.lock().expect("not poisoned").iter().map(|&m| m as f64).collect();
     server.sort_by(f64::total_cmp);
-    println!("\n| Preview, {files} postmortems ({:.1} MB), {saves} saves | median | p90 | max |", workspace.bytes as f64 / 1e6);
+    println!(
+        "\n| Preview, {files} postmortems ({:.1} MB), {saves} saves | median | p90 | max |",
+        workspace.bytes as f64 / 1e6
+    );
     println!("|---|---:|---:|---:|");
     println!(
         "| save → reload event in the browser (target < 100 ms) | {:.0} ms | {:.0} ms | {:.0} ms |",
@@ -179,9 +182,8 @@ fn load(clients: usize, seconds: u64) {
         .iter()
         .filter_map(|row| row["url"].as_str().map(str::to_string))
         .collect();
-    let mut paths: Vec<String> = ["/", "/tags/", "/tags/dns/", "/stats/", "/search/", "/style.css", "/coroner.js"]
-        .map(String::from)
-        .to_vec();
+    let mut paths: Vec<String> =
+        ["/", "/tags/", "/tags/dns/", "/stats/", "/search/", "/style.css", "/coroner.js"].map(String::from).to_vec();
     paths.extend(incidents);
     paths.push("/api/search?q=database%20timeout".into());
     paths.push("/api/search?q=tag:dns".into());

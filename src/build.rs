@@ -205,8 +205,8 @@ pub struct Built {
     pub output: PathBuf,
 }
 
-/// The whole pipeline: read, assemble, render into a staging folder, swap
-/// it in, update the search index. `progress` advances once per incident
+/// The whole pipeline: read, assemble, update the search index and find
+/// related incidents in it, render into a staging folder, swap it in. `progress` advances once per incident
 /// page (pass `ProgressBar::hidden()` for none). Content problems are in the archive's
 /// findings; only an unusable theme or output folder is an error.
 pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBar) -> Result<Built, BuildError> {
@@ -215,14 +215,20 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     refuse_unsafe_output(&output, &content, &config.root)?;
     let discovered = discover(&content, &config.extensions)?;
     let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
-    let archive = Archive::assemble(ingest(config, discovered), config, archive::Options { drafts: options.drafts });
+    let mut archive =
+        Archive::assemble(ingest(config, discovered), config, archive::Options { drafts: options.drafts });
+    // The search index lives beside the site and follows every build; the
+    // pages' related incidents come from it, so it is updated first.
+    crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+    let index = crate::search::SearchIndex::open(&config.index_dir)?;
+    for (i, related) in index.related(&archive, 0..archive.incidents.len())? {
+        archive.related[i] = related;
+    }
     progress.set_length(archive.incidents.len() as u64);
     let staging = Staging::begin(&output).map_err(RenderError::from)?;
-    let rendered = Site::new(&archive, config, &staging, None)?.render_all(true, &|| progress.inc(1))?;
+    let rendered = Site::new(&archive, config, &staging, None)?.render_all(&|| progress.inc(1))?;
     progress.finish_and_clear();
     staging.commit().map_err(RenderError::from)?;
-    // The search index lives beside the site and follows every build.
-    crate::search::update(&config.index_dir, &archive, &fingerprint)?;
     Ok(Built { archive, rendered, output })
 }
 

@@ -139,3 +139,44 @@ fn facets_count_tags_and_services_over_every_match() {
     let text = String::from_utf8_lossy(&coroner(&args, site.path()).stdout).into_owned();
     assert!(text.contains("root causes: database 4 · data-corruption 3"), "{text}");
 }
+
+/// The incident ids listed under "Related incidents" on a page, in order.
+fn related_on_page(page: &Path) -> Vec<String> {
+    let html = fs::read_to_string(page).unwrap();
+    let Some(start) = html.find(r#"<section class="related""#) else { return Vec::new() };
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    section.split("incidents/").skip(1).map(|rest| rest[..rest.find('/').unwrap()].to_string()).collect()
+}
+
+#[test]
+fn seeds_with_the_same_database_corruption_list_each_other_first_as_related() {
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("public");
+    let seeds = seeds_dir();
+    let built = coroner(&["build", "--quiet", "--content", seeds.to_str().unwrap(), "--output", "public"], site.path());
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = |id: &str| {
+        let dir = fs::read_dir(out.join("incidents"))
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(id));
+        related_on_page(&dir.unwrap().path().join("index.html"))
+    };
+    // 002 (a corrupted table) and 004 (a misconfiguration that corrupted
+    // data): both database and data-corruption, and worded alike.
+    let (of_002, of_004) = (page("002"), page("004"));
+    assert_eq!(seed_number(&of_002[0]), "004", "{of_002:?}");
+    assert_eq!(seed_number(&of_004[0]), "002", "{of_004:?}");
+    assert!(of_002.iter().all(|id| !id.starts_with("002")), "an incident is never related to itself");
+    assert_eq!(seed_number(of_002.last().unwrap()), "000", "the query-logic bug, no database, comes last");
+}
+
+#[test]
+fn before_a_day_or_month_includes_it() {
+    let site = tempfile::tempdir().unwrap();
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for query in ["tag:dns before:2024-03-12", "tag:dns before:2024-03"] {
+        assert_eq!(ids(site.path(), &content, query), ["2024-03-12-checkout-dns-outage"], "{query}");
+    }
+    assert_eq!(ids(site.path(), &content, "tag:dns before:2024-03-11"), Vec::<String>::new());
+}

@@ -127,6 +127,13 @@ fn pages_and_api_are_served_as_build_would_write_them() {
     assert_eq!(status, 200);
     assert!(!css.contains("live.js"), "only HTML pages are injected");
 
+    // The summaries of the whole archive are rendered when asked for.
+    let (status, stats) = server.get("stats/");
+    assert_eq!(status, 200);
+    assert!(stats.contains("/__coroner/live.js"));
+    let archive = server.json("archive.json");
+    assert!(archive.as_array().unwrap().iter().any(|p| p["id"] == DNS_ID));
+
     let hits = server.json("api/search?q=tag:dns&limit=50");
     let ids: Vec<&str> = hits.as_array().unwrap().iter().filter_map(|h| h["id"].as_str()).collect();
     assert!(ids.contains(&DNS_ID), "{ids:?}");

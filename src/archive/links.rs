@@ -3,13 +3,13 @@
 //! broken with a diagnostic at its line. Broken links are still rendered,
 //! visibly, never dropped.
 
-use std::sync::Arc;
 use super::IncidentIndex;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Finding;
 use crate::ingest::links::anchor_slug;
 use crate::model::{Postmortem, Reference, ReferenceKind};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// One reference of one postmortem and where it leads.
 #[derive(Debug, Clone, PartialEq, Eq)]

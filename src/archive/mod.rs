@@ -1,10 +1,10 @@
 //! Assemble: the one step that sees every postmortem at once. It orders
 //! the archive, makes ids unique, resolves cross-links into backlinks,
-//! groups the taxonomies and finds related and recurring incidents. Every
-//! output reads the [`Archive`]; none of them parses markdown again.
+//! groups the taxonomies and finds recurring incidents. Every output reads
+//! the [`Archive`]; none of them parses markdown again. Related incidents
+//! come from the search index, once the build has updated it.
 
 mod links;
-mod related;
 pub mod stats;
 
 use crate::build::{ContentFile, FileProblem, Ingested};
@@ -28,7 +28,9 @@ pub struct Archive {
     pub links: Vec<Vec<Link>>,
     /// Per incident: the incidents that link to it.
     pub backlinks: Vec<Vec<IncidentIndex>>,
-    /// Per incident: up to five incidents sharing tags, services or words.
+    /// Per incident: up to five postmortems sharing words, tags or
+    /// services. Empty until filled from the search index
+    /// ([`crate::search::SearchIndex::related`]), as the build does.
     pub related: Vec<Vec<IncidentIndex>>,
     /// Per incident: time to detect, mitigate and resolve.
     pub phases: Vec<Phases>,
@@ -98,7 +100,7 @@ impl Archive {
             .collect();
         let assets = ingested.assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect();
         let backlinks = links::backlinks(&links, incidents.len());
-        let related = related::related(&incidents);
+        let related = vec![Vec::new(); incidents.len()];
         let phases = incidents.iter().map(|p| phases(p)).collect();
         let taxonomies = Taxonomies::of(&incidents);
         let recurrences = recurrences(&incidents, &taxonomies, config.recurrence_window_days);

@@ -53,6 +53,21 @@ pub struct Rendered {
     pub search_bundle: std::time::Duration,
 }
 
+/// Which files of the site to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every file: what `build` publishes.
+    Everything,
+    /// Every page but the summaries of the whole archive, and no static
+    /// search bundle: what the preview server renders on every save
+    /// (it answers searches itself).
+    Pages,
+    /// The summaries, each of which changes with any incident: stats, open
+    /// action items, archive.json, list.json, the site feed and sitemap.
+    /// The preview renders them when one is asked for.
+    Summaries,
+}
+
 /// What the preview server remembers of its previous render, so that it
 /// renders again only the pages whose inputs changed.
 pub struct Memo<'m> {
@@ -71,7 +86,8 @@ pub struct Site<'a> {
     theme: Theme,
     tera: tera::Tera,
     /// Each incident as a list row, converted once and shared by every list.
-    rows: Vec<tera::Value>,
+    /// Made when first needed: the preview renders few pages per save.
+    rows: Vec<std::sync::OnceLock<tera::Value>>,
     /// Archive findings (broken links…) by file, shown on the incident page.
     findings: HashMap<&'a str, Vec<&'a Finding>>,
     /// The day ages of action items are counted to.
@@ -154,7 +170,7 @@ impl<'a> Site<'a> {
             generator: concat!("coroner ", env!("CARGO_PKG_VERSION")),
         };
         tera.global_context().insert("site", &site);
-        let rows = archive.incidents.iter().map(|p| tera::Value::from_serializable(&Row::of(p, &urls))).collect();
+        let rows = archive.incidents.iter().map(|_| std::sync::OnceLock::new()).collect();
         let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
         for f in &archive.findings {
             findings.entry(f.source.as_str()).or_default().push(f);
@@ -177,10 +193,17 @@ impl<'a> Site<'a> {
     }
 
     /// Render and write every file of the site. `tick` is called once per
-    /// incident page, for a progress bar. Without `search_bundle` the
-    /// search page is written but not Pagefind's index behind it (the
-    /// preview server answers searches itself).
-    pub fn render_all(&self, search_bundle: bool, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
+    /// incident page, for a progress bar.
+    pub fn render_all(&self, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
+        self.render(Scope::Everything, tick)
+    }
+
+    /// Render what `scope` says; see [`Site::render_all`].
+    pub fn render(&self, scope: Scope, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
+        if scope == Scope::Summaries {
+            self.summaries()?;
+            return Ok(self.rendered(std::time::Duration::ZERO));
+        }
         let texts = (0..self.archive.incidents.len())
             .into_par_iter()
             .map(|i| {
@@ -191,10 +214,10 @@ impl<'a> Site<'a> {
             .collect::<Result<Vec<String>, RenderError>>()?;
         // The search bundle is mostly Pagefind's own single-threaded work:
         // it runs beside the rest of the site.
-        let search_bundle = std::thread::scope(|scope| {
-            let bundle = scope.spawn(|| {
+        let search_bundle = std::thread::scope(|threads| {
+            let bundle = threads.spawn(|| {
                 let started = std::time::Instant::now();
-                if search_bundle {
+                if scope == Scope::Everything {
                     self.search(texts)?;
                 } else {
                     self.search_page(&urls::Browse::ALL.map(|browse| (browse, self.term_pages(browse))))?;
@@ -202,19 +225,26 @@ impl<'a> Site<'a> {
                 Ok::<_, RenderError>(started.elapsed())
             });
             self.write_lists()?;
-            self.stats_page()?;
-            self.actions_page()?;
-            self.machine_files()?;
+            if scope == Scope::Everything {
+                self.summaries()?;
+            }
             self.page("404.html", "404.html", &tera::Context::new())?;
             self.redirects()?;
             self.write_static()?;
             bundle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })?;
-        Ok(Rendered {
-            pages: self.pages.load(Ordering::Relaxed),
-            files: self.files.load(Ordering::Relaxed),
-            search_bundle,
-        })
+        Ok(self.rendered(search_bundle))
+    }
+
+    fn rendered(&self, search_bundle: std::time::Duration) -> Rendered {
+        Rendered { pages: self.pages.load(Ordering::Relaxed), files: self.files.load(Ordering::Relaxed), search_bundle }
+    }
+
+    /// The files that sum up the whole archive.
+    fn summaries(&self) -> Result<(), RenderError> {
+        self.stats_page()?;
+        self.actions_page()?;
+        self.machine_files()
     }
 
     /// Render `template` with `context` into the file for `url_path`.
@@ -254,7 +284,8 @@ impl<'a> Site<'a> {
     }
 
     fn row(&self, index: IncidentIndex) -> tera::Value {
-        self.rows[index].clone()
+        let p = &self.archive.incidents[index];
+        self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls))).clone()
     }
 
     /// Write one incident's page; returns its plain text, for search

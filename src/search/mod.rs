@@ -4,6 +4,7 @@
 
 pub mod bundle;
 mod query;
+mod related;
 
 use crate::archive::Archive;
 use crate::model::Postmortem;
@@ -131,10 +132,15 @@ pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Update
 
 /// The index's writer. Another coroner (a build beside a search) may hold
 /// it for a moment: wait up to ten seconds rather than fail.
+///
+/// Two threads of 100 MB each index 10,000 incidents into two segments
+/// (tantivy's default of 50 MB in all made four or five): every segment
+/// costs each related-incidents query a term lookup per word, which made
+/// that step about twice as slow.
 fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
     let mut attempts = 0;
     loop {
-        match index.writer(50_000_000) {
+        match index.writer_with_num_threads(2, 200_000_000) {
             Err(tantivy::TantivyError::LockFailure(..)) if attempts < 100 => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(100));

@@ -36,7 +36,8 @@ enum Filter {
     Kind(String),
     /// On or after this day.
     From(Date),
-    /// Before this day.
+    /// Before this day: the one after the period `before:` names, which
+    /// is included, as `after:`'s is.
     Until(Date),
     LongerThan(u64),
     ShorterThan(u64),
@@ -175,7 +176,7 @@ fn filter(token: &str, config: &Config) -> Result<Option<Filter>, String> {
             day_range(value).map(|(first, _)| Some(Filter::From(first))).ok_or_else(|| date_note(token))
         }
         "before" | "until" => {
-            day_range(value).map(|(first, _)| Some(Filter::Until(first))).ok_or_else(|| date_note(token))
+            day_range(value).map(|(_, after)| Some(Filter::Until(after))).ok_or_else(|| date_note(token))
         }
         // `https://…`, `10:30` and other colons are words.
         _ => Ok(None),
@@ -186,7 +187,8 @@ fn date_note(token: &str) -> String {
     format!("`{token}`: write the date as YYYY, YYYY-MM or YYYY-MM-DD; ignored")
 }
 
-/// `2023` → its first and last day; `2023-06` and `2023-06-09` likewise.
+/// `2023` → its first day and the day after its last; `2023-06` and
+/// `2023-06-09` likewise.
 fn day_range(text: &str) -> Option<(Date, Date)> {
     let parts: Vec<&str> = text.split('-').collect();
     let number = |i: usize| parts.get(i).and_then(|p| p.parse::<i16>().ok());
@@ -256,6 +258,15 @@ mod tests {
         assert_eq!(p.notes.len(), 3, "{:?}", p.notes);
         assert_eq!(p.words, ["https://x.example/a", "word"]);
         assert!(p.filters.is_empty());
+    }
+
+    #[test]
+    fn before_includes_the_day_or_month_it_names_as_after_does() {
+        let until = |text: &str| parse(text).filters;
+        assert_eq!(until("before:2024-06-30"), [(Occur::Must, Filter::Until(jiff::civil::date(2024, 7, 1)))]);
+        assert_eq!(until("before:2024-06"), [(Occur::Must, Filter::Until(jiff::civil::date(2024, 7, 1)))]);
+        assert_eq!(until("-before:2024"), [(Occur::MustNot, Filter::Until(jiff::civil::date(2025, 1, 1)))]);
+        assert_eq!(until("after:2024-06"), [(Occur::Must, Filter::From(jiff::civil::date(2024, 6, 1)))]);
     }
 
     #[test]

@@ -81,28 +81,22 @@ impl Server {
         if !content_dir.exists() {
             return Err(crate::build::BuildError::NoContent(content_dir).into());
         }
-        let index_dir = config.index_dir.clone();
         let root = config.root.clone();
-        let mut preview = Preview::new(config, options.content.clone(), url.clone(), options.drafts);
-        let first = preview.rebuild(&[], &Snapshot::empty(preview.config())).expect("the first build always renders");
-        say(&summary("built", &first));
-        let index = match SearchIndex::open(&index_dir) {
+        let index = match SearchIndex::open(&config.index_dir) {
             Ok(index) => Some(Arc::new(index)),
             Err(err) => {
-                say(&format!("search is off: {err}"));
+                say(&format!("search and related incidents are off: {err}"));
                 None
             }
         };
-        // Searches must find what the pages show from the first request on.
-        if let Some(index) = &index {
-            search::update(&index_dir, &first.archive, "preview")?;
-            index.reload()?;
-        }
+        let mut preview = Preview::new(config, options.content.clone(), url.clone(), options.drafts, index.clone());
+        let first = preview.rebuild(&[], &Snapshot::empty(preview.config())).expect("the first build always renders");
+        say(&summary("built", &first));
         let (site, _) = tokio::sync::watch::channel(Arc::new(first));
         let (changes_in, changes) = std::sync::mpsc::channel();
         let watcher = watch::Watcher::start(&root, &preview.content_dir(), changes_in)
             .map_err(|err| ServeError::Watch { path: preview.content_dir(), message: err.to_string() })?;
-        let rebuilds = Rebuilds { preview, watcher, site: site.clone(), index: index.clone(), index_dir, say };
+        let rebuilds = Rebuilds { preview, watcher, site: site.clone(), say };
         std::thread::Builder::new().name("coroner rebuild".into()).spawn(move || rebuilds.run(changes))?;
         Ok(Server { url, listener, site, index })
     }
@@ -162,8 +156,6 @@ struct Rebuilds {
     preview: Preview,
     watcher: watch::Watcher,
     site: Sender<Arc<Snapshot>>,
-    index: Option<Arc<SearchIndex>>,
-    index_dir: PathBuf,
     say: fn(&str),
 }
 
@@ -176,20 +168,23 @@ impl Rebuilds {
                 self.watcher.watch_theme_folders();
             }
             let previous = self.site.borrow().clone();
-            let Some(snapshot) = self.preview.rebuild(&batch, &previous) else { continue };
+            // A bug must not end the preview: the last good site stays up.
+            let rebuilt =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.preview.rebuild(&batch, &previous)));
+            let snapshot = match rebuilt {
+                Ok(Some(snapshot)) => snapshot,
+                Ok(None) => continue,
+                Err(_) => {
+                    (self.say)("error: the rebuild failed (a bug in coroner); still serving the last good build");
+                    continue;
+                }
+            };
             (self.say)(&summary("rebuilt", &snapshot));
-            self.site.send_replace(Arc::new(snapshot));
-            self.update_index();
-        }
-    }
-
-    /// Bring the search index up to date with the snapshot being served.
-    fn update_index(&self) {
-        let snapshot = self.site.borrow().clone();
-        let Some(index) = &self.index else { return };
-        let updated = search::update(&self.index_dir, &snapshot.archive, "preview").and_then(|_| index.reload());
-        if let Err(err) = updated {
-            (self.say)(&format!("search index not updated: {err}"));
+            let snapshot = Arc::new(snapshot);
+            self.site.send_replace(snapshot.clone());
+            if let Err(err) = self.preview.update_index(&snapshot.archive) {
+                (self.say)(&format!("search index not updated: {err}"));
+            }
         }
     }
 }
@@ -288,27 +283,34 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
     let snapshot = state.site.borrow().clone();
     let Some(path) = site_path(uri.path()) else { return not_found(&snapshot) };
     let wanted = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
-    match snapshot.files.get(&wanted) {
-        Some(bytes) => {
+    let found = match snapshot.files.get(&wanted) {
+        Some(bytes) => Ok(Some(bytes.clone())),
+        None => {
+            let (snapshot, wanted) = (snapshot.clone(), wanted.clone());
+            tokio::task::spawn_blocking(move || snapshot.summary(&wanted)).await.unwrap_or_else(|e| Err(e.to_string()))
+        }
+    };
+    match found {
+        Ok(Some(bytes)) => {
             let kind = mime_guess::from_path(&wanted).first_or_octet_stream();
             if kind.essence_str() == "text/html" {
                 let page = wanted.strip_suffix("index.html").unwrap_or(&wanted);
-                html(StatusCode::OK, bytes, &snapshot, page)
+                html(StatusCode::OK, &bytes, &snapshot, page)
             } else {
                 let value = HeaderValue::from_str(kind.as_ref())
                     .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-                (
-                    [(header::CONTENT_TYPE, value), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-                    bytes.clone(),
-                )
+                ([(header::CONTENT_TYPE, value), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], bytes)
                     .into_response()
             }
         }
+        Err(message) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("coroner could not render {wanted}: {message}")).into_response()
+        }
         // `/incidents/x` → `/incidents/x/`, as static hosts do.
-        None if snapshot.files.contains_key(&format!("{path}/index.html")) => {
+        Ok(None) if snapshot.files.contains_key(&format!("{path}/index.html")) => {
             Redirect::permanent(&format!("{}/", uri.path())).into_response()
         }
-        None => not_found(&snapshot),
+        Ok(None) => not_found(&snapshot),
     }
 }
 

@@ -12,14 +12,19 @@ use crate::ingest::Reader;
 use crate::model::Postmortem;
 use crate::render::output::Memory;
 use crate::render::urls::Urls;
-use crate::render::{Memo, Site};
+use crate::render::{Memo, Scope, Site};
+use crate::search::SearchIndex;
 use bytes::Bytes;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
+
+/// What the preview notes as the sources of the index: never what a
+/// build's fingerprint is, so `coroner search` checks the files again.
+const INDEX_FINGERPRINT: &str = "preview";
 
 /// What changed on disk, as the watcher saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +57,8 @@ pub struct Snapshot {
     /// How long the rebuild took, and how many pages it rendered.
     pub took: Duration,
     pub rendered: usize,
+    /// The summaries of the whole archive, rendered when first asked for.
+    summaries: OnceLock<Result<HashMap<String, Bytes>, String>>,
 }
 
 impl Snapshot {
@@ -66,7 +73,23 @@ impl Snapshot {
             error: None,
             took: Duration::ZERO,
             rendered: 0,
+            summaries: OnceLock::new(),
         }
+    }
+
+    /// A file that sums up the whole archive (`stats/index.html`,
+    /// `archive.json`…): any save changes them, so they are rendered from
+    /// this snapshot when one is first asked for, not on every save.
+    /// `Ok(None)` for a path that is no summary.
+    pub fn summary(&self, file: &str) -> Result<Option<Bytes>, String> {
+        let files = self.summaries.get_or_init(|| {
+            let memory = Memory::default();
+            Site::new(&self.archive, &self.config, &memory, None)
+                .and_then(|site| site.render(Scope::Summaries, &|| {}))
+                .map(|_| memory.into_files())
+                .map_err(|err| err.to_string())
+        });
+        files.as_ref().map(|files| files.get(file).cloned()).map_err(Clone::clone)
     }
 }
 
@@ -91,11 +114,20 @@ pub struct Preview {
     /// Page keys of the last render (see `render::Memo`).
     keys: HashMap<String, u64>,
     generation: u64,
+    /// The search index: related incidents come from it, and it follows
+    /// every rebuild. `None` when it could not be opened.
+    index: Option<Arc<SearchIndex>>,
 }
 
 impl Preview {
     /// Read the whole archive; `base_url` is where the server listens.
-    pub fn new(config: Config, content: Option<PathBuf>, base_url: String, drafts: bool) -> Preview {
+    pub fn new(
+        config: Config,
+        content: Option<PathBuf>,
+        base_url: String,
+        drafts: bool,
+        index: Option<Arc<SearchIndex>>,
+    ) -> Preview {
         let mut preview = Preview {
             config,
             content,
@@ -106,6 +138,7 @@ impl Preview {
             problems: Vec::new(),
             keys: HashMap::new(),
             generation: 0,
+            index,
         };
         preview.config.base_url = preview.base_url.clone();
         preview
@@ -129,6 +162,7 @@ impl Preview {
     pub fn rebuild(&mut self, changes: &[Change], previous: &Snapshot) -> Option<Snapshot> {
         let started = Instant::now();
         let before = self.sources_digest();
+        let first = self.generation == 0;
         let mut error = None;
         let mut rescan = self.generation == 0;
         if changes.contains(&Change::Config) {
@@ -157,9 +191,10 @@ impl Preview {
             return None;
         }
         self.generation += 1;
-        let t_read = started.elapsed();
-        let archive = self.assemble();
-        let t_assemble = started.elapsed();
+        let mut archive = self.assemble();
+        if let Err(err) = self.relate(&mut archive, &previous.archive, first) {
+            error = Some(err.to_string());
+        }
         let versions: Vec<u64> = archive
             .incidents
             .iter()
@@ -172,7 +207,7 @@ impl Preview {
         let memory = Memory::after(previous.files.clone());
         let memo = Memo { versions: &versions, previous: &self.keys };
         let rendered = Site::new(&archive, &self.config, &memory, Some(memo))
-            .and_then(|site| site.render_all(false, &|| {}).map(|rendered| (rendered, site.keys())));
+            .and_then(|site| site.render(Scope::Pages, &|| {}).map(|rendered| (rendered, site.keys())));
         let (files, rendered) = match rendered {
             Ok((rendered, keys)) => {
                 self.keys = keys;
@@ -183,9 +218,7 @@ impl Preview {
                 (previous.files.clone(), 0)
             }
         };
-        let t_render = started.elapsed();
         let notices = notices(&archive, &self.config);
-        eprintln!("TIMING read {t_read:?} assemble {t_assemble:?} render {t_render:?} notices {:?}", started.elapsed());
         let config = self.config.clone();
         Some(Snapshot {
             generation: self.generation,
@@ -196,7 +229,50 @@ impl Preview {
             error,
             took: started.elapsed(),
             rendered,
+            summaries: OnceLock::new(),
         })
+    }
+
+    /// Related incidents: an incident whose file did not change keeps its
+    /// list from the previous archive; the others (and every one, on the
+    /// first build) ask the index. So a preview does not re-rank the whole
+    /// archive on every save: an unchanged incident's list is not updated
+    /// for an incident that became similar to it (a build does that).
+    fn relate(&self, archive: &mut Archive, previous: &Archive, first: bool) -> Result<(), crate::search::SearchError> {
+        let Some(index) = &self.index else { return Ok(()) };
+        if first {
+            // Its first build: the index may hold an older archive, or none.
+            crate::search::update(&self.config.index_dir, archive, INDEX_FINGERPRINT)?;
+            index.reload()?;
+        }
+        let now: HashMap<&str, usize> = archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let before: HashMap<&str, usize> =
+            previous.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let mut fresh = Vec::new();
+        for (i, p) in archive.incidents.iter().enumerate() {
+            let kept = before.get(p.id.as_str()).filter(|&&j| Arc::ptr_eq(&previous.incidents[j], p));
+            match kept {
+                Some(&j) => {
+                    archive.related[i] = previous.related[j]
+                        .iter()
+                        .filter_map(|&r| now.get(previous.incidents[r].id.as_str()).copied())
+                        .collect();
+                }
+                None => fresh.push(i),
+            }
+        }
+        for (i, related) in index.related(archive, fresh)? {
+            archive.related[i] = related;
+        }
+        Ok(())
+    }
+
+    /// Bring the search index up to date with `archive` (after a rebuild
+    /// was served: searches follow a moment later than pages).
+    pub fn update_index(&self, archive: &Archive) -> Result<(), crate::search::SearchError> {
+        let Some(index) = &self.index else { return Ok(()) };
+        crate::search::update(&self.config.index_dir, archive, INDEX_FINGERPRINT)?;
+        index.reload()
     }
 
     /// Changes with anything the archive is assembled from.
@@ -321,13 +397,11 @@ impl Preview {
     }
 
     fn assemble(&self) -> Archive {
-        let t = Instant::now();
         let ingested = Ingested {
             postmortems: self.files.values().map(|c| c.postmortem.clone()).collect(),
             assets: self.assets.clone(),
             problems: self.problems.clone(),
         };
-        eprintln!("A clone {:?}", t.elapsed());
         Archive::assemble(ingested, &self.config, archive::Options { drafts: self.drafts })
     }
 }
