@@ -5,7 +5,7 @@
 use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Finding, Severity};
-use crate::model::Kind;
+use crate::model::{Kind, Postmortem};
 
 /// All findings, sorted by file, then line: what reading and assembling
 /// found, plus the archive's own rules.
@@ -18,38 +18,47 @@ pub fn check(archive: &Archive, config: &Config) -> Vec<Finding> {
         .collect();
 
     for p in &archive.incidents {
-        let mut add = |diagnostic: Diagnostic| findings.push(Finding { source: p.source.clone(), diagnostic });
-        for d in &p.diagnostics {
-            add(d.clone());
-        }
-        let line = p.provenance.get("tags").map_or(0, |pr| pr.line);
-        for tag in p.tags.iter().filter(|t| config.taxonomy.get(t).is_none()) {
-            let hint = match config.taxonomy.nearest(tag) {
-                Some(near) => format!("did you mean `{near}`? Otherwise add `[taxonomy.tags.{tag}]` to site.toml"),
-                None => format!("use a taxonomy tag, or add `[taxonomy.tags.{tag}]` to site.toml"),
-            };
-            add(Diagnostic::warning("unknown-tag", line, format!("tag `{tag}` is not in the root-cause taxonomy"))
-                .with_help(hint));
-        }
-        match p.kind {
-            Kind::Template => {
-                add(Diagnostic::warning("template", 0, "this file is a blank template, not a postmortem")
-                    .with_help("move it out of the content folder or prefix its name with `_`"))
-            }
-            Kind::Postmortem => {
-                for required in &config.required_sections {
-                    let present = p.sections.iter().any(|s| s.kind == *required);
-                    if !present {
-                        add(Diagnostic::warning("missing-section", 0, format!("no `{required}` section")).with_help(
-                            format!("add a heading for it (e.g. `## {}`)", section_title(required.as_str())),
-                        ));
-                    }
-                }
-            }
-            Kind::List | Kind::Other => {}
-        }
+        findings.extend(incident_findings(p, config));
     }
     findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
+    findings
+}
+
+/// What the archive's rules say of one incident, beside what reading it
+/// found: every finding `check` reports for its file, but those only the
+/// whole archive shows (duplicate ids, broken links).
+pub fn incident_findings(p: &Postmortem, config: &Config) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut add = |diagnostic: Diagnostic| findings.push(Finding { source: p.source.clone(), diagnostic });
+    for d in &p.diagnostics {
+        add(d.clone());
+    }
+    let line = p.provenance.get("tags").map_or(0, |pr| pr.line);
+    for tag in p.tags.iter().filter(|t| config.taxonomy.get(t).is_none()) {
+        let hint = match config.taxonomy.nearest(tag) {
+            Some(near) => format!("did you mean `{near}`? Otherwise add `[taxonomy.tags.{tag}]` to site.toml"),
+            None => format!("use a taxonomy tag, or add `[taxonomy.tags.{tag}]` to site.toml"),
+        };
+        add(Diagnostic::warning("unknown-tag", line, format!("tag `{tag}` is not in the root-cause taxonomy"))
+            .with_help(hint));
+    }
+    match p.kind {
+        Kind::Template => {
+            add(Diagnostic::warning("template", 0, "this file is a blank template, not a postmortem")
+                .with_help("move it out of the content folder or prefix its name with `_`"))
+        }
+        Kind::Postmortem => {
+            for required in &config.required_sections {
+                let present = p.sections.iter().any(|s| s.kind == *required);
+                if !present {
+                    add(Diagnostic::warning("missing-section", 0, format!("no `{required}` section")).with_help(
+                        format!("add a heading for it (e.g. `## {}`)", section_title(required.as_str())),
+                    ));
+                }
+            }
+        }
+        Kind::List | Kind::Other => {}
+    }
     findings
 }
 

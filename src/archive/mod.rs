@@ -91,7 +91,16 @@ impl Archive {
         incidents.sort_by(|a, b| archive_order(a, b));
         let mut findings = unique_ids(&mut incidents);
         let asset_sources = ingested.assets.iter().map(|a| a.source.as_str()).collect();
-        let (links, link_findings) = links::resolve(&incidents, &asset_sources);
+        // Links, and the taxonomies with what recurs in them, need only the
+        // ordered incidents: worked out side by side.
+        let ((links, link_findings), (taxonomies, recurrences)) = rayon::join(
+            || links::resolve(&incidents, &asset_sources),
+            || {
+                let taxonomies = Taxonomies::of(&incidents);
+                let recurrences = recurrences(&incidents, &taxonomies, config.recurrence_window_days);
+                (taxonomies, recurrences)
+            },
+        );
         findings.extend(link_findings);
         let linked: HashSet<&str> = links
             .iter()
@@ -102,8 +111,6 @@ impl Archive {
         let backlinks = links::backlinks(&links, incidents.len());
         let related = vec![Vec::new(); incidents.len()];
         let phases = incidents.iter().map(|p| phases(p)).collect();
-        let taxonomies = Taxonomies::of(&incidents);
-        let recurrences = recurrences(&incidents, &taxonomies, config.recurrence_window_days);
         findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
         Archive {
             incidents,

@@ -94,6 +94,9 @@ pub struct Site<'a> {
     today: jiff::civil::Date,
     sink: &'a dyn Sink,
     memo: Option<Memo<'a>>,
+    /// Per incident, the recurrences it is part of (indices into
+    /// `archive.recurrences`), so that a page's key need not scan them all.
+    recurring: Vec<Vec<usize>>,
     /// The key of every page checked against the memo, for the next one.
     keys: Mutex<HashMap<String, u64>>,
     pages: AtomicUsize,
@@ -186,6 +189,7 @@ impl<'a> Site<'a> {
             today: build_date(),
             sink,
             memo,
+            recurring: recurring(archive),
             keys: Mutex::default(),
             pages: AtomicUsize::new(0),
             files: AtomicUsize::new(0),
@@ -358,7 +362,7 @@ impl<'a> Site<'a> {
                 Target::Broken { reason } => reason.hash(h),
             }
         }
-        for r in archive.recurrences.iter().filter(|r| r.earlier == index || r.later == index) {
+        for r in self.recurring[index].iter().map(|&k| &archive.recurrences[k]) {
             (versions[r.earlier], versions[r.later], &r.tag, &r.service, r.days_apart).hash(h);
         }
         for finding in self.findings.get(archive.incidents[index].source.as_str()).into_iter().flatten() {
@@ -535,6 +539,15 @@ struct OpenItem<'a> {
     incident: tera::Value,
     opened: Option<String>,
     age_days: Option<i64>,
+}
+
+fn recurring(archive: &Archive) -> Vec<Vec<usize>> {
+    let mut recurring = vec![Vec::new(); archive.incidents.len()];
+    for (k, r) in archive.recurrences.iter().enumerate() {
+        recurring[r.earlier].push(k);
+        recurring[r.later].push(k);
+    }
+    recurring
 }
 
 fn top(counts: &[crate::archive::stats::Count], n: usize) -> Vec<crate::archive::stats::Count> {

@@ -191,9 +191,8 @@ impl Rebuilds {
 
 /// One line about a (re)build, and its error if it failed.
 fn summary(what: &str, snapshot: &Snapshot) -> String {
-    let warnings: usize = snapshot.notices.values().map(Vec::len).sum();
     let mut line = format!(
-        "{what} in {} ms: {} pages rendered, {} incidents, {warnings} warnings and errors",
+        "{what} in {} ms: {} pages rendered, {} incidents",
         snapshot.took.as_millis(),
         snapshot.rendered,
         snapshot.archive.incidents.len(),
@@ -337,7 +336,7 @@ fn html(status: StatusCode, bytes: &[u8], snapshot: &Snapshot, page: &str) -> Re
     let text = String::from_utf8_lossy(bytes);
     let preview = serde_json::json!({
         "api": "/api/search",
-        "notices": snapshot.notices.get(page).map_or(&[][..], Vec::as_slice),
+        "notices": snapshot.notices(page),
         "error": snapshot.error,
         "generation": snapshot.generation,
     });

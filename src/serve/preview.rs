@@ -48,9 +48,6 @@ pub struct Snapshot {
     pub archive: Archive,
     /// The configuration it was built with (for reading search queries).
     pub config: Config,
-    /// Warnings and errors by the page path they belong to
-    /// (`incidents/x/`), for the overlay.
-    pub notices: HashMap<String, Vec<Finding>>,
     /// Why the last rebuild failed (a broken template or site.toml), shown
     /// on every page until it is fixed; the pages are the last good ones.
     pub error: Option<String>,
@@ -69,12 +66,28 @@ impl Snapshot {
             files: HashMap::new(),
             archive: Archive::default(),
             config: config.clone(),
-            notices: HashMap::new(),
             error: None,
             took: Duration::ZERO,
             rendered: 0,
             summaries: OnceLock::new(),
         }
+    }
+
+    /// The warnings and errors of the page at `page` (`incidents/x/`),
+    /// for its overlay: computed when the page is served, not for every
+    /// incident on every save.
+    pub fn notices(&self, page: &str) -> Vec<Finding> {
+        let urls = Urls::new("/");
+        let Some(p) = self.archive.incidents.iter().find(|p| urls.incident(&p.id).trim_start_matches('/') == page) else {
+            return Vec::new();
+        };
+        let mut found: Vec<Finding> = crate::check::incident_findings(p, &self.config)
+            .into_iter()
+            .chain(self.archive.findings.iter().filter(|f| f.source == p.source).cloned())
+            .filter(|f| f.diagnostic.severity >= Severity::Warning)
+            .collect();
+        found.sort_by_key(|f| f.diagnostic.line);
+        found
     }
 
     /// A file that sums up the whole archive (`stats/index.html`,
@@ -218,14 +231,12 @@ impl Preview {
                 (previous.files.clone(), 0)
             }
         };
-        let notices = notices(&archive, &self.config);
         let config = self.config.clone();
         Some(Snapshot {
             generation: self.generation,
             files,
             archive,
             config,
-            notices,
             error,
             took: started.elapsed(),
             rendered,
@@ -408,21 +419,4 @@ impl Preview {
 
 fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
     std::fs::metadata(path).ok().and_then(|m| Some((m.len(), m.modified().ok()?)))
-}
-
-/// Every warning and error of the archive, by the page it shows on.
-fn notices(archive: &Archive, config: &Config) -> HashMap<String, Vec<Finding>> {
-    let urls = Urls::new("/");
-    let pages: HashMap<&str, String> =
-        archive.incidents.iter().map(|p| (p.source.as_str(), urls.incident(&p.id))).collect();
-    let mut notices: HashMap<String, Vec<Finding>> = HashMap::new();
-    for finding in crate::check::check(archive, config) {
-        if finding.diagnostic.severity < Severity::Warning {
-            continue;
-        }
-        if let Some(page) = pages.get(finding.source.as_str()) {
-            notices.entry(page.trim_start_matches('/').to_string()).or_default().push(finding);
-        }
-    }
-    notices
 }

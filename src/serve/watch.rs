@@ -12,7 +12,7 @@ use std::time::Duration;
 /// Quiet time after the last event of a save before rebuilding: long
 /// enough for an editor's temp-file dance, short against the 100 ms a
 /// reload may take.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// The folders a site's look comes from, beside its root.
 const THEME_FOLDERS: [&str; 3] = ["themes", "templates", "static"];
