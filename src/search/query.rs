@@ -41,6 +41,10 @@ enum Filter {
     Until(Date),
     LongerThan(u64),
     ShorterThan(u64),
+    /// A year, or any span of days: from the first day, before the second.
+    Between(Date, Date),
+    /// Any of these (`tag:dns,database`).
+    Any(Vec<Filter>),
 }
 
 impl Parsed {
@@ -110,6 +114,13 @@ impl Filter {
             Filter::ShorterThan(minutes) => {
                 range(Bound::Unbounded, Bound::Excluded(Term::from_field_u64(f.duration, *minutes)))
             }
+            Filter::Between(first, after) => range(
+                Bound::Included(Term::from_field_date(f.date, super::day(*first))),
+                Bound::Excluded(Term::from_field_date(f.date, super::day(*after))),
+            ),
+            Filter::Any(filters) => {
+                Box::new(BooleanQuery::new(filters.iter().map(|filter| (Occur::Should, filter.query(f))).collect()))
+            }
         }
     }
 }
@@ -156,6 +167,15 @@ fn filter(token: &str, config: &Config) -> Result<Option<Filter>, String> {
         }
     }
     let Some((key, value)) = token.split_once(':') else { return Ok(None) };
+    if value.contains(',') {
+        // `tag:dns,database`: any of them (what ticking two boxes asks).
+        let any: Option<Vec<Filter>> = value
+            .split(',')
+            .filter(|v| !v.is_empty())
+            .map(|v| filter(&format!("{key}:{v}"), config))
+            .collect::<Result<_, _>>()?;
+        return Ok(any.map(Filter::Any));
+    }
     let value = value.trim_matches('"');
     match key.to_ascii_lowercase().as_str() {
         "tag" | "tags" | "root_cause" | "cause" => {
@@ -175,6 +195,7 @@ fn filter(token: &str, config: &Config) -> Result<Option<Filter>, String> {
         "after" | "since" => {
             day_range(value).map(|(first, _)| Some(Filter::From(first))).ok_or_else(|| date_note(token))
         }
+        "year" => day_range(value).map(|(first, after)| Some(Filter::Between(first, after))).ok_or_else(|| date_note(token)),
         "before" | "until" => {
             day_range(value).map(|(_, after)| Some(Filter::Until(after))).ok_or_else(|| date_note(token))
         }
@@ -233,6 +254,17 @@ mod tests {
 
     fn parse(text: &str) -> Parsed {
         Parsed::parse(text, &Config::default_for(std::path::Path::new(".")))
+    }
+
+    #[test]
+    fn commas_list_values_any_of_which_may_match() {
+        let parsed = parse("tag:dns,misconfiguration year:2023,2024");
+        assert_eq!(parsed.filters.len(), 2, "{:?}", parsed.notes);
+        let Filter::Any(tags) = &parsed.filters[0].1 else { panic!("{:?}", parsed.filters) };
+        assert_eq!(tags, &[Filter::Tag("dns".into()), Filter::Tag("config-change".into())]);
+        let Filter::Any(years) = &parsed.filters[1].1 else { panic!("{:?}", parsed.filters) };
+        assert_eq!(years.len(), 2);
+        assert!(parse("https://a.example/x,y").filters.is_empty(), "a URL with a comma is a word");
     }
 
     #[test]

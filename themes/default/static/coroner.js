@@ -1,8 +1,10 @@
 // coroner default theme: the search page. It runs Pagefind's index (the
 // `pagefind/` folder coroner publishes) in the browser, so it works on any
-// static host. The URL holds the query and the filters
-// (`search/?q=timeout&tag=database`), so a search can be shared. Without
-// JavaScript the page points to the browse pages instead.
+// static host; under `coroner serve` it asks the preview's live index
+// (`/api/search`) instead, so it finds what was saved a moment ago. The
+// URL holds the query and the filters (`search/?q=timeout&tag=database`),
+// so a search can be shared. Without JavaScript the page points to the
+// browse pages instead.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-search]");
@@ -22,7 +24,53 @@
   var latest = 0;
   var shown = [];
 
+  // The preview server's search, shaped like Pagefind's: results whose
+  // data() gives the row and the excerpt, and counts per filter value.
+  var preview = window.coronerPreview;
+  var KEYS = { tag: "tag", service: "service", severity: "sev", year: "year" };
+
+  function slug(text) {
+    return String(text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  }
+
+  function apiSearch(words, options) {
+    var parts = words ? [words] : [];
+    Object.keys(options.filters).forEach(function (name) {
+      var values = options.filters[name].any.map(function (v) { return /[\s,"]/.test(v) ? '"' + v + '"' : v; });
+      parts.push((KEYS[name] || name) + ":" + values.join(","));
+    });
+    var url = preview.api + "?limit=1000&facets=1&q=" + encodeURIComponent(parts.join(" ")) +
+      (options.sort ? "&sort=date" : "");
+    return fetch(url).then(function (r) { return r.json(); }).then(function (found) {
+      var counts = { tag: {}, service: {}, severity: {}, year: {} };
+      found.facets.tags.forEach(function (t) { counts.tag[t[0]] = t[1]; });
+      found.facets.services.forEach(function (s) { counts.service[s[0]] = s[1]; });
+      var results = found.hits.map(function (hit) {
+        if (hit.severity) counts.severity[hit.severity] = (counts.severity[hit.severity] || 0) + 1;
+        var year = hit.date ? hit.date.slice(0, 4) : null;
+        if (year) counts.year[year] = (counts.year[year] || 0) + 1;
+        var row = {
+          url: "/incidents/" + hit.id + "/", title: hit.title, date: hit.date, kind: "postmortem",
+          duration: hit.duration_minutes ? hit.duration_minutes + " min" : null,
+          severity: hit.severity ? { name: hit.severity, url: "/severity/" + slug(hit.severity) + "/" } : null,
+          tags: hit.tags.map(function (t) { return { name: t, url: "/tags/" + slug(t) + "/" }; }),
+          services: hit.services.map(function (s) { return { name: s, url: "/services/" + slug(s) + "/" }; })
+        };
+        var excerpt = hit.snippet ? hit.snippet.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+          .replace(/\[/g, "<mark>").replace(/\]/g, "</mark>") : "";
+        return { data: function () { return Promise.resolve({ meta: { row: JSON.stringify(row) }, excerpt: excerpt }); } };
+      });
+      return { results: results, filters: counts };
+    });
+  }
+
   function load() {
+    if (preview && preview.api) {
+      return Promise.resolve({
+        filters: function () { return apiSearch("", { filters: {} }).then(function (s) { return s.filters; }); },
+        search: function (words, options) { return apiSearch(words || "", options); }
+      });
+    }
     if (!pagefind) {
       pagefind = import(form.getAttribute("data-pagefind")).then(function (pf) {
         // No worker: one script less to download (43 kB), and the search
@@ -107,7 +155,8 @@
 
   function showCounts(counts) {
     boxes.forEach(function (box) {
-      var n = (counts[box.name] || {})[box.value] || 0;
+      var byValue = counts[box.name] || {};
+      var n = byValue[box.value] || byValue[box.value.toLowerCase()] || 0;
       box.parentNode.querySelector("[data-count]").textContent = n;
       box.parentNode.classList.toggle("empty", n === 0 && !box.checked);
     });
