@@ -27,7 +27,8 @@ impl SearchIndex {
     /// `which` (in that order): never the incident itself, never a
     /// template, list or other document. Ties go to the incident earlier
     /// in the archive, so the lists do not depend on how the index is laid
-    /// out in segments. The index must hold `archive` (after `update`).
+    /// out in segments. The index must hold `archive` (after `update`); an
+    /// index past the archive's end gets an empty list.
     pub fn related(
         &self,
         archive: &Archive,
@@ -40,7 +41,7 @@ impl SearchIndex {
         which
             .par_iter()
             .map(|&i| {
-                if archive.incidents[i].kind != Kind::Postmortem {
+                if archive.incidents.get(i).is_none_or(|p| p.kind != Kind::Postmortem) {
                     return Ok((i, Vec::new()));
                 }
                 let query = self.like(archive, i, num_docs);
