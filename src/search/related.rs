@@ -117,8 +117,13 @@ fn best(
 /// Words in more than one incident in twenty say little about any of
 /// them, and walking their long posting lists would be most of the cost;
 /// in a small archive, though, a word in 20 incidents may still tell.
+///
+/// Never more than the incidents in the index: a word's document count
+/// still includes the old copies of re-indexed incidents, and tantivy's
+/// MoreLikeThis panics on a word found in more documents than the index
+/// holds; this cap makes it skip such a word first.
 fn max_doc_frequency(num_docs: u64) -> u64 {
-    (num_docs / 20).max(20)
+    (num_docs / 20).max(20).min(num_docs)
 }
 
 fn rounded(score: f32) -> i64 {
