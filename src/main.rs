@@ -89,7 +89,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search { query, root, content, limit, format, sort, facets } => {
             let config = Config::load(&root)?;
-            if let Some(updated) = build::refresh_index(&config, content.as_deref())? {
+            let (index, updated) = build::refresh_index(&config, content.as_deref())?;
+            if let Some(updated) = updated {
                 eprintln!(
                     "search index brought up to date: {} added, {} changed, {} removed",
                     updated.added, updated.changed, updated.removed
@@ -99,7 +100,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SortBy::Relevance => search::Sort::Relevance,
                 SortBy::Date => search::Sort::Date,
             };
-            let index = search::SearchIndex::open(&config.index_dir)?;
             let found =
                 index.search(&search::Parsed::parse(&query, &config), search::Options { limit, sort, facets })?;
             for note in &found.notes {

@@ -180,3 +180,26 @@ fn before_a_day_or_month_includes_it() {
     }
     assert_eq!(ids(site.path(), &content, "tag:dns before:2024-03-11"), Vec::<String>::new());
 }
+
+/// An edited incident leaves its old copy in the index until tantivy
+/// merges it away, so a word can be in more documents than there are
+/// incidents; MoreLikeThis used to panic on that at the next build.
+#[test]
+fn a_build_after_an_edit_still_finds_related_incidents() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    let write = |name: &str, day: u8, cause: &str| {
+        let text = format!("---\ndate: 2024-01-{day:02}\n---\n# Database outage {name}\n\nRoot cause: {cause}\n");
+        fs::write(site.path().join(format!("content/{name}.md")), text).unwrap();
+    };
+    for (name, day) in [("a", 1), ("b", 2), ("c", 3)] {
+        write(name, day, "the database disk filled; the database stopped.");
+    }
+    let build = || coroner(&["build", "--quiet"], site.path());
+    assert!(build().status.success());
+    write("c", 3, "the database disk filled; the database stopped. Edited.");
+    let rebuilt = build();
+    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    let related = related_on_page(&site.path().join("public/incidents/c/index.html"));
+    assert_eq!(related, ["b", "a"], "ties go to the incident earlier in the archive (newest first)");
+}

@@ -85,13 +85,6 @@ pub struct Updated {
 /// the index was last updated from (see `build::fingerprint`).
 const FINGERPRINT_FILE: &str = "coroner-sources";
 
-/// Whether the index in `dir` was last updated from sources with this
-/// fingerprint.
-pub fn is_current(dir: &Path, fingerprint: &str) -> bool {
-    std::fs::read_to_string(dir.join(FINGERPRINT_FILE)).is_ok_and(|saved| saved == fingerprint)
-        && Index::open_in_dir(dir).is_ok_and(|index| index.schema() == schema().0)
-}
-
 /// Bring the index in `dir` up to date with `archive`: add new incidents,
 /// re-index changed ones (delete by id, add), drop removed ones. Then note
 /// `fingerprint`, the sources' (see `build::fingerprint`).
@@ -283,10 +276,29 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// Open the index in `dir`, or create an empty one.
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
         let (index, fields) = open(dir).map_err(error)?;
-        let reader = index.reader().map_err(error)?;
+        SearchIndex::with_reader(dir, index, fields).map_err(error)
+    }
+
+    /// The index in `dir` as it is, and the fingerprint of the sources it
+    /// was last updated from (see `build::fingerprint`); `None` when there
+    /// is none, or only one of another coroner's schema (which `update`
+    /// rebuilds). One open serves both the check and the queries.
+    pub fn open_existing(dir: &Path) -> Option<(SearchIndex, String)> {
+        let fingerprint = std::fs::read_to_string(dir.join(FINGERPRINT_FILE)).ok()?;
+        let index = Index::open_in_dir(dir).ok()?;
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return None;
+        }
+        Some((SearchIndex::with_reader(dir, index, fields).ok()?, fingerprint))
+    }
+
+    fn with_reader(dir: &Path, index: Index, fields: Fields) -> tantivy::Result<SearchIndex> {
+        let reader = index.reader()?;
         Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields })
     }
 

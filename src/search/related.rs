@@ -27,7 +27,8 @@ impl SearchIndex {
     /// `which` (in that order): never the incident itself, never a
     /// template, list or other document. Ties go to the incident earlier
     /// in the archive, so the lists do not depend on how the index is laid
-    /// out in segments. The index must hold `archive` (after `update`).
+    /// out in segments. The index must hold `archive` (after `update`); an
+    /// index past the archive's end gets an empty list.
     pub fn related(
         &self,
         archive: &Archive,
@@ -40,7 +41,7 @@ impl SearchIndex {
         which
             .par_iter()
             .map(|&i| {
-                if archive.incidents[i].kind != Kind::Postmortem {
+                if archive.incidents.get(i).is_none_or(|p| p.kind != Kind::Postmortem) {
                     return Ok((i, Vec::new()));
                 }
                 let query = self.like(archive, i, num_docs);
@@ -117,9 +118,10 @@ fn best(
 /// them, and walking their long posting lists would be most of the cost;
 /// in a small archive, though, a word in 20 incidents may still tell.
 ///
-/// Never above `num_docs`: a term's document frequency still counts
-/// deleted documents until their segment is merged, and tantivy panics
-/// when it exceeds the live count (the preview server deletes as it goes).
+/// Never more than the incidents in the index: a word's document count
+/// still includes the old copies of re-indexed incidents, and tantivy's
+/// MoreLikeThis panics on a word found in more documents than the index
+/// holds; this cap makes it skip such a word first.
 fn max_doc_frequency(num_docs: u64) -> u64 {
     (num_docs / 20).max(20).min(num_docs)
 }
