@@ -101,8 +101,7 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
                     Diagnostic::warning("symlink-loop", 0, "symbolic link loop; the folder was read once")
                         .with_help("remove the link that points back to a parent folder")
                 } else {
-                    Diagnostic::error("unreadable", 0, format!("cannot read: {err}"))
-                        .with_help("check the file's permissions")
+                    unreadable(&err)
                 };
                 found.problems.push(FileProblem { source: relative(dir, &path), diagnostic });
             }
@@ -131,6 +130,11 @@ fn file_name(entry: &walkdir::DirEntry) -> &[u8] {
     path.rsplit(|&b| std::path::is_separator(char::from(b))).next().unwrap_or(path)
 }
 
+/// The diagnostic of a file that cannot be read at all.
+pub fn unreadable(err: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::error("unreadable", 0, format!("cannot read: {err}")).with_help("check the file's permissions")
+}
+
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
@@ -145,11 +149,7 @@ pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
         .par_iter()
         .map(|file| match std::fs::read(&file.path) {
             Ok(bytes) => Ok(reader.parse(&file.source, &bytes)),
-            Err(err) => Err(FileProblem {
-                source: file.source.clone(),
-                diagnostic: Diagnostic::error("unreadable", 0, format!("cannot read: {err}"))
-                    .with_help("check the file's permissions"),
-            }),
+            Err(err) => Err(FileProblem { source: file.source.clone(), diagnostic: unreadable(&err) }),
         })
         .collect();
     let mut ingested = Ingested {

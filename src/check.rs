@@ -43,17 +43,14 @@ pub fn incident_findings(p: &Postmortem, config: &Config) -> Vec<Finding> {
             .with_help(hint));
     }
     match p.kind {
-        Kind::Template => {
-            add(Diagnostic::warning("template", 0, "this file is a blank template, not a postmortem")
-                .with_help("move it out of the content folder or prefix its name with `_`"))
-        }
+        Kind::Template => add(Diagnostic::warning("template", 0, "this file is a blank template, not a postmortem")
+            .with_help("move it out of the content folder or prefix its name with `_`")),
         Kind::Postmortem => {
             for required in &config.required_sections {
                 let present = p.sections.iter().any(|s| s.kind == *required);
                 if !present {
-                    add(Diagnostic::warning("missing-section", 0, format!("no `{required}` section")).with_help(
-                        format!("add a heading for it (e.g. `## {}`)", section_title(required.as_str())),
-                    ));
+                    add(Diagnostic::warning("missing-section", 0, format!("no `{required}` section"))
+                        .with_help(format!("add a heading for it (e.g. `## {}`)", section_title(required.as_str()))));
                 }
             }
         }

@@ -174,6 +174,11 @@ fn edits_deletions_and_mistakes_show_up_after_a_reload() {
     assert_ne!(text, edited, "the fixture's title line is where the test expects it");
     std::fs::write(server.content(DNS), &edited).unwrap();
     wait(&reloads, "an edit");
+    let reloaded_page = server.reloads();
+    assert!(
+        reloaded_page.recv_timeout(Duration::from_millis(500)).is_err(),
+        "a page loaded after the rebuild is not told to reload again"
+    );
     assert!(server.get(DNS_PAGE).1.contains("the renamed DNS outage"));
     assert!(server.get("/").1.contains("the renamed DNS outage"));
     assert!(server.json(&format!("api/incidents/{DNS_ID}"))["title"].as_str().unwrap().contains("renamed"));

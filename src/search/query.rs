@@ -195,7 +195,9 @@ fn filter(token: &str, config: &Config) -> Result<Option<Filter>, String> {
         "after" | "since" => {
             day_range(value).map(|(first, _)| Some(Filter::From(first))).ok_or_else(|| date_note(token))
         }
-        "year" => day_range(value).map(|(first, after)| Some(Filter::Between(first, after))).ok_or_else(|| date_note(token)),
+        "year" => {
+            day_range(value).map(|(first, after)| Some(Filter::Between(first, after))).ok_or_else(|| date_note(token))
+        }
         "before" | "until" => {
             day_range(value).map(|(_, after)| Some(Filter::Until(after))).ok_or_else(|| date_note(token))
         }

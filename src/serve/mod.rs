@@ -224,7 +224,10 @@ fn router(state: AppState) -> Router {
 
 /// Server-sent events: `reload` after every rebuild.
 async fn events(State(state): State<AppState>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
-    let reloads = WatchStream::from_changes(state.site).map(|snapshot| Some(snapshot.generation));
+    // Only rebuilds from now on: the page asking was served the current build.
+    let mut site = state.site;
+    site.mark_unchanged();
+    let reloads = WatchStream::from_changes(site).map(|snapshot| Some(snapshot.generation));
     let stop = WatchStream::from_changes(state.stopping).map(|_| None);
     let stream = reloads
         .merge(stop)

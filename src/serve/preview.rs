@@ -78,7 +78,8 @@ impl Snapshot {
     /// incident on every save.
     pub fn notices(&self, page: &str) -> Vec<Finding> {
         let urls = Urls::new("/");
-        let Some(p) = self.archive.incidents.iter().find(|p| urls.incident(&p.id).trim_start_matches('/') == page) else {
+        let Some(p) = self.archive.incidents.iter().find(|p| urls.incident(&p.id).trim_start_matches('/') == page)
+        else {
             return Vec::new();
         };
         let mut found: Vec<Finding> = crate::check::incident_findings(p, &self.config)
@@ -104,6 +105,14 @@ impl Snapshot {
         });
         files.as_ref().map(|files| files.get(file).cloned()).map_err(Clone::clone)
     }
+}
+
+/// One file read again: the hash of its bytes and, when they changed,
+/// its new model.
+struct FileRead {
+    source: String,
+    stamp: Option<(u64, SystemTime)>,
+    outcome: Result<(u64, Option<Postmortem>), Diagnostic>,
 }
 
 /// A content file as last read.
@@ -368,28 +377,25 @@ impl Preview {
     fn read(&mut self, files: Vec<ContentFile>) {
         let reader = Reader::new(&self.config);
         let cache = &self.files;
-        // The bytes' hash, and the new model when they changed.
-        let results: Vec<(String, Option<(u64, SystemTime)>, Result<(u64, Option<Postmortem>), Diagnostic>)> = files
+        let results: Vec<FileRead> = files
             .into_par_iter()
             .map(|file| {
                 let stamp = stamp(&file.path);
-                let result = match std::fs::read(&file.path) {
-                    Ok(bytes) => {
+                let outcome = std::fs::read(&file.path)
+                    .map(|bytes| {
                         let mut h = std::hash::DefaultHasher::new();
                         bytes.hash(&mut h);
                         let hash = h.finish();
                         let unchanged = cache.get(&file.source).is_some_and(|c| c.hash == hash);
-                        Ok((hash, (!unchanged).then(|| reader.parse(&file.source, &bytes))))
-                    }
-                    Err(err) => Err(Diagnostic::error("unreadable", 0, format!("cannot read: {err}"))
-                        .with_help("check the file's permissions")),
-                };
-                (file.source, stamp, result)
+                        (hash, (!unchanged).then(|| reader.parse(&file.source, &bytes)))
+                    })
+                    .map_err(|err| build::unreadable(&err));
+                FileRead { source: file.source, stamp, outcome }
             })
             .collect();
-        for (source, stamp, result) in results {
+        for FileRead { source, stamp, outcome } in results {
             self.problems.retain(|p| p.source != source);
-            match result {
+            match outcome {
                 Ok((hash, Some(postmortem))) => {
                     self.files.insert(source, Cached { stamp, hash, postmortem: Arc::new(postmortem) });
                 }

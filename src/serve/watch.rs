@@ -78,10 +78,11 @@ impl Watcher {
     /// Watch the theme folders that exist now and were not watched yet.
     pub fn watch_theme_folders(&mut self) {
         for folder in THEME_FOLDERS.map(|f| self.root.join(f)) {
-            if folder.is_dir() && !self.theme_folders.contains(&folder) {
-                if self.debouncer.watch(&folder, RecursiveMode::Recursive).is_ok() {
-                    self.theme_folders.push(folder);
-                }
+            if folder.is_dir()
+                && !self.theme_folders.contains(&folder)
+                && self.debouncer.watch(&folder, RecursiveMode::Recursive).is_ok()
+            {
+                self.theme_folders.push(folder);
             }
         }
     }

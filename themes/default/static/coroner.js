@@ -101,7 +101,11 @@
     html.split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
       if (part === "<mark>") return true;
       if (part === "</mark>") return false;
-      var text = new DOMParser().parseFromString(part, "text/html").documentElement.textContent;
+      // A textarea decodes entities and keeps every space (a parsed
+      // document would drop the one after a match).
+      var decoder = document.createElement("textarea");
+      decoder.innerHTML = part;
+      var text = decoder.value;
       p.appendChild(marked ? el("mark", "", text) : document.createTextNode(text));
       return marked;
     }, false);
