@@ -230,6 +230,41 @@ fn edits_deletions_and_mistakes_show_up_after_a_reload() {
     assert!(server.get("tags/dns/").1.contains("Brand new incident"));
 }
 
+/// Poll until `done` holds, for at most [`RELOAD_WAIT`].
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + RELOAD_WAIT;
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn renames_and_bursts_of_files_end_in_a_consistent_site() {
+    let server = Server::start();
+    // A rename moves the page (its id comes from the file name).
+    std::fs::rename(server.content(DNS), server.content("2024/2024-03-12-dns-outage-renamed.md")).unwrap();
+    eventually("the renamed file's page", || server.get("incidents/2024-03-12-dns-outage-renamed/").0 == 200);
+    assert_eq!(server.get(DNS_PAGE).0, 404, "the old page is gone");
+
+    // A `git checkout` of many files: every one of them ends up published.
+    let burst = 60;
+    for n in 0..burst {
+        std::fs::write(
+            server.content(&format!("2025/burst-{n:02}.md")),
+            format!("---\ntitle: Burst incident {n:02}\ndate: 2025-07-{:02}\ntags: [capacity]\n---\n# Burst incident {n:02}\n", n % 28 + 1),
+        )
+        .unwrap();
+    }
+    eventually("all the new pages", || (0..burst).all(|n| server.get(&format!("incidents/burst-{n:02}/")).0 == 200));
+    // The index follows the pages a moment later.
+    let indexed = || {
+        let hits = server.json("api/search?q=tag:capacity&limit=200");
+        hits.as_array().unwrap().iter().filter(|h| h["id"].as_str().is_some_and(|id| id.starts_with("burst-"))).count()
+    };
+    eventually("the index holds every one of them", || indexed() == burst);
+}
+
 #[test]
 fn a_busy_port_is_an_error_that_names_the_way_out() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
