@@ -212,6 +212,19 @@ fn edits_deletions_and_mistakes_show_up_after_a_reload() {
     wait(&reloads, "fixing the template");
     assert!(overlay(&server.get(DNS_PAGE).1)["error"].is_null());
 
+    // A broken site.toml: the last good site stays, with the error over it.
+    let config = server.root.path().join("site.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{good}\n[[[ not toml\n")).unwrap();
+    wait(&reloads, "breaking site.toml");
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    let error = overlay(&home)["error"].as_str().unwrap_or_default().to_string();
+    assert!(error.contains("site.toml"), "the overlay names site.toml: {error}");
+    std::fs::write(&config, &good).unwrap();
+    wait(&reloads, "fixing site.toml");
+    assert!(overlay(&server.get("/").1)["error"].is_null());
+
     // Delete: the page is gone and the lists no longer show it.
     std::fs::remove_file(server.content(DNS)).unwrap();
     wait(&reloads, "a deletion");

@@ -136,13 +136,17 @@ pub struct Preview {
     /// Page keys of the last render (see `render::Memo`).
     keys: HashMap<String, u64>,
     generation: u64,
+    /// Why site.toml could not be read, until it can: the previous
+    /// configuration stays in use meanwhile.
+    config_error: Option<String>,
     /// The search index: related incidents come from it, and it follows
     /// every rebuild. `None` when it could not be opened.
     index: Option<Arc<SearchIndex>>,
 }
 
 impl Preview {
-    /// Read the whole archive; `base_url` is where the server listens.
+    /// A preview of the archive `config` describes; nothing is read until
+    /// the first [`Preview::rebuild`]. `base_url` is where the server listens.
     pub fn new(
         config: Config,
         content: Option<PathBuf>,
@@ -160,6 +164,7 @@ impl Preview {
             problems: Vec::new(),
             keys: HashMap::new(),
             generation: 0,
+            config_error: None,
             index,
         };
         preview.config.base_url = preview.base_url.clone();
@@ -185,21 +190,22 @@ impl Preview {
         let started = Instant::now();
         let before = self.sources_digest();
         let first = self.generation == 0;
-        let mut error = None;
-        let mut rescan = self.generation == 0;
+        let mut rescan = first;
         if changes.contains(&Change::Config) {
             match Config::load(&self.config.root) {
                 Ok(mut config) => {
                     config.base_url = self.base_url.clone();
                     self.config = config;
+                    self.config_error = None;
                     // Synonyms and rules may have changed: read everything again.
                     self.files.clear();
                     self.keys.clear();
                     rescan = true;
                 }
-                Err(err) => error = Some(format!("site.toml: {err}")),
+                Err(err) => self.config_error = Some(format!("site.toml: {err}")),
             }
         }
+        let mut error = self.config_error.clone();
         if changes.contains(&Change::Theme) {
             self.keys.clear();
         }
