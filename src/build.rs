@@ -78,18 +78,12 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
         found.files.push(ContentFile { path: dir.to_path_buf(), source: name });
         return Ok(found);
     }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !file_name(e).first().is_some_and(|b| *b == b'.' || *b == b'_'));
+    let walker =
+        WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_skipped(file_name(e)));
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let name = file_name(&entry);
-                let extension =
-                    name.iter().rposition(|&b| b == b'.').filter(|&dot| dot > 0).map(|dot| &name[dot + 1..]);
-                let has_extension =
-                    extension.is_some_and(|e| extensions.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(e)));
+                let has_extension = is_content(file_name(&entry), extensions);
                 let source = relative(dir, entry.path());
                 let file = ContentFile { path: entry.into_path(), source };
                 if has_extension { found.files.push(file) } else { found.assets.push(file) }
@@ -130,12 +124,25 @@ fn file_name(entry: &walkdir::DirEntry) -> &[u8] {
     path.rsplit(|&b| std::path::is_separator(char::from(b))).next().unwrap_or(path)
 }
 
+/// Hidden and `_`-prefixed files and folders are not part of the archive.
+pub(crate) fn is_skipped(name: &[u8]) -> bool {
+    name.first().is_some_and(|b| *b == b'.' || *b == b'_')
+}
+
+/// Whether a file of this name is a postmortem (one of `extensions`), not
+/// an attachment.
+pub(crate) fn is_content(name: &[u8], extensions: &[String]) -> bool {
+    let extension = name.iter().rposition(|&b| b == b'.').filter(|&dot| dot > 0).map(|dot| &name[dot + 1..]);
+    extension.is_some_and(|e| extensions.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(e)))
+}
+
 /// The diagnostic of a file that cannot be read at all.
 pub fn unreadable(err: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::error("unreadable", 0, format!("cannot read: {err}")).with_help("check the file's permissions")
 }
 
-fn relative(root: &Path, path: &Path) -> String {
+/// `path` inside `root`, `/`-separated: a content file's `source`.
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
@@ -182,11 +189,6 @@ pub fn read_archive(config: &Config, content: Option<&Path>) -> Result<Ingested,
 /// current instead of parsing the archive again.
 pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> String {
     use std::hash::{Hash, Hasher};
-    let stamp = |path: &Path| {
-        std::fs::metadata(path)
-            .ok()
-            .map(|m| (m.len(), m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok())))
-    };
     // The stats on every core: at 10,000 files they are most of what
     // `coroner search` does before it searches.
     let stamps: Vec<_> = discovered.files.par_iter().map(|file| stamp(&file.path)).collect();
@@ -197,6 +199,14 @@ pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, dra
         (&file.source, stamp).hash(&mut hasher);
     }
     format!("{:016x}", hasher.finish())
+}
+
+/// A file's size and modification time, when it can be read: what tells
+/// that it changed without reading it.
+pub(crate) type Stamp = Option<(u64, Option<std::time::Duration>)>;
+
+pub(crate) fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok())))
 }
 
 /// The search index in `config.index_dir`, holding the archive as it is on

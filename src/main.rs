@@ -105,10 +105,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for note in &found.notes {
                 eprintln!("note: {note}");
             }
-            match (format, &found.facets) {
-                (Format::Json, None) => write_stdout(&(serde_json::to_string_pretty(&found.hits)? + "\n")),
-                (Format::Json, Some(_)) => write_stdout(&(serde_json::to_string_pretty(&found)? + "\n")),
-                (Format::Text, _) => write_stdout(&report::found_text(&found)),
+            match format {
+                Format::Json => write_stdout(&(serde_json::to_string_pretty(&found.to_json())? + "\n")),
+                Format::Text => write_stdout(&report::found_text(&found)),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -220,12 +220,12 @@ impl<'a> Site<'a> {
         // it runs beside the rest of the site.
         let search_bundle = std::thread::scope(|threads| {
             let bundle = threads.spawn(|| {
-                let started = std::time::Instant::now();
-                if scope == Scope::Everything {
-                    self.search(texts)?;
-                } else {
-                    self.search_page(&urls::Browse::ALL.map(|browse| (browse, self.term_pages(browse))))?;
+                if scope != Scope::Everything {
+                    self.search_page(&self.all_term_pages())?;
+                    return Ok(std::time::Duration::ZERO);
                 }
+                let started = std::time::Instant::now();
+                self.search(texts)?;
                 Ok::<_, RenderError>(started.elapsed())
             });
             self.write_lists()?;
@@ -297,7 +297,8 @@ impl<'a> Site<'a> {
     fn incident_page(&self, index: IncidentIndex) -> Result<String, RenderError> {
         let archive = self.archive;
         let p = &archive.incidents[index];
-        if self.unchanged(&self.urls.incident(&p.id), |versions, h| self.incident_key(index, versions, h)) {
+        let url = self.urls.incident(&p.id);
+        if self.unchanged(&url, |versions, h| self.incident_key(index, versions, h)) {
             return Ok(String::new());
         }
         let targets = archive.links[index]
@@ -324,7 +325,7 @@ impl<'a> Site<'a> {
         let (older, newer) = archive.neighbours(index);
         let zone = &self.config.default_timezone.text;
         let page = IncidentPage {
-            url: self.urls.incident(&p.id),
+            url,
             body_html: body.html,
             toc: body.toc,
             facts: view::facts(p, &self.urls, zone),

@@ -15,9 +15,14 @@ impl Site<'_> {
     /// Index every incident (`texts[i]` is the plain text of incident
     /// `i`'s page) and write the bundle and `search/index.html`.
     pub(super) fn search(&self, texts: Vec<String>) -> Result<(), RenderError> {
-        let term_pages = Browse::ALL.map(|browse| (browse, self.term_pages(browse)));
+        let term_pages = self.all_term_pages();
         self.search_bundle(texts, &term_pages)?;
         self.search_page(&term_pages)
+    }
+
+    /// Every way of browsing with its term pages.
+    pub(super) fn all_term_pages(&self) -> TermPages {
+        Browse::ALL.map(|browse| (browse, self.term_pages(browse)))
     }
 
     fn search_bundle(&self, texts: Vec<String>, term_pages: &TermPages) -> Result<(), RenderError> {

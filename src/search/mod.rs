@@ -249,6 +249,16 @@ pub struct Found {
     pub facets: Option<Facets>,
 }
 
+impl Found {
+    /// What `coroner search --format json` prints, and `/api/search`
+    /// answers: the list of hits, or with facets asked for, the whole
+    /// object (hits, notes, facets).
+    pub fn to_json(&self) -> serde_json::Value {
+        let value = if self.facets.is_some() { serde_json::to_value(self) } else { serde_json::to_value(&self.hits) };
+        value.unwrap_or_default()
+    }
+}
+
 /// How many matching incidents have each tag and service, most first.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct Facets {

@@ -255,8 +255,7 @@ async fn api_search(State(state): State<AppState>, Query(params): Query<HashMap<
     };
     let parsed = search::Parsed::parse(query, &snapshot.config);
     match tokio::task::spawn_blocking(move || index.search(&parsed, options)).await {
-        Ok(Ok(found)) if found.facets.is_some() => json(&found),
-        Ok(Ok(found)) => json(&found.hits),
+        Ok(Ok(found)) => json(&found.to_json()),
         Ok(Err(err)) => (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
@@ -267,17 +266,14 @@ async fn api_incident(State(state): State<AppState>, UrlPath(id): UrlPath<String
     let snapshot = state.site.borrow().clone();
     match snapshot.archive.incidents.iter().find(|p| p.id == id) {
         Some(p) => json(p),
-        None => (StatusCode::NOT_FOUND, json_bytes(&serde_json::json!({"error": format!("no incident `{id}`")})))
-            .into_response(),
+        None => {
+            (StatusCode::NOT_FOUND, json(&serde_json::json!({"error": format!("no incident `{id}`")}))).into_response()
+        }
     }
 }
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> Response {
-    json_bytes(value).into_response()
-}
-
-fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> ([(header::HeaderName, &'static str); 1], Vec<u8>) {
-    ([(header::CONTENT_TYPE, "application/json")], serde_json::to_vec(value).unwrap_or_default())
+    ([(header::CONTENT_TYPE, "application/json")], serde_json::to_vec(value).unwrap_or_default()).into_response()
 }
 
 /// A file of the site; HTML pages get the live-reload script.

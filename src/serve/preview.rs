@@ -18,9 +18,9 @@ use bytes::Bytes;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// What the preview notes as the sources of the index: never what a
 /// build's fingerprint is, so `coroner search` checks the files again.
@@ -56,6 +56,9 @@ pub struct Snapshot {
     pub rendered: usize,
     /// The summaries of the whole archive, rendered when first asked for.
     summaries: OnceLock<Result<HashMap<String, Bytes>, String>>,
+    /// Each incident by its page path (`incidents/x/`), made when a page
+    /// is first served (not on every save).
+    pages: OnceLock<HashMap<String, usize>>,
 }
 
 impl Snapshot {
@@ -70,6 +73,7 @@ impl Snapshot {
             took: Duration::ZERO,
             rendered: 0,
             summaries: OnceLock::new(),
+            pages: OnceLock::new(),
         }
     }
 
@@ -77,11 +81,12 @@ impl Snapshot {
     /// for its overlay: computed when the page is served, not for every
     /// incident on every save.
     pub fn notices(&self, page: &str) -> Vec<Finding> {
-        let urls = Urls::new("/");
-        let Some(p) = self.archive.incidents.iter().find(|p| urls.incident(&p.id).trim_start_matches('/') == page)
-        else {
-            return Vec::new();
-        };
+        let pages = self.pages.get_or_init(|| {
+            let urls = Urls::new("/");
+            let page_of = |p: &Postmortem| urls.incident(&p.id).trim_start_matches('/').to_string();
+            self.archive.incidents.iter().enumerate().map(|(i, p)| (page_of(p), i)).collect()
+        });
+        let Some(p) = pages.get(page).map(|&i| &self.archive.incidents[i]) else { return Vec::new() };
         let mut found: Vec<Finding> = crate::check::incident_findings(p, &self.config)
             .into_iter()
             .chain(self.archive.findings.iter().filter(|f| f.source == p.source).cloned())
@@ -111,14 +116,14 @@ impl Snapshot {
 /// its new model.
 struct FileRead {
     source: String,
-    stamp: Option<(u64, SystemTime)>,
+    stamp: build::Stamp,
     outcome: Result<(u64, Option<Postmortem>), Diagnostic>,
 }
 
 /// A content file as last read.
 struct Cached {
     /// Size and modification time, to skip unchanged files on a rescan.
-    stamp: Option<(u64, SystemTime)>,
+    stamp: build::Stamp,
     /// Hash of the bytes: a save that changes nothing re-renders nothing.
     hash: u64,
     postmortem: Arc<Postmortem>,
@@ -256,6 +261,7 @@ impl Preview {
             took: started.elapsed(),
             rendered,
             summaries: OnceLock::new(),
+            pages: OnceLock::new(),
         })
     }
 
@@ -268,8 +274,7 @@ impl Preview {
         let Some(index) = &self.index else { return Ok(()) };
         if first {
             // Its first build: the index may hold an older archive, or none.
-            crate::search::update(&self.config.index_dir, archive, INDEX_FINGERPRINT)?;
-            index.reload()?;
+            self.update_index(archive)?;
         }
         let now: HashMap<&str, usize> = archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let before: HashMap<&str, usize> =
@@ -322,15 +327,16 @@ impl Preview {
         let dir = self.content_dir();
         let mut read = Vec::new();
         for path in paths {
-            let Ok(inside) = path.strip_prefix(&dir) else { continue };
-            let source = inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if source.is_empty() || source.split('/').any(|part| part.starts_with('.') || part.starts_with('_')) {
+            if !path.starts_with(&dir) {
+                continue;
+            }
+            let source = build::relative(&dir, path);
+            if source.is_empty() || source.split('/').any(|part| build::is_skipped(part.as_bytes())) {
                 continue;
             }
             let is_content = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| self.config.extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
+                .file_name()
+                .is_some_and(|name| build::is_content(name.as_encoded_bytes(), &self.config.extensions));
             match std::fs::metadata(path) {
                 Ok(meta) if meta.is_file() && is_content => read.push(ContentFile { path: path.to_path_buf(), source }),
                 Ok(_) => {
@@ -371,7 +377,7 @@ impl Preview {
         let changed = discovered
             .files
             .into_iter()
-            .filter(|f| self.files.get(&f.source).is_none_or(|c| c.stamp.is_none() || c.stamp != stamp(&f.path)))
+            .filter(|f| self.files.get(&f.source).is_none_or(|c| c.stamp.is_none() || c.stamp != build::stamp(&f.path)))
             .collect();
         self.assets = discovered.assets;
         self.problems = discovered.problems;
@@ -386,7 +392,7 @@ impl Preview {
         let results: Vec<FileRead> = files
             .into_par_iter()
             .map(|file| {
-                let stamp = stamp(&file.path);
+                let stamp = build::stamp(&file.path);
                 let outcome = std::fs::read(&file.path)
                     .map(|bytes| {
                         let mut h = std::hash::DefaultHasher::new();
@@ -427,8 +433,4 @@ impl Preview {
         };
         Archive::assemble(ingested, &self.config, archive::Options { drafts: self.drafts })
     }
-}
-
-fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
-    std::fs::metadata(path).ok().and_then(|m| Some((m.len(), m.modified().ok()?)))
 }
