@@ -55,7 +55,7 @@ fn main() {
     let started = Instant::now();
     let built = build::build_site(&config, &options, &indicatif::ProgressBar::hidden()).expect("build");
     let build_time = started.elapsed();
-    let bundle_time = built.rendered.search_bundle;
+    let bundle_time = built.search_bundle;
     let incidents = built.archive.incidents.len();
     drop(built);
 

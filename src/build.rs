@@ -248,6 +248,8 @@ pub struct Built {
     pub archive: Archive,
     pub rendered: Rendered,
     pub output: PathBuf,
+    /// Time spent building the static search bundle (for the benchmark).
+    pub search_bundle: std::time::Duration,
 }
 
 /// The whole pipeline: read, assemble, update the search index and find
@@ -262,19 +264,35 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
     let mut archive =
         Archive::assemble(ingest(config, discovered), config, archive::Options { drafts: options.drafts });
-    // The search index lives beside the site and follows every build; the
-    // pages' related incidents come from it, so it is updated first.
-    crate::search::update(&config.index_dir, &archive, &fingerprint)?;
-    let index = SearchIndex::open(&config.index_dir)?;
-    for (i, related) in index.related(&archive, 0..archive.incidents.len())? {
-        archive.related[i] = related;
-    }
-    progress.set_length(archive.incidents.len() as u64);
-    let staging = Staging::begin(&output).map_err(RenderError::from)?;
-    let rendered = Site::new(&archive, config, &staging, None)?.render_all(&|| progress.inc(1))?;
-    progress.finish_and_clear();
-    staging.commit().map_err(RenderError::from)?;
-    Ok(Built { archive, rendered, output })
+    // The static search bundle needs only the assembled archive, and is
+    // mostly Pagefind's own single-threaded work: it is built beside the
+    // search index, the related incidents and the pages.
+    let records = crate::render::search_records(&archive, &config.base_url);
+    std::thread::scope(|threads| {
+        let bundle = threads.spawn(|| {
+            let started = std::time::Instant::now();
+            crate::search::bundle::files(records, "en").map(|files| (files, started.elapsed()))
+        });
+        // The search index lives beside the site and follows every build;
+        // the pages' related incidents come from it, so it is updated first.
+        crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+        let index = SearchIndex::open(&config.index_dir)?;
+        for (i, related) in index.related(&archive, 0..archive.incidents.len())? {
+            archive.related[i] = related;
+        }
+        progress.set_length(archive.incidents.len() as u64);
+        let staging = Staging::begin(&output).map_err(RenderError::from)?;
+        let site = Site::new(&archive, config, &staging, None)?;
+        let mut rendered = site.render_all(&|| progress.inc(1))?;
+        let (files, search_bundle) =
+            bundle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map_err(RenderError::from)?;
+        site.write_search_bundle(&files)?;
+        rendered.files += files.len();
+        drop(site);
+        progress.finish_and_clear();
+        staging.commit().map_err(RenderError::from)?;
+        Ok(Built { archive, rendered, output, search_bundle })
+    })
 }
 
 /// Building replaces the output folder: never let that be the site's root

@@ -65,6 +65,10 @@ pub struct Postmortem {
     /// line numbers equal to the source file's).
     #[serde(skip)]
     pub body: String,
+    /// The body's plain text, one line per block: what the static search
+    /// indexes (see `ingest::sections::Outline::text`).
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// What kind of document a file is.

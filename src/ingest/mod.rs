@@ -47,7 +47,7 @@ impl<'c> Reader<'c> {
         }
         let lines: Vec<&str> = split.body.split('\n').collect();
         let mut links = links::Collector::new(&self.config.extensions);
-        let outline = sections::outline(&split.body, &lines, &self.synonyms, &mut links);
+        let mut outline = sections::outline(&split.body, &lines, &self.synonyms, &mut links);
         let input = facts::Input {
             source,
             front_matter: split.front_matter.as_ref(),
@@ -64,6 +64,7 @@ impl<'c> Reader<'c> {
         let links = links.finish();
         (postmortem.references, postmortem.anchors) = (links.references, links.anchors);
         postmortem.body = split.body;
+        postmortem.text = std::mem::take(&mut outline.text);
         postmortem
     }
 }

@@ -447,6 +447,10 @@ pub struct Outline {
     pub sections: Vec<OutlineSection>,
     /// One entry per body line (index = line − 1).
     pub line_kinds: Vec<LineKind>,
+    /// The words a reader sees, one line per block, raw HTML left out:
+    /// what the static search indexes and quotes in its excerpts, read in
+    /// this pass so that the bundle can be built beside the pages.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -599,9 +603,11 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
     let mut in_indented = false;
     let mut in_table = false;
     let mut last_label_line = 0u32;
+    let mut text = String::with_capacity(body.len());
 
     for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
         links.observe(&event, index.line(range.start));
+        collect_text(&event, &mut text);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u8, index.line(range.start), String::new()));
@@ -690,7 +696,7 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
     labels.extend(table_labels(lines, &line_kinds));
     labels.sort_by_key(|l| l.line);
     let total = lines.len() as u32;
-    Outline { sections: build_sections(&markers, total), headings, labels, line_kinds }
+    Outline { sections: build_sections(&markers, total), headings, labels, line_kinds, text }
 }
 
 /// Record every label for facts; labels naming a section become markers.
@@ -793,12 +799,39 @@ fn build_sections(markers: &[Marker], total_lines: u32) -> Vec<OutlineSection> {
     sections
 }
 
+/// Add what `event` shows a reader to `text`, ending each block with a
+/// line break so that words of two blocks never run together.
+fn collect_text(event: &Event, text: &mut String) {
+    match event {
+        Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push(' '),
+        Event::End(TagEnd::TableCell) => text.push(' '),
+        Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Item
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition,
+        ) if !text.ends_with('\n') => text.push('\n'),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn read(body: &str) -> Outline {
         outline(body, &body.split('\n').collect::<Vec<_>>(), &Synonyms::new(&[]), &mut Collector::new(&[]))
+    }
+
+    #[test]
+    fn the_plain_text_keeps_words_apart_and_leaves_markup_out() {
+        let body = "# Title\n\nThe **disk** filled\nup.\n\n| a | b |\n|---|---|\n| `x` | y |\n\n<div>raw</div>\n";
+        assert_eq!(read(body).text, "Title\nThe disk filled up.\na b \nx y \n");
     }
 
     fn kinds(body: &str) -> Vec<(String, u32, String)> {

@@ -5,7 +5,7 @@
 
 use super::urls::{Browse, term_slug};
 use super::{RenderError, Site};
-use crate::archive::IncidentIndex;
+use crate::archive::{Archive, IncidentIndex};
 use crate::model::Kind;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -67,7 +67,7 @@ impl Site<'_> {
             items: &postmortems,
             feed: Some(self.urls.page("feed.xml")),
         };
-        let names = |browse| self.terms(browse).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
+        let names = |browse| terms(self.archive, browse).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
         let newest_first = names(Browse::Years).into_iter().rev().collect::<Vec<_>>();
         let filters = serde_json::json!({
             "tags": names(Browse::Tags),
@@ -91,46 +91,9 @@ impl Site<'_> {
         Ok(())
     }
 
-    /// Every term of one way of browsing, in order, with its incidents.
-    fn terms(&self, browse: Browse) -> Vec<(String, &[IncidentIndex])> {
-        fn named(map: &BTreeMap<String, Vec<IncidentIndex>>) -> Vec<(String, &[IncidentIndex])> {
-            map.iter().map(|(name, list)| (name.clone(), list.as_slice())).collect()
-        }
-        let taxonomies = &self.archive.taxonomies;
-        match browse {
-            Browse::Tags => named(&taxonomies.tags),
-            Browse::Services => named(&taxonomies.services),
-            Browse::Severity => named(&taxonomies.severity),
-            Browse::Years => taxonomies.years.iter().map(|(year, list)| (year.to_string(), list.as_slice())).collect(),
-        }
-    }
-
-    /// The terms that get a page, in display order (years newest first,
-    /// tags and services most used first), each with its incidents in archive order:
-    /// terms that make the same URL (`Order API`, `order-api`) share one,
-    /// under the first name.
-    pub(super) fn term_pages(&self, browse: Browse) -> Vec<(String, Vec<IncidentIndex>)> {
-        let mut terms: BTreeMap<String, (String, Vec<IncidentIndex>)> = BTreeMap::new();
-        for (name, list) in self.terms(browse) {
-            let entry = terms.entry(term_slug(&name)).or_insert_with(|| (name, Vec::new()));
-            entry.1.extend_from_slice(list);
-        }
-        let mut pages: Vec<(String, Vec<IncidentIndex>)> = terms.into_values().collect();
-        for (_, list) in &mut pages {
-            list.sort_unstable();
-            list.dedup();
-        }
-        match browse {
-            Browse::Years => pages.sort_by(|a, b| b.0.cmp(&a.0)),
-            Browse::Severity => {}
-            Browse::Tags | Browse::Services => pages.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))),
-        }
-        pages
-    }
-
     /// The index of one way of browsing, and a list per term.
     fn browse(&self, browse: Browse) -> Result<(), RenderError> {
-        let ordered = self.term_pages(browse);
+        let ordered = term_pages(self.archive, browse);
         let counts: Vec<TermCount> = ordered
             .iter()
             .map(|(name, list)| {
@@ -300,7 +263,7 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<(), RenderError> {
     }
     for browse in Browse::ALL {
         urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.browse(browse))}));
-        for (name, _) in site.terms(browse) {
+        for (name, _) in terms(site.archive, browse) {
             urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.term(browse, &name))}));
         }
     }
@@ -322,4 +285,41 @@ fn updated(p: &crate::model::Postmortem) -> Option<String> {
         (None, Some(date)) => Some(format!("{date}T00:00:00Z")),
         _ => None,
     }
+}
+
+/// Every term of one way of browsing, in order, with its incidents.
+pub(super) fn terms(archive: &Archive, browse: Browse) -> Vec<(String, &[IncidentIndex])> {
+    fn named(map: &BTreeMap<String, Vec<IncidentIndex>>) -> Vec<(String, &[IncidentIndex])> {
+        map.iter().map(|(name, list)| (name.clone(), list.as_slice())).collect()
+    }
+    let taxonomies = &archive.taxonomies;
+    match browse {
+        Browse::Tags => named(&taxonomies.tags),
+        Browse::Services => named(&taxonomies.services),
+        Browse::Severity => named(&taxonomies.severity),
+        Browse::Years => taxonomies.years.iter().map(|(year, list)| (year.to_string(), list.as_slice())).collect(),
+    }
+}
+
+/// The terms that get a page, in display order (years newest first,
+/// tags and services most used first), each with its incidents in archive order:
+/// terms that make the same URL (`Order API`, `order-api`) share one,
+/// under the first name.
+pub(super) fn term_pages(archive: &Archive, browse: Browse) -> Vec<(String, Vec<IncidentIndex>)> {
+    let mut by_slug: BTreeMap<String, (String, Vec<IncidentIndex>)> = BTreeMap::new();
+    for (name, list) in terms(archive, browse) {
+        let entry = by_slug.entry(term_slug(&name)).or_insert_with(|| (name, Vec::new()));
+        entry.1.extend_from_slice(list);
+    }
+    let mut pages: Vec<(String, Vec<IncidentIndex>)> = by_slug.into_values().collect();
+    for (_, list) in &mut pages {
+        list.sort_unstable();
+        list.dedup();
+    }
+    match browse {
+        Browse::Years => pages.sort_by(|a, b| b.0.cmp(&a.0)),
+        Browse::Severity => {}
+        Browse::Tags | Browse::Services => pages.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))),
+    }
+    pages
 }

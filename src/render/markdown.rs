@@ -30,9 +30,6 @@ pub struct TocEntry {
 pub struct Html {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// The words a reader sees, one line per block: what the static search
-    /// indexes and quotes in its excerpts (raw HTML left out).
-    pub text: String,
 }
 
 /// Link destination as written → where it goes; destinations not in the
@@ -49,10 +46,8 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
     // One flag per open link or image: was it rendered as broken?
     let mut broken_stack: Vec<bool> = Vec::new();
     let mut has_raw_html = false;
-    let mut text = String::with_capacity(body.len());
     let mut events = Vec::new();
     for event in Parser::new_ext(body, MARKDOWN_OPTIONS) {
-        collect_text(&event, &mut text);
         match event {
             Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
                 let id = headings.next().cloned().unwrap_or_default();
@@ -103,28 +98,7 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
     if has_raw_html && !unsafe_html {
         html = sanitizer(targets).clean(&html).to_string();
     }
-    Html { html, toc, text }
-}
-
-/// Add what `event` shows a reader to `text`, ending each block with a
-/// line break so that words of two blocks never run together.
-fn collect_text(event: &Event, text: &mut String) {
-    match event {
-        Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => text.push_str(t),
-        Event::SoftBreak | Event::HardBreak => text.push(' '),
-        Event::End(TagEnd::TableCell) => text.push(' '),
-        Event::End(
-            TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::CodeBlock
-            | TagEnd::Item
-            | TagEnd::TableHead
-            | TagEnd::TableRow
-            | TagEnd::DefinitionListTitle
-            | TagEnd::DefinitionListDefinition,
-        ) if !text.ends_with('\n') => text.push('\n'),
-        _ => {}
-    }
+    Html { html, toc }
 }
 
 /// A link or image with its destination resolved; a broken one becomes
@@ -216,17 +190,6 @@ mod tests {
         let html = to_html("# Title\n\n## Timeline (UTC)\n\n## Timeline (UTC)\n", &anchors, Targets::new(), false);
         assert!(html.html.contains("<h2 id=\"timeline-utc-1\">"), "{}", html.html);
         assert_eq!(html.toc[1], TocEntry { level: 2, id: "timeline-utc".into(), text: "Timeline (UTC)".into() });
-    }
-
-    #[test]
-    fn the_plain_text_keeps_words_apart_and_leaves_markup_out() {
-        let html = to_html(
-            "# Title\n\nThe **disk** filled\nup.\n\n| a | b |\n|---|---|\n| `x` | y |\n\n<div>raw</div>\n",
-            &[],
-            Targets::new(),
-            false,
-        );
-        assert_eq!(html.text, "Title\nThe disk filled up.\na b \nx y \n");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod lists;
 pub mod markdown;
 pub mod output;
 mod search;
+pub use search::search_records;
 pub mod theme;
 pub mod urls;
 pub mod view;
@@ -49,8 +50,6 @@ pub struct Rendered {
     pub pages: usize,
     /// Every file written: pages, feeds, JSON, static files.
     pub files: usize,
-    /// Time spent building the static search bundle (for the benchmark).
-    pub search_bundle: std::time::Duration,
 }
 
 /// Which files of the site to render.
@@ -58,9 +57,10 @@ pub struct Rendered {
 pub enum Scope {
     /// Every file: what `build` publishes.
     Everything,
-    /// Every page but the summaries of the whole archive, and no static
-    /// search bundle: what the preview server renders on every save
-    /// (it answers searches itself).
+    /// Every page but the summaries of the whole archive: what the preview
+    /// server renders on every save. (Neither scope holds the static search
+    /// bundle: `build` makes it beside the render, and the preview answers
+    /// searches itself.)
     Pages,
     /// The summaries, each of which changes with any incident: stats, open
     /// action items, archive.json, list.json, the site feed and sitemap.
@@ -206,42 +206,26 @@ impl<'a> Site<'a> {
     pub fn render(&self, scope: Scope, tick: &(dyn Fn() + Sync)) -> Result<Rendered, RenderError> {
         if scope == Scope::Summaries {
             self.summaries()?;
-            return Ok(self.rendered(std::time::Duration::ZERO));
+            return Ok(self.rendered());
         }
-        let texts = (0..self.archive.incidents.len())
-            .into_par_iter()
-            .map(|i| {
-                let text = self.incident_page(i)?;
-                tick();
-                Ok(text)
-            })
-            .collect::<Result<Vec<String>, RenderError>>()?;
-        // The search bundle is mostly Pagefind's own single-threaded work:
-        // it runs beside the rest of the site.
-        let search_bundle = std::thread::scope(|threads| {
-            let bundle = threads.spawn(|| {
-                if scope != Scope::Everything {
-                    self.search_page(&self.all_term_pages())?;
-                    return Ok(std::time::Duration::ZERO);
-                }
-                let started = std::time::Instant::now();
-                self.search(texts)?;
-                Ok::<_, RenderError>(started.elapsed())
-            });
-            self.write_lists()?;
-            if scope == Scope::Everything {
-                self.summaries()?;
-            }
-            self.page("404.html", "404.html", &tera::Context::new())?;
-            self.redirects()?;
-            self.write_static()?;
-            bundle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        (0..self.archive.incidents.len()).into_par_iter().try_for_each(|i| {
+            self.incident_page(i)?;
+            tick();
+            Ok::<_, RenderError>(())
         })?;
-        Ok(self.rendered(search_bundle))
+        self.write_lists()?;
+        if scope == Scope::Everything {
+            self.summaries()?;
+        }
+        self.search_page()?;
+        self.page("404.html", "404.html", &tera::Context::new())?;
+        self.redirects()?;
+        self.write_static()?;
+        Ok(self.rendered())
     }
 
-    fn rendered(&self, search_bundle: std::time::Duration) -> Rendered {
-        Rendered { pages: self.pages.load(Ordering::Relaxed), files: self.files.load(Ordering::Relaxed), search_bundle }
+    fn rendered(&self) -> Rendered {
+        Rendered { pages: self.pages.load(Ordering::Relaxed), files: self.files.load(Ordering::Relaxed) }
     }
 
     /// The files that sum up the whole archive.
@@ -292,14 +276,13 @@ impl<'a> Site<'a> {
         self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls))).clone()
     }
 
-    /// Write one incident's page; returns its plain text, for search
-    /// (empty when the page was kept from the previous render).
-    fn incident_page(&self, index: IncidentIndex) -> Result<String, RenderError> {
+    /// Write one incident's page (unless the memo says it is unchanged).
+    fn incident_page(&self, index: IncidentIndex) -> Result<(), RenderError> {
         let archive = self.archive;
         let p = &archive.incidents[index];
         let url = self.urls.incident(&p.id);
         if self.unchanged(&url, |versions, h| self.incident_key(index, versions, h)) {
-            return Ok(String::new());
+            return Ok(());
         }
         let targets = archive.links[index]
             .iter()
@@ -341,8 +324,7 @@ impl<'a> Site<'a> {
         let mut context = tera::Context::new();
         context.insert("incident", p);
         context.insert("page", &page);
-        self.page("incident.html", &page.url, &context)?;
-        Ok(body.text)
+        self.page("incident.html", &page.url, &context)
     }
 
     /// Everything an incident page shows, as versions: its own, those of

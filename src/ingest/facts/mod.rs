@@ -127,6 +127,7 @@ pub fn extract(input: &Input) -> Postmortem {
         references: Vec::new(),
         anchors: Vec::new(),
         body: String::new(),
+        text: String::new(),
     };
     postmortem.kind = f.kind(&postmortem);
     if postmortem.kind == Kind::Template {
