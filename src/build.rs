@@ -23,6 +23,9 @@ pub struct ContentFile {
     pub path: PathBuf,
     /// `/`-separated path relative to the content directory.
     pub source: String,
+    /// Size and modification time, taken when the file was found and so
+    /// before it was read: a later write shows as a different stamp.
+    pub stamp: Stamp,
 }
 
 /// A diagnostic about a file that could not be parsed at all (unreadable,
@@ -65,6 +68,9 @@ pub enum BuildError {
     Search(#[from] crate::search::SearchError),
 }
 
+/// How many files are stamped at a time while the walk goes on.
+const STAMP_BATCH: usize = 256;
+
 /// Walk `dir` for files with one of `extensions`, skipping hidden and
 /// `_`-prefixed files and folders. Sorted, so output never depends on the
 /// file system's order. A single file is accepted as its own content.
@@ -75,31 +81,53 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
     let mut found = Discovered::default();
     if dir.is_file() {
         let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-        found.files.push(ContentFile { path: dir.to_path_buf(), source: name });
+        found.files.push(ContentFile { path: dir.to_path_buf(), source: name, stamp: stamp(dir) });
         return Ok(found);
     }
     let walker =
         WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_skipped(file_name(e)));
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let has_extension = is_content(file_name(&entry), extensions);
-                let source = relative(dir, entry.path());
-                let file = ContentFile { path: entry.into_path(), source };
-                if has_extension { found.files.push(file) } else { found.assets.push(file) }
-            }
-            Ok(_) => {}
-            Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
-                let diagnostic = if err.loop_ancestor().is_some() {
-                    Diagnostic::warning("symlink-loop", 0, "symbolic link loop; the folder was read once")
-                        .with_help("remove the link that points back to a parent folder")
-                } else {
-                    unreadable(&err)
-                };
-                found.problems.push(FileProblem { source: relative(dir, &path), diagnostic });
+    // The walk goes on while the files found so far are stamped on the
+    // pool's threads: at 10,000 files the stats are as long as the walk,
+    // and most of what `coroner search` does before it searches.
+    let stamped = std::sync::Mutex::new(Vec::new());
+    rayon::in_place_scope(|scope| {
+        let stamp_all = |mut batch: Vec<(ContentFile, bool)>| {
+            let stamped = &stamped;
+            scope.spawn(move |_| {
+                stamp_in_folders(&mut batch);
+                stamped.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(batch);
+            });
+        };
+        let mut batch = Vec::with_capacity(STAMP_BATCH);
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let has_extension = is_content(file_name(&entry), extensions);
+                    let source = relative(dir, entry.path());
+                    batch.push((ContentFile { path: entry.into_path(), source, stamp: None }, has_extension));
+                    if batch.len() == STAMP_BATCH {
+                        stamp_all(std::mem::replace(&mut batch, Vec::with_capacity(STAMP_BATCH)));
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                    let diagnostic = if err.loop_ancestor().is_some() {
+                        Diagnostic::warning("symlink-loop", 0, "symbolic link loop; the folder was read once")
+                            .with_help("remove the link that points back to a parent folder")
+                    } else {
+                        unreadable(&err)
+                    };
+                    found.problems.push(FileProblem { source: relative(dir, &path), diagnostic });
+                }
             }
         }
+        stamp_all(batch);
+    });
+    for (file, has_extension) in
+        stamped.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).into_iter().flatten()
+    {
+        if has_extension { found.files.push(file) } else { found.assets.push(file) }
     }
     // In the order of a walk that sorts each folder by name, with one key
     // per file: walkdir's sorting compares names some 130,000 times at
@@ -184,50 +212,88 @@ pub fn read_archive(config: &Config, content: Option<&Path>) -> Result<Ingested,
 
 /// Changes whenever what the search index was built from may have: the
 /// coroner version, site.toml, the content folder, the drafts flag, and
-/// each content file's name, size and modification time. One `stat` per
-/// file, so `coroner search` can tell in milliseconds that its index is
-/// current instead of parsing the archive again.
+/// each content file's name and stamp (taken by `discover`), so that
+/// `coroner search` can tell in milliseconds that its index is current
+/// instead of parsing the archive again.
 pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> String {
     use std::hash::{Hash, Hasher};
-    // The stats on every core: at 10,000 files they are most of what
-    // `coroner search` does before it searches.
-    let stamps: Vec<_> = discovered.files.par_iter().map(|file| stamp(&file.path)).collect();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (env!("CARGO_PKG_VERSION"), drafts, std::path::absolute(content).ok()).hash(&mut hasher);
     stamp(&config.root.join(crate::config::FILE_NAME)).hash(&mut hasher);
-    for (file, stamp) in discovered.files.iter().zip(stamps) {
-        (&file.source, stamp).hash(&mut hasher);
+    for file in &discovered.files {
+        (&file.source, file.stamp).hash(&mut hasher);
     }
     format!("{:016x}", hasher.finish())
 }
 
 /// A file's size and modification time, when it can be read: what tells
 /// that it changed without reading it.
-pub(crate) type Stamp = Option<(u64, Option<std::time::Duration>)>;
+pub type Stamp = Option<(u64, Option<std::time::Duration>)>;
 
 pub(crate) fn stamp(path: &Path) -> Stamp {
-    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok())))
+    std::fs::metadata(path).ok().map(|m| stamp_of(&m))
 }
 
-/// The search index in `config.index_dir`, holding the archive as it is on
-/// disk: parsed and re-indexed only when the fingerprint changed, with what
-/// that update did. The index is opened while the files are looked at.
-pub fn refresh_index(
+/// Stamp files that come folder by folder, from a handle on each folder:
+/// one name to look up per file instead of every folder on its path.
+fn stamp_in_folders(files: &mut [(ContentFile, bool)]) {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let mut folder: Option<(&Path, rustix::fd::OwnedFd)> = None;
+        for (file, _) in files.iter_mut() {
+            let (Some(parent), Some(name)) = (file.path.parent(), file.path.file_name()) else {
+                file.stamp = stamp(&file.path);
+                continue;
+            };
+            if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                folder = rustix::fs::open(parent, flags, Mode::empty()).ok().map(|fd| (parent, fd));
+            }
+            // As `std::fs::metadata` tells them, so both kinds of stamp compare.
+            file.stamp = match &folder {
+                Some((_, fd)) => rustix::fs::statat(fd, name, AtFlags::empty()).ok().map(|st| {
+                    let modified = u64::try_from(st.st_mtime)
+                        .ok()
+                        .and_then(|s| Some(std::time::Duration::new(s, u32::try_from(st.st_mtime_nsec).ok()?)));
+                    (st.st_size as u64, modified)
+                }),
+                None => stamp(&file.path),
+            };
+        }
+    }
+    #[cfg(not(unix))]
+    for (file, _) in files.iter_mut() {
+        file.stamp = stamp(&file.path);
+    }
+}
+
+pub(crate) fn stamp_of(metadata: &std::fs::Metadata) -> (u64, Option<std::time::Duration>) {
+    (metadata.len(), metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()))
+}
+
+/// Run `query` on the search index in `config.index_dir` as it holds the
+/// archive on disk: the archive is parsed and re-indexed only when the
+/// fingerprint changed, and the second value says what that update did.
+/// The query runs on the index as it is while the files are looked at,
+/// and again only if the index had to be brought up to date.
+pub fn search_current<T: Send>(
     config: &Config,
     content: Option<&Path>,
-) -> Result<(SearchIndex, Option<crate::search::Updated>), BuildError> {
+    query: impl Fn(&SearchIndex) -> Result<T, crate::search::SearchError> + Sync,
+) -> Result<(T, Option<crate::search::Updated>), BuildError> {
     let dir = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
     let (existing, discovered) = rayon::join(
-        || SearchIndex::open_existing(&config.index_dir),
+        || SearchIndex::open_existing(&config.index_dir).map(|(index, saved)| (query(&index), saved)),
         || discover(&dir, &config.extensions).map(|d| (fingerprint(config, &dir, &d, false), d)),
     );
     let (fingerprint, discovered) = discovered?;
     match existing {
-        Some((index, saved)) if saved == fingerprint => Ok((index, None)),
+        Some((found, saved)) if saved == fingerprint => Ok((found?, None)),
         _ => {
             let archive = Archive::assemble(ingest(config, discovered), config, archive::Options::default());
             let updated = crate::search::update(&config.index_dir, &archive, &fingerprint)?;
-            Ok((SearchIndex::open(&config.index_dir)?, Some(updated)))
+            Ok((query(&SearchIndex::open(&config.index_dir)?)?, Some(updated)))
         }
     }
 }
@@ -324,5 +390,27 @@ mod tests {
         // longer name that starts with the folder's.
         assert_eq!(sources(&found.files), ["a/x.md", "a-b/y.MD", "a.md", "b.md", "c.txt"]);
         assert_eq!(sources(&found.assets), ["a/img.png"]);
+    }
+
+    #[test]
+    fn discovery_stamps_each_file_as_its_metadata_tells_so_a_rescan_compares() {
+        let dir = tempfile::tempdir().unwrap();
+        // More files than one batch, in two folders, so that stamps come
+        // from several handles on several threads.
+        for i in 0..STAMP_BATCH + 3 {
+            let path = dir.path().join(if i % 2 == 0 { "2024" } else { "2025" }).join(format!("{i:04}.md"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x".repeat(i)).unwrap();
+        }
+        let found = discover(dir.path(), &["md".into()]).unwrap();
+        assert_eq!(found.files.len(), STAMP_BATCH + 3);
+        for file in &found.files {
+            assert_eq!(file.stamp, stamp(&file.path), "{}", file.source);
+            assert!(file.stamp.is_some_and(|(_, modified)| modified.is_some()), "{}", file.source);
+        }
+        let before = fingerprint(&Config::default_for(dir.path()), dir.path(), &found, false);
+        std::fs::write(dir.path().join("2024/0000.md"), "changed").unwrap();
+        let again = discover(dir.path(), &["md".into()]).unwrap();
+        assert_ne!(fingerprint(&Config::default_for(dir.path()), dir.path(), &again, false), before);
     }
 }

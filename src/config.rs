@@ -54,13 +54,15 @@ pub struct Config {
     pub extra: toml::Table,
 }
 
-/// Root-cause tags with their match rules, compiled.
+/// Root-cause tags with their match rules, checked when loaded.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub tags: Vec<TagRule>,
-    /// Every tag's `match` rules in one multi-pattern regex (pattern i is
-    /// tag i), so the root cause is scanned once, not once per tag.
-    pub matcher: regex_automata::meta::Regex,
+    /// Tag i's `match` rules as one parsed pattern.
+    rules: Vec<regex_syntax::hir::Hir>,
+    /// Compiled on first use: `coroner search` on a current index never
+    /// needs it, and compiling was three quarters of loading the config.
+    matcher: std::sync::OnceLock<regex_automata::meta::Regex>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +75,22 @@ pub struct TagRule {
 }
 
 impl Taxonomy {
+    /// Every tag's `match` rules in one multi-pattern regex (pattern i is
+    /// tag i), so the root cause is scanned once, not once per tag.
+    pub fn matcher(&self) -> &regex_automata::meta::Regex {
+        self.matcher.get_or_init(|| {
+            // No prefilter: extracting literals from so many case-insensitive
+            // rules cost more than it saved (8.6 ms against 12.9 ms to scan
+            // 3 MB of generated postmortems). Every rule parsed when the
+            // config was loaded and the size limit is lifted, so the build
+            // cannot fail; if it ever did, no tag would be inferred.
+            regex_automata::meta::Regex::builder()
+                .configure(regex_automata::meta::Config::new().auto_prefilter(false).nfa_size_limit(None))
+                .build_many_from_hir(&self.rules)
+                .unwrap_or_else(|_| regex_automata::meta::Regex::new_many::<&str>(&[]).expect("an empty set compiles"))
+        })
+    }
+
     /// The canonical tag for a name or alias (case and `_`/space insensitive).
     pub fn canonical(&self, name: &str) -> Option<&str> {
         let wanted = normalize_tag(name);
@@ -285,24 +303,21 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         }
     }
     let mut tags = Vec::with_capacity(order.len());
-    let mut alternations: Vec<String> = Vec::with_capacity(order.len());
+    let mut rules = Vec::with_capacity(order.len());
+    let syntax = regex_automata::util::syntax::Config::new().case_insensitive(true);
     for name in order {
         let Some(tag) = merged.remove(&name) else { continue };
         let patterns = tag.patterns.unwrap_or_default();
-        // Each rule alone first, so that an error names the bad one: parsed
-        // only, not compiled (compiling each cost `coroner search` a few ms
-        // at start-up; the matcher below compiles them all once).
-        for p in &patterns {
-            regex_automata::util::syntax::parse(p)
-                .map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))?;
-        }
-        // `\b` is an ASCII word boundary. A tag without rules never matches.
-        let alternation = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
-        alternations.push(if patterns.is_empty() {
-            r"[^\s\S]".to_string()
-        } else {
-            ascii_word_boundaries(&alternation)
-        });
+        // One rule at a time, so that an error names the bad one. `\b` is
+        // an ASCII word boundary. A tag without rules never matches.
+        let parsed = patterns
+            .iter()
+            .map(|p| {
+                regex_automata::util::syntax::parse_with(&ascii_word_boundaries(p), &syntax)
+                    .map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        rules.push(regex_syntax::hir::Hir::alternation(parsed));
         tags.push(TagRule {
             label: tag.label.unwrap_or_else(|| name.clone()),
             description: tag.description.unwrap_or_default(),
@@ -310,16 +325,7 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             name,
         });
     }
-    // No prefilter: extracting literals from so many case-insensitive
-    // rules took half of loading the config (2 ms of every `coroner
-    // search`), and without one the matcher scans faster (8.6 ms against
-    // 12.9 ms over 3 MB of generated postmortems).
-    let matcher = regex_automata::meta::Regex::builder()
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-        .configure(regex_automata::meta::Config::new().auto_prefilter(false))
-        .build_many(&alternations)
-        .map_err(|e| format!("taxonomy: {e}"))?;
-    Ok(Taxonomy { tags, matcher })
+    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new() })
 }
 
 #[cfg(test)]

@@ -89,19 +89,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search { query, root, content, limit, format, sort, facets } => {
             let config = Config::load(&root)?;
-            let (index, updated) = build::refresh_index(&config, content.as_deref())?;
+            let sort = match sort {
+                SortBy::Relevance => search::Sort::Relevance,
+                SortBy::Date => search::Sort::Date,
+            };
+            let parsed = search::Parsed::parse(&query, &config);
+            let (found, updated) = build::search_current(&config, content.as_deref(), |index| {
+                index.search(&parsed, search::Options { limit, sort, facets })
+            })?;
             if let Some(updated) = updated {
                 eprintln!(
                     "search index brought up to date: {} added, {} changed, {} removed",
                     updated.added, updated.changed, updated.removed
                 );
             }
-            let sort = match sort {
-                SortBy::Relevance => search::Sort::Relevance,
-                SortBy::Date => search::Sort::Date,
-            };
-            let found =
-                index.search(&search::Parsed::parse(&query, &config), search::Options { limit, sort, facets })?;
             for note in &found.notes {
                 eprintln!("note: {note}");
             }

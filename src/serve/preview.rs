@@ -338,7 +338,9 @@ impl Preview {
                 .file_name()
                 .is_some_and(|name| build::is_content(name.as_encoded_bytes(), &self.config.extensions));
             match std::fs::metadata(path) {
-                Ok(meta) if meta.is_file() && is_content => read.push(ContentFile { path: path.to_path_buf(), source }),
+                Ok(meta) if meta.is_file() && is_content => {
+                    read.push(ContentFile { path: path.to_path_buf(), source, stamp: Some(build::stamp_of(&meta)) })
+                }
                 Ok(_) => {
                     // A folder, or another kind of file: attachments are
                     // found by discovery; a known one is read at render.
@@ -377,7 +379,7 @@ impl Preview {
         let changed = discovered
             .files
             .into_iter()
-            .filter(|f| self.files.get(&f.source).is_none_or(|c| c.stamp.is_none() || c.stamp != build::stamp(&f.path)))
+            .filter(|f| self.files.get(&f.source).is_none_or(|c| c.stamp.is_none() || c.stamp != f.stamp))
             .collect();
         self.assets = discovered.assets;
         self.problems = discovered.problems;
@@ -392,7 +394,7 @@ impl Preview {
         let results: Vec<FileRead> = files
             .into_par_iter()
             .map(|file| {
-                let stamp = build::stamp(&file.path);
+                let stamp = file.stamp;
                 let outcome = std::fs::read(&file.path)
                     .map(|bytes| {
                         let mut h = std::hash::DefaultHasher::new();

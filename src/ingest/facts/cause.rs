@@ -106,7 +106,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
     let mut hits = vec![0usize; taxonomy.tags.len()];
     let links = link_spans(text);
     let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
-    for m in taxonomy.matcher.find_iter(text).filter(|m| !negated(text, m.start()) && !in_link(m.start())) {
+    for m in taxonomy.matcher().find_iter(text).filter(|m| !negated(text, m.start()) && !in_link(m.start())) {
         if let Some(count) = hits.get_mut(m.pattern().as_usize()) {
             *count += 1;
         }
