@@ -9,7 +9,7 @@ use crate::ingest::Reader;
 use crate::model::Postmortem;
 use crate::render::output::Staging;
 use crate::render::{RenderError, Rendered, Site};
-use crate::search::SearchIndex;
+use crate::search::{SearchIndex, bundle};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -298,6 +298,9 @@ pub fn search_current<T: Send>(
     }
 }
 
+/// The language the static search bundle stems words for.
+const LANGUAGE: &str = "en";
+
 /// What `coroner build` was asked to do, beyond site.toml.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -314,7 +317,8 @@ pub struct Built {
     pub archive: Archive,
     pub rendered: Rendered,
     pub output: PathBuf,
-    /// Time spent building the static search bundle (for the benchmark).
+    /// Time spent building the static search bundle, or finding the last
+    /// one unchanged (for the benchmark).
     pub search_bundle: std::time::Duration,
 }
 
@@ -334,10 +338,15 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     // mostly Pagefind's own single-threaded work: it is built beside the
     // search index, the related incidents and the pages.
     let records = crate::render::search_records(&archive, &config.base_url);
-    std::thread::scope(|threads| {
-        let bundle = threads.spawn(|| {
+    let digest = bundle::digest(&records, LANGUAGE);
+    let (rendered, search_bundle) = std::thread::scope(|threads| {
+        let building_bundle = threads.spawn(|| {
             let started = std::time::Instant::now();
-            crate::search::bundle::files(records, "en").map(|files| (files, started.elapsed()))
+            let files = match bundle::previous(&config.index_dir, &output, &digest) {
+                Some(files) => Ok(files),
+                None => bundle::files(records, LANGUAGE),
+            };
+            files.map(|files| (files, started.elapsed()))
         });
         // The search index lives beside the site and follows every build;
         // the pages' related incidents come from it, so it is updated first.
@@ -350,15 +359,21 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         let staging = Staging::begin(&output).map_err(RenderError::from)?;
         let site = Site::new(&archive, config, &staging, None)?;
         let mut rendered = site.render_all(&|| progress.inc(1))?;
-        let (files, search_bundle) =
-            bundle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).map_err(RenderError::from)?;
+        let (files, search_bundle) = building_bundle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(RenderError::from)?;
         site.write_search_bundle(&files)?;
         rendered.files += files.len();
         drop(site);
         progress.finish_and_clear();
         staging.commit().map_err(RenderError::from)?;
-        Ok(Built { archive, rendered, output, search_bundle })
-    })
+        // Only what the next build can skip: without the note it builds
+        // the bundle again.
+        let _ = bundle::remember(&config.index_dir, &digest, &files);
+        Ok::<_, BuildError>((rendered, search_bundle))
+    })?;
+    Ok(Built { archive, rendered, output, search_bundle })
 }
 
 /// Building replaces the output folder: never let that be the site's root

@@ -213,6 +213,48 @@ fn unchanged_files_are_not_rewritten_and_a_failed_build_keeps_the_old_site() {
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("coroner-")), "{leftovers:?}");
 }
 
+/// The words of every record in the static search bundle (Pagefind's
+/// fragments, gzipped JSON), as one string.
+fn bundle_text(out: &Path) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    for (path, bytes) in tree(&out.join("pagefind/fragment")) {
+        let mut decoder = flate2::read::GzDecoder::new(bytes.as_slice());
+        decoder.read_to_string(&mut text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    text
+}
+
+#[test]
+fn the_search_bundle_follows_the_records_and_survives_hand_edits() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n").unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    let bundle = site.path().join("public/pagefind");
+    let first = tree(&bundle);
+    assert!(bundle_text(&site.path().join("public")).contains("WAL volume"));
+
+    // A page changes but no record does: the bundle stays as published.
+    fs::write(site.path().join("site.toml"), "title = \"Renamed archive\"\n").unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    assert!(read(site.path().join("public/index.html")).contains("Renamed archive"));
+    assert!(tree(&bundle) == first, "the bundle changed with the site's title");
+
+    // A file of the bundle edited by hand is put back by the next build.
+    let (entry, _) = first.iter().find(|(path, _)| path.ends_with("pagefind-entry.json")).unwrap();
+    fs::write(bundle.join(entry), "{}").unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    assert!(tree(&bundle) == first, "the hand edit stayed");
+
+    // The incident changes: its new words are found in the browser.
+    fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: a zyzzyva filled the volume.\n")
+        .unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    let text = bundle_text(&site.path().join("public"));
+    assert!(text.contains("zyzzyva") && !text.contains("WAL volume"), "{text}");
+}
+
 #[test]
 fn broken_links_are_diagnostics_and_visibly_broken_and_strict_fails() {
     let site = tempfile::tempdir().unwrap();

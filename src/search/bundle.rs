@@ -1,17 +1,23 @@
 //! The static search bundle: a Pagefind index of every incident, published
 //! under `pagefind/` so that the search page works on any static host. It
-//! is fed from the model and the rendered plain text, never by re-reading
-//! the HTML, and sharded by Pagefind so that a query downloads little.
+//! is fed from the model (each postmortem's plain text with it), never by
+//! re-reading the HTML, and sharded by Pagefind so that a query downloads little.
+//! A build whose records did not change keeps the bundle it published.
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 /// The folder of the output the bundle is published in.
 pub const FOLDER: &str = "pagefind";
 
+/// The file in the index folder that describes the last bundle published.
+const MANIFEST_FILE: &str = "coroner-bundle.json";
+
 /// One searchable incident.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Record {
     /// The page's path from the site root (`/incidents/x/`); the browser
     /// prefixes the site's own path, so the bundle never depends on `base_url`.
@@ -56,6 +62,58 @@ pub fn files(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<u8
     })
 }
 
+/// What a bundle is made from: the same digest, the same bundle. Pagefind
+/// is keyed through coroner's version, which pins it.
+pub fn digest(records: &[Record], language: &str) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (env!("CARGO_PKG_VERSION"), language, records).hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// The last bundle published: what it was made from, and each file's
+/// path, size and hash, to tell that the output still holds it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Manifest {
+    digest: String,
+    files: Vec<(String, u64, String)>,
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// The bundle files `output` holds, when the last bundle published there
+/// (noted in `index_dir`) was made from `digest` and every file is as it
+/// was written; otherwise `None`, and the bundle is built again. Pagefind
+/// takes most of a build's time and has no incremental mode: a build that
+/// changes pages but no search record (a theme edit, a rebuild with
+/// nothing changed) keeps the bundle it has.
+pub fn previous(index_dir: &Path, output: &Path, digest: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(index_dir.join(MANIFEST_FILE)).ok()?).ok()?;
+    if manifest.digest != digest || manifest.files.is_empty() {
+        return None;
+    }
+    manifest
+        .files
+        .into_iter()
+        .map(|(path, size, hash)| {
+            let file = output.join(&path);
+            let bytes =
+                std::fs::metadata(&file).is_ok_and(|m| m.len() == size).then(|| std::fs::read(&file).ok())??;
+            (content_hash(&bytes) == hash).then_some((path, bytes))
+        })
+        .collect()
+}
+
+/// Note in `index_dir` the bundle just published from `digest`.
+pub fn remember(index_dir: &Path, digest: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let files = files.iter().map(|(path, bytes)| (path.clone(), bytes.len() as u64, content_hash(bytes))).collect();
+    let manifest = serde_json::to_vec(&Manifest { digest: digest.to_string(), files })?;
+    super::write_aside(&index_dir.join(MANIFEST_FILE), &manifest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +141,35 @@ mod tests {
         let mut again = files(records(), "en").unwrap();
         again.sort();
         assert!(sorted == again, "the bundle differs between two runs");
+    }
+
+    #[test]
+    fn a_bundle_is_kept_only_while_its_records_and_its_files_are_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, output) = (dir.path().join("index"), dir.path().join("public"));
+        std::fs::create_dir_all(&index).unwrap();
+        let records = vec![record("/incidents/a/", "disk full", "capacity")];
+        let key = digest(&records, "en");
+        assert!(previous(&index, &output, &key).is_none(), "nothing published yet");
+
+        let built = files(records.clone(), "en").unwrap();
+        for (path, bytes) in &built {
+            std::fs::create_dir_all(output.join(path).parent().unwrap()).unwrap();
+            std::fs::write(output.join(path), bytes).unwrap();
+        }
+        remember(&index, &key, &built).unwrap();
+        let mut kept = previous(&index, &output, &key).expect("the same records keep the bundle");
+        let mut expected = built.clone();
+        kept.sort();
+        expected.sort();
+        assert!(kept == expected);
+
+        let other = digest(&[record("/incidents/a/", "disk full again", "capacity")], "en");
+        assert_ne!(other, key);
+        assert!(previous(&index, &output, &other).is_none(), "changed records build again");
+
+        let (path, _) = &built[0];
+        std::fs::write(output.join(path), b"edited by hand").unwrap();
+        assert!(previous(&index, &output, &key).is_none(), "a file no longer as written builds again");
     }
 }

@@ -115,12 +115,16 @@ pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Update
     if updated != Updated::default() {
         writer.commit().map_err(error)?;
     }
-    // Written aside, then renamed: a reader sees the old fingerprint or the new.
-    let aside = dir.join(format!("{FINGERPRINT_FILE}.{}", std::process::id()));
-    std::fs::write(&aside, fingerprint)
-        .and_then(|()| std::fs::rename(&aside, dir.join(FINGERPRINT_FILE)))
-        .map_err(|e| error(e.into()))?;
+    write_aside(&dir.join(FINGERPRINT_FILE), fingerprint.as_bytes()).map_err(|e| error(e.into()))?;
     Ok(updated)
+}
+
+/// Write `bytes` beside `path`, then rename: a reader sees the old file or
+/// the new one, never half of one.
+fn write_aside(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{}", std::process::id()));
+    std::fs::write(&aside, bytes).and_then(|()| std::fs::rename(&aside, path))
 }
 
 /// The index's writer. Another coroner (a build beside a search) may hold
