@@ -7,7 +7,6 @@
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// The folder of the output the bundle is published in.
@@ -65,9 +64,7 @@ pub fn files(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<u8
 /// What a bundle is made from: the same digest, the same bundle. Pagefind
 /// is keyed through coroner's version, which pins it.
 pub fn digest(records: &[Record], language: &str) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (env!("CARGO_PKG_VERSION"), language, records).hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
+    super::hex_digest((env!("CARGO_PKG_VERSION"), language, records))
 }
 
 /// The last bundle published: what it was made from, and each file's
@@ -76,12 +73,6 @@ pub fn digest(records: &[Record], language: &str) -> String {
 struct Manifest {
     digest: String,
     files: Vec<(String, u64, String)>,
-}
-
-fn content_hash(bytes: &[u8]) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
 }
 
 /// The bundle files `output` holds, when the last bundle published there
@@ -102,14 +93,17 @@ pub fn previous(index_dir: &Path, output: &Path, digest: &str) -> Option<Vec<(St
             let file = output.join(&path);
             let bytes =
                 std::fs::metadata(&file).is_ok_and(|m| m.len() == size).then(|| std::fs::read(&file).ok())??;
-            (content_hash(&bytes) == hash).then_some((path, bytes))
+            (super::hex_digest(bytes.as_slice()) == hash).then_some((path, bytes))
         })
         .collect()
 }
 
 /// Note in `index_dir` the bundle just published from `digest`.
 pub fn remember(index_dir: &Path, digest: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let files = files.iter().map(|(path, bytes)| (path.clone(), bytes.len() as u64, content_hash(bytes))).collect();
+    let files = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.len() as u64, super::hex_digest(bytes.as_slice())))
+        .collect();
     let manifest = serde_json::to_vec(&Manifest { digest: digest.to_string(), files })?;
     super::write_aside(&index_dir.join(MANIFEST_FILE), &manifest)
 }

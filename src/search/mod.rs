@@ -180,9 +180,17 @@ fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, Str
 
 /// Changes whenever anything searchable about the incident does.
 fn digest(p: &Postmortem) -> String {
+    hex_digest((
+        (&p.display_title, &p.root_cause, &p.body, &p.tags, &p.services, &p.severity),
+        (p.kind, p.date.map(|d| d.to_string()), p.duration_minutes, &p.source),
+    ))
+}
+
+/// `value`'s hash as 16 hex digits, as the digests kept beside the index
+/// are written.
+fn hex_digest(value: impl Hash) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (&p.display_title, &p.root_cause, &p.body, &p.tags, &p.services, &p.severity).hash(&mut hasher);
-    (p.kind, p.date.map(|d| d.to_string()), p.duration_minutes, &p.source).hash(&mut hasher);
+    value.hash(&mut hasher);
     format!("{:016x}", hasher.finish())
 }
 
