@@ -111,6 +111,35 @@ fn only_changed_incidents_are_reindexed() {
 }
 
 #[test]
+fn coroners_updating_a_new_index_at_once_index_each_incident_once() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    for (name, title) in [("a", "Disk full on db-1"), ("b", "Cache stampede"), ("c", "DNS record retired")] {
+        fs::write(site.path().join(format!("content/{name}.md")), format!("# {title}\n\nRoot cause: {title}.\n"))
+            .unwrap();
+    }
+    let searches: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_coroner"))
+                .args(["search", "disk"])
+                .current_dir(site.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("coroner runs")
+        })
+        .collect();
+    for mut search in searches {
+        assert!(search.wait().unwrap().success());
+    }
+    let out = coroner(&["search", "disk OR cache OR dns", "--format", "json"], site.path());
+    let hits: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut ids: Vec<&str> = hits.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["a", "b", "c"]);
+}
+
+#[test]
 fn a_build_leaves_an_index_that_search_uses_as_is_until_a_file_changes() {
     let site = tempfile::tempdir().unwrap();
     fs::create_dir_all(site.path().join("content")).unwrap();

@@ -91,8 +91,11 @@ const FINGERPRINT_FILE: &str = "coroner-sources";
 pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Updated, SearchError> {
     let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
     let (index, fields) = open(dir).map_err(error)?;
-    let known = digests(&index, fields).map_err(error)?;
+    // What is indexed is read once the writer is ours: another coroner
+    // updating the same index first has committed by then, so its new
+    // incidents are not added a second time.
     let mut writer = writer(&index).map_err(error)?;
+    let known = digests(&index, fields).map_err(error)?;
     let mut updated = Updated::default();
     let mut seen = std::collections::HashSet::new();
     for p in &archive.incidents {
@@ -165,7 +168,9 @@ fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
     }
 }
 
-/// id → digest of every indexed incident.
+/// id → digest of every indexed incident. An id indexed more than once
+/// (two updates racing on an empty index, before `update` read it under
+/// the writer) gets no digest, so that it is indexed again, once.
 fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, String>> {
     let searcher = index.reader()?.searcher();
     let limit = (searcher.num_docs() as usize).max(1);
@@ -173,7 +178,7 @@ fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, Str
     for (_, address) in searcher.search(&AllQuery, &TopDocs::with_limit(limit).order_by_score())? {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        out.insert(text(fields.id), text(fields.digest));
+        out.entry(text(fields.id)).and_modify(|digest: &mut String| digest.clear()).or_insert(text(fields.digest));
     }
     Ok(out)
 }
