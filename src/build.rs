@@ -103,7 +103,7 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
                     let has_extension = is_content(file_name(&entry), extensions);
-                    let source = relative(dir, entry.path());
+                    let source = walked_source(dir, entry.path());
                     batch.push((ContentFile { path: entry.into_path(), source, stamp: None }, has_extension));
                     if batch.len() == STAMP_BATCH {
                         stamp_all(std::mem::replace(&mut batch, Vec::with_capacity(STAMP_BATCH)));
@@ -175,6 +175,24 @@ pub(crate) fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// A walked file's `source`, as [`relative`] gives it but from the bytes:
+/// walkdir joins each name onto the root as given, so there is no
+/// component to parse.
+fn walked_source(root: &Path, path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    match bytes.strip_prefix(root.as_os_str().as_encoded_bytes()) {
+        Some(rest) => {
+            let rest = match rest.first() {
+                Some(&b) if std::path::is_separator(char::from(b)) => &rest[1..],
+                _ => rest,
+            };
+            let source = String::from_utf8_lossy(rest);
+            if std::path::MAIN_SEPARATOR == '/' { source.into_owned() } else { source.replace('\\', "/") }
+        }
+        None => relative(root, path),
+    }
+}
+
 /// Read and parse every file in parallel. The result is sorted by source
 /// path whatever the thread count.
 pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
@@ -240,15 +258,22 @@ fn stamp_in_folders(files: &mut [(ContentFile, bool)]) {
     #[cfg(unix)]
     {
         use rustix::fs::{AtFlags, Mode, OFlags};
-        let mut folder: Option<(&Path, rustix::fd::OwnedFd)> = None;
+        use std::os::unix::ffi::OsStrExt;
+        let mut folder: Option<(&[u8], rustix::fd::OwnedFd)> = None;
         for (file, _) in files.iter_mut() {
-            let (Some(parent), Some(name)) = (file.path.parent(), file.path.file_name()) else {
+            // Split at the last `/` (a walk's paths end in a name): parsing
+            // each path into components for its parent and name showed in
+            // profiles of `coroner search` beside the `stat` itself.
+            let bytes = file.path.as_os_str().as_bytes();
+            let Some(slash) = bytes.iter().rposition(|&b| b == b'/').filter(|&i| i + 1 < bytes.len()) else {
                 file.stamp = stamp(&file.path);
                 continue;
             };
+            let (parent, name) = (&bytes[..slash.max(1)], std::ffi::OsStr::from_bytes(&bytes[slash + 1..]));
             if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
                 let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-                folder = rustix::fs::open(parent, flags, Mode::empty()).ok().map(|fd| (parent, fd));
+                let opened = rustix::fs::open(std::ffi::OsStr::from_bytes(parent), flags, Mode::empty());
+                folder = opened.ok().map(|fd| (parent, fd));
             }
             // As `std::fs::metadata` tells them, so both kinds of stamp compare.
             file.stamp = match &folder {
@@ -405,6 +430,14 @@ mod tests {
         // longer name that starts with the folder's.
         assert_eq!(sources(&found.files), ["a/x.md", "a-b/y.MD", "a.md", "b.md", "c.txt"]);
         assert_eq!(sources(&found.assets), ["a/img.png"]);
+        // The root as a user types it: with a trailing `/`, or `./`.
+        let root = dir.path().to_str().unwrap();
+        for written in [format!("{root}/"), format!("{root}/./"), format!("{root}/a/..")] {
+            let again = discover(Path::new(&written), &["md".into(), "txt".into()]).unwrap();
+            assert_eq!(sources(&again.files), sources(&found.files), "{written}");
+            let relatives: Vec<_> = again.files.iter().map(|f| relative(Path::new(&written), &f.path)).collect();
+            assert_eq!(relatives, sources(&found.files), "{written}");
+        }
     }
 
     #[test]

@@ -113,6 +113,11 @@ static NUMERIC_OFFSET: PerThread<Regex> =
 /// When spaces surround the sign only whole hours are accepted, because
 /// "12:00 UTC - 14:00" is a range, not UTC−14.
 fn numeric_offset(rest: &str) -> Option<(i32, usize)> {
+    // Most calls have no sign to read: skip the pattern (and compiling it).
+    let sign_at = usize::from(rest.starts_with([' ', '\t']));
+    if !rest.get(sign_at..)?.starts_with(['+', '-', '−']) {
+        return None;
+    }
     let caps = NUMERIC_OFFSET.captures(rest)?;
     let end = caps.get(0)?.end();
     let spaced = !caps.get(1)?.is_empty() || !caps.get(3)?.is_empty();
@@ -192,8 +197,20 @@ pub fn parse_zone(s: &str) -> Option<Zone> {
     }
     let upper = inner.to_ascii_uppercase();
     [inner, upper.as_str()].into_iter().find_map(|candidate| {
-        let (zone, len) = zone_at_start(candidate)?;
-        (len == candidate.len()).then(|| Zone { offset: zone.offset, text: inner.to_string() })
+        let zone = whole_zone(candidate)?;
+        Some(Zone { offset: zone.offset, text: inner.to_string() })
+    })
+}
+
+/// `s` is wholly a zone name, or "UTC", "GMT" or "UT" with an offset. Looked
+/// up in the tables, not with [`ZONE_AT_START`]: loading site.toml (which
+/// `coroner search` does before every query) would compile that pattern of
+/// every zone name just to read "UTC".
+fn whole_zone(s: &str) -> Option<Zone> {
+    let letters = s.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(s.len());
+    [s.len(), letters].into_iter().find_map(|end| {
+        let (zone, range) = zone_from_match(s, 0..end)?;
+        (range.end == s.len()).then_some(zone)
     })
 }
 
@@ -842,7 +859,8 @@ mod tests {
             "pacific standard time" => "pacific standard time -08",
             "Western Indonesia Time" => "Western Indonesia Time +07",
             "Z" => "Z +00", "utc" => "utc +00", "-0800" => "-0800 -08",
-            "UTC tomorrow" => "-", "Mars time" => "-",
+            "Central European  Summer\tTime" => "Central European  Summer\tTime +02",
+            "UTC tomorrow" => "-", "Mars time" => "-", "UTC5" => "-", "PST_x" => "-", "Japan time2" => "-",
         }
     }
 
