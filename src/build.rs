@@ -362,7 +362,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     // The static search bundle needs only the assembled archive, and is
     // mostly Pagefind's own single-threaded work: it is built beside the
     // search index, the related incidents and the pages.
-    let records = crate::render::search_records(&archive, &config.base_url);
+    let records = crate::render::search_records(&archive);
     let digest = bundle::digest(&records, LANGUAGE);
     let (rendered, search_bundle) = std::thread::scope(|threads| {
         let building_bundle = threads.spawn(|| {

@@ -4,10 +4,10 @@
 //! `/tags/database/` lists.
 
 use super::lists::term_pages;
-use super::urls::{Browse, Urls};
-use super::view::Row;
+use super::urls::{Browse, Urls, term_slug};
 use super::{RenderError, Site};
 use crate::archive::Archive;
+use crate::model::Kind;
 use crate::search::bundle::Record;
 use std::collections::BTreeMap;
 
@@ -21,7 +21,13 @@ fn all_term_pages(archive: &Archive) -> TermPages {
 /// The static search bundle's records, in archive order. They need only
 /// the assembled archive (not its related incidents nor the rendered
 /// pages), so the bundle can be built beside everything else.
-pub fn search_records(archive: &Archive, base_url: &str) -> Vec<Record> {
+///
+/// Pagefind searches every meta field besides the text, so `meta` holds
+/// only what may match a query: the title, the date, the duration in
+/// minutes, the summary as lists show it, and the kind of a file that is
+/// not a postmortem ("template"). A result's tags, services and severity
+/// are its filter values; the search page links them to their term pages.
+pub fn search_records(archive: &Archive) -> Vec<Record> {
     let mut filters: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); archive.incidents.len()];
     for (browse, pages) in all_term_pages(archive) {
         for (name, list) in pages {
@@ -30,7 +36,14 @@ pub fn search_records(archive: &Archive, base_url: &str) -> Vec<Record> {
             }
         }
     }
-    let urls = Urls::new(base_url);
+    // Tags and services in the incident's own order, as its rows list them.
+    for (p, filters) in archive.incidents.iter().zip(&mut filters) {
+        for (browse, own) in [(Browse::Tags, &p.tags), (Browse::Services, &p.services)] {
+            if let Some(values) = filters.get_mut(browse.filter()) {
+                values.sort_by_key(|v| own.iter().position(|o| term_slug(o) == term_slug(v)));
+            }
+        }
+    }
     // Result URLs are relative to the site root: Pagefind's script adds
     // the path it was loaded from, so a subpath base URL just works.
     let root_relative = Urls::new("/");
@@ -39,7 +52,16 @@ pub fn search_records(archive: &Archive, base_url: &str) -> Vec<Record> {
         .iter()
         .zip(filters)
         .map(|(p, filters)| {
-            let row = serde_json::to_string(&Row::of(p, &urls)).unwrap_or_default();
+            let mut meta = BTreeMap::from([("title".to_string(), p.display_title.clone())]);
+            let mut add = |name: &str, value: Option<String>| {
+                if let Some(value) = value {
+                    meta.insert(name.to_string(), value);
+                }
+            };
+            add("date", p.date.map(|d| d.to_string()));
+            add("minutes", p.duration_minutes.map(|m| m.to_string()));
+            add("summary", p.summary.as_deref().map(list_summary));
+            add("kind", (p.kind != Kind::Postmortem).then(|| kind_name(p.kind)));
             Record {
                 url: root_relative.incident(&p.id),
                 // The title is searched too; most pages start with it already.
@@ -48,12 +70,25 @@ pub fn search_records(archive: &Archive, base_url: &str) -> Vec<Record> {
                 } else {
                     format!("{}\n{}", p.display_title, p.text)
                 },
-                meta: BTreeMap::from([("title".into(), p.display_title.clone()), ("row".into(), row)]),
+                meta,
                 filters,
                 sort: p.date.map(|d| ("date".to_string(), d.to_string())).into_iter().collect(),
             }
         })
         .collect()
+}
+
+/// A summary as the archive's lists show it (`truncate(length=240)`).
+fn list_summary(summary: &str) -> String {
+    match summary.char_indices().nth(240) {
+        Some((cut, _)) => format!("{}…", &summary[..cut]),
+        None => summary.to_string(),
+    }
+}
+
+/// "template", "list", "other": the kind as the archive's pages name it.
+fn kind_name(kind: Kind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 impl Site<'_> {
@@ -71,7 +106,10 @@ impl Site<'_> {
                         "url": self.urls.browse(*browse),
                         "values": pages
                             .iter()
-                            .map(|(name, list)| serde_json::json!({ "name": name, "count": list.len() }))
+                            .map(|(name, list)| {
+                                let url = self.urls.term(*browse, name);
+                                serde_json::json!({ "name": name, "count": list.len(), "url": url })
+                            })
                             .collect::<Vec<_>>(),
                     })
                 })

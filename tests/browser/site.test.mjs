@@ -232,7 +232,23 @@ test("search page: words, then a root-cause filter, with counts and a shareable 
     "Checkout DNS failures return: the reconciler restored the stale CNAME",
   ]);
   assert.match(await rows.locator(".excerpt mark").first().innerText(), /^reconcile/i, "the match is highlighted");
+  // The result shows what the home page's row shows, with the same links.
+  const home = await open(context, HOME);
+  const listedRow = home.locator("ol[data-rows] > li.row", { hasText: "Checkout DNS failures return" });
+  for (const part of ["time", ".badge.sev", ".duration", ".chip.tag", ".chip.service"]) {
+    assert.deepEqual(await texts(rows.locator(`.row-meta ${part}`)), await texts(listedRow.locator(`.row-meta ${part}`)), part);
+  }
+  for (const part of ["a.row-title", ".badge.sev", ".chip.tag", ".chip.service"]) {
+    const hrefs = (list) => list.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    assert.deepEqual(await hrefs(rows.locator(part)), await hrefs(listedRow.locator(part)), part);
+  }
   assert.equal(new URL(page.url()).search, "?q=reconciler");
+  // What is searched is what the incidents say, not the data each result
+  // is shown with: no incident says "kind" or "url".
+  for (const word of ["kind", "url"]) {
+    await form.getByLabel("Words").fill(word);
+    await status.filter({ hasText: /^0 incidents, best match first$/ }).waitFor();
+  }
 
   // Filters alone browse, newest first; the tag page lists the same incidents.
   await form.getByLabel("Words").fill("");
@@ -243,6 +259,8 @@ test("search page: words, then a root-cause filter, with counts and a shareable 
   const tagPage = await open(context, TAG);
   const listed = await texts(tagPage.locator("ol[data-rows] .row-title"));
   assert.deepEqual(found, listed, "search and the tag page agree, in the same order");
+  const summaries = (list) => texts(list.locator(".row-summary"));
+  assert.deepEqual(await summaries(rows), await summaries(tagPage.locator("ol[data-rows]")), "browsing shows each summary as lists do");
   const dates = await texts(rows.locator("time"));
   assert.deepEqual(dates, [...dates].sort().reverse());
   for (const row of await rows.all()) {

@@ -25,13 +25,10 @@
   var shown = [];
 
   // The preview server's search, shaped like Pagefind's: results whose
-  // data() gives the row and the excerpt, and counts per filter value.
+  // data() gives what a Pagefind result has (see render), and counts per
+  // filter value.
   var preview = window.coronerPreview;
   var KEYS = { tag: "tag", service: "service", severity: "sev", year: "year" };
-
-  function slug(text) {
-    return String(text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  }
 
   function apiSearch(words, options) {
     var parts = words ? [words] : [];
@@ -49,16 +46,14 @@
         if (hit.severity) counts.severity[hit.severity] = (counts.severity[hit.severity] || 0) + 1;
         var year = hit.date ? hit.date.slice(0, 4) : null;
         if (year) counts.year[year] = (counts.year[year] || 0) + 1;
-        var row = {
-          url: "/incidents/" + hit.id + "/", title: hit.title, date: hit.date, kind: "postmortem",
-          duration: hit.duration_minutes ? hit.duration_minutes + " min" : null,
-          severity: hit.severity ? { name: hit.severity, url: "/severity/" + slug(hit.severity) + "/" } : null,
-          tags: hit.tags.map(function (t) { return { name: t, url: "/tags/" + slug(t) + "/" }; }),
-          services: hit.services.map(function (s) { return { name: s, url: "/services/" + slug(s) + "/" }; })
+        var data = {
+          url: "/incidents/" + hit.id + "/",
+          meta: { title: hit.title, date: hit.date, minutes: hit.duration_minutes },
+          filters: { tag: hit.tags, service: hit.services, severity: hit.severity ? [hit.severity] : [] },
+          excerpt: hit.snippet ? hit.snippet.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+            .replace(/\[/g, "<mark>").replace(/\]/g, "</mark>") : ""
         };
-        var excerpt = hit.snippet ? hit.snippet.replace(/&/g, "&amp;").replace(/</g, "&lt;")
-          .replace(/\[/g, "<mark>").replace(/\]/g, "</mark>") : "";
-        return { data: function () { return Promise.resolve({ meta: { row: JSON.stringify(row) }, excerpt: excerpt }); } };
+        return { data: function () { return Promise.resolve(data); } };
       });
       return { results: results, filters: counts };
     });
@@ -88,10 +83,25 @@
     return e;
   }
 
-  function link(cls, item) {
-    var a = el("a", cls, item.name);
-    a.href = item.url;
+  // Each filter value's term page, as the filter boxes list them.
+  var termUrls = {};
+  boxes.forEach(function (box) {
+    (termUrls[box.name] = termUrls[box.name] || {})[box.value] = box.getAttribute("data-url");
+  });
+
+  function term(cls, filter, name) {
+    var a = el("a", cls, name);
+    var url = (termUrls[filter] || {})[name];
+    if (url) a.href = url;
     return a;
+  }
+
+  // A duration as the archive's pages write it (render::view::minutes_text).
+  function durationText(minutes) {
+    var d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
+    if (d) return h ? d + " d " + h + " h" : d + " d";
+    if (h) return m ? h + " h " + m + " min" : h + " h";
+    return m + " min";
   }
 
   // Pagefind's excerpt is escaped text with <mark> around the matches:
@@ -112,23 +122,26 @@
     return p;
   }
 
+  // One result: the title, date, duration, summary and kind are its meta
+  // (all Pagefind searches besides the text, so nothing else is there),
+  // its severity, tags and services its filter values.
   function render(data) {
-    var row = JSON.parse(data.meta.row);
+    var meta = data.meta || {}, filters = data.filters || {};
     var li = el("li", "row");
-    var title = el("a", "row-title", row.title);
-    title.href = row.url;
+    var title = el("a", "row-title", meta.title);
+    title.href = data.url;
     li.appendChild(title);
-    var meta = el("div", "row-meta");
-    if (row.date) { var t = el("time", "", row.date); t.dateTime = row.date; meta.appendChild(t); }
-    if (row.severity) meta.appendChild(link("badge sev sev-" + row.severity.name.toLowerCase(), row.severity));
-    if (row.duration) meta.appendChild(el("span", "duration", row.duration));
-    (row.tags || []).forEach(function (t) { meta.appendChild(link("chip tag", t)); });
-    (row.services || []).forEach(function (s) { meta.appendChild(link("chip service", s)); });
-    if (row.kind !== "postmortem") meta.appendChild(el("span", "badge kind", row.kind));
-    li.appendChild(meta);
+    var facts = el("div", "row-meta");
+    if (meta.date) { var t = el("time", "", meta.date); t.dateTime = meta.date; facts.appendChild(t); }
+    (filters.severity || []).forEach(function (s) { facts.appendChild(term("badge sev sev-" + s.toLowerCase(), "severity", s)); });
+    if (meta.minutes) facts.appendChild(el("span", "duration", durationText(Number(meta.minutes))));
+    (filters.tag || []).forEach(function (t) { facts.appendChild(term("chip tag", "tag", t)); });
+    (filters.service || []).forEach(function (s) { facts.appendChild(term("chip service", "service", s)); });
+    if (meta.kind) facts.appendChild(el("span", "badge kind", meta.kind));
+    li.appendChild(facts);
     // Browsing (no words) has nothing to quote: the summary says more.
     if (input.value.trim() && data.excerpt) li.appendChild(excerpt(data.excerpt));
-    else if (row.summary) li.appendChild(el("p", "row-summary", row.summary.length > 240 ? row.summary.slice(0, 239) + "…" : row.summary));
+    else if (meta.summary) li.appendChild(el("p", "row-summary", meta.summary));
     return li;
   }
 
