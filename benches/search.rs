@@ -4,7 +4,7 @@
 //! beside Pagefind's own CLI indexing the same HTML.
 //!
 //! ```text
-//! (cd benches/search && npm install)                   # Chromium driver + Pagefind CLI
+//! (cd benches/search && npm ci)                        # Chromium driver + Pagefind CLI
 //! cargo bench --bench search                           # 10,000 postmortems
 //! CORONER_BENCH_FILES=1000 cargo bench --bench search  # quick run
 //! ```
@@ -120,7 +120,7 @@ fn browser_figures(work: &Path, public: &Path) {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/search");
     let pagefind_cli = here.join("node_modules/.bin/pagefind");
     if !pagefind_cli.exists() || !Path::new("/usr/bin/chromium").exists() {
-        eprintln!("browser figures skipped: run `(cd benches/search && npm install)` and install Debian's chromium");
+        eprintln!("browser figures skipped: run `(cd benches/search && npm ci)` and install Debian's chromium");
         return;
     }
     let script = here.join("bytes.mjs");
