@@ -168,11 +168,18 @@ fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
     }
 }
 
+/// A reader that sees new commits only when told ([`SearchIndex::reload`]):
+/// tantivy's default watches the index with two threads of its own, which
+/// a single `coroner search` would start and stop for nothing.
+fn reader(index: &Index) -> tantivy::Result<tantivy::IndexReader> {
+    index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()
+}
+
 /// id → digest of every indexed incident. An id indexed more than once
 /// (two updates racing on an empty index, before `update` read it under
 /// the writer) gets no digest, so that it is indexed again, once.
 fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, String>> {
-    let searcher = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?.searcher();
+    let searcher = reader(index)?.searcher();
     let limit = (searcher.num_docs() as usize).max(1);
     let mut out = HashMap::new();
     for (_, address) in searcher.search(&AllQuery, &TopDocs::with_limit(limit).order_by_score())? {
@@ -324,11 +331,8 @@ impl SearchIndex {
         Some((SearchIndex::with_reader(dir, index, fields).ok()?, fingerprint))
     }
 
-    /// The reader sees new commits only when told ([`SearchIndex::reload`]):
-    /// tantivy's default watches the index with two threads of its own,
-    /// which a single `coroner search` would start and stop for nothing.
     fn with_reader(dir: &Path, index: Index, fields: Fields) -> tantivy::Result<SearchIndex> {
-        let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?;
+        let reader = reader(&index)?;
         Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields })
     }
 
