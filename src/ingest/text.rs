@@ -133,14 +133,41 @@ fn without_line_prefix(line: &str) -> &str {
 }
 
 /// Remove `*`, `~~` and backticks, and underscores used as emphasis
-/// (`_word_`), keeping the ones inside words (`user_id`).
+/// (`_word_`), keeping the ones inside words (`user_id`), a `*` with
+/// spaces on both sides (`2 * 3`), and all of a code span's text
+/// (`` `*.corp.example.com` `` → `*.corp.example.com`).
 fn without_emphasis(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.char_indices().peekable();
     let mut previous: Option<char> = None;
     while let Some((i, c)) = chars.next() {
         match c {
-            '*' | '`' => {}
+            '`' => {
+                let fence = line[i..].bytes().take_while(|b| *b == b'`').count();
+                let after = i + fence;
+                // A span closes on a run of as many backticks; an unclosed
+                // run is only dropped.
+                let closing = line[after..]
+                    .match_indices(&line[i..after])
+                    .map(|(at, _)| after + at)
+                    .find(|&at| !line[at + fence..].starts_with('`') && !line[..at].ends_with('`'));
+                let end = match closing {
+                    Some(at) => {
+                        out.push_str(&line[after..at]);
+                        at + fence
+                    }
+                    None => after,
+                };
+                while chars.peek().is_some_and(|(j, _)| *j < end) {
+                    chars.next();
+                }
+            }
+            '*' => {
+                let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
+                if spaced(previous) && spaced(chars.peek().map(|(_, n)| *n)) {
+                    out.push('*');
+                }
+            }
             '~' if chars.peek().is_some_and(|(_, n)| *n == '~') => {
                 chars.next();
             }
@@ -250,6 +277,17 @@ mod tests {
         assert_eq!(strip_inline_markup("- [x] Add alert (owner: @ana)"), "Add alert (owner: @ana)");
         assert_eq!(strip_inline_markup("see [[2023-06-09-outage]]"), "see 2023-06-09-outage");
         assert_eq!(strip_inline_markup("&nbsp;&nbsp;•&nbsp;x"), "  • x");
+    }
+
+    #[test]
+    fn code_spans_and_lone_stars_keep_their_text() {
+        assert_eq!(
+            strip_inline_markup("names under `*.corp.example.com` failed"),
+            "names under *.corp.example.com failed"
+        );
+        assert_eq!(strip_inline_markup("the `__init__` hook and ``a ` b``"), "the __init__ hook and a ` b");
+        assert_eq!(strip_inline_markup("**2 * 3** pods, `unclosed"), "2 * 3 pods, unclosed");
+        assert_eq!(strip_inline_markup("purged `/*` by mistake"), "purged /* by mistake");
     }
 
     #[test]
