@@ -85,7 +85,7 @@ fn inspect_reads_folders_and_prints_text() {
     let out = coroner(&["inspect", "--format", "text", "content"], repo());
     assert!(out.status.success());
     let text = stdout(&out);
-    assert_eq!(text.matches("  title ").count(), 12, "{text}");
+    assert_eq!(text.matches("  title ").count(), 13, "{text}");
     assert!(text.contains("2024/2024-03-12-checkout-dns-outage.md"));
 }
 
@@ -103,7 +103,7 @@ fn check_on_the_sample_archive_reports_warnings_and_exits_zero() {
     let out = coroner(&["check"], repo());
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
-    assert!(text.contains("checked 12 files: 0 errors"), "{text}");
+    assert!(text.contains("checked 13 files: 0 errors"), "{text}");
     assert!(text.contains("warning[impossible-time]"));
     assert!(text.contains("2023-11-24-checkout-black-friday-saturation.md:19"), "file:line in the report: {text}");
     assert!(text.contains("help:"));

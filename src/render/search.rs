@@ -72,7 +72,6 @@ pub fn search_records(archive: &Archive) -> Vec<Record> {
                 },
                 meta,
                 filters,
-                sort: p.date.map(|d| ("date".to_string(), d.to_string())).into_iter().collect(),
             }
         })
         .collect()

@@ -195,7 +195,7 @@ test("home page: every incident listed with its title, date and severity", async
   assert.equal(await page.title(), "Northwind Parcel — postmortems");
   assert.equal(await page.locator("h1").innerText(), "Northwind Parcel — postmortems");
   const rows = page.locator("ol[data-rows] > li.row");
-  assert.equal(await rows.count(), 11, "the 11 published incidents");
+  assert.equal(await rows.count(), 12, "the 12 published incidents");
   const dns = rows.filter({ hasText: "Checkout unreachable after a DNS record pointed at a retired CDN distribution" });
   assert.equal(await dns.count(), 1);
   assert.equal(await dns.locator("time").innerText(), "2024-03-12");
@@ -254,11 +254,12 @@ test("search page: words, then a root-cause filter, with counts and a shareable 
   await form.getByLabel("Words").fill("");
   await form.locator("details[data-filter=tag] summary").click(); // opening it loads the counts
   await form.locator("details[data-filter=tag] input[value=dns]").check();
-  await status.filter({ hasText: /^3 incidents, newest first$/ }).waitFor();
+  await status.filter({ hasText: /^4 incidents, newest first$/ }).waitFor();
   const found = await texts(rows.locator(".row-title"));
   const tagPage = await open(context, TAG);
   const listed = await texts(tagPage.locator("ol[data-rows] .row-title"));
   assert.deepEqual(found, listed, "search and the tag page agree, in the same order");
+  assert.equal(found.at(-1), "Internal resolvers answered with public addresses", "an incident without a date is listed too, last");
   const summaries = (list) => texts(list.locator(".row-summary"));
   assert.deepEqual(await summaries(rows), await summaries(tagPage.locator("ol[data-rows]")), "browsing shows each summary as lists do");
   const dates = await texts(rows.locator("time"));
@@ -266,10 +267,10 @@ test("search page: words, then a root-cause filter, with counts and a shareable 
   for (const row of await rows.all()) {
     assert.ok((await texts(row.locator(".chip.tag"))).includes("dns"), "every result has the dns tag");
   }
-  // Counts follow the results: 3 dns incidents, of which those on checkout.
+  // Counts follow the results: 4 dns incidents, of which those on checkout.
   const count = (filter, value) =>
     form.locator(`details[data-filter=${filter}] label`, { has: page.locator(`input[value="${value}"]`) }).locator("[data-count]").textContent();
-  assert.equal(await count("tag", "dns"), "3");
+  assert.equal(await count("tag", "dns"), "4");
   const onCheckout = (await Promise.all((await rows.all()).map((row) => texts(row.locator(".chip.service"))))).filter((s) => s.includes("checkout"));
   assert.ok(onCheckout.length > 0);
   assert.equal(await count("service", "checkout"), String(onCheckout.length));
@@ -306,7 +307,7 @@ test("the search box on every page leads to the search page", async () => {
 test("home page without JavaScript: the list is there; search says where to browse instead", async () => {
   const context = await newContext({ javaScriptEnabled: false });
   const page = await open(context, HOME);
-  assert.equal(await page.locator("ol[data-rows] > li.row").count(), 11);
+  assert.equal(await page.locator("ol[data-rows] > li.row").count(), 12);
   await shot(page, "home-nojs");
   const search = await open(context, SEARCH);
   assert.equal(await search.locator("form[data-search]").isVisible(), false, "a search that cannot work stays hidden");
@@ -323,9 +324,9 @@ test("search works with base_url on a subpath", async () => {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${subOrigin}/postmortems/search/?tag=dns`);
-  await page.locator(".search-status", { hasText: /^3 incidents/ }).waitFor();
+  await page.locator(".search-status", { hasText: /^4 incidents/ }).waitFor();
   const hrefs = await page.locator("ol[data-results] .row-title").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-  assert.equal(hrefs.length, 3);
+  assert.equal(hrefs.length, 4);
   for (const href of hrefs) {
     assert.match(href, /^\/postmortems\/incidents\/[^/]+\/$/);
     assert.equal((await page.request.get(subOrigin + href)).status(), 200, `${href} exists`);
@@ -340,10 +341,10 @@ test("tag page: the DNS incidents", async () => {
   assert.equal(await page.title(), "Root cause: DNS — Northwind Parcel — postmortems");
   assert.equal(await page.locator("h1").innerText(), "Root cause: DNS");
   const titles = await texts(page.locator("ol[data-rows] .row-title"));
-  assert.equal(titles.length, 3);
+  assert.equal(titles.length, 4);
   assert.ok(titles.includes("Checkout unreachable after a DNS record pointed at a retired CDN distribution"));
   assert.ok(titles.includes("Checkout DNS failures return: the reconciler restored the stale CNAME"));
-  assert.match(await page.locator(".page-header").innerText(), /3 incidents/);
+  assert.match(await page.locator(".page-header").innerText(), /4 incidents/);
   await shot(page, "tag-light");
   assert.deepEqual(page.errors, []);
   await context.close();

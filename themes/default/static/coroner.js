@@ -36,8 +36,7 @@
       var values = options.filters[name].any.map(function (v) { return /[\s,"]/.test(v) ? '"' + v + '"' : v; });
       parts.push((KEYS[name] || name) + ":" + values.join(","));
     });
-    var url = preview.api + "?limit=1000&facets=1&q=" + encodeURIComponent(parts.join(" ")) +
-      (options.sort ? "&sort=date" : "");
+    var url = preview.api + "?limit=1000&facets=1&q=" + encodeURIComponent(parts.join(" "));
     return fetch(url).then(function (r) { return r.json(); }).then(function (found) {
       var counts = { tag: {}, service: {}, severity: {}, year: {} };
       found.facets.tags.forEach(function (t) { counts.tag[t[0]] = t[1]; });
@@ -214,8 +213,9 @@
       }
       var filters = {};
       Object.keys(want.filters).forEach(function (name) { filters[name] = { any: want.filters[name] }; });
+      // Filters alone list incidents in the order they were indexed: the
+      // archive's, newest first, as its pages list them.
       var options = { filters: filters };
-      if (browsing) options.sort = { date: "desc" };
       return pf.search(browsing ? null : want.words, options).then(function (search) {
         if (turn !== latest || !search) return;
         if (countsLoaded) showCounts(search.filters);
