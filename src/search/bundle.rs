@@ -41,9 +41,13 @@ pub struct BundleError(anyhow::Error);
 /// for 3 kB more of chunk list in the metadata every search loads.
 pub const INDEX_CHUNK_SIZE: usize = 5_000;
 
-/// Make Pagefind cut its index at [`INDEX_CHUNK_SIZE`]. Pagefind reads
-/// that only from the environment (`PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE`),
-/// when an index is created.
+/// Where Pagefind reads its chunk size from, when an index is created:
+/// it has no option for it.
+const CHUNK_SIZE_VARIABLE: &str = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE";
+
+/// Make Pagefind cut its index at [`INDEX_CHUNK_SIZE`]. The binary does
+/// this first thing; a program that builds with the library calls it too,
+/// or gets Pagefind's default chunks.
 ///
 /// # Safety
 ///
@@ -51,7 +55,7 @@ pub const INDEX_CHUNK_SIZE: usize = 5_000;
 /// while another thread reads the environment is undefined behaviour.
 pub unsafe fn use_index_chunk_size() {
     // SAFETY: the caller runs this while the process has one thread.
-    unsafe { std::env::set_var("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE", INDEX_CHUNK_SIZE.to_string()) };
+    unsafe { std::env::set_var(CHUNK_SIZE_VARIABLE, INDEX_CHUNK_SIZE.to_string()) };
 }
 
 /// Index `records` and return the bundle's files as (path inside the
@@ -85,9 +89,11 @@ pub fn files(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<u8
 }
 
 /// What a bundle is made from: the same digest, the same bundle. Pagefind
-/// is keyed through coroner's version, which pins it.
+/// is keyed through coroner's version, which pins it, and the chunk size
+/// it will read.
 pub fn digest(records: &[Record], language: &str) -> String {
-    super::hex_digest((env!("CARGO_PKG_VERSION"), INDEX_CHUNK_SIZE, language, records))
+    let chunk_size = std::env::var(CHUNK_SIZE_VARIABLE).ok();
+    super::hex_digest((env!("CARGO_PKG_VERSION"), chunk_size, language, records))
 }
 
 /// The last bundle published: what it was made from, and each file's
