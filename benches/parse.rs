@@ -8,7 +8,7 @@
 //!
 //! Environment: `CORONER_BENCH_FILES` (default 10000), `CORONER_BENCH_PASSES`
 //! (timed passes per thread count, default 7, at least 5),
-//! `CORONER_BENCH_SEED` (default 2026). Prints a markdown table for the README.
+//! `CORONER_BENCH_SEED` (default 2026). Prints a markdown table for docs/benchmarks.md.
 
 mod corpus;
 

@@ -30,7 +30,7 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable, documented code such as `conflict-marker` (see README).
+    /// Stable, documented code such as `conflict-marker` (see docs/diagnostics.md).
     pub code: &'static str,
     pub line: u32,
     pub column: u32,

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// Parsing makes many small strings on every thread; mimalloc serves them
-/// faster than glibc malloc and without contention (README, "Parsing").
+/// faster than glibc malloc and without contention (docs/benchmarks.md, "Parsing").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,5 +1,5 @@
 //! The incident model: what `coroner inspect --format json` prints and what
-//! templates see. Field names are a contract (README, "The model"); unknown
+//! templates see. Field names are a contract (docs/model.md); unknown
 //! values are `null` or empty, never a guess.
 
 use crate::diagnostics::Diagnostic;

@@ -1,7 +1,7 @@
 //! The 81 real postmortems in `../shared/corpus` (or `$CORONER_CORPUS`):
 //! every file parses, `inspect` and `check` finish normally, and the facts a
 //! reader can see are found in most of them. The floors below are a little
-//! under the figures the README reports, so that a regression fails here.
+//! under the figures docs/accuracy.md reports, so that a regression fails here.
 
 use coroner::config::Config;
 use coroner::model::{Kind, Postmortem};
