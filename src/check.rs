@@ -54,7 +54,7 @@ pub fn incident_findings(p: &Postmortem, config: &Config) -> Vec<Finding> {
                 }
             }
         }
-        Kind::List | Kind::Other => {}
+        Kind::List | Kind::Prompt | Kind::Other => {}
     }
     findings
 }

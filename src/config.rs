@@ -64,6 +64,49 @@ pub struct Taxonomy {
     /// index never needs it, and parsing the built-in rules alone was most
     /// of loading the config. The site's own rules are checked on loading.
     matcher: std::sync::OnceLock<regex_automata::meta::Regex>,
+    /// How much a match counts by where it is found.
+    pub weights: EvidenceWeights,
+    /// The score a tag's evidence must reach for the tag to be inferred.
+    pub threshold: f64,
+}
+
+/// How much one match of a tag's rules counts, by where it is found: a
+/// cause named in the root-cause section says more than one named in the
+/// timeline. From `[taxonomy.weights]` over the built-in ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceWeights {
+    pub title: f64,
+    /// One weight per [`SectionKind::ALL`], in that order.
+    sections: [f64; SectionKind::ALL.len()],
+}
+
+impl EvidenceWeights {
+    pub fn of(&self, kind: SectionKind) -> f64 {
+        SectionKind::ALL.iter().position(|k| *k == kind).map_or(0.0, |i| self.sections[i])
+    }
+
+    /// The weights named in `written` set over `self`; an unknown name is an error.
+    fn with(mut self, written: &BTreeMap<String, f64>) -> Result<Self, String> {
+        for (name, weight) in written {
+            if !weight.is_finite() || *weight < 0.0 {
+                return Err(format!("taxonomy.weights.{name} = {weight}: a weight is a number, 0 or more"));
+            }
+            match SectionKind::parse(name) {
+                _ if name == "title" => self.title = *weight,
+                Some(kind) => {
+                    let i = SectionKind::ALL.iter().position(|k| *k == kind).unwrap_or_default();
+                    self.sections[i] = *weight;
+                }
+                None => {
+                    return Err(format!(
+                        "taxonomy.weights: unknown place {name:?}; known: title, {}",
+                        kind_names()
+                    ));
+                }
+            }
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -171,6 +214,11 @@ struct SectionsToml {
 struct TaxonomyToml {
     #[serde(default)]
     replace: bool,
+    /// The score a tag's evidence must reach to be inferred.
+    threshold: Option<f64>,
+    /// Weight of a match by where it is: `title` or a section kind.
+    #[serde(default)]
+    weights: BTreeMap<String, f64>,
     #[serde(default)]
     tags: BTreeMap<String, TagToml>,
 }
@@ -283,15 +331,15 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
     let mut merged: BTreeMap<String, TagToml> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut site_rules = std::collections::BTreeSet::new();
+    let mut defaults: TaxonomyToml = toml::from_str(DEFAULT_TAXONOMY).map_err(|e| e.to_string())?;
     if !site.replace {
-        let defaults: TaxonomyToml = toml::from_str(DEFAULT_TAXONOMY).map_err(|e| e.to_string())?;
         // Keep the documented order of the default file, not BTreeMap order.
         for line in DEFAULT_TAXONOMY.lines() {
             if let Some(name) = line.strip_prefix("[tags.").and_then(|l| l.strip_suffix(']')) {
                 order.push(name.to_string());
             }
         }
-        merged = defaults.tags;
+        merged = std::mem::take(&mut defaults.tags);
     }
     for (name, tag) in &site.tags {
         let name = normalize_tag(name);
@@ -312,6 +360,12 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         if !order.contains(&name) {
             order.push(name);
         }
+    }
+    let zero = EvidenceWeights { title: 0.0, sections: [0.0; SectionKind::ALL.len()] };
+    let weights = zero.with(&defaults.weights)?.with(&site.weights)?;
+    let threshold = site.threshold.or(defaults.threshold).unwrap_or(1.0);
+    if !threshold.is_finite() || threshold <= 0.0 {
+        return Err(format!("taxonomy.threshold = {threshold}: the threshold is a number above 0"));
     }
     let mut tags = Vec::with_capacity(order.len());
     let mut rules = Vec::with_capacity(order.len());
@@ -335,7 +389,7 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             name,
         });
     }
-    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new() })
+    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), weights, threshold })
 }
 
 /// A `match` rule (`\b` already made ASCII) as the matcher reads it:

@@ -36,8 +36,17 @@ pub struct Postmortem {
     /// Severity exactly as written (`P2 Medium`, `critical`).
     pub severity_text: Option<String>,
     pub services: Vec<String>,
+    /// Root-cause tags of the taxonomy.
     pub tags: Vec<String>,
     pub tags_source: Option<TagsSource>,
+    /// Why each inferred tag was given, strongest evidence first (empty
+    /// for tags from front matter).
+    pub tag_evidence: Vec<TagEvidence>,
+    /// Front-matter tags, categories and keywords that are not root
+    /// causes (`postmortem`, `cloud`): shown and searchable, never a tag.
+    pub keywords: Vec<String>,
+    /// Where the report was first published (front-matter `url`).
+    pub source_url: Option<String>,
     pub root_cause: Option<String>,
     pub summary: Option<String>,
     pub authors: Vec<String>,
@@ -79,6 +88,8 @@ pub enum Kind {
     Postmortem,
     /// A blank template with placeholders such as `<YYYY-MM-DD>` or `[Time]`.
     Template,
+    /// An assignment or guide asking the reader to write a postmortem.
+    Prompt,
     /// Several incidents in one file.
     List,
     /// Anything else: guides, assignments, essays.
@@ -90,6 +101,18 @@ pub enum Kind {
 pub enum TagsSource {
     FrontMatter,
     Inferred,
+}
+
+/// One match that counted towards an inferred root-cause tag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagEvidence {
+    pub tag: String,
+    /// `title`, or the kind of the section the match is in.
+    pub place: String,
+    pub line: u32,
+    /// The words that matched, as written.
+    pub phrase: String,
+    pub weight: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

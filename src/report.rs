@@ -124,6 +124,20 @@ pub fn inspect_text(p: &crate::model::Postmortem) -> String {
     let _ = writeln!(out, "  severity   {}", p.severity.clone().unwrap_or_else(none));
     let _ = writeln!(out, "  services   {}", if p.services.is_empty() { none() } else { p.services.join(", ") });
     let _ = writeln!(out, "  tags       {}", if p.tags.is_empty() { none() } else { p.tags.join(", ") });
+    for tag in &p.tags {
+        let evidence: Vec<String> = p
+            .tag_evidence
+            .iter()
+            .filter(|e| e.tag == *tag)
+            .map(|e| format!("{} l.{} \"{}\" ({})", e.place, e.line, e.phrase, e.weight))
+            .collect();
+        if !evidence.is_empty() {
+            let _ = writeln!(out, "    {tag}: {}", evidence.join("; "));
+        }
+    }
+    if !p.keywords.is_empty() {
+        let _ = writeln!(out, "  keywords   {}", p.keywords.join(", "));
+    }
     let _ = writeln!(
         out,
         "  root cause {}",

@@ -28,6 +28,12 @@ pub struct FrontMatter {
     pub severity: Option<String>,
     pub services: Vec<String>,
     pub tags: Vec<String>,
+    /// Topics that are not causes (`keywords`).
+    pub keywords: Vec<String>,
+    /// Where the report was first published.
+    pub url: Option<String>,
+    /// What the document is, as written (`postmortem`, `template`…).
+    pub kind: Option<String>,
     pub authors: Vec<String>,
     pub status: Option<String>,
     pub draft: Option<bool>,
@@ -279,10 +285,12 @@ fn known<'a>(fm: &'a mut FrontMatter, key: &str) -> Option<(&'static str, Slot<'
         "end" | "end_time" | "ended" | "ended_at" | "end_date" | "resolved_at" => ("end", Slot::Text(&mut fm.end)),
         "duration" => ("duration", Slot::Text(&mut fm.duration)),
         "severity" | "sev" | "priority" => ("severity", Slot::Text(&mut fm.severity)),
-        "services" | "service" | "product" | "products" | "systems" | "components" | "affected_services" => {
-            ("services", Slot::List(&mut fm.services))
-        }
+        "services" | "service" | "product" | "products" | "company" | "systems" | "components"
+        | "affected_services" => ("services", Slot::List(&mut fm.services)),
         "tags" | "root_cause" | "root_causes" | "categories" | "category" => ("tags", Slot::List(&mut fm.tags)),
+        "keywords" | "keyword" | "topics" => ("keywords", Slot::List(&mut fm.keywords)),
+        "url" | "source_url" => ("url", Slot::Text(&mut fm.url)),
+        "kind" => ("kind", Slot::Text(&mut fm.kind)),
         "authors" | "author" => ("authors", Slot::List(&mut fm.authors)),
         "status" | "state" => ("status", Slot::Text(&mut fm.status)),
         "draft" => ("draft", Slot::Flag(&mut fm.draft)),

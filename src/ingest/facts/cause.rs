@@ -1,17 +1,17 @@
 //! The root cause and its root-cause tags.
 
 use super::{Facts, Prose, is_placeholder_text, section_source};
-use crate::config::normalize_tag;
 use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::OutlineSection;
 use crate::ingest::text::{english, shorten};
-use crate::model::{FactSource, Provenance, SectionKind, TagsSource};
+use crate::model::{FactSource, SectionKind, TagEvidence, TagsSource};
 use regex::Regex;
 
-/// A root cause and the text its tags are inferred from.
+/// A root cause, and the sentence that states it when it was read from
+/// prose rather than from a root-cause section.
 pub(super) struct RootCause {
     pub(super) text: String,
-    pub(super) tag_text: String,
+    pub(super) stated: Option<Prose>,
 }
 
 static CAUSE_PROSE: PerThread<Regex> = PerThread::new(|| {
@@ -24,7 +24,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+)\b",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+|if|unless|whether|in case|would have|could have|might have)\b",
     )
 });
 
@@ -36,17 +36,10 @@ impl Facts<'_> {
         let mut texts: Vec<(String, &OutlineSection)> =
             sections.iter().map(|s| (self.section_text(s).to_string(), *s)).filter(|(t, _)| !t.is_empty()).collect();
         texts.retain(|(t, _)| !is_placeholder_text(t));
-        let factors: String = self
-            .sections_of(SectionKind::ContributingFactors)
-            .iter()
-            .map(|s| self.section_text(s))
-            .collect::<Vec<_>>()
-            .join(" ");
         if let Some((text, section)) = texts.iter().max_by_key(|(t, _)| t.len()) {
             let source = section_source(section);
             self.note("root_cause", source, section.section.line);
-            let all: Vec<&str> = texts.iter().map(|(t, _)| t.as_str()).collect();
-            return Some(RootCause { text: shorten(text, 1500), tag_text: format!("{} {}", all.join(" "), factors) });
+            return Some(RootCause { text: shorten(text, 1500), stated: None });
         }
         let mut proses: Vec<Prose> = Vec::new();
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::Other] {
@@ -58,63 +51,153 @@ impl Facts<'_> {
         for pattern in [&*STATED_CAUSE, &*CAUSE_PROSE] {
             for prose in &proses {
                 if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| pattern.is_match(x)) {
-                    self.note("root_cause", FactSource::Prose, prose.line_at(offset));
+                    let line = prose.line_at(offset);
+                    self.note("root_cause", FactSource::Prose, line);
                     let sentence = sentence.trim_end_matches(". ").trim();
-                    return Some(RootCause { text: sentence.to_string(), tag_text: format!("{sentence} {factors}") });
+                    return Some(RootCause { text: sentence.to_string(), stated: Some(Prose::of_line(sentence, line)) });
                 }
             }
         }
-        // Contributing factors alone still say what to tag.
-        (!factors.is_empty()).then(|| RootCause { text: String::new(), tag_text: factors })
+        None
     }
 
-    /// Front-matter tags win (aliases mapped). When none of them is in the
-    /// taxonomy (keywords, blog categories), they are kept and the tags are
-    /// also inferred: the taxonomy's rules run over the root-cause and
-    /// contributing-factor text only, so a passing mention does not count.
-    pub(super) fn tags(&mut self, root_cause: Option<&RootCause>) -> (Vec<String>, Option<TagsSource>) {
+    /// Front-matter tags and categories that are taxonomy tags (or
+    /// aliases of one) win; the others are topics, kept as keywords, and
+    /// the tags are then inferred from evidence across the document.
+    pub(super) fn tags(&mut self, title: Option<&str>, root_cause: Option<&RootCause>) -> Tags {
         let taxonomy = &self.input.config.taxonomy;
-        let mut tags: Vec<String> = Vec::new();
-        if let Some(fm) = self.fm().filter(|m| !m.tags.is_empty()) {
-            for tag in &fm.tags {
-                let canonical = taxonomy.canonical(tag).map_or_else(|| normalize_tag(tag), str::to_string);
-                if !tags.contains(&canonical) {
-                    tags.push(canonical);
+        let mut found = Tags::default();
+        if let Some(fm) = self.fm() {
+            for written in fm.tags.iter().chain(&fm.keywords) {
+                let (list, name) = match taxonomy.canonical(written) {
+                    Some(tag) if fm.tags.contains(written) => (&mut found.tags, tag.to_string()),
+                    _ => (&mut found.keywords, written.trim().to_string()),
+                };
+                if !list.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+                    list.push(name);
                 }
             }
-            self.note("tags", FactSource::FrontMatter, self.fm_line("tags"));
-            if tags.iter().any(|t| taxonomy.get(t).is_some()) {
-                return (tags, Some(TagsSource::FrontMatter));
+            if !found.tags.is_empty() {
+                self.note("tags", FactSource::FrontMatter, self.fm_line("tags"));
+                found.source = Some(TagsSource::FrontMatter);
+                return found;
             }
         }
-        let inferred = root_cause.map(|rc| infer_tags(taxonomy, &rc.tag_text)).unwrap_or_default();
-        if inferred.is_empty() {
-            let source = (!tags.is_empty()).then_some(TagsSource::FrontMatter);
-            return (tags, source);
+        let places = self.evidence_places(title, root_cause);
+        found.evidence = infer_tags(taxonomy, &places);
+        for evidence in &found.evidence {
+            if !found.tags.contains(&evidence.tag) {
+                found.tags.push(evidence.tag.clone());
+            }
         }
-        if let Some(p) = self.provenance.get("root_cause").cloned() {
-            self.provenance.insert("tags", Provenance { source: FactSource::Derived, line: p.line });
+        if let Some(strongest) = found.evidence.first() {
+            self.note("tags", FactSource::Derived, strongest.line);
+            found.source = Some(TagsSource::Inferred);
         }
-        tags.extend(inferred);
-        (tags, Some(TagsSource::Inferred))
+        found
+    }
+
+    /// Where a cause may be named, each with the weight a match there has:
+    /// the title, every section by its kind (a combined heading by its
+    /// heaviest kind), the lead paragraph before any section as a summary
+    /// and the rest of it as other text, and a sentence that states the
+    /// cause as a root-cause section.
+    fn evidence_places(&self, title: Option<&str>, root_cause: Option<&RootCause>) -> Vec<Place> {
+        let weights = &self.input.config.taxonomy.weights;
+        let mut places = Vec::new();
+        if let Some(title) = title {
+            let line = self.provenance.get("title").map_or(1, |p| p.line);
+            places.push(Place { name: "title", weight: weights.title, prose: Prose::of_line(title, line) });
+        }
+        if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
+            let prose = Prose::of_line(summary, self.fm_line("summary"));
+            places.push(Place { name: SectionKind::Summary.as_str(), weight: weights.of(SectionKind::Summary), prose });
+        }
+        let preamble = self.preamble_prose();
+        let lead_end = preamble.text.find(". ").map_or(preamble.text.len(), |i| i + 2);
+        let (lead, rest) = preamble.split_at(lead_end);
+        places.push(Place { name: SectionKind::Summary.as_str(), weight: weights.of(SectionKind::Summary), prose: lead });
+        places.push(Place { name: SectionKind::Other.as_str(), weight: weights.of(SectionKind::Other), prose: rest });
+        for section in &self.input.outline.sections {
+            let kinds = std::iter::once(section.section.kind).chain(section.also.iter().copied());
+            let Some(kind) = kinds.max_by(|a, b| weights.of(*a).total_cmp(&weights.of(*b))) else { continue };
+            places.push(Place { name: kind.as_str(), weight: weights.of(kind), prose: self.prose(section) });
+        }
+        if let Some(stated) = root_cause.and_then(|rc| rc.stated.as_ref()) {
+            let weight = weights.of(SectionKind::RootCause);
+            places.push(Place { name: SectionKind::RootCause.as_str(), weight, prose: stated.clone() });
+        }
+        places.retain(|p| p.weight > 0.0 && !p.prose.text.trim().is_empty());
+        places
     }
 }
 
-/// Taxonomy tags whose rules match the text, most evidence first; at most
-/// five, so a long root cause does not collect every tag it brushes against.
-fn infer_tags(taxonomy: &crate::config::Taxonomy, text: &str) -> Vec<String> {
-    let mut hits = vec![0usize; taxonomy.tags.len()];
-    let links = link_spans(text);
-    let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
-    for m in taxonomy.matcher().find_iter(text).filter(|m| !negated(text, m.start()) && !in_link(m.start())) {
-        if let Some(count) = hits.get_mut(m.pattern().as_usize()) {
+/// What the tags of one file are and why.
+#[derive(Default)]
+pub(super) struct Tags {
+    pub(super) tags: Vec<String>,
+    pub(super) source: Option<TagsSource>,
+    pub(super) evidence: Vec<TagEvidence>,
+    pub(super) keywords: Vec<String>,
+}
+
+/// A stretch of the document where a cause may be named.
+struct Place {
+    /// `title` or a section kind.
+    name: &'static str,
+    weight: f64,
+    prose: Prose,
+}
+
+/// At most this many matches of one tag count in one place: a section
+/// that says "database" ten times is still one section's word.
+const MATCHES_PER_PLACE: usize = 2;
+/// At most this many tags are inferred, so that a long report does not
+/// collect every tag it brushes against.
+const MAX_INFERRED: usize = 5;
+
+/// The evidence of every tag whose score reaches the taxonomy's threshold,
+/// strongest tag first (at most [`MAX_INFERRED`]), each tag's matches
+/// heaviest first.
+fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEvidence> {
+    let mut by_tag: Vec<Vec<TagEvidence>> = vec![Vec::new(); taxonomy.tags.len()];
+    for place in places {
+        let text = &place.prose.text;
+        let links = link_spans(text);
+        let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
+        let mut counted = vec![0usize; taxonomy.tags.len()];
+        for m in taxonomy.matcher().find_iter(text.as_str()) {
+            let tag = m.pattern().as_usize();
+            let Some(count) = counted.get_mut(tag) else { continue };
+            if *count >= MATCHES_PER_PLACE || negated(text, m.start()) || in_link(m.start()) || remedy(text, m.end()) {
+                continue;
+            }
             *count += 1;
+            by_tag[tag].push(TagEvidence {
+                tag: taxonomy.tags[tag].name.clone(),
+                place: place.name.to_string(),
+                line: place.prose.line_at(m.start()),
+                phrase: text[m.range()].to_string(),
+                weight: place.weight,
+            });
         }
     }
-    let mut scored: Vec<(usize, usize)> =
-        hits.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(i, n)| (n, i)).collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.iter().take(5).map(|(_, i)| taxonomy.tags[*i].name.clone()).collect()
+    let score = |evidence: &[TagEvidence]| evidence.iter().map(|e| e.weight).sum::<f64>();
+    let mut scored: Vec<(f64, usize, Vec<TagEvidence>)> = by_tag
+        .into_iter()
+        .enumerate()
+        .map(|(i, evidence)| (score(&evidence), i, evidence))
+        .filter(|(score, ..)| *score >= taxonomy.threshold)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored
+        .into_iter()
+        .take(MAX_INFERRED)
+        .flat_map(|(.., mut evidence)| {
+            evidence.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.line.cmp(&b.line)));
+            evidence
+        })
+        .collect()
 }
 
 /// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,
@@ -127,7 +210,8 @@ fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     LINK.find_iter(text).map(|m| m.range()).collect()
 }
 
-/// A match is negated when its clause says it was not the cause.
+/// A match is negated when its clause says it was not the cause, or only
+/// might have been ("if the certificate had expired").
 fn negated(text: &str, at: usize) -> bool {
     // Only the 60 bytes before the match, back to the clause's start.
     let window_start = (at.saturating_sub(60)..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
@@ -136,16 +220,55 @@ fn negated(text: &str, at: usize) -> bool {
     NEGATION.is_match(clause)
 }
 
+/// A match right before "a fix" or "the patch" names the remedy, not the
+/// cause: "we deployed a fix", "released the patch".
+fn remedy(text: &str, end: usize) -> bool {
+    static REMEDY: PerThread<Regex> =
+        PerThread::new(|| english(r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)"));
+    text.get(end..).is_some_and(|after| REMEDY.is_match(after))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Config;
 
+    /// The tags inferred from one root-cause paragraph.
+    fn tags_of(text: &str) -> Vec<String> {
+        let config = Config::default_for(std::path::Path::new("."));
+        let place = Place { name: "root_cause", weight: 3.0, prose: Prose::of_line(text, 1) };
+        let mut tags: Vec<String> = infer_tags(&config.taxonomy, &[place]).into_iter().map(|e| e.tag).collect();
+        tags.dedup();
+        tags
+    }
+
     #[test]
     fn words_inside_links_are_not_causes() {
-        let config = Config::default_for(std::path::Path::new("."));
         let text = "A provider outage, as in [[2024-03-12-checkout-dns-outage]] and [the earlier one](dns-outage.md).";
-        assert!(!infer_tags(&config.taxonomy, text).contains(&"dns".to_string()));
-        assert!(infer_tags(&config.taxonomy, "The DNS record was wrong.").contains(&"dns".to_string()));
+        assert!(!tags_of(text).contains(&"dns".to_string()));
+        assert!(tags_of("The DNS record was wrong.").contains(&"dns".to_string()));
+    }
+
+    #[test]
+    fn negated_hypothetical_and_remedial_mentions_do_not_count() {
+        assert_eq!(tags_of("It was not the database."), Vec::<String>::new());
+        assert_eq!(tags_of("If the certificate had expired, logins would have failed."), Vec::<String>::new());
+        assert_eq!(tags_of("We deployed a fix within the hour."), Vec::<String>::new());
+        assert_eq!(tags_of("The deploy at 10:02 broke logins."), ["deploy"]);
+    }
+
+    #[test]
+    fn a_tag_needs_evidence_that_reaches_the_threshold() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let place = |name, weight, text| Place { name, weight, prose: Prose::of_line(text, 1) };
+        // One mention in the timeline is not enough; in the title and the summary it is.
+        let weak = [place("timeline", 0.5, "10:02 database alert")];
+        assert!(infer_tags(&config.taxonomy, &weak).is_empty());
+        let strong = [place("title", 2.0, "Database failover"), place("summary", 1.5, "the database failed over")];
+        let evidence = infer_tags(&config.taxonomy, &strong);
+        assert_eq!(evidence.iter().map(|e| (e.place.as_str(), e.phrase.as_str())).collect::<Vec<_>>(), [
+            ("title", "Database"),
+            ("summary", "database")
+        ]);
     }
 }

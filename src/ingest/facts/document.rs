@@ -27,6 +27,21 @@ static ASSIGNMENT: PerThread<Regex> = PerThread::new(|| {
         r"\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
     )
 });
+/// Something went wrong, told as it happened, in the corpus's languages:
+/// a failure ("went down", "returned 500", "fiel aus"), what was done
+/// about it ("we rolled back", "restarted") or its cause ("caused by").
+static FAILURE_NARRATIVE: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b((was|were|went|became|been) (down|offline|unavailable|unreachable|inaccessible|degraded|broken|slow)|(failed|crashed|broke|stopped|timed out|hung|went down|froze)\b|outage|downtime|returned (an? )?(http )?(500|502|503|504|errors?)|\b50[0234] (errors?|responses?|status)|(we|i|engineers?|the team|on-?call) (noticed|restarted|rolled back|reverted|fixed|discovered|found|identified|mitigated|restored|redeployed|rebooted)|(could not|couldn't|could no longer|were unable to|was unable to|unable to) (access|reach|connect|log ?in|load|use)|(was|were) caused by|root cause (was|is)|due to (a|an|the)|error rate|(fiel|fielen) aus|ausgefallen|nicht erreichbar|störung|panne|indisponible|est tombée?|caída|se cayó|falló|ficou fora|indisponível|gangguan|сбой|недоступ|авари)\b|障害|停止した|エラーが発生|장애|오류가 발생",
+    )
+});
+/// A document about postmortems, a project or a course, not about an
+/// incident: a guide, a repository's README, a course questionnaire.
+static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b((a|the) post-?mortem (is|should|must|helps?)|post-?mortems (are|help|ensure|should|must|provide|find)|this (readme|repository|repo|project|assignment|course|guide|document|page|note) (contains|provides|serves|is|describes|explains|will|was)|how to write|what did (i|we) learn|assignment|retrospective|lessons from (this|the) project)\b",
+    )
+});
 /// Headings that organise a document rather than name its incident.
 static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"(?i)^\W*(table of contents|contents|toc|introduction|conclusion|appendix|references|resources|requirements|background|concepts|purpose|tasks|notes?)\b").unwrap()
@@ -134,9 +149,40 @@ impl Facts<'_> {
         slugify(stem)
     }
 
-    /// Template (placeholders, or headings with nothing under them), list
-    /// (several incidents), other (no incident facts), else postmortem.
+    /// What the document is. A postmortem unless something says
+    /// otherwise: front-matter `kind`, placeholders (template), instructions
+    /// to the reader (prompt), several incidents (list), or talk about
+    /// postmortems, a project or a course with no failure narrated in it
+    /// (other). A file not read as a postmortem gets a `kind` note that
+    /// says why, with the line of the evidence.
     pub(super) fn kind(&mut self, p: &Postmortem) -> Kind {
+        let (kind, line, why) = self.kind_and_evidence(p);
+        if kind != Kind::Postmortem {
+            let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            self.diagnostics.push(
+                Diagnostic::info("kind", line, format!("read as {name}, not a postmortem: {why}"))
+                    .with_help("write `kind: postmortem` in the front matter if it reports an incident"),
+            );
+        }
+        kind
+    }
+
+    fn kind_and_evidence(&mut self, p: &Postmortem) -> (Kind, u32, String) {
+        if let Some(written) = self.fm().and_then(|m| m.kind.as_deref()) {
+            let kind = match written.trim().to_lowercase().as_str() {
+                "template" | "form" => Some(Kind::Template),
+                "prompt" | "assignment" | "exercise" => Some(Kind::Prompt),
+                "list" | "index" | "digest" => Some(Kind::List),
+                "other" | "note" | "guide" | "readme" => Some(Kind::Other),
+                "postmortem" | "post-mortem" | "incident" | "outage" | "report" | "incident-report" | "rca" => {
+                    Some(Kind::Postmortem)
+                }
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                return (kind, self.fm_line("kind"), format!("front matter says `kind: {written}`"));
+            }
+        }
         let lines = self.input.lines;
         let placeholders: Vec<(u32, String)> = lines
             .iter()
@@ -147,15 +193,15 @@ impl Facts<'_> {
         let known: Vec<_> =
             self.input.outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other).collect();
         // Fewer than three letters or digits; counting stops at three.
-        let empty = known
+        let empty: Vec<_> = known
             .iter()
             .filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).take(3).count() < 3)
-            .count();
+            .collect();
         let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
         let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
         if placeholders.len() >= 3
-            || (known.len() >= 4 && empty * 4 >= known.len() * 3)
-            || (title_says_template && (!placeholders.is_empty() || empty >= 2 || !has_timed_entries))
+            || (known.len() >= 4 && empty.len() * 4 >= known.len() * 3)
+            || (title_says_template && (!placeholders.is_empty() || empty.len() >= 2 || !has_timed_entries))
         {
             if let Some((line, text)) = placeholders.first() {
                 self.diagnostics.push(
@@ -167,7 +213,14 @@ impl Facts<'_> {
                     .with_help("fill in the template, or move it out of the content folder (a `_` prefix hides it)"),
                 );
             }
-            return Kind::Template;
+            let (line, why) = match (placeholders.first(), empty.first()) {
+                (Some((line, text)), _) => (*line, format!("{} placeholders such as `{text}`", placeholders.len())),
+                (None, Some(s)) if empty.len() >= 2 => {
+                    (s.section.line, format!("{} of {} sections are empty", empty.len(), known.len()))
+                }
+                _ => (self.provenance.get("title").map_or(1, |p| p.line), "the title says it is a template".into()),
+            };
+            return (Kind::Template, line, why);
         }
         if let Some((line, text)) = placeholders.first() {
             self.diagnostics.push(
@@ -175,12 +228,20 @@ impl Facts<'_> {
                     .with_help("replace the placeholder with the real value"),
             );
         }
-        if p.timeline.iter().all(|e| e.time.is_none()) && ASSIGNMENT.find_iter(&lines.join("\n")).count() >= 2 {
-            return Kind::Other;
+        let plain = &self.plain;
+        let first_match = |pattern: &Regex| {
+            plain.iter().enumerate().find_map(|(i, l)| pattern.find(l).map(|m| (i as u32 + 1, m.as_str().to_string())))
+        };
+        let count = |pattern: &Regex| plain.iter().map(|l| pattern.find_iter(l).count()).sum::<usize>();
+        if !has_timed_entries
+            && count(&ASSIGNMENT) >= 2
+            && let Some((line, phrase)) = first_match(&ASSIGNMENT)
+        {
+            return (Kind::Prompt, line, format!("it asks the reader to write one (\"{phrase}\")"));
         }
-        let incident_headings =
-            self.input.outline.headings.iter().filter(|h| INCIDENT_HEADING.is_match(&h.text)).count();
-        let dated_headings = self
+        let incident_headings: Vec<_> =
+            self.input.outline.headings.iter().filter(|h| INCIDENT_HEADING.is_match(&h.text)).collect();
+        let dated_headings: Vec<_> = self
             .input
             .outline
             .headings
@@ -192,11 +253,19 @@ impl Facts<'_> {
                     && times(&h.text).next().is_none()
                     && h.text.split_whitespace().count() >= 3
             })
-            .count();
-        if incident_headings >= 2 || dated_headings >= 3 {
-            return Kind::List;
+            .collect();
+        if incident_headings.len() >= 2 || dated_headings.len() >= 3 {
+            let (n, first) = match incident_headings.len() >= 2 {
+                true => (incident_headings.len(), incident_headings[0]),
+                false => (dated_headings.len(), dated_headings[0]),
+            };
+            return (Kind::List, first.line, format!("{n} headings each name an incident"));
         }
-        let evidence = [
+        // A failure narrated ("the API returned 500s", "we rolled back")
+        // makes a postmortem of any write-up; talk about postmortems, a
+        // project or a course without one makes something else.
+        let narrated = count(&FAILURE_NARRATIVE);
+        let facts = [
             p.root_cause.is_some(),
             !p.timeline.is_empty(),
             p.date.is_some() || p.start.is_some(),
@@ -206,11 +275,20 @@ impl Facts<'_> {
         .iter()
         .filter(|b| **b)
         .count();
-        if evidence >= 2 || self.fm().is_some_and(|m| m.title.is_some() && (m.date.is_some() || m.start.is_some())) {
-            Kind::Postmortem
-        } else {
-            Kind::Other
+        let archive_entry = self.fm().is_some_and(|m| {
+            (m.title.is_some() || m.url.is_some() || m.summary.is_some())
+                && (m.date.is_some() || m.start.is_some() || !m.services.is_empty() || !m.tags.is_empty())
+        });
+        if narrated >= 2 || (narrated >= 1 && facts >= 1) || archive_entry {
+            return (Kind::Postmortem, 0, String::new());
         }
+        if let Some((line, phrase)) = first_match(&ABOUT_POSTMORTEMS) {
+            return (Kind::Other, line, format!("it talks about postmortems or a project (\"{phrase}\") and narrates no failure"));
+        }
+        if facts == 0 && narrated == 0 {
+            return (Kind::Other, 1, "it states no incident facts and narrates no failure".into());
+        }
+        (Kind::Postmortem, 0, String::new())
     }
 
     /// A title that says what happened: the title unless it is generic,

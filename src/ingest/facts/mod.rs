@@ -19,7 +19,7 @@ use super::timeline;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::ingest::per_thread::PerThread;
-use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, SectionKind};
+use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, SectionKind, TagsSource};
 pub use document::{is_generic_title, slugify};
 pub use impact::normalize_severity;
 use regex::Regex;
@@ -67,7 +67,7 @@ pub fn extract(input: &Input) -> Postmortem {
     let impact = f.impact();
     let severity = f.severity();
     let root_cause = f.root_cause();
-    let (tags, tags_source) = f.tags(root_cause.as_ref());
+    let tags = f.tags(title.as_deref(), root_cause.as_ref());
     let action_items = actions::extract(input.outline, input.lines);
     let sections: Vec<Section> = input
         .outline
@@ -109,8 +109,11 @@ pub fn extract(input: &Input) -> Postmortem {
         severity: severity.as_ref().map(|s| s.0.clone()),
         severity_text: severity.map(|s| s.1),
         services: f.services(),
-        tags,
-        tags_source,
+        tags: tags.tags,
+        tags_source: tags.source,
+        tag_evidence: tags.evidence,
+        keywords: tags.keywords,
+        source_url: fm.and_then(|m| m.url.clone()),
         root_cause: root_cause.map(|r| r.text).filter(|t| !t.is_empty()),
         summary,
         authors: f.authors(),
@@ -138,11 +141,18 @@ pub fn extract(input: &Input) -> Postmortem {
         (p.timezone, p.tz_assumed, p.tags_source) = (None, false, None);
         p.impact = Impact::default();
         p.tags.clear();
+        p.tag_evidence.clear();
         p.services.clear();
         p.timeline.clear();
         p.action_items.clear();
         f.provenance.retain(|field, _| ["title", "display_title", "id"].contains(field));
         f.diagnostics.retain(|d| d.code != "tz-assumed");
+    }
+    if matches!(postmortem.kind, Kind::Prompt | Kind::Other) && postmortem.tags_source == Some(TagsSource::Inferred) {
+        // No incident, so no cause: the words matched describe something else.
+        let p = &mut postmortem;
+        (p.tags, p.tag_evidence, p.tags_source) = (Vec::new(), Vec::new(), None);
+        f.provenance.remove("tags");
     }
     if postmortem.kind == Kind::List {
         // Several incidents: no single start, end, duration or impact.
@@ -159,6 +169,7 @@ pub fn extract(input: &Input) -> Postmortem {
 }
 
 /// Prose of a section with the source line of every byte offset.
+#[derive(Clone, Default)]
 struct Prose {
     text: String,
     /// (offset in `text`, source line) where each source line starts.
@@ -171,6 +182,23 @@ impl Prose {
     pub(super) fn sentences(&self) -> Vec<(usize, &str)> {
         let base = self.text.as_ptr() as usize;
         sentences(&self.text).into_iter().map(|s| (s.as_ptr() as usize - base, s)).collect()
+    }
+
+    /// One line's text as prose.
+    pub(super) fn of_line(text: &str, line: u32) -> Prose {
+        Prose { text: text.to_string(), starts: vec![(0, line)], first_line: line }
+    }
+
+    /// The prose before `offset` and after it (a char boundary).
+    pub(super) fn split_at(&self, offset: usize) -> (Prose, Prose) {
+        let offset = (offset..=self.text.len()).find(|i| self.text.is_char_boundary(*i)).unwrap_or(self.text.len());
+        let head_starts = self.starts.iter().copied().filter(|(o, _)| *o < offset.max(1)).collect();
+        let rest_line = self.line_at(offset);
+        let mut rest_starts = vec![(0, rest_line)];
+        rest_starts.extend(self.starts.iter().filter(|(o, _)| *o > offset).map(|(o, l)| (o - offset, *l)));
+        let head = Prose { text: self.text[..offset].to_string(), starts: head_starts, first_line: self.first_line };
+        let rest = Prose { text: self.text[offset..].to_string(), starts: rest_starts, first_line: rest_line };
+        (head, rest)
     }
 
     pub(super) fn line_at(&self, offset: usize) -> u32 {
