@@ -207,3 +207,44 @@ fn a_killed_build_leaves_the_previous_site_or_the_new_one() {
     assert!(listing(&out) == new);
     assert_eq!(leftovers(site.path()), Vec::<String>::new(), "the next build cleans up");
 }
+
+#[test]
+fn a_date_no_reader_would_believe_is_a_warning_not_a_published_fact() {
+    let site = tempfile::tempdir().unwrap();
+    write(
+        site.path().join("content/zero.md"),
+        "---\ntitle: Cache stampede\nstart: 0000-01-01T00:00:00Z\n---\n\nThe cache emptied at once.\n",
+    );
+    write(
+        site.path().join("content/far.md"),
+        "---\ntitle: Disk full\ndate: 2999-05-01\n---\n\nThe WAL volume filled.\n",
+    );
+    write(site.path().join("content/fine.md"), "---\ntitle: DNS outage\ndate: 2024-03-12\n---\n\nResolvers failed.\n");
+    let built = coroner(&["build", "--quiet"], site.path());
+    assert!(built.status.success(), "{}", stderr(&built));
+    let years: Vec<String> = fs::read_dir(site.path().join("public/years"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(years, ["2024"], "no year page for 0 or 2999");
+    let page = fs::read_to_string(site.path().join("public/incidents/zero/index.html")).unwrap();
+    assert!(page.contains("The cache emptied at once."), "the page is still published");
+
+    let check = coroner(&["check", "--format", "json"], site.path());
+    let findings: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let flagged: Vec<(String, u64)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "implausible-date")
+        .map(|f| (f["file"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(flagged, [("far.md".to_string(), 3), ("zero.md".to_string(), 3)]);
+    let model: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.path().join("public/archive.json")).unwrap()).unwrap();
+    for p in model.as_array().unwrap().iter().filter(|p| p["source"] != "fine.md") {
+        assert!(p["date"].is_null() && p["start"].is_null(), "{p}");
+    }
+}
