@@ -66,6 +66,8 @@ pub enum BuildError {
     Render(#[from] RenderError),
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 /// How many files are stamped at a time while the walk goes on.
@@ -84,8 +86,25 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
         found.files.push(ContentFile { path: dir.to_path_buf(), source: name, stamp: stamp(dir) });
         return Ok(found);
     }
-    let walker =
-        WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| e.depth() == 0 || !is_skipped(file_name(e)));
+    // Links are followed only where they stay inside the content folder:
+    // one that leaves it is not read, and is reported instead.
+    let root = real_root(dir);
+    let outside = std::cell::RefCell::new(Vec::new());
+    let walker = WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| {
+        if e.depth() == 0 || is_skipped(file_name(e)) {
+            return e.depth() == 0;
+        }
+        if e.path_is_symlink()
+            && let Some(target) = outside_target(e.path(), &root)
+        {
+            outside.borrow_mut().push(FileProblem {
+                source: relative(dir, e.path()),
+                diagnostic: symlink_outside(&target, "content folder"),
+            });
+            return false;
+        }
+        true
+    });
     // The walk goes on while the files found so far are stamped on the
     // pool's threads: at 10,000 files the stats are as long as the walk,
     // and most of what `coroner search` does before it searches.
@@ -115,6 +134,9 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
                     let diagnostic = if err.loop_ancestor().is_some() {
                         Diagnostic::warning("symlink-loop", 0, "symbolic link loop; the folder was read once")
                             .with_help("remove the link that points back to a parent folder")
+                    } else if let Some(target) = outside_target(&path, &root) {
+                        // A broken link that would lead out of the folder.
+                        symlink_outside(&target, "content folder")
                     } else {
                         unreadable(&err)
                     };
@@ -124,6 +146,7 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
         }
         stamp_all(batch);
     });
+    found.problems.append(&mut outside.into_inner());
     for (file, has_extension) in
         stamped.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).into_iter().flatten()
     {
@@ -162,6 +185,56 @@ pub(crate) fn is_skipped(name: &[u8]) -> bool {
 pub(crate) fn is_content(name: &[u8], extensions: &[String]) -> bool {
     let extension = name.iter().rposition(|&b| b == b'.').filter(|&dot| dot > 0).map(|dot| &name[dot + 1..]);
     extension.is_some_and(|e| extensions.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(e)))
+}
+
+/// `dir` with every link in it resolved: what a path must start with,
+/// once resolved, to be inside it.
+pub(crate) fn real_root(dir: &Path) -> PathBuf {
+    std::fs::canonicalize(dir).or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// Where the symbolic link `link` leads, when that is outside `root` (as
+/// [`real_root`] gives it); `None` when it stays inside, or is no link.
+/// A broken link is judged by where it would lead.
+pub(crate) fn outside_target(link: &Path, root: &Path) -> Option<PathBuf> {
+    let is_link = std::fs::symlink_metadata(link).is_ok_and(|m| m.file_type().is_symlink());
+    let target = match std::fs::canonicalize(link) {
+        Ok(real) => real,
+        Err(_) if is_link => {
+            let written = std::fs::read_link(link).ok()?;
+            let folder = std::fs::canonicalize(link.parent()?).ok()?;
+            lexical(&folder.join(written))
+        }
+        Err(_) => return None,
+    };
+    (!target.starts_with(root)).then_some(target)
+}
+
+/// `path` with `.` and `..` taken away by name, as a broken link's target
+/// cannot be resolved on disk.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The diagnostic of a link that leads out of the folder it is in (`the
+/// content folder`, `the site folder`): it is not followed.
+pub fn symlink_outside(target: &Path, folder: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "symlink-outside",
+        0,
+        format!("symbolic link to {} leads outside the {folder}; not read", target.display()),
+    )
+    .with_help(format!("copy what it points to into the {folder}, or remove the link"))
 }
 
 /// The diagnostic of a file that cannot be read at all.
@@ -225,7 +298,16 @@ pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
 pub fn read_archive(config: &Config, content: Option<&Path>) -> Result<Ingested, BuildError> {
     let dir = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
     let discovered = discover(&dir, &config.extensions)?;
-    Ok(ingest(config, discovered))
+    let mut ingested = ingest(config, discovered);
+    add_theme_problems(config, &mut ingested.problems);
+    Ok(ingested)
+}
+
+/// The theme's links that lead out of the site folder (not read), beside
+/// the content's problems.
+pub fn add_theme_problems(config: &Config, problems: &mut Vec<FileProblem>) {
+    problems.extend(crate::render::theme::Theme::outside_links(&config.root, &config.theme));
+    problems.sort_by(|a, b| a.source.cmp(&b.source));
 }
 
 /// Changes whenever what the search index was built from may have: the
@@ -316,11 +398,20 @@ pub fn search_current<T: Send>(
     match existing {
         Some((found, saved)) if saved == fingerprint => Ok((found?, None)),
         _ => {
+            let _lock = lock_index(config)?;
             let archive = Archive::assemble(ingest(config, discovered), config, archive::Options::default());
             let updated = crate::search::update(&config.index_dir, &archive, &fingerprint)?;
             Ok((query(&SearchIndex::open(&config.index_dir)?)?, Some(updated)))
         }
     }
+}
+
+/// The search index to oneself until dropped (see [`crate::lock`]).
+fn lock_index(config: &Config) -> Result<crate::lock::Lock, crate::lock::LockError> {
+    let dir = &config.index_dir;
+    crate::lock::lock_beside(dir, || {
+        eprintln!("waiting for another coroner updating the search index {}", dir.display())
+    })
 }
 
 /// The language the static search bundle stems words for.
@@ -355,10 +446,16 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let output = options.output.clone().unwrap_or_else(|| config.output_dir.clone());
     let content = options.content.clone().unwrap_or_else(|| config.content_dir.clone());
     refuse_unsafe_output(&output, &content, &config.root)?;
+    // Another build into the same output, or of the same search index,
+    // finishes first: two at once would swap half-built folders.
+    let _output_lock =
+        crate::lock::lock_beside(&output, || eprintln!("waiting for another build of {}", output.display()))?;
+    let _index_lock = lock_index(config)?;
     let discovered = discover(&content, &config.extensions)?;
     let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
-    let mut archive =
-        Archive::assemble(ingest(config, discovered), config, archive::Options { drafts: options.drafts });
+    let mut ingested = ingest(config, discovered);
+    add_theme_problems(config, &mut ingested.problems);
+    let mut archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
     // The static search bundle needs only the assembled archive, and is
     // mostly Pagefind's own single-threaded work: it is built beside the
     // search index, the related incidents and the pages.

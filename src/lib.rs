@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod ingest;
+pub mod lock;
 pub mod model;
 pub mod render;
 pub mod report;

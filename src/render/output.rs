@@ -48,6 +48,14 @@ impl Staging {
             return Err(OutputError::NotAFolder(output.to_path_buf()));
         }
         let temp = sibling(output, "building");
+        let old = sibling(output, "previous");
+        if !output.exists() && old.is_dir() {
+            // A build killed between its two renames (where the OS cannot
+            // swap folders in one): the previous site goes back.
+            fs::rename(&old, output).map_err(|source| OutputError::Write { path: output.to_path_buf(), source })?;
+        } else if old.exists() {
+            fs::remove_dir_all(&old).map_err(|source| OutputError::Write { path: old.clone(), source })?;
+        }
         if temp.exists() {
             // Left over from a build that was killed: it is ours to remove.
             fs::remove_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
@@ -56,9 +64,16 @@ impl Staging {
         Ok(Staging { output: output.to_path_buf(), temp, committed: false })
     }
 
-    /// Put the new site in place of the old one.
+    /// Put the new site in place of the old one: in one step where the OS
+    /// swaps two folders at once, so that the output is never missing.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let swap_error = |source| OutputError::Swap { path: self.output.clone(), source };
+        if self.output.is_dir() && exchange(&self.temp, &self.output) {
+            // The temporary folder now holds the previous site.
+            self.committed = true;
+            let _ = fs::remove_dir_all(&self.temp);
+            return Ok(());
+        }
         let old = sibling(&self.output, "previous");
         if self.output.exists() {
             if old.exists() {
@@ -157,6 +172,19 @@ impl Sink for Memory {
             None => false,
         }
     }
+}
+
+/// Swap two folders in one step (`renameat2` with `RENAME_EXCHANGE`);
+/// false where the OS or file system cannot.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// `.public.coroner-building` beside `public`: same file system, so the

@@ -45,27 +45,104 @@ pub enum ThemeError {
 /// (`templates/base.html`, `static/style.css`).
 pub struct Theme {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Symbolic links that lead out of the site folder, with where they
+    /// lead: not read.
+    pub outside: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Theme {
     /// The default theme, then `<root>/themes/<name>/`, then the site's own
-    /// `templates/` and `static/`, each overriding the one before.
+    /// `templates/` and `static/`, each overriding the one before. Nothing
+    /// outside `root` is read, through a link or a theme name.
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
-        let mut files: BTreeMap<String, Vec<u8>> =
-            DEFAULT_THEME.iter().map(|(path, bytes)| (path.to_string(), bytes.to_vec())).collect();
+        let files = DEFAULT_THEME.iter().map(|(path, bytes)| (path.to_string(), bytes.to_vec())).collect();
+        let mut theme = Theme { files, outside: Vec::new() };
+        theme.walk(root, name, true)?;
+        Ok(theme)
+    }
+
+    /// The links of the theme folders that lead out of the site folder,
+    /// as diagnostics, without reading the theme.
+    pub fn outside_links(root: &Path, name: &str) -> Vec<crate::build::FileProblem> {
+        let mut theme = Theme { files: BTreeMap::new(), outside: Vec::new() };
+        // A missing theme is the build's error, not a diagnostic.
+        let _ = theme.walk(root, name, false);
+        theme
+            .outside
+            .into_iter()
+            .map(|(link, target)| crate::build::FileProblem {
+                source: link.display().to_string(),
+                diagnostic: crate::build::symlink_outside(&target, "site folder"),
+            })
+            .collect()
+    }
+
+    fn walk(&mut self, root: &Path, name: &str, read: bool) -> Result<(), ThemeError> {
+        let real_root = crate::build::real_root(root);
         let theme_dir = root.join("themes").join(name);
         if theme_dir.is_dir() {
-            overlay(&mut files, &theme_dir, "")?;
+            self.overlay(&theme_dir, "", &real_root, read)?;
         } else if name != "default" {
             return Err(ThemeError::Missing { name: name.to_string(), path: theme_dir });
         }
         for folder in ["templates", "static"] {
             let dir = root.join(folder);
             if dir.is_dir() {
-                overlay(&mut files, &dir, folder)?;
+                self.overlay(&dir, folder, &real_root, read)?;
             }
         }
-        Ok(Theme { files })
+        Ok(())
+    }
+
+    /// Add every file under `dir` as `<prefix>/<relative path>`, following
+    /// the links that stay inside `real_root`.
+    fn overlay(&mut self, dir: &Path, prefix: &str, real_root: &Path, read: bool) -> Result<(), ThemeError> {
+        let real_dir = crate::build::real_root(dir);
+        if !real_dir.starts_with(real_root) {
+            self.outside.push((dir.to_path_buf(), real_dir));
+            return Ok(());
+        }
+        let outside = std::cell::RefCell::new(Vec::new());
+        let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            let leaves = e.depth() > 0 && e.path_is_symlink();
+            match leaves.then(|| crate::build::outside_target(e.path(), real_root)).flatten() {
+                Some(target) => {
+                    outside.borrow_mut().push((e.path().to_path_buf(), target));
+                    false
+                }
+                None => true,
+            }
+        });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let path = e.path().unwrap_or(dir).to_path_buf();
+                    // A broken link, or one back to a parent folder: skipped,
+                    // as links were before they were followed.
+                    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                    if e.loop_ancestor().is_some() || is_link {
+                        if let Some(target) = crate::build::outside_target(&path, real_root) {
+                            outside.borrow_mut().push((path, target));
+                        }
+                        continue;
+                    }
+                    let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
+                    return Err(ThemeError::Read { path, source });
+                }
+            };
+            if !entry.file_type().is_file() || !read {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let key = if prefix.is_empty() { relative } else { format!("{prefix}/{relative}") };
+            let bytes = std::fs::read(entry.path())
+                .map_err(|source| ThemeError::Read { path: entry.path().to_path_buf(), source })?;
+            self.files.insert(key, bytes);
+        }
+        self.outside.append(&mut outside.into_inner());
+        Ok(())
     }
 
     pub fn templates(&self) -> impl Iterator<Item = (&str, &[u8])> {
@@ -89,26 +166,6 @@ impl Theme {
             .map_err(|e| ThemeError::Template { name: "(theme)".to_string(), message: one_line(&e) })?;
         Ok(tera)
     }
-}
-
-/// Add every file under `dir` as `<prefix>/<relative path>`.
-fn overlay(files: &mut BTreeMap<String, Vec<u8>>, dir: &Path, prefix: &str) -> Result<(), ThemeError> {
-    for entry in WalkDir::new(dir).sort_by_file_name().into_iter() {
-        let entry = entry.map_err(|e| ThemeError::Read {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let key = if prefix.is_empty() { relative } else { format!("{prefix}/{relative}") };
-        let bytes = std::fs::read(entry.path())
-            .map_err(|source| ThemeError::Read { path: entry.path().to_path_buf(), source })?;
-        files.insert(key, bytes);
-    }
-    Ok(())
 }
 
 /// Tera's errors span several lines with a source excerpt; the build

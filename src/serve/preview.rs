@@ -337,7 +337,13 @@ impl Preview {
             let is_content = path
                 .file_name()
                 .is_some_and(|name| build::is_content(name.as_encoded_bytes(), &self.config.extensions));
-            match std::fs::metadata(path) {
+            let metadata = std::fs::metadata(path);
+            // Through a link out of the content folder: only a rescan
+            // tells it (and reports it), nothing is read from there.
+            if metadata.is_ok() && !std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(&dir)) {
+                return false;
+            }
+            match metadata {
                 Ok(meta) if meta.is_file() && is_content => {
                     read.push(ContentFile { path: path.to_path_buf(), source, stamp: Some(build::stamp_of(&meta)) })
                 }
@@ -428,11 +434,12 @@ impl Preview {
     }
 
     fn assemble(&self) -> Archive {
-        let ingested = Ingested {
+        let mut ingested = Ingested {
             postmortems: self.files.values().map(|c| c.postmortem.clone()).collect(),
             assets: self.assets.clone(),
             problems: self.problems.clone(),
         };
+        build::add_theme_problems(&self.config, &mut ingested.problems);
         Archive::assemble(ingested, &self.config, archive::Options { drafts: self.drafts })
     }
 }

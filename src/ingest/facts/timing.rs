@@ -67,6 +67,21 @@ fn labelled_text(label: &Label) -> String {
     plain_text(&format!("{}: {}", label.name, label.value)).into_owned()
 }
 
+/// A date a reader would believe of an incident report: from 1970 to the
+/// end of next year.
+fn plausible(date: Date) -> bool {
+    (1970..=jiff::Zoned::now().year().saturating_add(1)).contains(&date.year())
+}
+
+fn implausible_date(key: &str, written: &str, line: u32) -> Diagnostic {
+    Diagnostic::warning(
+        "implausible-date",
+        line,
+        format!("`{key}: {}` is before 1970 or after next year; not used as the incident's {key}", written.trim()),
+    )
+    .with_help(format!("correct the year, or remove `{key}` from the front matter"))
+}
+
 impl Facts<'_> {
     /// The file's zone: written in front matter, a timeline heading, an
     /// "All times in …" line or next to a time; else the default.
@@ -117,8 +132,12 @@ impl Facts<'_> {
         if let Some(fm) = self.fm() {
             for (key, value) in [("start", &fm.start), ("end", &fm.end)] {
                 let Some((dt, offset)) = value.as_deref().and_then(parse_datetime) else { continue };
-                let z = ZonedTime::new(dt, offset.unwrap_or(zone.offset));
                 let line = self.fm_line(key);
+                if !plausible(dt.date()) {
+                    self.diagnostics.push(implausible_date(key, value.as_deref().unwrap_or_default(), line));
+                    continue;
+                }
+                let z = ZonedTime::new(dt, offset.unwrap_or(zone.offset));
                 if key == "start" {
                     (when.start, when.start_line) = (Some(z), line);
                 } else {
@@ -129,8 +148,13 @@ impl Facts<'_> {
             if let Some(date) = fm.date.as_deref().and_then(|d| {
                 parse_datetime(d).map(|(dt, _)| dt.date()).or_else(|| find_dates(d, None).first().map(|f| f.date))
             }) {
-                when.date = Some(date);
-                self.note("date", FactSource::FrontMatter, self.fm_line("date"));
+                if plausible(date) {
+                    when.date = Some(date);
+                    self.note("date", FactSource::FrontMatter, self.fm_line("date"));
+                } else {
+                    let line = self.fm_line("date");
+                    self.diagnostics.push(implausible_date("date", fm.date.as_deref().unwrap_or_default(), line));
+                }
             }
         }
 
