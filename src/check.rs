@@ -33,14 +33,15 @@ pub fn incident_findings(p: &Postmortem, config: &Config) -> Vec<Finding> {
     for d in &p.diagnostics {
         add(d.clone());
     }
-    let line = p.provenance.get("tags").map_or(0, |pr| pr.line);
-    for tag in p.tags.iter().filter(|t| config.taxonomy.get(t).is_none()) {
-        let hint = match config.taxonomy.nearest(tag) {
-            Some(near) => format!("did you mean `{near}`? Otherwise add `[taxonomy.tags.{tag}]` to site.toml"),
-            None => format!("use a taxonomy tag, or add `[taxonomy.tags.{tag}]` to site.toml"),
-        };
-        add(Diagnostic::warning("unknown-tag", line, format!("tag `{tag}` is not in the root-cause taxonomy"))
-            .with_help(hint));
+    let line = p.provenance.get("keywords").or(p.provenance.get("tags")).map_or(0, |pr| pr.line);
+    for (keyword, near) in p.keywords.iter().filter_map(|k| Some((k, config.taxonomy.misspelled(k)?))) {
+        let hint = format!("did you mean `{near}`? Otherwise add `[taxonomy.tags.{keyword}]` to site.toml");
+        add(Diagnostic::warning(
+            "unknown-tag",
+            line,
+            format!("tag `{keyword}` is not in the root-cause taxonomy; kept as a keyword"),
+        )
+        .with_help(hint));
     }
     match p.kind {
         Kind::Template => add(Diagnostic::warning("template", 0, "this file is a blank template, not a postmortem")

@@ -98,10 +98,7 @@ impl EvidenceWeights {
                     self.sections[i] = *weight;
                 }
                 None => {
-                    return Err(format!(
-                        "taxonomy.weights: unknown place {name:?}; known: title, {}",
-                        kind_names()
-                    ));
+                    return Err(format!("taxonomy.weights: unknown place {name:?}; known: title, {}", kind_names()));
                 }
             }
         }
@@ -153,16 +150,25 @@ impl Taxonomy {
         self.tags.iter().find(|t| t.name == name)
     }
 
-    /// The known tag closest to an unknown one, for `check`'s hint.
+    /// The known tag closest to an unknown one, for search's typos.
     pub fn nearest(&self, name: &str) -> Option<&str> {
+        self.closest(name).filter(|(score, _)| *score >= 0.5).map(|(_, tag)| tag)
+    }
+
+    /// The tag a front-matter keyword was probably meant to be
+    /// (`databse`), for `check`'s hint: closer than [`Taxonomy::nearest`]
+    /// asks, so that topics (`cloud`, `postmortem`) are left alone.
+    pub fn misspelled(&self, name: &str) -> Option<&str> {
+        self.closest(name).filter(|(score, _)| *score >= 0.75).map(|(_, tag)| tag)
+    }
+
+    fn closest(&self, name: &str) -> Option<(f64, &str)> {
         let wanted = normalize_tag(name);
         self.tags
             .iter()
             .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases).map(move |n| (t.name.as_str(), n)))
             .map(|(tag, n)| (strsim::normalized_levenshtein(&wanted, &normalize_tag(n)), tag))
-            .filter(|(score, _)| *score >= 0.5)
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, tag)| tag)
     }
 }
 

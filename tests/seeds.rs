@@ -51,6 +51,7 @@ fn assert_core_sections(p: &Postmortem) {
 }
 
 #[test]
+#[ignore = "reads ../shared/seeds: cargo test --test seeds -- --ignored"]
 fn seed_000_mojibake_title_and_query_bug() {
     let p = seed("000");
     assert_eq!(
@@ -66,6 +67,7 @@ fn seed_000_mojibake_title_and_query_bug() {
 }
 
 #[test]
+#[ignore = "reads ../shared/seeds: cargo test --test seeds -- --ignored"]
 fn seed_001_database_overload_with_tasks() {
     let p = seed("001");
     assert_eq!(
@@ -88,6 +90,7 @@ fn seed_001_database_overload_with_tasks() {
 }
 
 #[test]
+#[ignore = "reads ../shared/seeds: cargo test --test seeds -- --ignored"]
 fn seed_002_conflict_markers_keep_head_and_the_other_side() {
     let p = seed("002");
     assert_eq!(
@@ -107,6 +110,7 @@ fn seed_002_conflict_markers_keep_head_and_the_other_side() {
 }
 
 #[test]
+#[ignore = "reads ../shared/seeds: cargo test --test seeds -- --ignored"]
 fn seed_003_gmt_plus_one_and_generic_title() {
     let p = seed("003");
     assert_eq!(
@@ -120,6 +124,7 @@ fn seed_003_gmt_plus_one_and_generic_title() {
 }
 
 #[test]
+#[ignore = "reads ../shared/seeds: cargo test --test seeds -- --ignored"]
 fn seed_004_plain_labels_impossible_and_backwards_times() {
     let p = seed("004");
     assert_eq!(

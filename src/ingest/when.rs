@@ -449,15 +449,22 @@ pub struct FoundDate {
     pub span: Range<usize>,
 }
 
-/// English and German month names (lower case), full or abbreviated.
+/// Month names (lower case), full or abbreviated, in the languages of
+/// the corpus: English, German, French, Spanish and Portuguese.
 #[rustfmt::skip]
 const MONTHS: &[(&str, i8)] = &[
-    ("january", 1), ("januar", 1), ("jan", 1), ("february", 2), ("februar", 2), ("feb", 2),
-    ("march", 3), ("märz", 3), ("maerz", 3), ("mar", 3), ("april", 4), ("apr", 4), ("may", 5),
-    ("mai", 5), ("june", 6), ("juni", 6), ("jun", 6), ("july", 7), ("juli", 7), ("jul", 7),
-    ("august", 8), ("aug", 8), ("september", 9), ("sept", 9), ("sep", 9), ("october", 10),
-    ("oktober", 10), ("oct", 10), ("okt", 10), ("november", 11), ("nov", 11), ("december", 12),
-    ("dezember", 12), ("dec", 12), ("dez", 12),
+    ("january", 1), ("januar", 1), ("jan", 1), ("janvier", 1), ("enero", 1), ("janeiro", 1),
+    ("february", 2), ("februar", 2), ("feb", 2), ("février", 2), ("fevrier", 2), ("febrero", 2),
+    ("fevereiro", 2), ("march", 3), ("märz", 3), ("maerz", 3), ("mar", 3), ("mars", 3), ("marzo", 3),
+    ("março", 3), ("marco", 3), ("april", 4), ("apr", 4), ("avril", 4), ("abril", 4), ("may", 5),
+    ("mai", 5), ("mayo", 5), ("maio", 5), ("june", 6), ("juni", 6), ("jun", 6), ("juin", 6),
+    ("junio", 6), ("junho", 6), ("july", 7), ("juli", 7), ("jul", 7), ("juillet", 7), ("julio", 7),
+    ("julho", 7), ("august", 8), ("aug", 8), ("août", 8), ("aout", 8), ("agosto", 8),
+    ("september", 9), ("sept", 9), ("sep", 9), ("septembre", 9), ("septiembre", 9), ("setiembre", 9),
+    ("setembro", 9), ("october", 10), ("oktober", 10), ("oct", 10), ("okt", 10), ("octobre", 10),
+    ("octubre", 10), ("outubro", 10), ("november", 11), ("nov", 11), ("novembre", 11),
+    ("noviembre", 11), ("novembro", 11), ("december", 12), ("dezember", 12), ("dec", 12),
+    ("dez", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12), ("dezembro", 12),
 ];
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
@@ -473,15 +480,20 @@ fn month_names() -> String {
 /// 2020", "Tue, 1 Nov 2022", "7th of December", "12. - 13. August 2020") or month
 /// first ("Sunday, May 13th, 2023", "Sep 27 2017", "Nov 1, 2022", "April 21-22 2020").
 fn named_date_pattern(day_first: bool) -> String {
-    let month = format!(r"{B}(?P<mon>{}){B}\.?", month_names());
+    let month = format!(r"{B}(?P<mon>{}){B}", month_names());
     let weekday = format!(r"(?:{B}(?:{WEEKDAYS}){B}\.?,?\s+)?");
-    let year = format!(r",?\s+(?P<y>\d{{4}}){B}");
+    // Between a month name and a number: spaces (after an abbreviation's
+    // dot) or one of `-/.` ("12-Mar-2024", "Mar/12/2024", "12.Mar.2024").
+    let gap = r"(?:\.?\s+|\s*[-/.]\s*)";
+    let year = format!(r"(?:\.?,?\s+|\s*[-/.]\s*|\s+de\s+)(?P<y>\d{{4}}){B}");
     if day_first {
-        let from = format!(r"(?:{B}(?P<fromx>(?P<from>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s*(?:-|–|&|and|und|bis|to)\s*)?");
-        let day = format!(r"{B}(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s+(?:of\s+)?");
+        let from =
+            format!(r"(?:{B}(?P<fromx>(?P<from>\d{{1,2}})(?:st|nd|rd|th|\.)?)\s*(?:-|–|&|and|und|bis|to|au|al)\s*)?");
+        let day =
+            format!(r"{B}(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|º)?)(?:\.?\s+(?:(?:of|de)\s+)?|\s*[-/.]\s*)");
         format!(r"(?i){weekday}{from}{day}{month}(?:{year})?")
     } else {
-        let day = format!(r"\s+(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th)?){B}");
+        let day = format!(r"{gap}(?P<dayx>(?P<day>\d{{1,2}})(?:st|nd|rd|th)?){B}");
         // A day range ("April 21-22 2020") only with a year, else "April 21 13:30–21:30".
         let to = format!(r"\s*[-–&]\s*(?P<tox>(?P<to>\d{{1,2}})(?:st|nd|rd|th)?),?\s+(?P<ry>\d{{4}}){B}");
         format!(r"(?i){weekday}{month}{day}(?:{to}|{year})?")
@@ -540,7 +552,7 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
     let month = MONTHS.iter().find(|(name, _)| *name == month_key)?.1;
     let written_year = caps.name("y").or(caps.name("ry"));
     // "may", "march" and "mar" are also words: lowercase, they need a written year.
-    let is_word = month_text == month_key && matches!(month_key.as_str(), "may" | "march" | "mar");
+    let is_word = month_text == month_key && matches!(month_key.as_str(), "may" | "march" | "mar" | "mars" | "mayo");
     if is_word && written_year.is_none() {
         return None;
     }
@@ -552,12 +564,17 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
         .iter()
         .filter_map(|(day, with_ordinal)| Some((caps.name(day)?, caps.name(with_ordinal)?)))
         .collect();
-    if !may_start_date(text, days.first()?.0.start()) {
+    // What stands before the date: the month or weekday when it comes
+    // first ("Mar/12/2024"), else the first day number.
+    let starts_with_name = whole.as_str().starts_with(char::is_alphabetic);
+    let first_number = if starts_with_name { whole.start() } else { days.first()?.0.start() };
+    if !may_start_date(text, first_number) {
         return None;
     }
     // "May 13:00" is a time after a month, not the 13th.
     let dayx = caps.name("dayx")?;
-    if continues_number(text.get(dayx.end()..)?, &[':', '.']) {
+    let year_follows = written_year.is_some_and(|y| y.start() <= dayx.end() + 3);
+    if !year_follows && continues_number(text.get(dayx.end()..)?, &[':', '.']) {
         return None;
     }
     let mut found = Vec::new();
@@ -594,6 +611,9 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
             }
         }
     }
+    for (_, dates) in &mut groups {
+        dates.retain(|d| plausible(d.date));
+    }
     groups.sort_by_key(|(range, _)| (range.start, Reverse(range.end)));
     let mut taken_until = 0;
     let mut found = Vec::new();
@@ -604,6 +624,16 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
         }
     }
     found
+}
+
+/// A date a reader would believe of an incident report: from 1970 to the
+/// end of next year. Others ("0000-01-01", "2999-05-01") are typos or
+/// placeholders, never an incident's day.
+pub fn plausible(date: Date) -> bool {
+    static LATEST: std::sync::OnceLock<i16> = std::sync::OnceLock::new();
+    let latest =
+        *LATEST.get_or_init(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).year().saturating_add(1));
+    (1970..=latest).contains(&date.year())
 }
 
 // ---- Machine date-times ----
@@ -983,6 +1013,30 @@ mod tests {
             "Ausfall 12. - 13. August 2020" => "2020-08-12, 2020-08-13",
             "outage 22nd & 23rd April 2020" => "2020-04-22, 2020-04-23",
         }
+    }
+
+    #[test]
+    fn month_names_between_any_separators() {
+        check! {dates,
+            "12/Mar/2024 and 3-Apr-2024" => "2024-03-12, 2024-04-03",
+            "12.Mar.2024, Mar/12/2024, Mar.12.2024" => "2024-03-12, 2024-03-12, 2024-03-12",
+            "Sep-27-2017 13:06" => "2017-09-27",
+        }
+    }
+
+    #[test]
+    fn month_names_in_french_spanish_and_portuguese() {
+        check! {dates,
+            "le 12 mars 2024, le 1er août 2023" => "2024-03-12, 2023-08-01",
+            "el 4 de marzo de 2025; 9 de diciembre de 2024" => "2025-03-04, 2024-12-09",
+            "em 15 de março de 2023" => "2023-03-15",
+        }
+    }
+
+    #[test]
+    fn implausible_years_are_no_dates() {
+        check! {dates, none: "0000-01-01, 1901-05-03, 12 March 1965, 2999-05-01"}
+        check! {dates, "1970-01-01" => "1970-01-01"}
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn search_records(archive: &Archive) -> Vec<Record> {
             add("minutes", p.duration_minutes.map(|m| m.to_string()));
             add("summary", p.summary.as_deref().map(list_summary));
             add("kind", (p.kind != Kind::Postmortem).then(|| kind_name(p.kind)));
+            add("keywords", (!p.keywords.is_empty()).then(|| p.keywords.join(", ")));
             Record {
                 url: root_relative.incident(&p.id),
                 // The title is searched too; most pages start with it already.

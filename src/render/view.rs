@@ -71,7 +71,11 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     let mut facts = Vec::new();
     let mut add = |label, key: &str, text: Option<String>, links: Vec<TermLink>| {
         if text.is_some() || !links.is_empty() {
-            facts.push(Fact { label, text, links, inferred: p.provenance.get(key).and_then(inferred_note) });
+            let inferred = match key {
+                "tags" => evidence_note(p),
+                _ => p.provenance.get(key).and_then(inferred_note),
+            };
+            facts.push(Fact { label, text, links, inferred });
         }
     };
     let when = match (p.start, p.end) {
@@ -88,6 +92,7 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     add("Severity", "severity", p.severity_text.clone().filter(|t| Some(t) != p.severity.as_ref()), severity);
     add("Services", "services", None, term_links(urls, Browse::Services, &p.services));
     add("Root cause", "tags", None, term_links(urls, Browse::Tags, &p.tags));
+    add("Keywords", "keywords", (!p.keywords.is_empty()).then(|| p.keywords.join(", ")), Vec::new());
     let impact = match (&p.impact.text, p.impact.users_pct) {
         (Some(text), _) => Some(shorten(text, 240)),
         (None, Some(pct)) => Some(format!("{pct}% of users or requests affected")),
@@ -96,7 +101,19 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     add("Impact", "impact", impact, Vec::new());
     add("Authors", "authors", (!p.authors.is_empty()).then(|| p.authors.join(", ")), Vec::new());
     add("Status", "status", p.status.clone(), Vec::new());
+    let source = p.source_url.iter().map(|url| TermLink { name: "original report".into(), url: url.clone() });
+    add("Source", "source_url", None, source.collect());
     facts
+}
+
+/// "inferred from the root cause, line 12 ("disk full"); …": each
+/// inferred tag with its strongest evidence.
+fn evidence_note(p: &Postmortem) -> Option<String> {
+    let strongest = p.tags.iter().filter_map(|tag| p.tag_evidence.iter().find(|e| e.tag == *tag));
+    let said: Vec<String> = strongest
+        .map(|e| format!("{}: the {}, line {} (\"{}\")", e.tag, e.place.replace('_', " "), e.line, e.phrase))
+        .collect();
+    (!said.is_empty()).then(|| format!("inferred from {}", said.join("; ")))
 }
 
 /// "inferred from the text, line 12" for every source but front matter.

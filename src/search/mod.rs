@@ -193,7 +193,7 @@ fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, Str
 /// Changes whenever anything searchable about the incident does.
 fn digest(p: &Postmortem) -> String {
     hex_digest((
-        (&p.display_title, &p.root_cause, &p.body, &p.tags, &p.services, &p.severity),
+        (&p.display_title, &p.root_cause, &p.body, &p.tags, &p.services, &p.severity, &p.keywords),
         (p.kind, p.date.map(|d| d.to_string()), p.duration_minutes, &p.source),
     ))
 }
@@ -213,6 +213,9 @@ fn document(p: &Postmortem, digest: &str, f: Fields) -> TantivyDocument {
     doc.add_text(f.title, &p.display_title);
     doc.add_text(f.root_cause, p.root_cause.as_deref().unwrap_or(""));
     doc.add_text(f.body, &p.body);
+    for keyword in &p.keywords {
+        doc.add_text(f.body, keyword);
+    }
     for tag in &p.tags {
         doc.add_text(f.tags, tag);
         doc.add_facet(f.facets, Facet::from_path([FACET_TAG, tag.as_str()]));

@@ -24,7 +24,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+|if|unless|whether|in case|would have|could have|might have)\b",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|in (the )?future|from now on|next time|we will|we plan)\b",
     )
 });
 
@@ -54,7 +54,10 @@ impl Facts<'_> {
                     let line = prose.line_at(offset);
                     self.note("root_cause", FactSource::Prose, line);
                     let sentence = sentence.trim_end_matches(". ").trim();
-                    return Some(RootCause { text: sentence.to_string(), stated: Some(Prose::of_line(sentence, line)) });
+                    return Some(RootCause {
+                        text: sentence.to_string(),
+                        stated: Some(Prose::of_line(sentence, line)),
+                    });
                 }
             }
         }
@@ -76,6 +79,10 @@ impl Facts<'_> {
                 if !list.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
                     list.push(name);
                 }
+            }
+            if !found.keywords.is_empty() {
+                let key = if fm.tags.iter().any(|t| found.keywords.contains(t)) { "tags" } else { "keywords" };
+                self.note("keywords", FactSource::FrontMatter, self.fm_line(key));
             }
             if !found.tags.is_empty() {
                 self.note("tags", FactSource::FrontMatter, self.fm_line("tags"));
@@ -113,10 +120,19 @@ impl Facts<'_> {
             let prose = Prose::of_line(summary, self.fm_line("summary"));
             places.push(Place { name: SectionKind::Summary.as_str(), weight: weights.of(SectionKind::Summary), prose });
         }
+        // Before any section: the lead paragraph is a summary, the rest
+        // other text; a file without sections is all summary.
         let preamble = self.preamble_prose();
-        let lead_end = preamble.text.find(". ").map_or(preamble.text.len(), |i| i + 2);
+        let lead_end = match self.input.outline.sections.is_empty() {
+            true => preamble.text.len(),
+            false => preamble.paragraph_end(),
+        };
         let (lead, rest) = preamble.split_at(lead_end);
-        places.push(Place { name: SectionKind::Summary.as_str(), weight: weights.of(SectionKind::Summary), prose: lead });
+        places.push(Place {
+            name: SectionKind::Summary.as_str(),
+            weight: weights.of(SectionKind::Summary),
+            prose: lead,
+        });
         places.push(Place { name: SectionKind::Other.as_str(), weight: weights.of(SectionKind::Other), prose: rest });
         for section in &self.input.outline.sections {
             let kinds = std::iter::once(section.section.kind).chain(section.also.iter().copied());
@@ -148,6 +164,9 @@ struct Place {
     weight: f64,
     prose: Prose,
 }
+
+/// The places that state a cause.
+const CAUSE_PLACES: [&str; 2] = ["root_cause", "contributing_factors"];
 
 /// At most this many matches of one tag count in one place: a section
 /// that says "database" ten times is still one section's word.
@@ -182,12 +201,17 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
             });
         }
     }
+    // A file that states its cause nowhere (no root-cause or contributing
+    // section, no "the cause was" sentence) gives what it says elsewhere
+    // more weight: half the threshold.
+    let states_cause = places.iter().any(|p| CAUSE_PLACES.contains(&p.name));
+    let threshold = if states_cause { taxonomy.threshold } else { taxonomy.threshold / 2.0 };
     let score = |evidence: &[TagEvidence]| evidence.iter().map(|e| e.weight).sum::<f64>();
     let mut scored: Vec<(f64, usize, Vec<TagEvidence>)> = by_tag
         .into_iter()
         .enumerate()
         .map(|(i, evidence)| (score(&evidence), i, evidence))
-        .filter(|(score, ..)| *score >= taxonomy.threshold)
+        .filter(|(score, ..)| *score >= threshold)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored
@@ -210,8 +234,9 @@ fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     LINK.find_iter(text).map(|m| m.range()).collect()
 }
 
-/// A match is negated when its clause says it was not the cause, or only
-/// might have been ("if the certificate had expired").
+/// A match is negated when its clause says it was not the cause, only
+/// might have been ("if the certificate had expired"), or is about what
+/// will prevent it ("to stop this happening again, … the deploy script").
 fn negated(text: &str, at: usize) -> bool {
     // Only the 60 bytes before the match, back to the clause's start.
     let window_start = (at.saturating_sub(60)..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
@@ -266,9 +291,9 @@ mod tests {
         assert!(infer_tags(&config.taxonomy, &weak).is_empty());
         let strong = [place("title", 2.0, "Database failover"), place("summary", 1.5, "the database failed over")];
         let evidence = infer_tags(&config.taxonomy, &strong);
-        assert_eq!(evidence.iter().map(|e| (e.place.as_str(), e.phrase.as_str())).collect::<Vec<_>>(), [
-            ("title", "Database"),
-            ("summary", "database")
-        ]);
+        assert_eq!(
+            evidence.iter().map(|e| (e.place.as_str(), e.phrase.as_str())).collect::<Vec<_>>(),
+            [("title", "Database"), ("summary", "database")]
+        );
     }
 }

@@ -32,7 +32,7 @@ static ASSIGNMENT: PerThread<Regex> = PerThread::new(|| {
 /// about it ("we rolled back", "restarted") or its cause ("caused by").
 static FAILURE_NARRATIVE: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b((was|were|went|became|been) (down|offline|unavailable|unreachable|inaccessible|degraded|broken|slow)|(failed|crashed|broke|stopped|timed out|hung|went down|froze)\b|outage|downtime|returned (an? )?(http )?(500|502|503|504|errors?)|\b50[0234] (errors?|responses?|status)|(we|i|engineers?|the team|on-?call) (noticed|restarted|rolled back|reverted|fixed|discovered|found|identified|mitigated|restored|redeployed|rebooted)|(could not|couldn't|could no longer|were unable to|was unable to|unable to) (access|reach|connect|log ?in|load|use)|(was|were) caused by|root cause (was|is)|due to (a|an|the)|error rate|(fiel|fielen) aus|ausgefallen|nicht erreichbar|störung|panne|indisponible|est tombée?|caída|se cayó|falló|ficou fora|indisponível|gangguan|сбой|недоступ|авари)\b|障害|停止した|エラーが発生|장애|오류가 발생",
+        r"\b((was|were|went|became|been) (down|offline|unavailable|unreachable|inaccessible|degraded|broken|slow)|(failed|crashed|broke|stopped|timed out|hung|went down|froze)\b|outage|downtime|returned (an? )?(http )?(500|502|503|504|errors?)|\b50[0234] (errors?|responses?|status)|(we|i|engineers?|the team|on-?call) (noticed|restarted|rolled back|reverted|fixed|discovered|found|identified|mitigated|restored|redeployed|rebooted)|(could not|couldn't|could no longer|were unable to|was unable to|unable to) (access|reach|connect|log ?in|load|use)|(was|were) caused by|root cause (was|is)|due to (a|an|the)|error rate|(fiel|fielen) aus|ausgefallen|nicht erreichbar|störung|panne|indisponible|est tombée?|caída|se cayó|falló|dej[oó] de (responder|funcionar)|no pod[ií]an|ficou fora|indisponível|gangguan|сбой|недоступ|авари)\b|障害|停止した|エラーが発生|장애|오류가 발생",
     )
 });
 /// A document about postmortems, a project or a course, not about an
@@ -283,7 +283,11 @@ impl Facts<'_> {
             return (Kind::Postmortem, 0, String::new());
         }
         if let Some((line, phrase)) = first_match(&ABOUT_POSTMORTEMS) {
-            return (Kind::Other, line, format!("it talks about postmortems or a project (\"{phrase}\") and narrates no failure"));
+            return (
+                Kind::Other,
+                line,
+                format!("it talks about postmortems or a project (\"{phrase}\") and narrates no failure"),
+            );
         }
         if facts == 0 && narrated == 0 {
             return (Kind::Other, 1, "it states no incident facts and narrates no failure".into());

@@ -175,6 +175,8 @@ struct Prose {
     /// (offset in `text`, source line) where each source line starts.
     starts: Vec<(usize, u32)>,
     first_line: u32,
+    /// Offsets in `text` where a paragraph ended (a blank line).
+    paragraph_ends: Vec<usize>,
 }
 
 impl Prose {
@@ -186,7 +188,12 @@ impl Prose {
 
     /// One line's text as prose.
     pub(super) fn of_line(text: &str, line: u32) -> Prose {
-        Prose { text: text.to_string(), starts: vec![(0, line)], first_line: line }
+        Prose { text: text.to_string(), starts: vec![(0, line)], first_line: line, paragraph_ends: Vec::new() }
+    }
+
+    /// Where the first paragraph ends (after its ". "), or the end.
+    pub(super) fn paragraph_end(&self) -> usize {
+        self.paragraph_ends.first().copied().unwrap_or(self.text.len())
     }
 
     /// The prose before `offset` and after it (a char boundary).
@@ -196,8 +203,19 @@ impl Prose {
         let rest_line = self.line_at(offset);
         let mut rest_starts = vec![(0, rest_line)];
         rest_starts.extend(self.starts.iter().filter(|(o, _)| *o > offset).map(|(o, l)| (o - offset, *l)));
-        let head = Prose { text: self.text[..offset].to_string(), starts: head_starts, first_line: self.first_line };
-        let rest = Prose { text: self.text[offset..].to_string(), starts: rest_starts, first_line: rest_line };
+        let (head_ends, rest_ends) = self.paragraph_ends.iter().partition::<Vec<usize>, _>(|end| **end <= offset);
+        let head = Prose {
+            text: self.text[..offset].to_string(),
+            starts: head_starts,
+            first_line: self.first_line,
+            paragraph_ends: head_ends,
+        };
+        let rest = Prose {
+            text: self.text[offset..].to_string(),
+            starts: rest_starts,
+            first_line: rest_line,
+            paragraph_ends: rest_ends.into_iter().map(|end| end - offset).collect(),
+        };
         (head, rest)
     }
 
@@ -312,7 +330,7 @@ impl<'a> Facts<'a> {
     /// `label_line`'s text is kept whatever its kind: it holds a label's value.
     pub(super) fn prose_of(&self, content: Vec<(u32, &str)>, label_line: u32) -> Prose {
         let outline = self.input.outline;
-        let mut prose = Prose { text: String::new(), starts: Vec::new(), first_line: label_line.max(1) };
+        let mut prose = Prose { first_line: label_line.max(1), ..Prose::default() };
         for (line, raw) in content {
             if line != label_line && outline.line_kind(line) != LineKind::Text {
                 continue;
@@ -330,6 +348,9 @@ impl<'a> Facts<'a> {
                 if !prose.text.is_empty() && !prose.text.ends_with(". ") {
                     prose.text.truncate(prose.text.trim_end().len());
                     prose.text.push_str(". ");
+                }
+                if !prose.text.is_empty() && prose.paragraph_ends.last() != Some(&prose.text.len()) {
+                    prose.paragraph_ends.push(prose.text.len());
                 }
                 continue;
             }

@@ -6,7 +6,9 @@ use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
-use crate::ingest::when::{FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime, times};
+use crate::ingest::when::{
+    FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime, plausible, times,
+};
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -65,12 +67,6 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
 /// duration, where "4h12" alone would be a clock time.
 fn labelled_text(label: &Label) -> String {
     plain_text(&format!("{}: {}", label.name, label.value)).into_owned()
-}
-
-/// A date a reader would believe of an incident report: from 1970 to the
-/// end of next year.
-fn plausible(date: Date) -> bool {
-    (1970..=jiff::Zoned::now().year().saturating_add(1)).contains(&date.year())
 }
 
 fn implausible_date(key: &str, written: &str, line: u32) -> Diagnostic {

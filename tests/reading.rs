@@ -1,0 +1,115 @@
+//! How coroner reads files it was not tuned on: one fixture per failure
+//! class of issue 18 in `tests/fixtures/reading/` (see its README). Each
+//! test asserts what a reader of the archive sees: the kind (a postmortem
+//! shows in the lists), the root-cause tags and why, keywords, services.
+
+use coroner::config::Config;
+use coroner::ingest::Reader;
+use coroner::model::{Kind, Postmortem, TagsSource};
+use std::path::Path;
+
+fn read(name: &str) -> Postmortem {
+    read_with(name, &Config::default_for(Path::new(".")))
+}
+
+fn read_with(name: &str, config: &Config) -> Postmortem {
+    let bytes = std::fs::read(Path::new("tests/fixtures/reading").join(name)).expect("fixture exists");
+    Reader::new(config).parse(name, &bytes)
+}
+
+#[test]
+fn front_matter_topics_are_keywords_and_the_cause_is_still_inferred() {
+    let p = read("topic-tags.md");
+    assert_eq!(p.tags, ["dns"]);
+    assert_eq!(p.tags_source, Some(TagsSource::Inferred));
+    assert_eq!(p.keywords, ["postmortem", "incident", "checkout-latency-2025-02-11", "cloud"]);
+    // The evidence says where: the root-cause section, with its line.
+    let first = &p.tag_evidence[0];
+    assert_eq!((first.tag.as_str(), first.place.as_str(), first.line), ("dns", "root_cause", 16));
+}
+
+#[test]
+fn a_cause_stated_only_in_prose_is_tagged() {
+    let p = read("cause-in-summary.md");
+    assert_eq!(p.kind, Kind::Postmortem);
+    assert!(p.tags.contains(&"hardware".to_string()), "{:?}", p.tag_evidence);
+    assert!(p.tag_evidence.iter().any(|e| e.tag == "hardware" && e.phrase == "lost power" && e.line == 4));
+}
+
+#[test]
+fn a_student_debugging_narrative_under_a_generic_title_is_a_postmortem() {
+    let p = read("student-debugging.md");
+    assert_eq!(p.kind, Kind::Postmortem);
+    assert!(p.tags.contains(&"config-change".to_string()), "{:?}", p.tags);
+    assert!(!p.tags.contains(&"deploy".to_string()), "the fix names the deploy script: {:?}", p.tag_evidence);
+}
+
+#[test]
+fn an_archive_entry_reads_fully() {
+    let p = read("archive-entry.md");
+    assert_eq!(p.kind, Kind::Postmortem);
+    assert_eq!(p.services, ["Skyfield", "Object Storage"]);
+    assert_eq!(p.tags, ["config-change"]);
+    assert_eq!(p.tags_source, Some(TagsSource::FrontMatter));
+    assert_eq!(p.keywords, ["cloud", "postmortem", "load balancer"]);
+    assert_eq!(p.source_url.as_deref(), Some("https://status.skyfield.example/incidents/2023-object-storage"));
+    assert_eq!((p.start, p.end), (None, None), "empty start_time and end_time are no value");
+    assert!(p.extra.contains_key("uuid") && !p.extra.contains_key("url"));
+}
+
+#[test]
+fn an_archive_entry_without_categories_gets_its_cause_from_the_summary() {
+    let text = std::fs::read_to_string("tests/fixtures/reading/archive-entry.md").unwrap();
+    let without: String = text.replace("- cloud\n- config-change\n- postmortem\n", "- postmortem\n");
+    let p = Reader::new(&Config::default_for(Path::new("."))).parse("entry.md", without.as_bytes());
+    assert_eq!(p.kind, Kind::Postmortem);
+    assert!(p.tags.contains(&"network".to_string()), "{:?}", p.tag_evidence);
+    assert!(!p.tags.contains(&"postmortem".to_string()));
+}
+
+#[test]
+fn a_report_in_spanish_is_a_postmortem() {
+    assert_eq!(read("non-english-es.md").kind, Kind::Postmortem);
+}
+
+#[test]
+fn two_write_ups_in_a_conflict_are_one_postmortem() {
+    let p = read("conflict-two-writeups.md");
+    assert_eq!(p.kind, Kind::Postmortem);
+    assert_eq!(p.conflicts.len(), 1);
+    assert!(p.tags.contains(&"software-bug".to_string()), "{:?}", p.tags);
+}
+
+#[test]
+fn negated_and_hypothetical_causes_and_fixes_are_not_tags() {
+    let p = read("negated-causes.md");
+    assert_eq!(p.tags, ["capacity"], "{:?}", p.tag_evidence);
+}
+
+#[test]
+fn the_threshold_and_weights_are_the_sites_to_tune() {
+    let strict = Config::from_toml(Path::new("."), Path::new("site.toml"), "[taxonomy]\nthreshold = 100.0\n").unwrap();
+    assert_eq!(read_with("negated-causes.md", &strict).tags, Vec::<String>::new());
+    let no_root_cause =
+        Config::from_toml(Path::new("."), Path::new("site.toml"), "[taxonomy.weights]\nroot_cause = 0\n").unwrap();
+    assert!(read_with("topic-tags.md", &no_root_cause).tag_evidence.iter().all(|e| e.place != "root_cause"));
+    let err = Config::from_toml(Path::new("."), Path::new("site.toml"), "[taxonomy.weights]\ncause = 1\n").unwrap_err();
+    assert!(err.to_string().contains("unknown place \"cause\""), "{err}");
+}
+
+#[test]
+fn a_file_not_read_as_a_postmortem_says_why() {
+    let p = coroner_fixture("assignment.md");
+    assert_eq!(p.kind, Kind::Prompt);
+    let note = p.diagnostics.iter().find(|d| d.code == "kind").expect("a kind note");
+    assert!(note.message.starts_with("read as prompt, not a postmortem"), "{}", note.message);
+    assert!(note.line > 0);
+    let front_matter = "---\nkind: template\n---\n# Checkout outage\n\nThe API failed and we rolled back.\n";
+    let p = Reader::new(&Config::default_for(Path::new("."))).parse("t.md", front_matter.as_bytes());
+    assert_eq!(p.kind, Kind::Template);
+}
+
+fn coroner_fixture(name: &str) -> Postmortem {
+    let bytes = std::fs::read(Path::new("tests/fixtures").join(name)).expect("fixture exists");
+    Reader::new(&Config::default_for(Path::new("."))).parse(name, &bytes)
+}
