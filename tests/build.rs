@@ -92,6 +92,72 @@ fn the_search_index_is_cut_small_so_a_query_downloads_little() {
     // index in one file; coroner's (bundle::INDEX_CHUNK_SIZE) cuts it in 4.
     let chunks = fs::read_dir(out.join("pagefind/index")).unwrap().count();
     assert!(chunks >= 3, "{chunks} word index chunks");
+
+    // The browser loads every chunk whose range holds the word, `from <=
+    // word <= to`: each word must be in the range of its own chunk, or
+    // Pagefind falls back to loading every chunk that matches it by
+    // prefix, and in no other, which it would load for nothing.
+    let bounds = chunk_bounds(&out);
+    assert_eq!(bounds.len(), chunks);
+    for (_, _, hash) in &bounds {
+        let words = chunk_words(&out.join(format!("pagefind/index/{hash}.pf_index")));
+        assert!(!words.is_empty(), "chunk {hash} has no words");
+        for word in words {
+            let holding: Vec<&String> =
+                bounds.iter().filter(|(from, to, _)| from <= &word && &word <= to).map(|(.., hash)| hash).collect();
+            assert_eq!(holding, [hash], "the chunks whose range holds {word:?}");
+        }
+    }
+}
+
+/// A Pagefind file as CBOR: gunzipped, without its `pagefind_dcd` mark.
+fn pagefind_cbor(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(fs::File::open(path).unwrap()).read_to_end(&mut plain).unwrap();
+    plain.strip_prefix(b"pagefind_dcd").expect("Pagefind's mark").to_vec()
+}
+
+/// The word index chunks the metadata lists, as (from, to, hash).
+fn chunk_bounds(out: &Path) -> Vec<(String, String, String)> {
+    let meta = fs::read_dir(out.join("pagefind"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "pf_meta"))
+        .expect("Pagefind's metadata");
+    let cbor = pagefind_cbor(&meta);
+    // [version, pages, [[from, to, hash], …], filters, sorts, meta fields]
+    let mut decoder = minicbor::Decoder::new(&cbor);
+    decoder.array().unwrap();
+    decoder.skip().unwrap();
+    decoder.skip().unwrap();
+    let count = decoder.array().unwrap().unwrap();
+    (0..count)
+        .map(|_| {
+            assert_eq!(decoder.array().unwrap(), Some(3));
+            let mut text = || decoder.str().unwrap().to_string();
+            (text(), text(), text())
+        })
+        .collect()
+}
+
+/// The words one word index chunk holds, in order.
+fn chunk_words(path: &Path) -> Vec<String> {
+    let cbor = pagefind_cbor(path);
+    // [[[word, pages…], …], …]
+    let mut decoder = minicbor::Decoder::new(&cbor);
+    decoder.array().unwrap();
+    let count = decoder.array().unwrap().unwrap();
+    (0..count)
+        .map(|_| {
+            let fields = decoder.array().unwrap().unwrap();
+            let word = decoder.str().unwrap().to_string();
+            for _ in 1..fields {
+                decoder.skip().unwrap();
+            }
+            word
+        })
+        .collect()
 }
 
 #[test]

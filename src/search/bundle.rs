@@ -82,10 +82,93 @@ pub fn files(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<u8
             .map(|file| {
                 let name = file.filename.to_string_lossy().replace('\\', "/");
                 let inside = name.trim_start_matches("./").trim_start_matches(&format!("{FOLDER}/")).to_string();
-                (format!("{FOLDER}/{inside}"), file.contents)
+                let contents = match inside.ends_with(".pf_meta") {
+                    true => chunk_ranges_that_meet(&file.contents).unwrap_or(file.contents),
+                    false => file.contents,
+                };
+                (format!("{FOLDER}/{inside}"), contents)
             })
             .collect())
     })
+}
+
+/// What Pagefind puts before every CBOR document it gzips.
+const PAGEFIND_MAGIC: &[u8] = b"pagefind_dcd";
+
+/// Pagefind's metadata (`pagefind.*.pf_meta`, which every search loads)
+/// with each index chunk's range raised to meet the next one, or `None`
+/// when it is not the metadata Pagefind 1.6 writes.
+///
+/// Pagefind names a chunk by its first and last word, each cut to the
+/// shortest prefix that tells it from the neighbouring chunk's, so the
+/// last words of a chunk sort after its upper bound (`august` after
+/// `aug`). Its browser code loads the chunks whose range holds the word
+/// and, when none does, every chunk whose bounds match the word by
+/// prefix: at 10,000 incidents `august` loaded five chunks, one of them
+/// the 124 kB that holds `a`, and went over 300 kB. Raised to just below
+/// the next chunk's lower bound, the ranges neither leave a gap nor
+/// overlap: a word loads the one chunk it is in.
+/// The file keeps its name; its content still follows from the records.
+///
+/// Nothing a search finds is lost: a bound is the words' common prefix
+/// and one more letter, so a word in the gap can only be the beginning
+/// of words in the chunk below it, which is the one it now loads.
+fn chunk_ranges_that_meet(gzipped: &[u8]) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(gzipped).read_to_end(&mut plain).ok()?;
+    let cbor = plain.strip_prefix(PAGEFIND_MAGIC)?;
+
+    // [version, pages, [[from, to, hash], …], filters, sorts, meta fields]
+    let mut decoder = minicbor::Decoder::new(cbor);
+    decoder.array().ok()??;
+    decoder.skip().ok()?;
+    decoder.skip().ok()?;
+    let chunks_start = decoder.position();
+    let count = decoder.array().ok()??;
+    let mut chunks = Vec::new();
+    for _ in 0..count {
+        if decoder.array().ok()? != Some(3) {
+            return None;
+        }
+        let from = decoder.str().ok()?.to_string();
+        let to = decoder.str().ok()?.to_string();
+        let hash = decoder.str().ok()?.to_string();
+        chunks.push((from, to, hash));
+    }
+    let chunks_end = decoder.position();
+
+    for next in 1..chunks.len() {
+        let Some(below) = just_below(&chunks[next].0) else { continue };
+        if chunks[next - 1].1 < below {
+            chunks[next - 1].1 = below;
+        }
+    }
+    let mut encoder = minicbor::Encoder::new(Vec::new());
+    encoder.array(chunks.len() as u64).ok()?;
+    for (from, to, hash) in &chunks {
+        encoder.array(3).ok()?.str(from).ok()?.str(to).ok()?.str(hash).ok()?;
+    }
+    let mut raised = PAGEFIND_MAGIC.to_vec();
+    raised.extend_from_slice(&cbor[..chunks_start]);
+    raised.extend_from_slice(&encoder.into_writer());
+    raised.extend_from_slice(&cbor[chunks_end..]);
+
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(&raised).ok()?;
+    gzip.finish().ok()
+}
+
+/// A string that sorts after every word before `bound` and before `bound`
+/// itself: its last letter one lower, then the highest `char`. Raised to
+/// `bound` itself, a chunk's range would also take in a query that is
+/// exactly `bound`, which is in the next chunk (`the` loaded 50 kB more).
+fn just_below(bound: &str) -> Option<String> {
+    let mut letters: Vec<char> = bound.chars().collect();
+    let last = letters.pop()?;
+    letters.push(char::from_u32((last as u32).checked_sub(1)?)?);
+    letters.push(char::MAX);
+    Some(letters.into_iter().collect())
 }
 
 /// What a bundle is made from: the same digest, the same bundle. Pagefind
@@ -148,6 +231,15 @@ mod tests {
             meta: BTreeMap::from([("title".into(), content.into())]),
             filters: BTreeMap::from([("tag".into(), vec![tag.into()])]),
         }
+    }
+
+    #[test]
+    fn just_below_a_bound_sorts_after_the_words_before_it() {
+        let below = just_below("downs").unwrap();
+        assert!("downright" < below.as_str() && below.as_str() < "downs", "{below:?}");
+        let below = just_below("catha").unwrap();
+        assert!("cath" < below.as_str() && below.as_str() < "catha", "{below:?}");
+        assert_eq!(just_below(""), None);
     }
 
     #[test]
