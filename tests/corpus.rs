@@ -21,29 +21,15 @@ fn parse_all() -> Vec<std::sync::Arc<Postmortem>> {
     coroner::build::ingest(&config, discovered).postmortems
 }
 
-fn share(postmortems: &[&Postmortem], has: impl Fn(&Postmortem) -> bool) -> f64 {
-    postmortems.iter().filter(|p| has(p)).count() as f64 / postmortems.len() as f64
-}
-
+/// Whether a value is found says little (docs/accuracy.md): that it is
+/// right is scored against the labels below. Here: every file parses.
 #[test]
 #[ignore = "reads ../shared/corpus: cargo test --test corpus -- --ignored"]
-fn every_corpus_file_parses_and_most_facts_are_found() {
+fn every_corpus_file_parses() {
     let all = parse_all();
     assert_eq!(all.len(), 81);
-    let incidents: Vec<&Postmortem> = all.iter().filter(|p| p.kind == Kind::Postmortem).map(|p| &**p).collect();
-    assert!(incidents.len() >= 50, "only {} files read as postmortems", incidents.len());
-    type Has = dyn Fn(&Postmortem) -> bool;
-    let floors: [(&str, f64, &Has); 5] = [
-        ("a date", 0.72, &|p| p.date.is_some()),
-        ("a duration", 0.75, &|p| p.duration_minutes.is_some()),
-        ("root-cause text", 0.80, &|p| p.root_cause.is_some()),
-        ("root-cause tags", 0.75, &|p| !p.tags.is_empty()),
-        ("a timeline", 0.72, &|p| !p.timeline.is_empty()),
-    ];
-    for (what, floor, has) in floors {
-        let got = share(&incidents, has);
-        assert!(got >= floor, "{what}: {:.0}% of postmortems, floor {:.0}%", got * 100.0, floor * 100.0);
-    }
+    let incidents = all.iter().filter(|p| p.kind == Kind::Postmortem).count();
+    assert!(incidents >= 55, "only {incidents} files read as postmortems");
 }
 
 #[test]
@@ -103,8 +89,8 @@ fn reading_is_right_as_often_as_the_docs_say_on_both_splits() {
     let floors: [(&str, f64, f64); 9] = [
         ("kind", 0.95, 0.85),
         ("false_other", 0.02, 0.02),
-        ("tags_p", 0.78, 0.68),
-        ("tags_r", 0.57, 0.50),
+        ("tags_p", 0.78, 0.70),
+        ("tags_r", 0.59, 0.53),
         ("date", 0.88, 0.95),
         ("start", 0.85, 0.85),
         ("duration", 0.73, 0.63),

@@ -11,8 +11,12 @@ use std::sync::LazyLock;
 static CONFIG: LazyLock<Config> = LazyLock::new(|| Config::default_for(Path::new(".")));
 
 static FIXTURES: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
-    let mut all: Vec<Vec<u8>> =
-        std::fs::read_dir("tests/fixtures").unwrap().map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect();
+    // Every fixture file, those of `reading/` too.
+    let files = ["tests/fixtures", "tests/fixtures/reading"]
+        .into_iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()))
+        .filter(|path| path.is_file());
+    let mut all: Vec<Vec<u8>> = files.map(|path| std::fs::read(path).unwrap()).collect();
     all.sort();
     all
 });

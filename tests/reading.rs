@@ -113,3 +113,26 @@ fn coroner_fixture(name: &str) -> Postmortem {
     let bytes = std::fs::read(Path::new("tests/fixtures").join(name)).expect("fixture exists");
     Reader::new(&Config::default_for(Path::new("."))).parse(name, &bytes)
 }
+
+/// Build a one-file archive and return the incident page's HTML.
+fn published_page(fixture: &str, id: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    std::fs::copy(Path::new("tests/fixtures/reading").join(fixture), dir.path().join("content").join(fixture)).unwrap();
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_coroner"))
+        .args(["build", "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    std::fs::read_to_string(dir.path().join(format!("public/incidents/{id}/index.html"))).unwrap()
+}
+
+#[test]
+fn the_page_shows_keywords_the_source_link_and_why_a_tag_was_inferred() {
+    let page = published_page("archive-entry.md", "archive-entry");
+    assert!(page.contains("cloud, postmortem, load balancer"), "keywords on the page");
+    assert!(page.contains(r#"href="https://status.skyfield.example/incidents/2023-object-storage""#));
+    let page = published_page("topic-tags.md", "topic-tags");
+    assert!(page.contains(r#"inferred from dns: the root cause, line 16 (&quot;DNS&quot;)"#), "tooltip");
+}

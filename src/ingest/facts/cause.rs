@@ -24,7 +24,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspected|initially|assum\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|in (the )?future|from now on|next time|we will|we plan)\b",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspect\w*|initially|at first|first thought|looked for|assum\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|in (the )?future|from now on|next time|we will|we plan)\b",
     )
 });
 
