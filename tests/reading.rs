@@ -136,3 +136,43 @@ fn the_page_shows_keywords_the_source_link_and_why_a_tag_was_inferred() {
     let page = published_page("topic-tags.md", "topic-tags");
     assert!(page.contains(r#"inferred from dns: the root cause, line 16 (&quot;DNS&quot;)"#), "tooltip");
 }
+
+/// The start, end and duration a reader sees, as `inspect` prints them.
+fn when(p: &Postmortem) -> (Option<String>, Option<String>, Option<u32>) {
+    (p.start.map(|t| t.to_string()), p.end.map(|t| t.to_string()), p.duration_minutes)
+}
+
+#[test]
+fn a_facts_table_date_is_day_first_in_a_european_zone() {
+    let p = read("date-facts-table.md");
+    let want = (Some("2024-03-12T14:02:00+01:00".into()), Some("2024-03-12T14:47:00+01:00".into()), Some(45));
+    assert_eq!(when(&p), want);
+    assert!(p.diagnostics.iter().all(|d| d.code != "ambiguous-date"));
+}
+
+#[test]
+fn a_numeric_date_either_way_round_is_read_month_first_with_a_warning() {
+    let p = read("date-ambiguous.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-03-04"));
+    let warning = p.diagnostics.iter().find(|d| d.code == "ambiguous-date").expect("an ambiguous-date warning");
+    assert_eq!(warning.line, 3);
+}
+
+#[test]
+fn the_next_morning_after_a_dated_entry_is_the_day_after() {
+    let p = read("date-next-morning.md");
+    assert_eq!(p.timeline[1].time.map(|t| t.to_string()).as_deref(), Some("2024-03-13T08:00:00+00:00"));
+    assert_eq!(p.duration_minutes, Some(530));
+}
+
+#[test]
+fn a_date_only_in_the_title_is_the_incident_date() {
+    assert_eq!(read("date-in-title.md").date.map(|d| d.to_string()).as_deref(), Some("2024-06-07"));
+}
+
+#[test]
+fn a_month_name_between_dots_and_times_with_h_and_a_bracketed_zone() {
+    let p = read("date-month-dots.md");
+    let want = (Some("2024-03-12T11:40:00+01:00".into()), Some("2024-03-12T12:25:00+01:00".into()), Some(45));
+    assert_eq!(when(&p), want);
+}

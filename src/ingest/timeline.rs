@@ -6,7 +6,7 @@
 
 use super::sections::{LineKind, Outline};
 use super::text::{english, english_set, strip_inline_markup, table_cells};
-use super::when::{FoundTime, TimeProblem, Zone, find_dates, find_zone, times};
+use super::when::{FoundTime, TimeProblem, Zone, find_dates_with, find_zone, times};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::per_thread::PerThread;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
@@ -39,7 +39,13 @@ static RELATIVE: PerThread<Regex> = PerThread::new(|| Regex::new(r"^T\s*[+-]\s*\
 /// "Around 14:00", "~ 10:05".
 static LEAD_IN: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day)\b[\s\p{P}]*){0,3}$",
+        r"^[\s\p{P}\p{S}]*(?:(?:at|on|around|approx\.?|approximately|about|by|from|detected|started|issue|time|[a-z]+day|the|next|following|morning|afternoon|evening|night)\b[\s\p{P}]*){0,4}$",
+    )
+});
+/// An entry on the day after the one before: "The next morning, 08:00".
+static NEXT_DAY: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(next|following) (day|morning|afternoon|evening|night)\b|\blendemain\b|\bam nächsten (tag|morgen)\b|\bal día siguiente\b",
     )
 });
 static LIST_ITEM: PerThread<Regex> = PerThread::new(|| Regex::new(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S").unwrap());
@@ -184,11 +190,19 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Re
         return Read::Entry { clock: None, time_text: m.as_str().to_string(), rest, problem: None, dated: false };
     }
     let default_year = cursor.known.then(|| cursor.day.year());
-    let dates: Vec<_> = find_dates(text, default_year).into_iter().filter(|d| d.span.start <= 24).collect();
+    let day_first = zone.offset.seconds() > 0;
+    let dates: Vec<_> =
+        find_dates_with(text, default_year, day_first).into_iter().filter(|d| d.span.start <= 24).collect();
     let time = times(text).next().filter(|t| leads(text, t, &dates));
     let line_date = dates.first().filter(|d| time.as_ref().is_none_or(|t| d.span.start < t.span.end));
     if let Some(d) = line_date {
         (cursor.day, cursor.known) = (d.date, true);
+    }
+    // "The next morning, 08:00" after a dated entry: the day after it.
+    let next_day =
+        line_date.is_none() && cursor.known && time.as_ref().is_some_and(|t| NEXT_DAY.is_match(&text[..t.span.start]));
+    if next_day && let Ok(next) = cursor.day.checked_add(1.day()) {
+        cursor.day = next;
     }
     match (time, line_date) {
         (Some(t), date) => {
@@ -197,7 +211,7 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Re
             let time_text = text[start..t.span.end].trim().to_string();
             let rest = clean_rest(&text[t.span.end.max(date.map_or(0, |d| d.span.end))..]);
             let clock = Clock { civil: cursor.day.to_datetime(t.time), offset, known: cursor.known };
-            Read::Entry { clock: Some(clock), time_text, rest, problem: t.problem, dated: date.is_some() }
+            Read::Entry { clock: Some(clock), time_text, rest, problem: t.problem, dated: date.is_some() || next_day }
         }
         (None, Some(d)) if d.span.start <= 12 => {
             let rest = clean_rest(&text[d.span.end..]);

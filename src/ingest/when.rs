@@ -447,6 +447,8 @@ pub struct FoundDate {
     /// false when the year was filled from `default_year`
     pub year_written: bool,
     pub span: Range<usize>,
+    /// A numeric date that reads as a valid day either way ("03/04/2024").
+    pub ambiguous: bool,
 }
 
 /// Month names (lower case), full or abbreviated, in the languages of
@@ -521,8 +523,9 @@ fn may_start_date(text: &str, start: usize) -> bool {
 }
 
 /// A numeric date. Year-first is always Y-M-D; dotted is always D.M.Y; slashed or
-/// dashed with the year last is decided by a part above 12, else read as US M/D/Y.
-fn numeric_date(text: &str, whole: regex::Match) -> Option<FoundDate> {
+/// dashed with the year last is decided by a part above 12, else by
+/// `day_first` (the file's zone is east of UTC), else read as US M/D/Y.
+fn numeric_date(text: &str, whole: regex::Match, day_first: bool) -> Option<FoundDate> {
     // The parts, split at the separators (no digit is one): cheaper than
     // capture groups for a pattern that runs on every line.
     let (a, rest) = whole.as_str().split_once(DATE_SEPARATORS)?;
@@ -532,15 +535,18 @@ fn numeric_date(text: &str, whole: regex::Match) -> Option<FoundDate> {
     if sep != sep2 || continues || !may_start_date(text, whole.start()) {
         return None;
     }
+    let (first, second): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
     let (year, month, day) = match (a.len(), c.len()) {
         (4, 1..=2) => (a, b, c),
         (1..=2, 4) if sep == "." => (c, b, a),
-        (1..=2, 4) if a.parse::<u8>().ok()? > 12 => (c, b, a),
+        (1..=2, 4) if second > 12 => (c, a, b),
+        (1..=2, 4) if first > 12 || day_first => (c, b, a),
         (1..=2, 4) => (c, a, b),
         _ => return None,
     };
     let date = Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
-    Some(FoundDate { date, year_written: true, span: whole.range() })
+    let ambiguous = c.len() == 4 && sep != "." && first <= 12 && second <= 12 && first != second;
+    Some(FoundDate { date, year_written: true, span: whole.range(), ambiguous })
 }
 
 /// One match of [`MONTH_FIRST`] or [`DAY_FIRST`]: one date, or two for a day range
@@ -582,7 +588,7 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
         let start = if i == 0 { whole.start() } else { day.start() };
         let end = if i + 1 == days.len() { whole.end() } else { with_ordinal.end() };
         if let Ok(date) = Date::new(year, month, day.as_str().parse().ok()?) {
-            found.push(FoundDate { date, year_written: written_year.is_some(), span: start..end });
+            found.push(FoundDate { date, year_written: written_year.is_some(), span: start..end, ambiguous: false });
         }
     }
     Some(found)
@@ -592,13 +598,19 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
 /// year ("14th February", "Sep 27", "March 28th") use `default_year`; with None they
 /// are skipped. Invalid dates ("February 30, 2024") are not returned.
 pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
+    find_dates_with(text, default_year, false)
+}
+
+/// [`find_dates`], with numeric dates whose parts are both 12 or less read
+/// day first ("03/04/2024" = 3 April) when `day_first`.
+pub fn find_dates_with(text: &str, default_year: Option<i16>, day_first: bool) -> Vec<FoundDate> {
     // Every date has a day number.
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
     let mut groups: Vec<(Range<usize>, Vec<FoundDate>)> = Vec::new();
     for m in NUMERIC_DATE.find_iter(text) {
-        if let Some(date) = numeric_date(text, m) {
+        if let Some(date) = numeric_date(text, m, day_first) {
             groups.push((date.span.clone(), vec![date]));
         }
     }
@@ -1031,6 +1043,17 @@ mod tests {
             "el 4 de marzo de 2025; 9 de diciembre de 2024" => "2025-03-04, 2024-12-09",
             "em 15 de março de 2023" => "2023-03-15",
         }
+    }
+
+    #[test]
+    fn numeric_dates_are_day_first_when_the_zone_says_so() {
+        let read =
+            |s: &str, day_first| find_dates_with(s, None, day_first).first().map(|d| (d.date.to_string(), d.ambiguous));
+        assert_eq!(read("03/04/2024", false), Some(("2024-03-04".into(), true)));
+        assert_eq!(read("03/04/2024", true), Some(("2024-04-03".into(), true)));
+        assert_eq!(read("12/31/2024", true), Some(("2024-12-31".into(), false)));
+        assert_eq!(read("25/03/2024", false), Some(("2024-03-25".into(), false)));
+        assert_eq!(read("03.04.2024", false), Some(("2024-04-03".into(), false)));
     }
 
     #[test]

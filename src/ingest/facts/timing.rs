@@ -7,7 +7,8 @@ use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
-    FoundTime, Zone, find_dates, find_durations, find_times, find_zone, parse_datetime, plausible, times,
+    FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, parse_datetime, plausible,
+    times,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use jiff::ToSpan;
@@ -197,13 +198,17 @@ impl Facts<'_> {
             }
         }
 
+        // Europe, Africa and Asia write the day first: "03/04/2024 CET" is 3 April.
+        let day_first = zone.offset.seconds() > 0;
         // The day the incident happened, for times written without one.
         let file_date = || {
             FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok())
         };
         let date_hint = when
             .date
-            .or_else(|| candidates.iter().find_map(|(t, _, _)| find_dates(t, None).first().map(|d| d.date)))
+            .or_else(|| {
+                candidates.iter().find_map(|(t, _, _)| find_dates_with(t, None, day_first).first().map(|d| d.date))
+            })
             .or_else(file_date);
 
         // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
@@ -219,9 +224,10 @@ impl Facts<'_> {
                 continue;
             }
             let value = plain_text(&label.value);
-            let (Some(d), Some(t)) =
-                (find_dates(&value, default_year).first().map(|d| d.date).or(date_hint), times(&value).next())
-            else {
+            let (Some(d), Some(t)) = (
+                find_dates_with(&value, default_year, day_first).first().map(|d| d.date).or(date_hint),
+                times(&value).next(),
+            ) else {
                 continue;
             };
             self.time_problem(&t, label.line);
@@ -250,7 +256,7 @@ impl Facts<'_> {
                 // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
                 let durations = find_durations(text);
                 times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
-                let dates = find_dates(text, default_year);
+                let dates = find_dates_with(text, default_year, day_first);
                 let date = dates.first().map(|d| d.date).or(date_hint);
                 // Two times make a range only when joined like one
                 // ("10:00 to 12:00", "14:33 → 18:45"), not two moments of a story.
@@ -306,8 +312,9 @@ impl Facts<'_> {
             if let Some(start) = when.start {
                 when.date = Some(start.civil.date());
                 self.note("date", FactSource::Derived, when.start_line);
-            } else if let Some((d, line, source)) =
-                candidates.iter().find_map(|(t, l, s)| find_dates(t, None).first().map(|d| (d.date, *l, *s)))
+            } else if let Some((d, line, source)) = candidates
+                .iter()
+                .find_map(|(t, l, s)| find_dates_with(t, None, day_first).first().map(|d| (d.date, *l, *s)))
             {
                 when.date = Some(d);
                 self.note("date", source, line);
@@ -316,7 +323,30 @@ impl Facts<'_> {
                 self.note("date", FactSource::Filename, 0);
             }
         }
+        self.warn_if_ambiguous(&when, day_first);
         when
+    }
+
+    /// "03/04/2024" in a file whose zone does not say which part is the
+    /// day: read month first, and a warning says so.
+    fn warn_if_ambiguous(&mut self, when: &When, day_first: bool) {
+        let Some(provenance) = self.provenance.get("date") else { return };
+        let line = if provenance.source == FactSource::Derived { when.start_line } else { provenance.line };
+        let read = find_dates_with(self.plain_line(line), None, day_first);
+        if let Some(date) = read.first().filter(|d| d.ambiguous && !day_first && Some(d.date) == when.date) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "ambiguous-date",
+                    line,
+                    format!(
+                        "`{}` could be either day first or month first; read as {}",
+                        self.plain_line(line)[date.span.clone()].trim(),
+                        date.date
+                    ),
+                )
+                .with_help("write the date as YYYY-MM-DD, or a month name (4 March 2024)"),
+            );
+        }
     }
 
     pub(super) fn time_problem(&mut self, t: &FoundTime, line: u32) {
