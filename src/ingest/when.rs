@@ -32,7 +32,7 @@ fn char_at(text: &str, at: usize) -> Option<char> {
 }
 
 /// About `max` bytes of `text` before `end` (widened to a char boundary), with its start.
-fn window_before(text: &str, end: usize, max: usize) -> (usize, &str) {
+pub(crate) fn window_before(text: &str, end: usize, max: usize) -> (usize, &str) {
     let start = (0..=end.saturating_sub(max)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     (start, text.get(start..end).unwrap_or(""))
 }

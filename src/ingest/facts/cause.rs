@@ -4,6 +4,7 @@ use super::{Facts, Prose, is_placeholder_text, section_source};
 use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::OutlineSection;
 use crate::ingest::text::{english, shorten};
+use crate::ingest::when::window_before;
 use crate::model::{FactSource, SectionKind, TagEvidence, TagsSource};
 use regex::Regex;
 
@@ -24,7 +25,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspect\w*|initially|at first|first thought|looked for|assum\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|in (the )?future|from now on|next time|we will|we plan)\b",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspect\w*|initially|at first|first thought|looked for|assum\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|we will|will be|we plan|plan to)\b",
     )
 });
 
@@ -188,7 +189,11 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
         for m in taxonomy.matcher().find_iter(text.as_str()) {
             let tag = m.pattern().as_usize();
             let Some(count) = counted.get_mut(tag) else { continue };
-            if *count >= MATCHES_PER_PLACE || negated(text, m.start()) || in_link(m.start()) || remedy(text, m.end()) {
+            if *count >= MATCHES_PER_PLACE
+                || negated(text, m.start())
+                || in_link(m.start())
+                || remedy(text, m.start(), m.end())
+            {
                 continue;
             }
             *count += 1;
@@ -225,10 +230,11 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
 }
 
 /// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,
-/// `](../db.md)`): their words are addresses, not causes.
+/// `](../db.md)`, a bare `https://…`): their words are addresses, not causes.
 fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
-    static LINK: PerThread<Regex> = PerThread::new(|| Regex::new(r"\[\[[^\]]*\]\]|\]\([^)]*\)").unwrap());
-    if !text.contains("[[") && !text.contains("](") {
+    static LINK: PerThread<Regex> =
+        PerThread::new(|| Regex::new(r"\[\[[^\]]*\]\]|\]\([^)]*\)|\bhttps?://\S+").unwrap());
+    if !text.contains("[[") && !text.contains("](") && !text.contains("://") {
         return Vec::new();
     }
     LINK.find_iter(text).map(|m| m.range()).collect()
@@ -239,18 +245,21 @@ fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 /// will prevent it ("to stop this happening again, … the deploy script").
 fn negated(text: &str, at: usize) -> bool {
     // Only the 60 bytes before the match, back to the clause's start.
-    let window_start = (at.saturating_sub(60)..=at).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
-    let window = &text[window_start..at];
+    let (_, window) = window_before(text, at, 60);
     let clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
     NEGATION.is_match(clause)
 }
 
-/// A match right before "a fix" or "the patch" names the remedy, not the
-/// cause: "we deployed a fix", "released the patch".
-fn remedy(text: &str, end: usize) -> bool {
-    static REMEDY: PerThread<Regex> =
+/// A match next to "a fix" or "the patch" names the remedy, not the
+/// cause: "we deployed a fix", "released the patch", "the hotfix was
+/// released".
+fn remedy(text: &str, start: usize, end: usize) -> bool {
+    static AFTER: PerThread<Regex> =
         PerThread::new(|| english(r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)"));
-    text.get(end..).is_some_and(|after| REMEDY.is_match(after))
+    static BEFORE: PerThread<Regex> =
+        PerThread::new(|| english(r"\b(hot ?)?(fix|fixes|patch|patches|workaround)( \w+){0,2}\W{0,3}$"));
+    let (_, before) = window_before(text, start, 30);
+    text.get(end..).is_some_and(|after| AFTER.is_match(after)) || BEFORE.is_match(before)
 }
 
 #[cfg(test)]
@@ -272,6 +281,7 @@ mod tests {
         let text = "A provider outage, as in [[2024-03-12-checkout-dns-outage]] and [the earlier one](dns-outage.md).";
         assert!(!tags_of(text).contains(&"dns".to_string()));
         assert!(tags_of("The DNS record was wrong.").contains(&"dns".to_string()));
+        assert!(tags_of("See https://github.com/example/dns-deploy/issues/3 for the thread.").is_empty());
     }
 
     #[test]
@@ -279,6 +289,11 @@ mod tests {
         assert_eq!(tags_of("It was not the database."), Vec::<String>::new());
         assert_eq!(tags_of("If the certificate had expired, logins would have failed."), Vec::<String>::new());
         assert_eq!(tags_of("We deployed a fix within the hour."), Vec::<String>::new());
+        assert_eq!(tags_of("The hotfix was released at noon."), Vec::<String>::new());
+        assert_eq!(
+            tags_of("Moving forward, we plan to test configurations in the deployment pipeline."),
+            Vec::<String>::new()
+        );
         assert_eq!(tags_of("The deploy at 10:02 broke logins."), ["deploy"]);
     }
 
