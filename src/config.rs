@@ -120,12 +120,13 @@ impl Taxonomy {
     /// tag i), so the root cause is scanned once, not once per tag.
     pub fn matcher(&self) -> &regex_automata::meta::Regex {
         self.matcher.get_or_init(|| {
-            // No prefilter: extracting literals from so many case-insensitive
-            // rules cost more than it saved (8.6 ms against 12.9 ms to scan
-            // 3 MB of generated postmortems). Every rule parsed when the
-            // config was loaded (the built-in ones by a test) and the size
-            // limit is lifted, so the build cannot fail; if it ever did, no
-            // tag would be inferred.
+            // The rules run over whole documents: with the lazy DFA's
+            // default 2 MB cache, its states were built again and again
+            // (inspect 4x slower); 32 MB holds them. The prefilter now pays
+            // (7% less wall time over 3,240 real files). Every rule parsed
+            // when the config was loaded (the built-in ones by a test) and
+            // the size limit is lifted, so the build cannot fail; if it
+            // ever did, no tag would be inferred.
             let rules: Vec<_> = self
                 .rules
                 .iter()
@@ -134,7 +135,7 @@ impl Taxonomy {
                 })
                 .collect();
             regex_automata::meta::Regex::builder()
-                .configure(regex_automata::meta::Config::new().auto_prefilter(false).nfa_size_limit(None))
+                .configure(regex_automata::meta::Config::new().nfa_size_limit(None).hybrid_cache_capacity(32 << 20))
                 .build_many_from_hir(&rules)
                 .unwrap_or_else(|_| regex_automata::meta::Regex::new_many::<&str>(&[]).expect("an empty set compiles"))
         })

@@ -232,7 +232,8 @@ impl Facts<'_> {
         let first_match = |pattern: &Regex| {
             plain.iter().enumerate().find_map(|(i, l)| pattern.find(l).map(|m| (i as u32 + 1, m.as_str().to_string())))
         };
-        let count = |pattern: &Regex| plain.iter().map(|l| pattern.find_iter(l).count()).sum::<usize>();
+        // Matches up to two: no rule below asks for more.
+        let count = |pattern: &Regex| plain.iter().flat_map(|l| pattern.find_iter(l)).take(2).count();
         if !has_timed_entries
             && count(&ASSIGNMENT) >= 2
             && let Some((line, phrase)) = first_match(&ASSIGNMENT)
