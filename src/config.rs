@@ -2,9 +2,8 @@
 //! synonyms, validated once so that parsing can stay a pure function of
 //! `(path, bytes, &Config)`. An unusable config is the one fatal input error.
 
-use crate::ingest::text::ascii_word_boundaries;
-use crate::ingest::when::{Zone, parse_zone};
 use crate::model::SectionKind;
+use crate::zone::{Zone, parse_zone};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -171,6 +170,13 @@ impl Taxonomy {
             .map(|(tag, n)| (strsim::normalized_levenshtein(&wanted, &normalize_tag(n)), tag))
             .max_by(|a, b| a.0.total_cmp(&b.0))
     }
+}
+
+/// `\b` → an ASCII word boundary. Unicode ones stop regex's fast engine on
+/// any non-ASCII text (an em dash is enough), and coroner's patterns name
+/// English words. Here, below ingest, because the taxonomy's rules get it too.
+pub fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
 }
 
 /// Tags are compared lower-case with `-` for spaces and underscores.

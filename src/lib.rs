@@ -7,15 +7,18 @@ pub mod archive;
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod content;
 pub mod diagnostics;
 pub mod ingest;
 pub mod lock;
 pub mod model;
+pub mod per_thread;
 pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod zone;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Finding, Severity};

@@ -7,8 +7,8 @@
 mod links;
 pub mod stats;
 
-use crate::build::{ContentFile, FileProblem, Ingested};
 use crate::config::Config;
+use crate::content::{ContentFile, FileProblem, Ingested};
 use crate::diagnostics::{Diagnostic, Finding};
 use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};

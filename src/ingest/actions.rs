@@ -5,8 +5,8 @@
 
 use super::sections::{LineKind, Outline};
 use super::text::{strip_inline_markup, table_cells};
-use crate::ingest::per_thread::PerThread;
 use crate::model::{ActionItem, SectionKind};
+use crate::per_thread::PerThread;
 use regex::Regex;
 
 /// A list item's marker and task box; the item's text is the rest of the

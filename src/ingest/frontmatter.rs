@@ -4,7 +4,7 @@
 //! key by key so that one bad key never loses the others.
 
 use crate::diagnostics::Diagnostic;
-use crate::ingest::per_thread::PerThread;
+use crate::per_thread::PerThread;
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

@@ -2,8 +2,8 @@
 //! anchors it offers to links from elsewhere. The archive resolves the
 //! links; the renderer gives headings the ids found here, in order.
 
-use crate::ingest::per_thread::PerThread;
 use crate::model::{Reference, ReferenceKind};
+use crate::per_thread::PerThread;
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashSet;

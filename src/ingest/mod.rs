@@ -7,7 +7,6 @@ pub mod decode;
 pub mod facts;
 pub mod frontmatter;
 pub mod links;
-pub mod per_thread;
 pub mod repair;
 pub mod sections;
 pub mod text;

@@ -9,8 +9,8 @@
 
 use super::links::Collector;
 use super::text::table_cells;
-use crate::ingest::per_thread::PerThread;
 use crate::model::{MARKDOWN_OPTIONS, Section, SectionKind};
+use crate::per_thread::PerThread;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::collections::HashMap;

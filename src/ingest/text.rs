@@ -1,7 +1,8 @@
 //! Markdown and HTML markup → plain text, for the stages that read words
 //! (facts, timeline, action items). Rendering never uses this.
 
-use crate::ingest::per_thread::PerThread;
+use crate::config::ascii_word_boundaries;
+use crate::per_thread::PerThread;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::borrow::Cow;
 
@@ -17,13 +18,6 @@ pub fn table_cells(raw: &str) -> Option<Vec<String>> {
         raw.trim().trim_matches('|').split('|').map(|c| strip_inline_markup(c).trim().to_string()).collect();
     let separator = cells.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch)));
     (!separator).then_some(cells)
-}
-
-/// `\b` → an ASCII word boundary. Unicode ones stop regex's fast engine on
-/// any non-ASCII text (an em dash is enough), and coroner's patterns name
-/// English words.
-pub fn ascii_word_boundaries(pattern: &str) -> String {
-    pattern.replace(r"\b", r"(?-u:\b)")
 }
 
 /// A case-insensitive pattern of English words with ASCII word boundaries.

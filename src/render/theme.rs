@@ -63,22 +63,22 @@ impl Theme {
 
     /// The links of the theme folders that lead out of the site folder,
     /// as diagnostics, without reading the theme.
-    pub fn outside_links(root: &Path, name: &str) -> Vec<crate::build::FileProblem> {
+    pub fn outside_links(root: &Path, name: &str) -> Vec<crate::content::FileProblem> {
         let mut theme = Theme { files: BTreeMap::new(), outside: Vec::new() };
         // A missing theme is the build's error, not a diagnostic.
         let _ = theme.walk(root, name, false);
         theme
             .outside
             .into_iter()
-            .map(|(link, target)| crate::build::FileProblem {
+            .map(|(link, target)| crate::content::FileProblem {
                 source: link.display().to_string(),
-                diagnostic: crate::build::symlink_outside(&target, "site folder"),
+                diagnostic: crate::content::symlink_outside(&target, "site folder"),
             })
             .collect()
     }
 
     fn walk(&mut self, root: &Path, name: &str, read: bool) -> Result<(), ThemeError> {
-        let real_root = crate::build::real_root(root);
+        let real_root = crate::content::real_root(root);
         let theme_dir = root.join("themes").join(name);
         if theme_dir.is_dir() {
             self.overlay(&theme_dir, "", &real_root, read)?;
@@ -97,7 +97,7 @@ impl Theme {
     /// Add every file under `dir` as `<prefix>/<relative path>`, following
     /// the links that stay inside `real_root`.
     fn overlay(&mut self, dir: &Path, prefix: &str, real_root: &Path, read: bool) -> Result<(), ThemeError> {
-        let real_dir = crate::build::real_root(dir);
+        let real_dir = crate::content::real_root(dir);
         if !real_dir.starts_with(real_root) {
             self.outside.push((dir.to_path_buf(), real_dir));
             return Ok(());
@@ -105,7 +105,7 @@ impl Theme {
         let outside = std::cell::RefCell::new(Vec::new());
         let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
             let leaves = e.depth() > 0 && e.path_is_symlink();
-            match leaves.then(|| crate::build::outside_target(e.path(), real_root)).flatten() {
+            match leaves.then(|| crate::content::outside_target(e.path(), real_root)).flatten() {
                 Some(target) => {
                     outside.borrow_mut().push((e.path().to_path_buf(), target));
                     false
@@ -122,7 +122,7 @@ impl Theme {
                     // as links were before they were followed.
                     let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
                     if e.loop_ancestor().is_some() || is_link {
-                        if let Some(target) = crate::build::outside_target(&path, real_root) {
+                        if let Some(target) = crate::content::outside_target(&path, real_root) {
                             outside.borrow_mut().push((path, target));
                         }
                         continue;

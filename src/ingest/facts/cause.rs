@@ -1,11 +1,11 @@
 //! The root cause and its root-cause tags.
 
 use super::{Facts, Prose, is_placeholder_text, section_source};
-use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::OutlineSection;
 use crate::ingest::text::{english, shorten};
 use crate::ingest::when::window_before;
 use crate::model::{FactSource, SectionKind, TagEvidence, TagsSource};
+use crate::per_thread::PerThread;
 use regex::Regex;
 
 /// A root cause, and the sentence that states it when it was read from

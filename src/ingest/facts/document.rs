@@ -3,11 +3,11 @@
 
 use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::diagnostics::Diagnostic;
-use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::ingest::when::{find_dates, times};
 use crate::model::{FactSource, Kind, Postmortem, SectionKind};
+use crate::per_thread::PerThread;
 use regex::Regex;
 
 /// What a by-line starts with.

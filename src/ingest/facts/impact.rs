@@ -1,10 +1,10 @@
 //! Impact (text and share of users), severity and services.
 
 use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
-use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::model::{FactSource, Impact, SectionKind};
+use crate::per_thread::PerThread;
 use regex::Regex;
 use std::borrow::Cow;
 

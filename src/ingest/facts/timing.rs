@@ -2,7 +2,6 @@
 
 use super::{Facts, Prose};
 use crate::diagnostics::Diagnostic;
-use crate::ingest::per_thread::PerThread;
 use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
@@ -11,6 +10,7 @@ use crate::ingest::when::{
     times,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
+use crate::per_thread::PerThread;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::Regex;

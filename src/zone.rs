@@ -1,0 +1,199 @@
+//! Time zones as people write them: abbreviations ("PST", "CEST"), long
+//! names ("West African Time"), "UTC+2", bare offsets. Below both
+//! `config` (`default_timezone`) and `ingest` (every time in a file), so
+//! that config need not import the ingest stage.
+
+use crate::per_thread::PerThread;
+use jiff::tz::Offset;
+use regex::Regex;
+use std::cmp::Reverse;
+use std::ops::Range;
+
+/// Compiles one of this module's fixed patterns. They do not depend on the input and
+/// every one is exercised by the tests, so a failure is a programming error.
+pub(crate) fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+/// An ASCII word boundary for the patterns that scan whole texts: a Unicode `\b` sends
+/// the regex engine to a path about 100 times slower on non-ASCII text.
+pub(crate) const B: &str = r"(?-u:\b)";
+
+pub(crate) fn char_before(text: &str, at: usize) -> Option<char> {
+    text.get(..at)?.chars().next_back()
+}
+
+pub(crate) fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+/// Whether `rest` continues the number just before it: a digit, or one of `seps`
+/// followed by a digit (".0" after "v1.13", ":80" after "127.0.0.1").
+pub(crate) fn continues_number(rest: &str, seps: &[char]) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some(c) if seps.contains(&c) => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// A fixed UTC offset as written in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub offset: Offset,
+    /// as written, e.g. "PST", "GMT+ 1", "West African Time"
+    pub text: String,
+}
+
+/// Abbreviations with their offsets in minutes. Matched case-sensitively as whole
+/// words, so the verb "eat" or the French "est" never read as zones.
+#[rustfmt::skip]
+const ABBREVIATIONS: &[(&str, i32)] = &[
+    ("UTC", 0), ("GMT", 0), ("UT", 0), ("PST", -480), ("PDT", -420), ("PT", -480),
+    ("MST", -420), ("MDT", -360), ("CST", -360), ("CDT", -300), ("EST", -300), ("EDT", -240),
+    ("ET", -300), ("AKST", -540), ("HST", -600), ("BST", 60), ("IST", 330), ("CET", 60),
+    ("CEST", 120), ("EET", 120), ("EEST", 180), ("WET", 0), ("WEST", 60), ("MSK", 180),
+    ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120), ("WIB", 420), ("SGT", 480),
+    ("HKT", 480), ("JST", 540), ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
+    ("NZDT", 780), ("MEZ", 60), ("MESZ", 120), ("AKDT", -480), ("PHT", 480), ("ICT", 420),
+];
+
+/// Spelled-out zone names (lower case; matched case-insensitively), offsets in minutes.
+/// "greenwitch" is a spelling found in real reports.
+#[rustfmt::skip]
+const LONG_NAMES: &[(&str, i32)] = &[
+    ("pacific standard time", -480), ("pacific daylight time", -420), ("pacific time", -480),
+    ("eastern standard time", -300), ("eastern time", -300),
+    ("central european summer time", 120), ("central european time", 60),
+    ("west african time", 60), ("west africa time", 60), ("east african time", 180),
+    ("east africa time", 180), ("greenwich mean time", 0), ("greenwich", 0), ("greenwitch", 0),
+    ("coordinated universal time", 0), ("japan time", 540), ("korea standard time", 540),
+    ("western indonesia time", 420),
+];
+
+fn zone_pattern() -> String {
+    let mut long: Vec<&str> = LONG_NAMES.iter().map(|(name, _)| *name).collect();
+    long.sort_by_key(|name| Reverse(name.len()));
+    let long = long.join("|").replace(' ', r"\s+");
+    let abbr: Vec<&str> = ABBREVIATIONS.iter().map(|(name, _)| *name).collect();
+    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}){B}", abbr.join("|"))
+}
+
+static ZONE: PerThread<Regex> = PerThread::new(|| compile(&zone_pattern()));
+static ZONE_AT_START: PerThread<Regex> = PerThread::new(|| compile(&format!("^(?:{})", zone_pattern())));
+/// An offset after "UTC"/"GMT"/"UT" ("+1", "+ 1", " + 1", "-05:00", "+0530"), or alone.
+static NUMERIC_OFFSET: PerThread<Regex> =
+    PerThread::new(|| compile(r"^([ \t]?)([+\-−])([ \t]?)(\d{1,2})(?::?(\d{2}))?"));
+
+/// Reads a numeric offset at the start of `rest`: (minutes east of UTC, bytes used).
+/// When spaces surround the sign only whole hours are accepted, because
+/// "12:00 UTC - 14:00" is a range, not UTC−14.
+pub(crate) fn numeric_offset(rest: &str) -> Option<(i32, usize)> {
+    // Most calls have no sign to read: skip the pattern (and compiling it).
+    let sign_at = usize::from(rest.starts_with([' ', '\t']));
+    if !rest.get(sign_at..)?.starts_with(['+', '-', '−']) {
+        return None;
+    }
+    let caps = NUMERIC_OFFSET.captures(rest)?;
+    let end = caps.get(0)?.end();
+    let spaced = !caps.get(1)?.is_empty() || !caps.get(3)?.is_empty();
+    let after = rest.get(end..)?;
+    if continues_number(after, &[]) || (spaced && (caps.get(5).is_some() || continues_number(after, &[':', '.']))) {
+        return None;
+    }
+    let hours: i32 = caps.get(4)?.as_str().parse().ok()?;
+    let minutes: i32 = caps.get(5).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    let sign = if caps.get(2)?.as_str() == "+" { 1 } else { -1 };
+    Some((sign * (hours * 60 + minutes), end))
+}
+
+pub(crate) fn make_zone(minutes: i32, text: &str) -> Option<Zone> {
+    let offset = Offset::from_seconds(minutes.checked_mul(60)?).ok()?;
+    Some(Zone { offset, text: text.to_string() })
+}
+
+/// Turns a zone-name match at `range` of `text` into a zone, extending "UTC", "GMT" and
+/// "UT" with a written offset. Abbreviations joined by hyphens ("US-WEST-1") are names
+/// of other things.
+fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize>)> {
+    let name = text.get(range.clone())?;
+    let mut end = range.end;
+    let minutes = match ABBREVIATIONS.iter().find(|(abbr, _)| *abbr == name) {
+        Some(&(_, mut minutes)) => {
+            if matches!(name, "UTC" | "GMT" | "UT")
+                && let Some((extra, len)) = text.get(end..).and_then(numeric_offset)
+            {
+                minutes += extra;
+                end += len;
+            }
+            let hyphen = |c: Option<char>| matches!(c, Some('-' | '_' | '/'));
+            if hyphen(char_before(text, range.start)) || hyphen(char_at(text, end)) {
+                return None;
+            }
+            minutes
+        }
+        None => {
+            let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            LONG_NAMES.iter().find(|(long, _)| *long == key)?.1
+        }
+    };
+    Some((make_zone(minutes, text.get(range.start..end)?)?, range.start..end))
+}
+
+/// A zone name starting exactly at the beginning of `s`, with its length.
+pub(crate) fn zone_at_start(s: &str) -> Option<(Zone, usize)> {
+    // Every zone name starts with a letter; most text after a time does not.
+    if !s.starts_with(char::is_alphabetic) {
+        return None;
+    }
+    let m = ZONE_AT_START.find(s)?;
+    zone_from_match(s, m.range()).map(|(zone, range)| (zone, range.end))
+}
+
+/// The whole string (trimmed, parentheses/brackets/trailing '.' ignored) names a zone.
+/// Besides what [`find_zone`] knows, a whole string may be "Z", a bare offset
+/// ("+01:00", "-0800") or an abbreviation in any case ("utc").
+pub fn parse_zone(s: &str) -> Option<Zone> {
+    let mut inner = s.trim();
+    loop {
+        let stripped = inner.trim_start_matches(['(', '[']).trim_end_matches([')', ']', '.']).trim();
+        if stripped == inner {
+            break;
+        }
+        inner = stripped;
+    }
+    if inner.eq_ignore_ascii_case("z") {
+        return make_zone(0, inner);
+    }
+    if let Some((minutes, len)) = numeric_offset(inner) {
+        return if len == inner.len() { make_zone(minutes, inner) } else { None };
+    }
+    let upper = inner.to_ascii_uppercase();
+    [inner, upper.as_str()].into_iter().find_map(|candidate| {
+        let zone = whole_zone(candidate)?;
+        Some(Zone { offset: zone.offset, text: inner.to_string() })
+    })
+}
+
+/// `s` is wholly a zone name, or "UTC", "GMT" or "UT" with an offset. Looked
+/// up in the tables, not with [`ZONE_AT_START`]: loading site.toml (which
+/// `coroner search` does before every query) would compile that pattern of
+/// every zone name just to read "UTC".
+fn whole_zone(s: &str) -> Option<Zone> {
+    let letters = s.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(s.len());
+    [s.len(), letters].into_iter().find_map(|end| {
+        let (zone, range) = zone_from_match(s, 0..end)?;
+        (range.end == s.len()).then_some(zone)
+    })
+}
+
+/// First zone mentioned in free text, with its byte span. Used on lines such as
+/// "All times in PST", "## Timeline (GMT+ 1)", "| Heure UTC | ...", "Timeline (Japan time)".
+/// "Z" and bare offsets count only right after a time (see [`find_times`]).
+pub fn find_zone(text: &str) -> Option<(Zone, Range<usize>)> {
+    ZONE.find_iter(text).find_map(|m| zone_from_match(text, m.range()))
+}
