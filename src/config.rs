@@ -63,10 +63,30 @@ pub struct Taxonomy {
     /// index never needs it, and parsing the built-in rules alone was most
     /// of loading the config. The site's own rules are checked on loading.
     matcher: std::sync::OnceLock<regex_automata::meta::Regex>,
+    /// The matcher cloned once per parsing thread (see `per_thread`: a
+    /// regex shared by threads takes a lock on every search).
+    matcher_clones: MatcherClones,
     /// How much a match counts by where it is found.
     pub weights: EvidenceWeights,
     /// The score a tag's evidence must reach for the tag to be inferred.
     pub threshold: f64,
+}
+
+/// Per-thread clones of the taxonomy's matcher. A cloned config starts
+/// with none: each thread clones the compiled matcher again on first use.
+#[derive(Default)]
+struct MatcherClones(thread_local::ThreadLocal<regex_automata::meta::Regex>);
+
+impl Clone for MatcherClones {
+    fn clone(&self) -> Self {
+        MatcherClones::default()
+    }
+}
+
+impl std::fmt::Debug for MatcherClones {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MatcherClones")
+    }
 }
 
 /// How much one match of a tag's rules counts, by where it is found: a
@@ -116,8 +136,13 @@ pub struct TagRule {
 
 impl Taxonomy {
     /// Every tag's `match` rules in one multi-pattern regex (pattern i is
-    /// tag i), so the root cause is scanned once, not once per tag.
+    /// tag i), so a text is scanned once, not once per tag; this thread's
+    /// clone of it.
     pub fn matcher(&self) -> &regex_automata::meta::Regex {
+        self.matcher_clones.0.get_or(|| self.compiled_matcher().clone())
+    }
+
+    fn compiled_matcher(&self) -> &regex_automata::meta::Regex {
         self.matcher.get_or_init(|| {
             // The rules run over whole documents: with the lazy DFA's
             // default 2 MB cache, its states were built again and again
@@ -402,7 +427,8 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             name,
         });
     }
-    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), weights, threshold })
+    let matcher_clones = MatcherClones::default();
+    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), matcher_clones, weights, threshold })
 }
 
 /// A `match` rule (`\b` already made ASCII) as the matcher reads it:
