@@ -2,6 +2,8 @@
 //! between them, the publishing guarantees (base URL subpath, byte-identical
 //! output, atomic swap, unchanged files untouched), and the failure paths.
 
+mod common;
+use common::tree;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -39,18 +41,6 @@ fn build_sample(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
 fn published(out: &Path) -> usize {
     let json: serde_json::Value = serde_json::from_str(&read(out.join("archive.json"))).unwrap();
     json.as_array().unwrap().len()
-}
-
-/// Every file under `root`, relative path → bytes.
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! links out of the content folder, two builds at once into one output,
 //! a build killed halfway. What is published stays what belongs, whole.
 
+mod common;
+use common::tree;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -12,18 +14,6 @@ fn coroner(args: &[&str], dir: &Path) -> Output {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Every file under `root`, relative path → bytes.
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 fn write(path: impl AsRef<Path>, text: &str) {
