@@ -96,6 +96,19 @@ pub enum Kind {
     Other,
 }
 
+impl Kind {
+    /// The name `inspect` and the templates use (`postmortem`, `template`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Postmortem => "postmortem",
+            Kind::Template => "template",
+            Kind::Prompt => "prompt",
+            Kind::List => "list",
+            Kind::Other => "other",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TagsSource {
@@ -337,5 +350,17 @@ fn serialize_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::
     match date {
         Some(d) => s.collect_str(d),
         None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kinds_name_is_the_one_inspect_prints() {
+        for kind in [Kind::Postmortem, Kind::Template, Kind::Prompt, Kind::List, Kind::Other] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
     }
 }

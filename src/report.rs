@@ -109,7 +109,7 @@ pub fn inspect_text(p: &crate::model::Postmortem) -> String {
     use std::fmt::Write as _;
     let none = || "—".to_string();
     let mut out = String::new();
-    let kind = serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let kind = p.kind.as_str();
     let _ = writeln!(out, "{}  [{}]  id {}", p.source, kind, p.id);
     let _ = writeln!(out, "  title      {}", p.display_title);
     let when = match (&p.start, &p.end) {

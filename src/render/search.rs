@@ -61,7 +61,7 @@ pub fn search_records(archive: &Archive) -> Vec<Record> {
             add("date", p.date.map(|d| d.to_string()));
             add("minutes", p.duration_minutes.map(|m| m.to_string()));
             add("summary", p.summary.as_deref().map(list_summary));
-            add("kind", (p.kind != Kind::Postmortem).then(|| kind_name(p.kind)));
+            add("kind", (p.kind != Kind::Postmortem).then(|| p.kind.as_str().to_string()));
             add("keywords", (!p.keywords.is_empty()).then(|| p.keywords.join(", ")));
             Record {
                 url: root_relative.incident(&p.id),
@@ -87,10 +87,6 @@ fn list_summary(summary: &str) -> String {
 }
 
 /// "template", "list", "other": the kind as the archive's pages name it.
-fn kind_name(kind: Kind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 impl Site<'_> {
     /// The search page; its filters list the values of the term pages.
     pub(super) fn search_page(&self) -> Result<(), RenderError> {

@@ -158,9 +158,8 @@ impl Facts<'_> {
     pub(super) fn kind(&mut self, p: &Postmortem) -> Kind {
         let (kind, line, why) = self.kind_and_evidence(p);
         if kind != Kind::Postmortem {
-            let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             self.diagnostics.push(
-                Diagnostic::info("kind", line, format!("read as {name}, not a postmortem: {why}"))
+                Diagnostic::info("kind", line, format!("read as {}, not a postmortem: {why}", kind.as_str()))
                     .with_help("write `kind: postmortem` in the front matter if it reports an incident"),
             );
         }
