@@ -104,6 +104,15 @@ impl EvidenceWeights {
         SectionKind::ALL.iter().position(|k| *k == kind).map_or(0.0, |i| self.sections[i])
     }
 
+    /// The weight of a place named `title` or by a section kind.
+    pub fn of_place(&self, name: &str) -> f64 {
+        match SectionKind::parse(name) {
+            _ if name == "title" => self.title,
+            Some(kind) => self.of(kind),
+            None => 0.0,
+        }
+    }
+
     /// The weights named in `written` set over `self`; an unknown name is an error.
     fn with(mut self, written: &BTreeMap<String, f64>) -> Result<Self, String> {
         for (name, weight) in written {
@@ -132,6 +141,9 @@ pub struct TagRule {
     pub description: String,
     /// Normalised ([`normalize_tag`]) when the taxonomy is built.
     pub aliases: Vec<String>,
+    /// The taxonomy's weights with this tag's own over them: a monitoring
+    /// gap is told where detection is discussed, not in the root cause.
+    pub weights: EvidenceWeights,
 }
 
 impl Taxonomy {
@@ -269,6 +281,8 @@ struct TagToml {
     aliases: Option<Vec<String>>,
     #[serde(rename = "match")]
     patterns: Option<Vec<String>>,
+    /// Weights by place for this tag's matches, over `[taxonomy.weights]`.
+    weights: Option<BTreeMap<String, f64>>,
 }
 
 /// The configuration file's name, in the site's root folder.
@@ -395,6 +409,9 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             entry.patterns.clone_from(&tag.patterns);
             site_rules.insert(name.clone());
         }
+        if tag.weights.is_some() {
+            entry.weights.clone_from(&tag.weights);
+        }
         if !order.contains(&name) {
             order.push(name);
         }
@@ -420,10 +437,15 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             }
         }
         rules.push(patterns);
+        let tag_weights = weights
+            .clone()
+            .with(&tag.weights.unwrap_or_default())
+            .map_err(|e| e.replace("taxonomy.weights", &format!("taxonomy.tags.{name}.weights")))?;
         tags.push(TagRule {
             label: tag.label.unwrap_or_else(|| name.clone()),
             description: tag.description.unwrap_or_default(),
             aliases: tag.aliases.unwrap_or_default().iter().map(|a| normalize_tag(a)).collect(),
+            weights: tag_weights,
             name,
         });
     }

@@ -39,7 +39,7 @@ pub struct Postmortem {
     /// Root-cause tags of the taxonomy.
     pub tags: Vec<String>,
     pub tags_source: Option<TagsSource>,
-    /// Why each inferred tag was given, strongest evidence first (empty
+    /// Why each inferred tag was given, strongest evidence first (none
     /// for tags from front matter).
     pub tag_evidence: Vec<TagEvidence>,
     /// Front-matter tags, categories and keywords that are not root
@@ -114,6 +114,8 @@ impl Kind {
 pub enum TagsSource {
     FrontMatter,
     Inferred,
+    /// Front-matter tags, and more that the text gives evidence for.
+    FrontMatterAndInferred,
 }
 
 /// One match that counted towards an inferred root-cause tag.

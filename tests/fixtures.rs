@@ -339,7 +339,8 @@ const EXPECTED: &[Expect] = &[
         start: Some("2021-12-10T15:40:00+00:00"),
         end: Some("2021-12-13T10:20:00+00:00"),
         minutes: Some(4000),
-        users_pct: None,
+        // "No customer impact."
+        users_pct: Some(0.0),
         severity: None,
         timeline: 7,
         action_items: (3, 0),
@@ -398,7 +399,8 @@ const EXPECTED: &[Expect] = &[
         title: Some("Postmortem: Address autocomplete unavailable"),
         start: Some("2025-01-22T10:00:00+00:00"),
         end: Some("2025-01-22T14:00:00+00:00"),
-        minutes: Some(240),
+        // The stated "about 1 hour" wins over 10:00 → 14:00, with a warning.
+        minutes: Some(60),
         users_pct: Some(9.0),
         severity: None,
         timeline: 5,

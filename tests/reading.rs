@@ -49,8 +49,11 @@ fn an_archive_entry_reads_fully() {
     let p = read("archive-entry.md");
     assert_eq!(p.kind, Kind::Postmortem);
     assert_eq!(p.services, ["Skyfield", "Object Storage"]);
-    assert_eq!(p.tags, ["config-change"]);
-    assert_eq!(p.tags_source, Some(TagsSource::FrontMatter));
+    // The category that is a taxonomy tag wins; the text adds what it
+    // gives evidence for (the load balancer rule), with that evidence.
+    assert_eq!(p.tags, ["config-change", "network"]);
+    assert_eq!(p.tags_source, Some(TagsSource::FrontMatterAndInferred));
+    assert!(p.tag_evidence.iter().all(|e| e.tag == "network"), "{:?}", p.tag_evidence);
     assert_eq!(p.keywords, ["cloud", "postmortem", "load balancer"]);
     assert_eq!(p.source_url.as_deref(), Some("https://status.skyfield.example/incidents/2023-object-storage"));
     assert_eq!((p.start, p.end), (None, None), "empty start_time and end_time are no value");
@@ -95,6 +98,14 @@ fn the_threshold_and_weights_are_the_sites_to_tune() {
     assert!(read_with("topic-tags.md", &no_root_cause).tag_evidence.iter().all(|e| e.place != "root_cause"));
     let err = Config::from_toml(Path::new("."), Path::new("site.toml"), "[taxonomy.weights]\ncause = 1\n").unwrap_err();
     assert!(err.to_string().contains("unknown place \"cause\""), "{err}");
+    // One tag's own weights: a monitoring gap in the detection section no longer counts.
+    let quiet_detection = "[taxonomy.tags.monitoring-gap]\nweights = { detection = 0.0, lessons_learned = 0.0 }\n";
+    let quiet = Config::from_toml(Path::new("."), Path::new("site.toml"), quiet_detection).unwrap();
+    assert!(!read_with("blog-topic-tags.md", &quiet).tags.contains(&"monitoring-gap".to_string()));
+    let err =
+        Config::from_toml(Path::new("."), Path::new("site.toml"), "[taxonomy.tags.dns]\nweights = { cause = 1 }\n")
+            .unwrap_err();
+    assert!(err.to_string().contains("taxonomy.tags.dns.weights: unknown place \"cause\""), "{err}");
 }
 
 #[test]
@@ -175,4 +186,48 @@ fn a_month_name_between_dots_and_times_with_h_and_a_bracketed_zone() {
     let p = read("date-month-dots.md");
     let want = (Some("2024-03-12T11:40:00+01:00".into()), Some("2024-03-12T12:25:00+01:00".into()), Some(45));
     assert_eq!(when(&p), want);
+}
+
+#[test]
+fn a_blogs_topic_tag_that_names_a_cause_does_not_stop_inference() {
+    let p = read("blog-topic-tags.md");
+    // `postgresql` is an alias of database: it stays, from the front matter.
+    assert_eq!(p.tags[0], "database");
+    assert_eq!(p.tags_source, Some(TagsSource::FrontMatterAndInferred));
+    assert_eq!(p.keywords, ["sre", "postmortem", "incidents"]);
+    for tag in ["data-migration", "capacity", "cascading-failure", "monitoring-gap"] {
+        assert!(p.tags.contains(&tag.to_string()), "{tag}: {:?}", p.tag_evidence);
+    }
+    // The front matter's tag needs no evidence; the inferred ones keep theirs.
+    assert!(p.tag_evidence.iter().all(|e| e.tag != "database"));
+    // A monitoring gap is told in the detection section, and weighs as a cause there.
+    let gap = p.tag_evidence.iter().find(|e| e.tag == "monitoring-gap").unwrap();
+    assert_eq!((gap.place.as_str(), gap.phrase.as_str(), gap.weight), ("detection", "Nobody was paged", 3.0));
+}
+
+#[test]
+fn a_time_to_recovery_is_the_duration_and_a_site_completely_down_affects_everyone() {
+    let p = read("stated-recovery.md");
+    assert_eq!(p.duration_minutes, Some(50), "not the 150 minutes to the last timeline entry");
+    assert_eq!(p.impact.users_pct, Some(100.0));
+    assert!(p.tags.contains(&"config-change".to_string()), "{:?}", p.tag_evidence);
+    assert!(!p.tags.contains(&"security".to_string()), "a potential DDoS explored is no cause");
+}
+
+#[test]
+fn no_customer_impact_is_none_affected() {
+    let p = read("no-customer-impact.md");
+    assert_eq!(p.impact.users_pct, Some(0.0));
+    assert_eq!(p.duration_minutes, Some(120));
+    assert!(p.tags.contains(&"capacity".to_string()), "{:?}", p.tag_evidence);
+}
+
+#[test]
+fn a_duration_is_read_from_recovery_words_and_from_the_title() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
+    let recovered =
+        parse("# Launches failing\n\n## Summary\n\nThe cluster appeared to recover itself in 20 minutes.\n");
+    assert_eq!(recovered.duration_minutes, Some(20));
+    let titled = parse("# January 2020: media server outage for approximately 2 weeks\n\nIt broke.\n");
+    assert_eq!(titled.duration_minutes, Some(14 * 24 * 60));
 }

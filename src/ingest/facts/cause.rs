@@ -25,7 +25,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspect\w*|initially|at first|first thought|looked for|assum\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|we will|will be|we plan|plan to)\b",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspect\w*|initially|at first|first thought|looked for|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|we will|will be|we plan|plan to)\b",
     )
 });
 
@@ -66,8 +66,9 @@ impl Facts<'_> {
     }
 
     /// Front-matter tags and categories that are taxonomy tags (or
-    /// aliases of one) win; the others are topics, kept as keywords, and
-    /// the tags are then inferred from evidence across the document.
+    /// aliases of one) win; the others are topics, kept as keywords. The
+    /// tags the document gives evidence for are inferred either way: a
+    /// blog's `tags: [postgresql]` is a topic that names one cause at most.
     pub(super) fn tags(&mut self, title: Option<&str>, root_cause: Option<&RootCause>) -> Tags {
         let taxonomy = &self.input.config.taxonomy;
         let mut found = Tags::default();
@@ -88,24 +89,32 @@ impl Facts<'_> {
             if !found.tags.is_empty() {
                 self.note("tags", FactSource::FrontMatter, self.fm_line("tags"));
                 found.source = Some(TagsSource::FrontMatter);
-                return found;
             }
         }
         let places = self.evidence_places(title, root_cause);
-        found.evidence = infer_tags(taxonomy, &places);
-        for evidence in &found.evidence {
-            if !found.tags.contains(&evidence.tag) {
-                found.tags.push(evidence.tag.clone());
+        let mut evidence = infer_tags(taxonomy, &places);
+        // A tag the front matter gives needs no evidence.
+        evidence.retain(|e| !found.tags.contains(&e.tag));
+        for e in &evidence {
+            if !found.tags.contains(&e.tag) {
+                found.tags.push(e.tag.clone());
             }
         }
-        if let Some(strongest) = found.evidence.first() {
-            self.note("tags", FactSource::Derived, strongest.line);
-            found.source = Some(TagsSource::Inferred);
+        if let Some(strongest) = evidence.first() {
+            found.source = match found.source {
+                Some(_) => Some(TagsSource::FrontMatterAndInferred),
+                None => {
+                    self.note("tags", FactSource::Derived, strongest.line);
+                    Some(TagsSource::Inferred)
+                }
+            };
         }
+        found.evidence = evidence;
         found
     }
 
-    /// Where a cause may be named, each with the weight a match there has:
+    /// Where a cause may be named, each named by what it is (a match
+    /// there weighs what the tag's weights say of that place):
     /// the title, every section by its kind (a combined heading by its
     /// heaviest kind), the lead paragraph before any section as a summary
     /// and the rest of it as other text, and a sentence that states the
@@ -115,11 +124,11 @@ impl Facts<'_> {
         let mut places = Vec::new();
         if let Some(title) = title {
             let line = self.provenance.get("title").map_or(1, |p| p.line);
-            places.push(Place { name: "title", weight: weights.title, prose: Prose::of_line(title, line) });
+            places.push(Place { name: "title", prose: Prose::of_line(title, line) });
         }
         if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
             let prose = Prose::of_line(summary, self.fm_line("summary"));
-            places.push(Place { name: SectionKind::Summary.as_str(), weight: weights.of(SectionKind::Summary), prose });
+            places.push(Place { name: SectionKind::Summary.as_str(), prose });
         }
         // Before any section: the lead paragraph is a summary, the rest
         // other text; a file without sections is all summary.
@@ -129,22 +138,17 @@ impl Facts<'_> {
             false => preamble.paragraph_end(),
         };
         let (lead, rest) = preamble.split_at(lead_end);
-        places.push(Place {
-            name: SectionKind::Summary.as_str(),
-            weight: weights.of(SectionKind::Summary),
-            prose: lead,
-        });
-        places.push(Place { name: SectionKind::Other.as_str(), weight: weights.of(SectionKind::Other), prose: rest });
+        places.push(Place { name: SectionKind::Summary.as_str(), prose: lead });
+        places.push(Place { name: SectionKind::Other.as_str(), prose: rest });
         for section in &self.input.outline.sections {
             let kinds = std::iter::once(section.section.kind).chain(section.also.iter().copied());
             let Some(kind) = kinds.max_by(|a, b| weights.of(*a).total_cmp(&weights.of(*b))) else { continue };
-            places.push(Place { name: kind.as_str(), weight: weights.of(kind), prose: self.prose(section) });
+            places.push(Place { name: kind.as_str(), prose: self.prose(section) });
         }
         if let Some(stated) = root_cause.and_then(|rc| rc.stated.as_ref()) {
-            let weight = weights.of(SectionKind::RootCause);
-            places.push(Place { name: SectionKind::RootCause.as_str(), weight, prose: stated.clone() });
+            places.push(Place { name: SectionKind::RootCause.as_str(), prose: stated.clone() });
         }
-        places.retain(|p| p.weight > 0.0 && !p.prose.text.trim().is_empty());
+        places.retain(|p| !p.prose.text.trim().is_empty());
         places
     }
 }
@@ -160,9 +164,8 @@ pub(super) struct Tags {
 
 /// A stretch of the document where a cause may be named.
 struct Place {
-    /// `title` or a section kind.
+    /// `title` or a section kind: what a match there weighs.
     name: &'static str,
-    weight: f64,
     prose: Prose,
 }
 
@@ -188,8 +191,10 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
         let mut counted = vec![0usize; taxonomy.tags.len()];
         for m in taxonomy.matcher().find_iter(text.as_str()) {
             let tag = m.pattern().as_usize();
-            let Some(count) = counted.get_mut(tag) else { continue };
+            let (Some(count), Some(rule)) = (counted.get_mut(tag), taxonomy.tags.get(tag)) else { continue };
+            let weight = rule.weights.of_place(place.name);
             if *count >= MATCHES_PER_PLACE
+                || weight <= 0.0
                 || negated(text, m.start())
                 || in_link(m.start())
                 || remedy(text, m.start(), m.end())
@@ -198,11 +203,11 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
             }
             *count += 1;
             by_tag[tag].push(TagEvidence {
-                tag: taxonomy.tags[tag].name.clone(),
+                tag: rule.name.clone(),
                 place: place.name.to_string(),
                 line: place.prose.line_at(m.start()),
                 phrase: text[m.range()].to_string(),
-                weight: place.weight,
+                weight,
             });
         }
     }
@@ -270,7 +275,7 @@ mod tests {
     /// The tags inferred from one root-cause paragraph.
     fn tags_of(text: &str) -> Vec<String> {
         let config = Config::default_for(std::path::Path::new("."));
-        let place = Place { name: "root_cause", weight: 3.0, prose: Prose::of_line(text, 1) };
+        let place = Place { name: "root_cause", prose: Prose::of_line(text, 1) };
         let mut tags: Vec<String> = infer_tags(&config.taxonomy, &[place]).into_iter().map(|e| e.tag).collect();
         tags.dedup();
         tags
@@ -300,11 +305,11 @@ mod tests {
     #[test]
     fn a_tag_needs_evidence_that_reaches_the_threshold() {
         let config = Config::default_for(std::path::Path::new("."));
-        let place = |name, weight, text| Place { name, weight, prose: Prose::of_line(text, 1) };
+        let place = |name, text| Place { name, prose: Prose::of_line(text, 1) };
         // One mention in the timeline is not enough; in the title and the summary it is.
-        let weak = [place("timeline", 0.5, "10:02 database alert")];
+        let weak = [place("timeline", "10:02 database alert")];
         assert!(infer_tags(&config.taxonomy, &weak).is_empty());
-        let strong = [place("title", 2.0, "Database failover"), place("summary", 1.5, "the database failed over")];
+        let strong = [place("title", "Database failover"), place("summary", "the database failed over")];
         let evidence = infer_tags(&config.taxonomy, &strong);
         assert_eq!(
             evidence.iter().map(|e| (e.place.as_str(), e.phrase.as_str())).collect::<Vec<_>>(),

@@ -20,8 +20,18 @@ static PCT_AFFECTED: PerThread<Regex> =
 static ANY_PCT: PerThread<Regex> = PerThread::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap());
 static ALL_USERS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer)|100 percent)\b",
+        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer)|100 percent|for (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every) (services|requests|pages)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
     )
+});
+/// "No customer impact": nobody was affected.
+static NO_USERS: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(no (user|customer|client|end-user|external|visible)[- ]?(facing )?impact|no (users|customers|clients) (were|was) (affected|impacted)|(did not|didn't) (affect|impact) (any )?(users|customers|clients)|without (any )?(user|customer) impact)",
+    )
+});
+/// A sentence that says the outage was partial does not say "everyone".
+static PARTIAL: PerThread<Regex> = PerThread::new(|| {
+    english(r"\b(partial\w*|some|several|a few|subset|intermittent\w*|region\w*|degraded|slow\w*)\b")
 });
 static SEV_PROSE: PerThread<Regex> = PerThread::new(|| english(r"\bsev(?:erity)?[- ]?([0-5])\b"));
 static SEV_VALUE: PerThread<Regex> = PerThread::new(|| english(r"\b(?:sev(?:erity)?|p|s|level)?[- ]?([0-5])\b"));
@@ -69,6 +79,16 @@ impl Facts<'_> {
                 texts.push((Cow::Borrowed(self.section_text(s)), s.section.line, kind == SectionKind::Impact));
             }
         }
+        // A file without such sections: its lead paragraph, or an archive
+        // entry's summary.
+        if texts.is_empty() {
+            let lead = self.preamble_prose();
+            let lead = lead.split_at(lead.paragraph_end()).0;
+            texts.push((Cow::Owned(lead.text), lead.first_line, false));
+        }
+        if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
+            texts.push((Cow::Borrowed(summary), self.fm_line("summary"), false));
+        }
         for label in &outline.labels {
             let name = label.name.to_lowercase();
             let about_impact = ["impact", "affected", "影響", "touchés", "betroffen", "afectados", "영향"]
@@ -83,7 +103,8 @@ impl Facts<'_> {
             .or_else(|| {
                 texts.iter().filter(|(_, _, about)| *about).find_map(|(t, l, _)| share(&ANY_PCT, t).map(|p| (p, *l)))
             })
-            .or_else(|| texts.iter().find_map(|(t, l, _)| ALL_USERS.is_match(t).then_some((100.0, *l))));
+            .or_else(|| texts.iter().find_map(|(t, l, _)| said_of_everyone(t).then_some((100.0, *l))))
+            .or_else(|| texts.iter().find_map(|(t, l, _)| NO_USERS.is_match(t).then_some((0.0, *l))));
         if found.is_some() {
             return found;
         }
@@ -172,6 +193,12 @@ impl Facts<'_> {
 /// The share, 0–100, captured by the first match of a percentage pattern.
 /// Each of them needs a `%`, which most texts lack: checking for it first
 /// spares the regex.
+/// Some sentence says everyone was affected ("the site was completely
+/// down"), and does not say in the same breath that it was partial.
+fn said_of_everyone(text: &str) -> bool {
+    ALL_USERS.is_match(text) && sentences(text).into_iter().any(|s| ALL_USERS.is_match(s) && !PARTIAL.is_match(s))
+}
+
 fn share(pattern: &Regex, text: &str) -> Option<f64> {
     if !text.contains('%') {
         return None;

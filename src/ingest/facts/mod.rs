@@ -62,7 +62,7 @@ pub fn extract(input: &Input) -> Postmortem {
     );
     f.diagnostics.extend(timeline.diagnostics);
     f.start_end_from_timeline(&mut when, &timeline.entries);
-    let duration_minutes = f.duration(&when, timeline.span_minutes);
+    let duration_minutes = f.duration(&when, timeline.span_minutes, title.as_deref());
     f.end_from_duration(&mut when, duration_minutes);
     let impact = f.impact();
     let severity = f.severity();
@@ -148,11 +148,18 @@ pub fn extract(input: &Input) -> Postmortem {
         f.provenance.retain(|field, _| ["title", "display_title", "id"].contains(field));
         f.diagnostics.retain(|d| d.code != "tz-assumed");
     }
-    if matches!(postmortem.kind, Kind::Prompt | Kind::Other) && postmortem.tags_source == Some(TagsSource::Inferred) {
-        // No incident, so no cause: the words matched describe something else.
+    if matches!(postmortem.kind, Kind::Prompt | Kind::Other) && !postmortem.tag_evidence.is_empty() {
+        // No incident, so no cause: the words matched describe something
+        // else. Tags the front matter gives stay.
         let p = &mut postmortem;
-        (p.tags, p.tag_evidence, p.tags_source) = (Vec::new(), Vec::new(), None);
-        f.provenance.remove("tags");
+        let evidence = std::mem::take(&mut p.tag_evidence);
+        p.tags.retain(|tag| !evidence.iter().any(|e| e.tag == *tag));
+        if p.tags_source == Some(TagsSource::Inferred) {
+            p.tags_source = None;
+            f.provenance.remove("tags");
+        } else {
+            p.tags_source = Some(TagsSource::FrontMatter);
+        }
     }
     if postmortem.kind == Kind::List {
         // Several incidents: no single start, end, duration or impact.

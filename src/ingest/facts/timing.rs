@@ -398,7 +398,7 @@ impl Facts<'_> {
 
     /// Minutes from an explicit statement, else end − start; a warning when
     /// both exist and differ by more than 10%.
-    pub(super) fn duration(&mut self, when: &When, timeline_span: Option<u32>) -> Option<u32> {
+    pub(super) fn duration(&mut self, when: &When, timeline_span: Option<u32>, title: Option<&str>) -> Option<u32> {
         let derived = match (when.start, when.end) {
             (Some(s), Some(e)) => s.minutes_until(&e).filter(|m| *m >= 0).and_then(|m| u32::try_from(m).ok()),
             _ => None,
@@ -422,12 +422,19 @@ impl Facts<'_> {
         if explicit.is_none() {
             for label in &self.input.outline.labels {
                 let name = &label.key;
+                // "Time to recovery" says how long it lasted; "time to
+                // detection" says only part of it.
+                let recovery = name.starts_with("time to re") || ["ttr", "mttr", "ttm"].contains(&name.as_str());
                 if (name.contains("duration")
+                    || recovery
                     || [
                         "durée",
                         "duración",
+                        "duração",
                         "dauer",
                         "downtime",
+                        "total downtime",
+                        "outage length",
                         "lead time",
                         "総影響時間",
                         "影響時間",
@@ -442,7 +449,7 @@ impl Facts<'_> {
             }
         }
         if explicit.is_none() {
-            explicit = self.prose_duration();
+            explicit = self.prose_duration(title);
         }
         match (explicit, derived) {
             (Some((minutes, line, source)), derived) => {
@@ -454,17 +461,17 @@ impl Facts<'_> {
                         .iter()
                         .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
                     if written && (a - b).abs() > 0.10 * a.max(b) {
-                        // Written start and end are more precise than "about an hour".
+                        // The author's "lasted about an hour" is what the
+                        // outage meant to them: a start and end often take
+                        // in the trigger before it or the clean-up after.
                         self.diagnostics.push(
                             Diagnostic::warning(
                                 "duration-mismatch",
                                 line,
-                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using {derived} min"),
+                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
                             )
                             .with_help("correct the stated duration or the start/end times"),
                         );
-                        self.note("duration_minutes", FactSource::Derived, when.end_line.max(when.start_line));
-                        return Some(derived);
                     }
                 }
                 self.note("duration_minutes", source, line);
@@ -489,15 +496,15 @@ impl Facts<'_> {
     /// "lasted approximately 3 hours" in the summary or impact: a duration
     /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
     /// that "some invoices were 2 hours late" is not read as its length.
-    pub(super) fn prose_duration(&self) -> Option<(u32, u32, FactSource)> {
+    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing)\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$",
+                r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after))\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*)\b",
+                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*)\b",
             )
         });
         let mut proses: Vec<Prose> = [SectionKind::Summary, SectionKind::Impact]
@@ -511,6 +518,14 @@ impl Facts<'_> {
         } else {
             // The lead paragraph before the first section often says it.
             proses.insert(0, self.preamble_prose());
+        }
+        // An archive entry's summary, then the title ("… outage for
+        // approximately 2 weeks"), say it when nothing else does.
+        if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
+            proses.push(Prose::of_line(summary, self.fm_line("summary")));
+        }
+        if let Some(title) = title {
+            proses.push(Prose::of_line(title, self.provenance.get("title").map_or(1, |p| p.line)));
         }
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
