@@ -323,6 +323,10 @@ static MONTH_NAME: PerThread<Regex> = PerThread::new(|| compile(&format!(r"(?i){
 static MONTH_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(true)));
 
+/// "2023年9月5日" (Japanese, Chinese), "2023년 9월 5일" (Korean).
+static CJK_DATE: PerThread<Regex> =
+    PerThread::new(|| compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"));
+
 /// Numbers written before a date must not belong to a version, address or larger number.
 fn may_start_date(text: &str, start: usize) -> bool {
     let mut before = text.get(..start).unwrap_or("").chars().rev();
@@ -423,6 +427,21 @@ pub fn find_dates_with(text: &str, default_year: Option<i16>, day_first: bool) -
     for m in NUMERIC_DATE.find_iter(text) {
         if let Some(date) = numeric_date(text, m, day_first) {
             groups.push((date.span.clone(), vec![date]));
+        }
+    }
+    if !text.is_ascii() {
+        for caps in CJK_DATE.captures_iter(text) {
+            let (Some(whole), Some(y), Some(m), Some(d)) =
+                (caps.get(0), int(&caps, "y"), int(&caps, "m"), int(&caps, "d"))
+            else {
+                continue;
+            };
+            if let Ok(date) = Date::new(y, m, d) {
+                groups.push((
+                    whole.range(),
+                    vec![FoundDate { date, year_written: true, span: whole.range(), ambiguous: false }],
+                ));
+            }
         }
     }
     if MONTH_NAME.is_match(text) {
@@ -871,6 +890,16 @@ mod tests {
     fn implausible_years_are_no_dates() {
         check! {dates, none: "0000-01-01, 1901-05-03, 12 March 1965, 2999-05-01"}
         check! {dates, "1970-01-01" => "1970-01-01"}
+    }
+
+    #[test]
+    fn dates_in_japanese_chinese_and_korean() {
+        check! {dates,
+            "発生日時: 2023年9月5日 10時00分" => "2023-09-05",
+            "2024 年 3 月 12 日" => "2024-03-12",
+            "발생: 2025년 1월 7일 14:20 KST" => "2025-01-07",
+        }
+        check! {dates, none: "2023年13月5日"}
     }
 
     #[test]
