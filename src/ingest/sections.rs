@@ -65,6 +65,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "post-mortem summary",
             "short summary",
             "quick summary",
+            "ce qui s'est passé",
+            "que s'est-il passé",
+            "was ist passiert",
+            "qué pasó",
+            "o que aconteceu",
+            "何が起きたか",
+            "무슨 일이 있었나",
             "inledning",
         ],
     ),
@@ -89,6 +96,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "affected users",
             "affected customers",
             "customer-facing impact",
+            "métriques d'impact",
+            "impact sur les utilisateurs",
+            "auswirkungen auf nutzer",
+            "impacto en los usuarios",
             "dampak",
             "impacto",
             "auswirkungen",
@@ -218,6 +229,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "how it was resolved",
             "restoration",
             "remediation steps",
+            "welche schritte wurden unternommen",
+            "maßnahmen während des vorfalls",
+            "대응",
+            "대응 조치",
+            "即時対応",
         ],
     ),
     (
@@ -309,6 +325,15 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "improvements needed",
             "next actions",
             "action taken to prevent recurrence",
+            "future improvements",
+            "tindakan perbaikan",
+            "ce qu'on a changé",
+            "ce que nous avons changé",
+            "plan d'action",
+            "was wir ändern",
+            "plan de acción",
+            "próximos pasos",
+            "prochaines étapes",
             "меры",
         ],
     ),
@@ -343,6 +368,12 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "what did not go well",
             "things that went well",
             "what could be improved",
+            "was lernen wir daraus",
+            "was wir gelernt haben",
+            "lehren",
+            "ce que nous avons appris",
+            "enseignements tirés",
+            "lo que aprendimos",
         ],
     ),
     (
@@ -360,6 +391,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "contributors",
             "aggravating factors",
             "other factors",
+            "secondary cause",
+            "secondary causes",
+            "2차 원인",
+            "facteurs aggravants",
+            "begünstigende faktoren",
         ],
     ),
 ];
@@ -852,15 +888,22 @@ fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     Some(Marker { line, level: 7, heading: trimmed.to_string(), key, value: String::new(), class: Some(class) })
 }
 
-/// Markers → sections. A marker naming a known kind always starts a section;
-/// an unknown heading starts an `other` section only when it is not nested
-/// under the current top-level section (so `### 13:35` stays inside
-/// `## Timeline`, and `### Tracked tasks` inside `## Action Items`).
+/// Markers → sections. A marker naming a known kind starts a section,
+/// but for a summary heading nested in another known section ("### What
+/// happened" under "## Root cause" tells the cause); an unknown heading
+/// starts an `other` section only when it is not nested under the current
+/// top-level section (so `### 13:35` stays inside `## Timeline`, and
+/// `### Tracked tasks` inside `## Action Items`).
 fn build_sections(markers: &[Marker], total_lines: u32) -> Vec<OutlineSection> {
     let mut sections: Vec<OutlineSection> = Vec::new();
     let mut parent_level = u8::MAX; // level of the outermost open section
     for (i, marker) in markers.iter().enumerate() {
+        let nested = marker.level <= 6 && marker.level > parent_level;
+        let parent_kind = sections.iter().rev().find(|s| s.level == parent_level).map(|s| s.section.kind);
         let starts_section = match &marker.class {
+            Some(c) if c.kind == SectionKind::Summary && nested => {
+                matches!(parent_kind, None | Some(SectionKind::Summary | SectionKind::Other))
+            }
             Some(_) => true,
             // The first heading, when it names no section, is the document's
             // title.
@@ -958,8 +1001,43 @@ mod tests {
 
     #[test]
     fn site_synonyms_extend_the_built_in_ones() {
-        let s = Synonyms::new(&[("Was ist passiert".into(), SectionKind::Summary)]);
-        assert_eq!(s.classify("Was ist passiert?").map(|c| c.kind), Some(SectionKind::Summary));
+        let s = Synonyms::new(&[("Hergang".into(), SectionKind::Summary)]);
+        assert_eq!(s.classify("Hergang:").map(|c| c.kind), Some(SectionKind::Summary));
+        assert_eq!(Synonyms::new(&[]).classify("Hergang:"), None);
+    }
+
+    #[test]
+    fn headings_in_other_languages_and_plain_words() {
+        let s = Synonyms::new(&[]);
+        let kind = |h: &str| s.classify(h).map(|c| c.kind);
+        assert_eq!(kind("Was lernen wir daraus?"), Some(SectionKind::LessonsLearned));
+        assert_eq!(kind("Ce qu'on a changé"), Some(SectionKind::ActionItems));
+        assert_eq!(kind("Tindakan Perbaikan (action items)"), Some(SectionKind::ActionItems));
+        assert_eq!(kind("대응 조치"), Some(SectionKind::Resolution));
+        assert_eq!(kind("Time to recovery"), None);
+        assert_eq!(kind("Why did this happen?"), Some(SectionKind::RootCause));
+        let c = s.classify("Lessons Learned and Future Improvements").unwrap();
+        assert_eq!((c.kind, c.also), (SectionKind::LessonsLearned, vec![SectionKind::ActionItems]));
+    }
+
+    #[test]
+    fn a_summary_heading_inside_another_section_is_part_of_it() {
+        let body = "# Title
+
+## Root cause
+
+### What happened
+
+The migration locked the table.
+
+## Summary
+
+### Overview
+
+It broke.
+";
+        let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
+        assert_eq!(names, [("root_cause".to_string(), 3), ("summary".to_string(), 9), ("summary".to_string(), 11)]);
     }
 
     #[test]
