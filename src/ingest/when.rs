@@ -351,16 +351,23 @@ fn numeric_date(text: &str, whole: regex::Match, day_first: bool) -> Option<Foun
         return None;
     }
     let (first, second): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    // "5-26-21", "05/26/21": a two-digit year, slashed or dashed only
+    // (dotted, three short numbers are a version far more often).
+    let short_year = a.len() <= 2 && c.len() == 2 && sep != ".";
     let (year, month, day) = match (a.len(), c.len()) {
         (4, 1..=2) => (a, b, c),
         (1..=2, 4) if sep == "." => (c, b, a),
-        (1..=2, 4) if second > 12 => (c, a, b),
-        (1..=2, 4) if first > 12 || day_first => (c, b, a),
-        (1..=2, 4) => (c, a, b),
+        (1..=2, 4) | (1..=2, 2) if c.len() == 4 || short_year => match () {
+            _ if second > 12 => (c, a, b),
+            _ if first > 12 || day_first => (c, b, a),
+            _ => (c, a, b),
+        },
         _ => return None,
     };
-    let date = Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
-    let ambiguous = c.len() == 4 && sep != "." && first <= 12 && second <= 12 && first != second;
+    let year: i16 = year.parse().ok()?;
+    let year = if short_year { 2000 + year } else { year };
+    let date = Date::new(year, month.parse().ok()?, day.parse().ok()?).ok()?;
+    let ambiguous = (c.len() == 4 || short_year) && sep != "." && first <= 12 && second <= 12 && first != second;
     Some(FoundDate { date, year_written: true, span: whole.range(), ambiguous })
 }
 
@@ -921,6 +928,8 @@ mod tests {
             // Slashed: a part above 12 decides, otherwise US month/day.
             "06/09/2023 13/09/2023 09/13/2023" => "2023-06-09, 2023-09-13, 2023-09-13",
             "RCA-For-Incident-On-2020-04-21.pdf" => "2020-04-21",
+            // A two-digit year, slashed or dashed.
+            "Website Outage 5-26-21" => "2021-05-26", "on 26/05/21" => "2021-05-26",
         }
         assert_eq!(find_dates("x 2018-03-26 10:34", None)[0].span, 2..12);
     }
@@ -930,7 +939,7 @@ mod tests {
         check! {dates, none:
             "February 30, 2024", "2024-13-45", "v1.13.0", "6.17.0-35-generic", "127.0.0.1",
             "14:30", "+49 721 1234-5678-90", "YYYY-MM-DD", "July 2025", "May 13:00", "1.5 May",
-            "12345-01-01", "2024-01-01-5", "10.100.16.12",
+            "12345-01-01", "2024-01-01-5", "10.100.16.12", "version 2.10.22", "1-2-3",
         }
     }
 
