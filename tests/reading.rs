@@ -231,3 +231,14 @@ fn a_duration_is_read_from_recovery_words_and_from_the_title() {
     let titled = parse("# January 2020: media server outage for approximately 2 weeks\n\nIt broke.\n");
     assert_eq!(titled.duration_minutes, Some(14 * 24 * 60));
 }
+
+#[test]
+fn durations_written_before_the_outage_and_as_start_then_resolution() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
+    let minutes = |summary: &str| parse(&format!("# Checkout outage\n\n## Summary\n\n{summary}\n")).duration_minutes;
+    assert_eq!(minutes("There were approximately 3 hours of downtime for checkout."), Some(180));
+    assert_eq!(minutes("Customers saw a 45-minute outage of the checkout API."), Some(45));
+    assert_eq!(minutes("The outage started at 10:00 AM PST and was resolved at 11:30 AM PST."), Some(90));
+    // Two moments of a story are no range.
+    assert_eq!(minutes("An alert fired at 10:05 and the team paged the DBA at 10:30."), None);
+}

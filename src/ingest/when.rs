@@ -649,6 +649,13 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     } else if after.starts_with(char::is_alphabetic) || parts.iter().all(|p| p.rank == 0) {
         return None;
     }
+    // "an hour and a half": half of the last part's unit more.
+    const AND_A_HALF: &str = " and a half";
+    if after.get(..AND_A_HALF.len()).is_some_and(|a| a.eq_ignore_ascii_case(AND_A_HALF)) {
+        const UNIT_SECONDS: [f64; 5] = [1.0, 60.0, 3600.0, 86400.0, 604800.0];
+        seconds += UNIT_SECONDS.get(usize::from(last.rank)).copied().unwrap_or(0.0) / 2.0;
+        end += AND_A_HALF.len();
+    }
     let mut minutes = (seconds / 60.0).round();
     if seconds > 0.0 && minutes < 1.0 {
         minutes = 1.0;
@@ -983,6 +990,7 @@ mod tests {
         check! {durations,
             "one hour, an hour, two hours, half an hour" => "60, 60, 120, 30",
             "for a day, then two hours and thirty minutes" => "1440, 150",
+            "down for about an hour and a half, then 2 days and a half" => "90~, 3600",
         }
     }
 

@@ -40,10 +40,21 @@ const RANGE_WORDS: &[&str] = &[
     "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
 ];
 
+/// "… started at 10:00 AM and was resolved at 11:30 AM": the second time
+/// is when the same outage ended.
+static THEN_RESOLVED_AT: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(and|until|then)\b[^.;]{0,25}\b(resolved|restored|recovered|mitigated|fixed|ended|over|back online|back up)\s*(at|by|around|on)?\s*$",
+    )
+});
+
 /// `first … second` reads as a range: only a connector (and perhaps a
-/// date) between them.
+/// date) between them, or "and was resolved at".
 fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::ingest::when::FoundDate]) -> bool {
     let Some(between) = text.get(first.span.end..second.span.start) else { return false };
+    if between.len() <= 60 && THEN_RESOLVED_AT.is_match(between) {
+        return true;
+    }
     let mut between = between.to_string();
     for d in dates.iter().rev().filter(|d| d.span.start >= first.span.end && d.span.end <= second.span.start) {
         let (a, b) = (d.span.start - first.span.end, d.span.end - first.span.end);
@@ -502,6 +513,12 @@ impl Facts<'_> {
                 r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after))\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$",
             )
         });
+        // "3 hours of downtime", "a 45-minute outage".
+        static OUTAGE_NOUN: PerThread<Regex> = PerThread::new(|| {
+            english(
+                r"^(-long| long)?\s+(of\s+)?(total\s+|complete\s+|partial\s+)?(downtime|outage|disruption|degradation|unavailability|interruption|service interruption)\b",
+            )
+        });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
                 r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*)\b",
@@ -532,7 +549,9 @@ impl Facts<'_> {
                 if !OUTAGE.is_match(sentence) {
                     continue;
                 }
-                let found = find_durations(sentence).into_iter().find(|d| LEAD.is_match(&sentence[..d.span.start]));
+                let found = find_durations(sentence).into_iter().find(|d| {
+                    LEAD.is_match(&sentence[..d.span.start]) || OUTAGE_NOUN.is_match(&sentence[d.span.end..])
+                });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
                 }
