@@ -242,3 +242,16 @@ fn durations_written_before_the_outage_and_as_start_then_resolution() {
     // Two moments of a story are no range.
     assert_eq!(minutes("An alert fired at 10:05 and the team paged the DBA at 10:30."), None);
 }
+
+#[test]
+fn the_share_of_users_in_words_fractions_and_percent() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("i.md", text.as_bytes());
+    let share = |impact: &str| parse(&format!("# Checkout outage\n\n## Impact\n\n{impact}\n")).impact.users_pct;
+    assert_eq!(share("Half of all requests timed out."), Some(50.0), "not 'all requests'");
+    assert_eq!(share("About a third of customers saw errors."), Some(33.0));
+    assert_eq!(share("The outage affected 25 percent of our users."), Some(25.0));
+    assert_eq!(share("Every request to the payment service failed."), Some(100.0));
+    assert_eq!(share("The service was unavailable to everyone."), Some(100.0));
+    assert_eq!(share("The API was partially down for some users in one region."), None);
+    assert_eq!(share("Around 12,000 users were affected."), None, "a count is no share");
+}

@@ -10,17 +10,25 @@ use std::borrow::Cow;
 
 static USERS_PCT: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"(\d{1,3}(?:[.,]\d+)?)\s?%[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|queries|orders?|merchants?|devices?|stores?|sites?|shipments?|parcels?|payments?|logins?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)",
+        r"(\d{1,3}(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b)[^.%\n]{0,40}?\b(users?|customers?|requests?|visitors?|subscribers?|clients?|user ?base|traffic|tenants?|members?|players?|accounts?|transactions?|calls?|sessions?|queries|orders?|merchants?|devices?|stores?|sites?|shipments?|parcels?|payments?|logins?|utilisateurs|requêtes|nutzer\w*|benutzer\w*|kunden\w*|anfragen|usuarios|clientes|solicitudes|пользовател\w*)",
     )
 });
-static PCT_AFFECTED: PerThread<Regex> =
-    PerThread::new(|| english(r"\b(?:affect\w*|impact\w*|prevent\w*)\b[^.%\n]{0,30}?(\d{1,3}(?:[.,]\d+)?)\s?%"));
+static PCT_AFFECTED: PerThread<Regex> = PerThread::new(|| {
+    english(r"\b(?:affect\w*|impact\w*|prevent\w*)\b[^.%\n]{0,30}?(\d{1,3}(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b)")
+});
 /// "利用者の約30%": a share written after its noun, for labels and
 /// sections that are about impact.
-static ANY_PCT: PerThread<Regex> = PerThread::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?%").unwrap());
+static ANY_PCT: PerThread<Regex> =
+    PerThread::new(|| Regex::new(r"(\d{1,3}(?:[.,]\d+)?)\s?(?:%|(?i:percent\b|per cent\b))").unwrap());
+/// "Half of all requests", "a third of customers".
+static FRACTION: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(half|one half|a third|one third|a quarter|one quarter|two thirds|three quarters) of (all |the |our )?(users|customers|requests|traffic|visitors|clients|sessions|calls|queries|orders|logins|page ?loads|the user ?base)\b",
+    )
+});
 static ALL_USERS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer)|100 percent|for (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every) (services|requests|pages)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
+        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer|request|visitor|client)|100 percent|(for|to) (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every) (services|requests|pages)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
     )
 });
 /// "No customer impact": nobody was affected.
@@ -103,6 +111,7 @@ impl Facts<'_> {
             .or_else(|| {
                 texts.iter().filter(|(_, _, about)| *about).find_map(|(t, l, _)| share(&ANY_PCT, t).map(|p| (p, *l)))
             })
+            .or_else(|| texts.iter().find_map(|(t, l, _)| fraction(t).map(|p| (p, *l))))
             .or_else(|| texts.iter().find_map(|(t, l, _)| said_of_everyone(t).then_some((100.0, *l))))
             .or_else(|| texts.iter().find_map(|(t, l, _)| NO_USERS.is_match(t).then_some((0.0, *l))));
         if found.is_some() {
@@ -199,8 +208,20 @@ fn said_of_everyone(text: &str) -> bool {
     ALL_USERS.is_match(text) && sentences(text).into_iter().any(|s| ALL_USERS.is_match(s) && !PARTIAL.is_match(s))
 }
 
+/// "Half of all requests" = 50.
+fn fraction(text: &str) -> Option<f64> {
+    let words = FRACTION.captures(text)?.get(1)?.as_str().to_lowercase();
+    Some(match words.trim_start_matches("a ").trim_start_matches("one ") {
+        "half" => 50.0,
+        "third" => 33.0,
+        "quarter" => 25.0,
+        "two thirds" => 67.0,
+        _ => 75.0,
+    })
+}
+
 fn share(pattern: &Regex, text: &str) -> Option<f64> {
-    if !text.contains('%') {
+    if !text.contains('%') && !text.contains("percent") && !text.contains("per cent") {
         return None;
     }
     let m = pattern.captures(text)?.get(1)?;
