@@ -189,7 +189,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
         let links = link_spans(text);
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
         let mut counted = vec![0usize; taxonomy.tags.len()];
-        for m in taxonomy.matcher().find_iter(text.as_str()) {
+        let matcher = taxonomy.matcher();
+        for m in matcher.find_iter(text.as_str()).flat_map(|m| with_matches_at_its_start(matcher, text, m)) {
             let tag = m.pattern().as_usize();
             let (Some(count), Some(rule)) = (counted.get_mut(tag), taxonomy.tags.get(tag)) else { continue };
             let weight = rule.weights.of_place(place.name);
@@ -232,6 +233,30 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
             evidence
         })
         .collect()
+}
+
+/// A match and the other tags' matches that start where it does: the
+/// matcher reports one match per place, and "firewall rules" is both a
+/// configuration change and the network.
+fn with_matches_at_its_start(
+    matcher: &regex_automata::meta::Regex,
+    text: &str,
+    first: regex_automata::Match,
+) -> impl Iterator<Item = regex_automata::Match> {
+    use regex_automata::{Anchored, Input, PatternID};
+    // A rule's match is a phrase: a few hundred bytes hold any of them.
+    let mut end = (first.start() + 256).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let others: Vec<_> = (0..matcher.pattern_len())
+        .filter(|&p| p != first.pattern().as_usize())
+        .filter_map(|p| {
+            let pattern = PatternID::new(p).ok()?;
+            matcher.find(Input::new(text).range(first.start()..end).anchored(Anchored::Pattern(pattern)))
+        })
+        .collect();
+    std::iter::once(first).chain(others)
 }
 
 /// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,
@@ -300,6 +325,14 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(tags_of("The deploy at 10:02 broke logins."), ["deploy"]);
+    }
+
+    #[test]
+    fn one_phrase_may_be_evidence_of_two_tags() {
+        assert_eq!(
+            tags_of("A firewall rule pushed during maintenance blocked port 443."),
+            ["config-change", "network"]
+        );
     }
 
     #[test]
