@@ -546,5 +546,22 @@ fn storms_bombs_broken_bytes_and_odd_names() {
         hostile("percent%20.md", "# Percent\n\nPercentname text.\n", "Percentname"),
         hostile("ünïcødé-日本語.md", "# Unicode\n\nUnicodename text.\n", "Unicodename"),
     ];
-    survives(&files, &[]);
+    let site = survives(&files, &[]);
+    // What could not be read is said, with the file.
+    let checked = coroner(&["check", "--format", "json"], site.path());
+    let findings: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let said =
+        |file: &str, code: &str| findings.as_array().unwrap().iter().any(|f| f["file"] == file && f["code"] == code);
+    for bomb in ["alias-bomb.md", "anchor-bomb.md"] {
+        assert!(said(bomb, "front-matter-invalid"), "{bomb} refused: {findings}");
+    }
+    for file in files.iter().map(|f| f.source.as_str()) {
+        if file.starts_with("utf8-") && file != "utf8-bom-garbage.md" {
+            assert!(said(file, "not-utf8"), "{file}: {findings}");
+        }
+        if file.starts_with("utf16-") {
+            assert!(said(file, "utf16"), "{file}: {findings}");
+        }
+    }
+    assert!(said("conflicts.md", "conflict-marker"), "{findings}");
 }
