@@ -315,8 +315,9 @@ pub fn search_current<T: Send>(
     }
 }
 
-/// The search index to oneself until dropped (see [`crate::lock`]).
-fn lock_index(config: &Config) -> Result<crate::lock::Lock, crate::lock::LockError> {
+/// The search index to oneself until dropped (see [`crate::lock`]):
+/// builds, searches that bring it up to date and the preview's updates.
+pub(crate) fn lock_index(config: &Config) -> Result<crate::lock::Lock, crate::lock::LockError> {
     let dir = &config.index_dir;
     crate::lock::lock_beside(dir, || {
         eprintln!("waiting for another coroner updating the search index {}", dir.display())

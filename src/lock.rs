@@ -33,7 +33,7 @@ pub fn lock_beside(dir: &Path, waiting: impl FnOnce()) -> Result<Lock, LockError
     let path = path_beside(dir);
     let error = |source| LockError { path: path.clone(), source };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(error)?;
+        fs::create_dir_all(parent).map_err(|err| error(under_a_file(parent).unwrap_or(err)))?;
     }
     let mut waiting = Some(waiting);
     loop {
@@ -54,6 +54,13 @@ pub fn lock_beside(dir: &Path, waiting: impl FnOnce()) -> Result<Lock, LockError
             return Ok(Lock { file, path });
         }
     }
+}
+
+/// Why a folder cannot be made under a file, naming the file (the OS
+/// says only "File exists" or "Not a directory").
+fn under_a_file(dir: &Path) -> Option<io::Error> {
+    let file = dir.ancestors().find(|a| a.is_file())?;
+    Some(io::Error::new(io::ErrorKind::NotADirectory, format!("{} is a file, not a folder", file.display())))
 }
 
 #[cfg(unix)]

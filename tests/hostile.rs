@@ -1,12 +1,19 @@
 //! Archives and runs a careful user would not make, but a real one meets:
 //! links out of the content folder, two builds at once into one output,
-//! a build killed halfway. What is published stays what belongs, whole.
+//! a build killed halfway, and files made to hurt (thousands of tags, a
+//! 20 MB line, broken encodings, YAML bombs, odd names). What is published
+//! stays what belongs, whole.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 use common::tree;
+use server::Server;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 fn coroner(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_coroner")).args(args).current_dir(dir).output().expect("coroner runs")
@@ -198,6 +205,48 @@ fn a_killed_build_leaves_the_previous_site_or_the_new_one() {
     assert_eq!(leftovers(site.path()), Vec::<String>::new(), "the next build cleans up");
 }
 
+/// A disk that fills up halfway (a file-size limit stands in for it:
+/// tests run as root, whom permissions do not stop) and an output under a
+/// file: one line, exit 2, and the site published before is untouched.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_or_an_output_under_a_file_is_one_line_and_leaves_the_site() {
+    let site = generated_site(60, "v1");
+    let first = coroner(&["build", "--quiet"], site.path());
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = site.path().join("public");
+    let before = listing(&out);
+
+    generate(site.path(), 80, "v2");
+    // Ignored signals stay ignored across exec: a write past the limit
+    // fails with EFBIG instead of killing the build.
+    let full = Command::new("sh")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_coroner"),
+            "build",
+            "--quiet",
+        ])
+        .current_dir(site.path())
+        .output()
+        .unwrap();
+    let report = stderr(&full);
+    assert_eq!(full.status.code(), Some(2), "{report}");
+    assert_eq!(report.lines().count(), 1, "one line: {report}");
+    assert!(report.contains("File too large") && report.contains("free some space"), "{report}");
+    assert!(listing(&out) == before, "the previous site is unchanged");
+    assert_eq!(leftovers(site.path()), Vec::<String>::new());
+
+    fs::write(site.path().join("taken"), "a file").unwrap();
+    let under = coroner(&["build", "--quiet", "--output", "taken/public"], site.path());
+    let report = stderr(&under);
+    assert_eq!(under.status.code(), Some(2), "{report}");
+    assert_eq!(report.lines().count(), 1, "one line: {report}");
+    assert!(report.contains("taken is a file, not a folder"), "{report}");
+    assert!(listing(&out) == before);
+}
+
 #[test]
 fn a_date_no_reader_would_believe_is_a_warning_not_a_published_fact() {
     let site = tempfile::tempdir().unwrap();
@@ -237,4 +286,282 @@ fn a_date_no_reader_would_believe_is_a_warning_not_a_published_fact() {
     for p in model.as_array().unwrap().iter().filter(|p| p["source"] != "fine.md") {
         assert!(p["date"].is_null() && p["start"].is_null(), "{p}");
     }
+}
+
+/// How long one command may take on one hostile archive: not a speed
+/// target, a bound that tells a hang or a blow-up from slow CI. 10 s for
+/// an optimised binary; `cargo test` builds coroner unoptimised, where the
+/// 400,000-entry timeline alone takes 10 to 15 s on a busy two-core machine.
+const BOUND: Duration = Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 10 });
+
+/// `coroner args…` in `dir`, killed and failed if it outlives `BOUND`.
+fn bounded(args: &[&str], dir: &Path) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_coroner"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("coroner starts");
+    let pid = child.id().to_string();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    match receiver.recv_timeout(BOUND) {
+        Ok(output) => output.expect("coroner ran"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("coroner {} did not finish within {BOUND:?}", args.join(" "));
+        }
+    }
+}
+
+/// A hostile file: where it goes under `content/`, its bytes, and a word
+/// of its text that must reach its page.
+struct Hostile {
+    source: String,
+    bytes: Vec<u8>,
+    marker: &'static str,
+}
+
+fn hostile(source: &str, bytes: impl Into<Vec<u8>>, marker: &'static str) -> Hostile {
+    Hostile { source: source.to_string(), bytes: bytes.into(), marker }
+}
+
+/// Build, check, inspect and serve an archive of `files` (and of `extra`,
+/// files that only make it bigger), each within `BOUND` and without a
+/// panic; every hostile file's page holds its marker. Returns the site,
+/// built into `public/`.
+fn survives(files: &[Hostile], extra: &[Hostile]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    for file in files.iter().chain(extra) {
+        let path = site.path().join("content").join(&file.source);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, &file.bytes).unwrap();
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.source.as_str()).collect();
+    let no_panic = |what: &str, output: &Output| {
+        assert!(!stderr(output).contains("panicked"), "{what} panicked on {names:?}: {}", stderr(output));
+    };
+
+    let built = bounded(&["build", "--quiet"], site.path());
+    no_panic("build", &built);
+    assert!(built.status.success(), "build of {names:?}: {}", stderr(&built));
+    let model: serde_json::Value =
+        serde_json::from_slice(&fs::read(site.path().join("public/archive.json")).unwrap()).unwrap();
+    let id_of = |source: &str| -> String {
+        let entry = model.as_array().unwrap().iter().find(|p| p["source"] == source);
+        entry.unwrap_or_else(|| panic!("{source} is published")).get("id").unwrap().as_str().unwrap().to_string()
+    };
+    for file in files {
+        let page = fs::read_to_string(site.path().join(format!("public/incidents/{}/index.html", id_of(&file.source))))
+            .unwrap();
+        assert!(page.contains(file.marker), "{}: {} is on its page", file.source, file.marker);
+    }
+
+    let checked = bounded(&["check", "--format", "json"], site.path());
+    no_panic("check", &checked);
+    assert!(matches!(checked.status.code(), Some(0 | 1)), "check of {names:?}: {}", stderr(&checked));
+    let findings: serde_json::Value = serde_json::from_slice(&checked.stdout).expect("check prints JSON");
+    assert!(findings.is_array());
+
+    let inspected = bounded(&["inspect", "content", "--format", "json"], site.path());
+    no_panic("inspect", &inspected);
+    assert!(inspected.status.success(), "inspect of {names:?}: {}", stderr(&inspected));
+    let models: serde_json::Value = serde_json::from_slice(&inspected.stdout).expect("inspect prints JSON");
+    for file in files {
+        let listed = models.as_array().unwrap().iter().any(|p| p["source"] == format!("content/{}", file.source));
+        assert!(listed, "{}: inspect shows what it understood of it", file.source);
+    }
+
+    let ids: Vec<String> = files.iter().map(|f| id_of(&f.source)).collect();
+    let copy = tempfile::tempdir().unwrap();
+    fs::rename(site.path().join("content"), copy.path().join("content")).unwrap();
+    let server = Server::start_in(copy, BOUND);
+    for (file, id) in files.iter().zip(&ids) {
+        let (status, page) = server.get(&format!("incidents/{id}/"));
+        assert_eq!(status, 200, "{} served", file.source);
+        assert!(page.contains(file.marker), "{}: {} is on the served page", file.source, file.marker);
+    }
+    fs::rename(server.root.path().join("content"), site.path().join("content")).unwrap();
+    site
+}
+
+/// `count` front-matter list items `prefix00000`, `prefix00001`…
+fn numbered(prefix: &str, count: usize) -> String {
+    (0..count).map(|i| format!("{prefix}{i:05}")).collect::<Vec<_>>().join(", ")
+}
+
+#[test]
+fn thousands_of_tags_and_services_cost_what_they_weigh() {
+    let tags = hostile(
+        "many-tags.md",
+        format!(
+            "---\ntitle: Tag flood\ndate: 2024-03-01\ntags: [{}]\n---\n\nThe Tagflood incident.\n",
+            numbered("tag", 5000)
+        ),
+        "Tagflood",
+    );
+    let services = hostile(
+        "many-services.md",
+        format!(
+            "---\ntitle: Service flood\ndate: 2024-03-02\nservices: [{}]\n---\n\nThe Serviceflood incident.\n",
+            numbered("svc", 5000)
+        ),
+        "Serviceflood",
+    );
+    let spread: Vec<Hostile> = (0..5000)
+        .map(|i| {
+            hostile(
+                &format!("spread/outage-{i:05}.md"),
+                format!(
+                    "---\ntitle: Outage {i}\ndate: 2023-05-01\nservices: [api{i:05}]\n---\n\nThe api{i:05} fell over.\n"
+                ),
+                "fell over",
+            )
+        })
+        .collect();
+    let site = survives(&[tags, services], &spread);
+    let public = site.path().join("public");
+    assert!(public.join("services/api04999/index.html").is_file(), "every service has its page");
+    // Each of the 5,000 services' pages lists the incident: as one line,
+    // not with all 5,000 services again.
+    let page = fs::read_to_string(public.join("services/svc04999/index.html")).unwrap();
+    assert!(page.contains("+4988 more"), "the row names 12 services and counts the rest");
+    assert!(page.len() < 50_000, "a term page of one incident stays small: {} bytes", page.len());
+    let incident = fs::read_to_string(public.join("incidents/many-services/index.html")).unwrap();
+    assert!(incident.contains("svc04999"), "the incident's own page lists them all");
+}
+
+/// Front matter over 5 MB, a 20 MB line, a 400,000-entry timeline.
+#[test]
+fn huge_files_are_published_whole() {
+    let mut front = String::from("---\ntitle: Front matter flood\n");
+    while front.len() < 5_000_000 {
+        front.push_str(&format!("key{}: a value that says nothing much at all\n", front.len()));
+    }
+    front.push_str("---\n\nThe Frontflood incident.\n");
+    let line = format!("# Long line\n\nLonglinestart {} Longlineend\n", "word ".repeat(4_000_000));
+    let mut timeline = String::from("# Huge timeline\n\nThe Timelineflood incident.\n\n## Timeline\n\n");
+    for i in 0..400_000 {
+        timeline.push_str(&format!("- {:02}:{:02} step {i} done\n", i / 60 % 24, i % 60));
+    }
+    timeline.push_str("\n## Resolution\n\nTimelineend at last.\n");
+    for file in [
+        hostile("front.md", front, "Frontflood"),
+        hostile("line.md", line, "Longlineend"),
+        hostile("timeline.md", timeline, "Timelineend"),
+    ] {
+        survives(&[file], &[]);
+    }
+}
+
+/// Markdown storms, bombs, binary bytes, conflict markers, broken
+/// encodings and odd names, side by side in one archive.
+#[test]
+fn storms_bombs_broken_bytes_and_odd_names() {
+    let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
+        let mut bytes = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+        }
+        bytes
+    };
+    let with_unit = |text: &str, unit: u16| -> Vec<u8> {
+        let mut bytes = utf16(text, false);
+        let middle = 2 + text.find("\n\n").unwrap() * 2;
+        bytes.splice(middle..middle, unit.to_le_bytes());
+        bytes
+    };
+    let broken_utf8 = |garbage: &[u8], marker: &str| -> Vec<u8> {
+        [b"# Broken bytes\n\n".as_slice(), garbage, format!(" {marker} ").as_bytes(), garbage, b"\n"].concat()
+    };
+    let mut noise = Vec::with_capacity(65_536);
+    let mut state: u32 = 19;
+    for _ in 0..65_536 {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        noise.push((state >> 16) as u8);
+    }
+    let mut laughs = String::from("---\ntitle: Alias bomb\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let prior = format!("*a{}", i - 1);
+        laughs.push_str(&format!("a{i}: &a{i} [{}]\n", [prior.as_str(); 9].join(", ")));
+    }
+    laughs.push_str("---\n\nThe Aliasbomb incident.\n");
+    let mut anchors = String::from("---\ntitle: Anchor bomb\nk0: &n0 [root]\n");
+    for i in 1..100_000 {
+        anchors.push_str(&format!("k{i}: &n{i} [*n{}]\n", i - 1));
+    }
+    anchors.push_str("---\n\nThe Anchorbomb incident.\n");
+    let headings: String = (0..5000).map(|i| format!("## Heading {i}\n\nStep {i}.\n\n")).collect();
+
+    let files = [
+        hostile("lists.md", format!("# Deep lists\n\n{}Deeplist\n", "- ".repeat(5000)), "Deeplist"),
+        hostile("quotes.md", format!("# Deep quotes\n\n{}Deepquote\n", "> ".repeat(5000)), "Deepquote"),
+        hostile("brackets.md", format!("# Brackets\n\n{} Bracketstorm\n", "[".repeat(200_000)), "Bracketstorm"),
+        hostile("emphasis.md", format!("# Emphasis\n\n{} Starstorm\n", "*".repeat(200_000)), "Starstorm"),
+        hostile("mixed-storm.md", format!("# Mixed\n\n{} Mixedstorm\n", "*[_`<".repeat(40_000)), "Mixedstorm"),
+        hostile(
+            "binary.md",
+            [b"# Binary\n\nBinarystart here.\n\n".as_slice(), &noise, b"\n\nBinaryend here.\n"].concat(),
+            "Binaryend",
+        ),
+        hostile("nul.md", "# Nul bytes\n\nNul\0bytes \0between Nulmarker\0 words.\n\0", "Nulmarker"),
+        hostile("alias-bomb.md", laughs, "Aliasbomb"),
+        hostile("anchor-bomb.md", anchors, "Anchorbomb"),
+        hostile("headings.md", format!("# Many headings\n\n{headings}Headingsend.\n"), "Headingsend"),
+        hostile(
+            "conflicts.md",
+            "<<<<<<< HEAD\nConflictours\n=======\nConflicttheirs\n>>>>>>> branch\n<<<<<<< HEAD\n=======\n>>>>>>> other\n",
+            "Conflictours",
+        ),
+        hostile("utf8-lone-continuation.md", broken_utf8(&[0x80, 0xBF], "Lonecontinuation"), "Lonecontinuation"),
+        hostile("utf8-overlong.md", broken_utf8(&[0xC0, 0xAF, 0xE0, 0x80, 0xAF], "Overlong"), "Overlong"),
+        hostile("utf8-truncated.md", broken_utf8(&[0xE2, 0x82], "Truncatedseq"), "Truncatedseq"),
+        hostile("utf8-surrogate.md", broken_utf8(&[0xED, 0xA0, 0x80], "Encodedsurrogate"), "Encodedsurrogate"),
+        hostile(
+            "utf8-beyond.md",
+            broken_utf8(&[0xF4, 0x90, 0x80, 0x80, 0xF5, 0xFF, 0xFE], "Beyondunicode"),
+            "Beyondunicode",
+        ),
+        hostile(
+            "utf8-bom-garbage.md",
+            [&[0xEF, 0xBB, 0xBF][..], &noise[..512], b"\n\nBomgarbage after.\n"].concat(),
+            "Bomgarbage",
+        ),
+        hostile("utf16-le.md", utf16("# Sixteen\n\nLittleendian text.\n", false), "Littleendian"),
+        hostile("utf16-be.md", utf16("# Sixteen\n\nBigendian text.\n", true), "Bigendian"),
+        hostile("utf16-odd.md", [utf16("# Odd\n\nOddbytes text.\n", false), vec![0x41]].concat(), "Oddbytes"),
+        hostile("utf16-lone-high.md", with_unit("# Lone\n\nLonehigh text.\n", 0xD800), "Lonehigh"),
+        hostile("utf16-lone-low.md", with_unit("# Lone\n\nLonelow text.\n", 0xDC00), "Lonelow"),
+        hostile(
+            "utf16-bom-garbage.md",
+            [&[0xFF, 0xFE][..], &noise[..512], &utf16("\n\nSixteengarbage after.\n", false)[2..]].concat(),
+            "Sixteengarbage",
+        ),
+        hostile("with space.md", "# Spaced\n\nSpacedname text.\n", "Spacedname"),
+        hostile("hash#sign.md", "# Hash\n\nHashname text.\n", "Hashname"),
+        hostile("question?.md", "# Question\n\nQuestionname text.\n", "Questionname"),
+        hostile("percent%20.md", "# Percent\n\nPercentname text.\n", "Percentname"),
+        hostile("ünïcødé-日本語.md", "# Unicode\n\nUnicodename text.\n", "Unicodename"),
+    ];
+    let site = survives(&files, &[]);
+    // What could not be read is said, with the file.
+    let checked = coroner(&["check", "--format", "json"], site.path());
+    let findings: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let said =
+        |file: &str, code: &str| findings.as_array().unwrap().iter().any(|f| f["file"] == file && f["code"] == code);
+    for bomb in ["alias-bomb.md", "anchor-bomb.md"] {
+        assert!(said(bomb, "front-matter-invalid"), "{bomb} refused: {findings}");
+    }
+    for file in files.iter().map(|f| f.source.as_str()) {
+        if file.starts_with("utf8-") && file != "utf8-bom-garbage.md" {
+            assert!(said(file, "not-utf8"), "{file}: {findings}");
+        }
+        if file.starts_with("utf16-") {
+            assert!(said(file, "utf16"), "{file}: {findings}");
+        }
+    }
+    assert!(said("conflicts.md", "conflict-marker"), "{findings}");
 }

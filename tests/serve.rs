@@ -5,50 +5,29 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long a rebuild may take to reach the browser before a test fails.
 const RELOAD_WAIT: Duration = Duration::from_secs(20);
 
-/// A running `coroner serve` over a temporary copy of the sample archive.
-struct Server {
-    child: Child,
-    url: String,
-    root: tempfile::TempDir,
-}
+#[path = "common/server.rs"]
+mod server;
+use server::Server;
 
 impl Server {
+    /// `coroner serve` over a temporary copy of the sample archive.
     fn start() -> Server {
         let root = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         copy_dir(&repo.join("content"), &root.path().join("content"));
         std::fs::copy(repo.join("site.toml"), root.path().join("site.toml")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_coroner"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("coroner serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("the URL is printed").to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "binds 127.0.0.1 by default: {line}");
-        Server { child, url, root }
+        Server::start_in(root, RELOAD_WAIT)
     }
 
     fn content(&self, source: &str) -> PathBuf {
         self.root.path().join("content").join(source)
-    }
-
-    /// Status and body of a GET.
-    fn get(&self, path: &str) -> (u16, String) {
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let response = agent.get(format!("{}{}", self.url, path.trim_start_matches('/'))).call().expect("a response");
-        let status = response.status().as_u16();
-        (status, response.into_body().read_to_string().unwrap_or_default())
     }
 
     fn json(&self, path: &str) -> Value {
@@ -81,13 +60,6 @@ impl Server {
             }
         });
         receiver
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -306,4 +278,29 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(status.is_some_and(|s| s.success()), "exits with 0 after Ctrl-C: {status:?}");
+}
+
+#[test]
+fn the_preview_waits_for_a_build_updating_the_same_search_index() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("content")).unwrap();
+    std::fs::write(root.path().join("content/db.md"), "# Disk full on db-1\n\nThe WAL volume filled.\n").unwrap();
+    // The lock a build holds while it updates the index.
+    let held = coroner::lock::lock_beside(&root.path().join(".coroner/index"), || ()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coroner"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok);
+    // Its first build updates the index: it says it waits, not that it built.
+    let first = said.find(|l| l.starts_with("built") || l.starts_with("waiting")).unwrap_or_default();
+    assert!(first.starts_with("waiting for another coroner updating the search index"), "{first}");
+    drop(held);
+    let built = said.find(|l| l.starts_with("built")).unwrap_or_default();
+    assert!(built.contains("1 incidents"), "it builds once the lock is free: {built}");
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -7,7 +7,7 @@ use crate::diagnostics::Diagnostic;
 use crate::per_thread::PerThread;
 use regex::Regex;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrontMatterFormat {
@@ -202,23 +202,43 @@ fn looks_like_mapping(block_lines: &[&str]) -> bool {
     KEY.is_match(first.trim_start()) && keys * 2 >= top.len()
 }
 
-/// Source lines where top-level `key` is written: no indentation, then
-/// `key:`/`key =` (quoted or not). In TOML, keys after the first `[table]`
-/// header belong to tables.
-fn key_lines(key: &str, block_lines: &[&str], fence: u32, format: FrontMatterFormat) -> Vec<u32> {
-    let spellings = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")];
-    let sep = if format == FrontMatterFormat::Yaml { ':' } else { '=' };
-    let mut found = Vec::new();
+/// Source lines where each top-level key is written, by key: no
+/// indentation, then `key:`/`key =` (quoted or not). In TOML, keys after
+/// the first `[table]` header belong to tables. One pass, however many keys.
+fn key_lines<'a>(block_lines: &[&'a str], fence: u32, format: FrontMatterFormat) -> HashMap<&'a str, Vec<u32>> {
+    let mut found: HashMap<&str, Vec<u32>> = HashMap::new();
     for (k, line) in block_lines.iter().enumerate() {
         if format == FrontMatterFormat::Toml && line.trim_start().starts_with('[') {
             break;
         }
-        let rest = spellings.iter().find_map(|s| line.strip_prefix(s.as_str()));
-        if rest.is_some_and(|r| r.trim_start().starts_with(sep)) {
-            found.push(fence.saturating_add(line_no(k)));
+        if let Some(key) = written_key(line, format) {
+            found.entry(key).or_default().push(fence.saturating_add(line_no(k)));
         }
     }
     found
+}
+
+/// The key a line starts with, without its quotes: a quoted key, or what
+/// comes before the first `: ` (YAML) or `=` (TOML).
+fn written_key(line: &str, format: FrontMatterFormat) -> Option<&str> {
+    let sep = if format == FrontMatterFormat::Yaml { ':' } else { '=' };
+    let (key, rest) = match line.chars().next()? {
+        quote @ ('"' | '\'') => {
+            let end = 1 + line[1..].find(quote)?;
+            (&line[1..end], &line[end + 1..])
+        }
+        _ => {
+            let end = match format {
+                FrontMatterFormat::Yaml => line
+                    .match_indices(':')
+                    .map(|(i, _)| i)
+                    .find(|&i| line[i + 1..].chars().next().is_none_or(char::is_whitespace))?,
+                FrontMatterFormat::Toml => line.find('=')?,
+            };
+            (line[..end].trim_end(), &line[end..])
+        }
+    };
+    rest.trim_start().starts_with(sep).then_some(key)
 }
 
 /// Types the mapping key by key, in the order the keys are written.
@@ -231,8 +251,9 @@ fn build(
     let mut fm = FrontMatter { format: Some(format), ..FrontMatter::default() };
     let mut diagnostics = Vec::new();
     let mut entries: Vec<(u32, String, Value)> = Vec::new();
+    let written = key_lines(block_lines, fence, format);
     for (key, value) in map {
-        let lines = key_lines(&key, block_lines, fence, format);
+        let lines = written.get(key.as_str()).map_or(&[][..], Vec::as_slice);
         for dup in lines.iter().skip(1) {
             let message = format!("front-matter key `{key}` is repeated; the first value is used");
             diagnostics.push(Diagnostic::warning("front-matter-duplicate", *dup, message));
@@ -412,6 +433,15 @@ mod tests {
         let want =
             r#"{"authors": 8, "draft": 9, "id": 4, "services": 6, "severity": 5, "tags": 7, "team": 10, "title": 3}"#;
         assert_eq!(format!("{:?}", f.key_lines), want);
+    }
+
+    #[test]
+    fn keys_are_placed_quoted_spaced_nested_and_repeated() {
+        let text = "---\n'my key': 1\nurl: \"http://a.b/c: d\"\nservice : api\nteam:\n  url: x\nurl: again\n---\n";
+        let s = split(text);
+        assert_eq!(codes(&s), ["7:0 front-matter-duplicate"]);
+        let want = r#"{"my key": 2, "services": 4, "team": 5, "url": 3}"#;
+        assert_eq!(format!("{:?}", s.front_matter.unwrap().key_lines), want);
     }
 
     #[test]

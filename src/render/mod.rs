@@ -273,7 +273,7 @@ impl<'a> Site<'a> {
 
     fn row(&self, index: IncidentIndex) -> tera::Value {
         let p = &self.archive.incidents[index];
-        self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls))).clone()
+        self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls).capped())).clone()
     }
 
     /// Write one incident's page (unless the memo says it is unchanged).

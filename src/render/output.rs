@@ -26,12 +26,22 @@ pub trait Sink: Sync {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("cannot write {path}: {source}; check that the output folder is writable (or pass --output DIR)")]
+    #[error("cannot write {path}: {source}; {}", write_hint(.source))]
     Write { path: PathBuf, source: io::Error },
     #[error("{0} exists and is not a folder; pass --output DIR to build elsewhere")]
     NotAFolder(PathBuf),
     #[error("cannot replace {path} with the new build: {source}")]
     Swap { path: PathBuf, source: io::Error },
+}
+
+/// What to do about a write that failed: a full disk is not a permission.
+fn write_hint(error: &io::Error) -> &'static str {
+    match error.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge => {
+            "free some space and build again; the published site is left as it was"
+        }
+        _ => "check that the output folder is writable (or pass --output DIR)",
+    }
 }
 
 /// A build in progress. Dropping it without [`Staging::commit`] deletes

@@ -40,7 +40,12 @@ pub fn search_records(archive: &Archive) -> Vec<Record> {
     for (p, filters) in archive.incidents.iter().zip(&mut filters) {
         for (browse, own) in [(Browse::Tags, &p.tags), (Browse::Services, &p.services)] {
             if let Some(values) = filters.get_mut(browse.filter()) {
-                values.sort_by_key(|v| own.iter().position(|o| term_slug(o) == term_slug(v)));
+                // One slug per name, so that thousands of services stay linear.
+                let mut place = std::collections::HashMap::with_capacity(own.len());
+                for (i, o) in own.iter().enumerate() {
+                    place.entry(term_slug(o)).or_insert(i);
+                }
+                values.sort_by_cached_key(|v| place.get(&term_slug(v)).copied());
             }
         }
     }

@@ -24,7 +24,12 @@ pub struct Row<'a> {
     pub duration_minutes: Option<u32>,
     pub summary: Option<&'a str>,
     pub kind: Kind,
+    /// How many tags and services a list row leaves out (see `Row::capped`).
+    pub more: usize,
 }
+
+/// The most tags, and the most services, one line of a list shows.
+pub const ROW_CHIPS: usize = 12;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TermLink {
@@ -51,7 +56,19 @@ impl<'a> Row<'a> {
             duration_minutes: p.duration_minutes,
             summary: p.summary.as_deref(),
             kind: p.kind,
+            more: 0,
         }
+    }
+
+    /// The row as a list page shows it: at most `ROW_CHIPS` tags and
+    /// services, the rest counted in `more`. An incident with thousands of
+    /// services would otherwise repeat them all on each of their pages.
+    pub fn capped(mut self) -> Row<'a> {
+        for chips in [&mut self.tags, &mut self.services] {
+            self.more += chips.len().saturating_sub(ROW_CHIPS);
+            chips.truncate(ROW_CHIPS);
+        }
+        self
     }
 }
 

@@ -270,7 +270,7 @@ impl Preview {
     /// first build) ask the index. So a preview does not re-rank the whole
     /// archive on every save: an unchanged incident's list is not updated
     /// for an incident that became similar to it (a build does that).
-    fn relate(&self, archive: &mut Archive, previous: &Archive, first: bool) -> Result<(), crate::search::SearchError> {
+    fn relate(&self, archive: &mut Archive, previous: &Archive, first: bool) -> Result<(), crate::build::BuildError> {
         let Some(index) = &self.index else { return Ok(()) };
         if first {
             // Its first build: the index may hold an older archive, or none.
@@ -299,11 +299,13 @@ impl Preview {
     }
 
     /// Bring the search index up to date with `archive` (after a rebuild
-    /// was served: searches follow a moment later than pages).
-    pub fn update_index(&self, archive: &Archive) -> Result<(), crate::search::SearchError> {
+    /// was served: searches follow a moment later than pages). It waits
+    /// for a build or a search updating the same index, as they wait for it.
+    pub fn update_index(&self, archive: &Archive) -> Result<(), crate::build::BuildError> {
         let Some(index) = &self.index else { return Ok(()) };
+        let _lock = crate::build::lock_index(&self.config)?;
         crate::search::update(&self.config.index_dir, archive, INDEX_FINGERPRINT)?;
-        index.reload()
+        Ok(index.reload()?)
     }
 
     /// Changes with anything the archive is assembled from.
