@@ -304,13 +304,16 @@ impl<'a> Site<'a> {
                 (link.written.clone(), target)
             })
             .collect();
-        let body = markdown::to_html(&p.body, &p.anchors, targets, self.config.unsafe_html);
+        // The page's header shows the title: the body need not repeat it.
+        let shown: Vec<&str> = [Some(p.display_title.as_str()), p.title.as_deref()].into_iter().flatten().collect();
+        let body = markdown::to_html(&p.body, &p.anchors, targets, self.config.unsafe_html, &shown);
         let (older, newer) = archive.neighbours(index);
         let zone = &self.config.default_timezone.text;
         let page = IncidentPage {
             url,
             body_html: body.html,
             toc: body.toc,
+            title_id: body.title_id,
             facts: view::facts(p, &self.urls, zone),
             timeline: view::timeline(p),
             phases: (&archive.phases[index]).into(),
@@ -346,7 +349,7 @@ impl<'a> Site<'a> {
             }
         }
         for r in self.recurring[index].iter().map(|&k| &archive.recurrences[k]) {
-            (versions[r.earlier], versions[r.later], &r.tag, &r.service, r.days_apart).hash(h);
+            (versions[r.earlier], versions[r.later], &r.tags, &r.services, r.days_apart).hash(h);
         }
         for finding in self.findings.get(archive.incidents[index].source.as_str()).into_iter().flatten() {
             (finding.diagnostic.code, finding.diagnostic.line, &finding.diagnostic.message).hash(h);
@@ -406,7 +409,7 @@ impl<'a> Site<'a> {
                 serde_json::json!({
                     "earlier": Row::of(&self.archive.incidents[r.earlier], &self.urls),
                     "later": Row::of(&self.archive.incidents[r.later], &self.urls),
-                    "tag": r.tag, "service": r.service, "days_apart": r.days_apart,
+                    "tags": r.tags, "services": r.services, "days_apart": r.days_apart,
                 })
             })
             .collect();
@@ -495,6 +498,8 @@ struct IncidentPage<'a> {
     url: String,
     body_html: String,
     toc: Vec<TocEntry>,
+    /// The id of the first heading the body leaves out (see `markdown::to_html`).
+    title_id: Option<String>,
     facts: Vec<Fact>,
     timeline: Vec<Moment<'a>>,
     phases: PhasesText,
