@@ -248,6 +248,11 @@ fn times_show_the_zone_as_written_the_day_once_and_the_offset_on_hover() {
         page.contains(r#"<span class="fact-text" title="UTC−04:00">2024-03-12 14:02 → 15:49 EDT</span>"#),
         "front matter writes -04:00, the text calls it EDT"
     );
+    let home = read(out.join("index.html"));
+    assert!(home.contains(r#"<time datetime="2024-03-12" title="2024-03-12 14:02 → 15:49 EDT (UTC−04:00)">"#));
+    let feed = read(out.join("feed.xml"));
+    assert!(feed.contains("<updated>2024-03-12T14:02:00-04:00</updated>"), "the offset the file wrote");
+    assert!(feed.contains("<summary>2024-03-12 14:02 → 15:49 EDT — A zone change"), "{feed}");
 }
 
 #[test]

@@ -271,9 +271,14 @@ impl<'a> Site<'a> {
         self.keys.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The zone of files that write none, as `site.toml` names it.
+    fn zone(&self) -> &str {
+        &self.config.default_timezone.text
+    }
+
     fn row(&self, index: IncidentIndex) -> tera::Value {
         let p = &self.archive.incidents[index];
-        self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls))).clone()
+        self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls, self.zone()))).clone()
     }
 
     /// Write one incident's page (unless the memo says it is unchanged).
@@ -308,7 +313,7 @@ impl<'a> Site<'a> {
         let shown: Vec<&str> = [Some(p.display_title.as_str()), p.title.as_deref()].into_iter().flatten().collect();
         let body = markdown::to_html(&p.body, &p.anchors, targets, self.config.unsafe_html, &shown);
         let (older, newer) = archive.neighbours(index);
-        let zone = &self.config.default_timezone.text;
+        let zone = self.zone();
         let page = IncidentPage {
             url,
             body_html: body.html,
@@ -321,7 +326,7 @@ impl<'a> Site<'a> {
             backlinks: archive.backlinks[index].iter().map(|&i| self.row(i)).collect(),
             older: older.map(|i| self.row(i)),
             newer: newer.map(|i| self.row(i)),
-            recurrences: view::recurrences(archive, index, &self.urls),
+            recurrences: view::recurrences(archive, index, &self.urls, zone),
             notices: self.notices(index),
         };
         let mut context = tera::Context::new();
@@ -407,8 +412,8 @@ impl<'a> Site<'a> {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "earlier": Row::of(&self.archive.incidents[r.earlier], &self.urls),
-                    "later": Row::of(&self.archive.incidents[r.later], &self.urls),
+                    "earlier": Row::of(&self.archive.incidents[r.earlier], &self.urls, self.zone()),
+                    "later": Row::of(&self.archive.incidents[r.later], &self.urls, self.zone()),
                     "tags": r.tags, "services": r.services, "days_apart": r.days_apart,
                 })
             })
@@ -486,7 +491,7 @@ impl<'a> Site<'a> {
             |e: serde_json::Error| RenderError::Template { template: "archive.json".into(), message: e.to_string() };
         self.write("archive.json", &serde_json::to_vec(&self.archive.incidents).map_err(json_error)?)?;
         // Rows again from the model: tera's maps have no stable key order.
-        let rows: Vec<Row> = self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls)).collect();
+        let rows: Vec<Row> = self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls, self.zone())).collect();
         self.write("list.json", &serde_json::to_vec(&rows).map_err(json_error)?)?;
         lists::feeds_and_sitemap(self)
     }

@@ -24,6 +24,15 @@ pub struct Row<'a> {
     pub duration_minutes: Option<u32>,
     pub summary: Option<&'a str>,
     pub kind: Kind,
+    /// Start and end with their zone, when the start is known.
+    pub when: Option<When>,
+}
+
+/// `2024-03-12 14:02 → 15:49 EDT` and its UTC offset(s), for a hover.
+#[derive(Debug, Serialize)]
+pub struct When {
+    pub text: String,
+    pub offset: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +47,8 @@ fn term_links(urls: &Urls, browse: Browse, names: &[String]) -> Vec<TermLink> {
 }
 
 impl<'a> Row<'a> {
-    pub fn of(p: &'a Postmortem, urls: &Urls) -> Row<'a> {
+    /// `default_zone` names the zone of files that write none.
+    pub fn of(p: &'a Postmortem, urls: &Urls, default_zone: &str) -> Row<'a> {
         Row {
             id: &p.id,
             url: urls.incident(&p.id),
@@ -51,6 +61,7 @@ impl<'a> Row<'a> {
             duration_minutes: p.duration_minutes,
             summary: p.summary.as_deref(),
             kind: p.kind,
+            when: when(p, default_zone),
         }
     }
 }
@@ -81,8 +92,8 @@ pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
         }
     };
     let when_key = if p.start.is_some() { "start" } else { "date" };
-    let (when, hover) = match when_text(p, default_zone) {
-        Some((text, offset)) => (Some(text), Some(offset)),
+    let (when, hover) = match when(p, default_zone) {
+        Some(When { text, offset }) => (Some(text), Some(offset)),
         None => (p.date.map(|d| d.to_string()), None),
     };
     add_with_hover("When", when_key, when, hover, Vec::new());
@@ -134,25 +145,23 @@ fn inferred_note(provenance: &Provenance) -> Option<String> {
 
 /// `2024-03-12 14:02 → 15:49 EDT`: the day once for a same-day range, the
 /// zone once, as the file wrote it; with the offset(s) for a hover.
-fn when_text(p: &Postmortem, default_zone: &str) -> Option<(String, String)> {
+pub fn when(p: &Postmortem, default_zone: &str) -> Option<When> {
     let start = p.start?;
     let day_time = |t: &ZonedTime| t.civil.strftime("%Y-%m-%d %H:%M").to_string();
     let zone = |t: &ZonedTime| zone_text(p, t, default_zone);
-    Some(match p.end {
+    let (text, offset) = match p.end {
         None => (format!("{} {}", day_time(&start), zone(&start)), offset_text(start.offset)),
         Some(end) if end.offset != start.offset => (
             format!("{} {} → {} {}", day_time(&start), zone(&start), day_time(&end), zone(&end)),
             format!("{} → {}", offset_text(start.offset), offset_text(end.offset)),
         ),
         Some(end) => {
-            let end_text = if end.civil.date() == start.civil.date() {
-                end.civil.strftime("%H:%M").to_string()
-            } else {
-                day_time(&end)
-            };
+            let same_day = end.civil.date() == start.civil.date();
+            let end_text = if same_day { end.civil.strftime("%H:%M").to_string() } else { day_time(&end) };
             (format!("{} → {end_text} {}", day_time(&start), zone(&end)), offset_text(start.offset))
         }
-    })
+    };
+    Some(When { text, offset })
 }
 
 /// The zone as written (`EDT`, `GMT+1`), else as configured, marked assumed.
@@ -246,7 +255,12 @@ pub struct RecurrenceView<'a> {
     pub days_apart: i64,
 }
 
-pub fn recurrences<'a>(archive: &'a Archive, index: IncidentIndex, urls: &Urls) -> Vec<RecurrenceView<'a>> {
+pub fn recurrences<'a>(
+    archive: &'a Archive,
+    index: IncidentIndex,
+    urls: &Urls,
+    default_zone: &str,
+) -> Vec<RecurrenceView<'a>> {
     archive
         .recurrences
         .iter()
@@ -256,7 +270,7 @@ pub fn recurrences<'a>(archive: &'a Archive, index: IncidentIndex, urls: &Urls) 
                 (_, true) => ("recurred", r.later),
                 _ => return None,
             };
-            let other = Row::of(&archive.incidents[other], urls);
+            let other = Row::of(&archive.incidents[other], urls, default_zone);
             Some(RecurrenceView { relation, other, tags: &r.tags, services: &r.services, days_apart: r.days_apart })
         })
         .collect()
