@@ -355,6 +355,7 @@ test("the search box on every page leads to the search page", async () => {
   await box.fill("cname");
   await box.press("Enter");
   await page.waitForURL("**/search/?q=cname");
+  assert.equal(await page.getByRole("search", { name: "Site" }).count(), 0, "one search box on the search page, not two");
   await page.locator(".search-status", { hasText: /best match first/ }).waitFor();
   const titles = await texts(page.locator("ol[data-results] .row-title"));
   assert.ok(titles.includes("Checkout DNS failures return: the reconciler restored the stale CNAME"), titles.join(" | "));
