@@ -248,6 +248,7 @@ fn times_show_the_zone_as_written_the_day_once_and_the_offset_on_hover() {
         page.contains(r#"<span class="fact-text" title="UTC−04:00">2024-03-12 14:02 → 15:49 EDT</span>"#),
         "front matter writes -04:00, the text calls it EDT"
     );
+    assert!(page.contains(r#"<span class="moment-time">17:55 UTC</span>"#), "the timeline's zone, from its column");
     let home = read(out.join("index.html"));
     assert!(home.contains(r#"<time datetime="2024-03-12" title="2024-03-12 14:02 → 15:49 EDT (UTC−04:00)">"#));
     let feed = read(out.join("feed.xml"));

@@ -320,7 +320,7 @@ impl<'a> Site<'a> {
             toc: body.toc,
             title_id: body.title_id,
             facts: view::facts(p, &self.urls, zone),
-            timeline: view::timeline(p),
+            timeline: view::timeline(p, zone),
             phases: (&archive.phases[index]).into(),
             related: archive.related[index].iter().map(|&i| self.row(i)).collect(),
             backlinks: archive.backlinks[index].iter().map(|&i| self.row(i)).collect(),

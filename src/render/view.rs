@@ -201,6 +201,9 @@ pub fn minutes_text(minutes: i64) -> String {
 #[derive(Debug, Serialize)]
 pub struct Moment<'a> {
     pub time_text: &'a str,
+    /// The entry's zone when its time does not say it (`UTC` after `17:55`
+    /// under a `Time (UTC)` column), so that it reads beside the facts' zone.
+    pub zone: Option<String>,
     /// `+1 h 5 min` after the incident started, when both are known.
     pub since_start: Option<String>,
     pub text: &'a str,
@@ -208,12 +211,20 @@ pub struct Moment<'a> {
     pub line: u32,
 }
 
-pub fn timeline<'a>(p: &'a Postmortem) -> Vec<Moment<'a>> {
+pub fn timeline<'a>(p: &'a Postmortem, default_zone: &str) -> Vec<Moment<'a>> {
     let start = p.start.or_else(|| p.timeline.iter().find_map(|e| e.time));
+    // Letters other than AM/PM in the time as written name its zone already.
+    let names_zone = |text: &str| {
+        text.chars().filter(char::is_ascii_alphabetic).any(|c| !matches!(c.to_ascii_lowercase(), 'a' | 'p' | 'm'))
+    };
     p.timeline
         .iter()
         .map(|e| Moment {
             time_text: &e.time_text,
+            zone: e.time.filter(|_| !names_zone(&e.time_text)).map(|t| match p.start {
+                Some(s) if s.offset == t.offset && !p.tz_assumed => zone_text(p, &t, default_zone),
+                _ => offset_text(t.offset),
+            }),
             since_start: start
                 .zip(e.time)
                 .and_then(|(s, t)| s.minutes_until(&t))
