@@ -85,6 +85,11 @@ pub struct Updated {
 /// the index was last updated from (see `build::fingerprint`).
 const FINGERPRINT_FILE: &str = "coroner-sources";
 
+/// What an incident's document holds, as a number: change it with
+/// `document`, so that an index made by an older build of the same
+/// version is brought up to date although no source changed.
+pub const DOCUMENT_FORMAT: u32 = 2;
+
 /// Bring the index in `dir` up to date with `archive`: add new incidents,
 /// re-index changed ones (delete by id, add), drop removed ones. Then note
 /// `fingerprint`, the sources' (see `build::fingerprint`).
