@@ -224,14 +224,15 @@ pub fn add_theme_problems(config: &Config, problems: &mut Vec<FileProblem>) {
 }
 
 /// Changes whenever what the search index was built from may have: the
-/// coroner version, site.toml, the content folder, the drafts flag, and
+/// coroner version and what it indexes, site.toml, the content folder, the drafts flag, and
 /// each content file's name and stamp (taken by `discover`), so that
 /// `coroner search` can tell in milliseconds that its index is current
 /// instead of parsing the archive again.
 pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (env!("CARGO_PKG_VERSION"), drafts, std::path::absolute(content).ok()).hash(&mut hasher);
+    (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
+        .hash(&mut hasher);
     stamp(&config.root.join(crate::config::FILE_NAME)).hash(&mut hasher);
     for file in &discovered.files {
         (&file.source, file.stamp).hash(&mut hasher);

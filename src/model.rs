@@ -74,10 +74,14 @@ pub struct Postmortem {
     /// line numbers equal to the source file's).
     #[serde(skip)]
     pub body: String,
-    /// The body's plain text, one line per block: what the static search
-    /// indexes (see `ingest::sections::Outline::text`).
+    /// The body's plain text, one line per block, headings and label names
+    /// left out: what the static search indexes and quotes (see
+    /// `ingest::sections::Outline::text`).
     #[serde(skip)]
     pub text: String,
+    /// The text of every heading, in order: searched, never quoted.
+    #[serde(skip)]
+    pub headings: Vec<String>,
 }
 
 /// What kind of document a file is.

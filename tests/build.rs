@@ -206,6 +206,57 @@ fn stats_are_inline_svg_with_medians() {
 }
 
 #[test]
+fn stats_list_each_recurring_pair_once_with_what_the_two_share() {
+    let (_dir, out) = build_sample(&[]);
+    let stats = read(out.join("stats/index.html"));
+    let section = stats.split(r#"id="c-recur""#).nth(1).expect("a recurrence section");
+    let rows: Vec<&str> = section.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    let mut pairs: Vec<Vec<&str>> =
+        rows.iter().map(|row| row.split(r#"href=""#).skip(1).map(|h| h.split('"').next().unwrap()).collect()).collect();
+    let count = pairs.len();
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(pairs.len(), count, "a pair listed twice: {rows:#?}");
+    let dns = rows.iter().find(|row| row.contains("Checkout DNS failures return")).expect("the DNS recurrence");
+    assert!(dns.ends_with("77 days later: same root cause (dns, config-change) on checkout, cdn"), "{dns}");
+}
+
+#[test]
+fn a_title_read_from_the_first_heading_shows_once_and_keeps_its_anchor() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    let heading = "# Disk full on db-1\n\n## Summary\n\nThe [disk](#disk-full-on-db-1) filled.\n";
+    fs::write(site.path().join("content/heading.md"), heading).unwrap();
+    let front_matter = "---\ntitle: Disk full on db-2\n---\n# What the on-call saw\n\nThe disk filled.\n";
+    fs::write(site.path().join("content/front-matter.md"), front_matter).unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+
+    let page = read(site.path().join("public/incidents/heading/index.html"));
+    assert_eq!(page.matches("<h1").count(), 1, "{page}");
+    assert!(page.contains(r#"<h1 id="disk-full-on-db-1">Disk full on db-1</h1>"#), "the link to it still lands");
+    assert!(page.contains(r##"<a href="#disk-full-on-db-1">disk</a>"##));
+    let page = read(site.path().join("public/incidents/front-matter/index.html"));
+    assert!(page.contains("<h1>Disk full on db-2</h1>"), "{page}");
+    assert!(page.contains(r#"<h1 id="what-the-on-call-saw">What the on-call saw</h1>"#), "a different heading stays");
+}
+
+#[test]
+fn times_show_the_zone_as_written_the_day_once_and_the_offset_on_hover() {
+    let (_dir, out) = build_sample(&[]);
+    let page = read(out.join("incidents/2024-03-12-checkout-dns-outage/index.html"));
+    assert!(
+        page.contains(r#"<span class="fact-text" title="UTC−04:00">2024-03-12 14:02 → 15:49 EDT</span>"#),
+        "front matter writes -04:00, the text calls it EDT"
+    );
+    assert!(page.contains(r#"<span class="moment-time">17:55 UTC</span>"#), "the timeline's zone, from its column");
+    let home = read(out.join("index.html"));
+    assert!(home.contains(r#"<time datetime="2024-03-12" title="2024-03-12 14:02 → 15:49 EDT (UTC−04:00)">"#));
+    let feed = read(out.join("feed.xml"));
+    assert!(feed.contains("<updated>2024-03-12T14:02:00-04:00</updated>"), "the offset the file wrote");
+    assert!(feed.contains("<summary>2024-03-12 14:02 → 15:49 EDT — A zone change"), "{feed}");
+}
+
+#[test]
 fn archive_json_has_the_inspect_field_names() {
     let (_dir, out) = build_sample(&[]);
     let json: serde_json::Value = serde_json::from_str(&read(out.join("archive.json"))).unwrap();

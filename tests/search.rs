@@ -240,3 +240,23 @@ fn a_build_after_an_edit_still_finds_related_incidents() {
     let related = related_on_page(&site.path().join("public/incidents/c/index.html"));
     assert_eq!(related, ["b", "a"], "ties go to the incident earlier in the archive (newest first)");
 }
+
+#[test]
+fn snippets_quote_the_prose_around_a_match_never_markup_or_headings() {
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    let text = "# Checkout slowdown\n\n**Issue Summary**\n\n- **Duration:** two hours\n\n## Root cause\n\n\
+                The autoscaler hit its **maximum** replica count.\n";
+    fs::write(content.join("a.md"), text).unwrap();
+    let search = |query: &str| {
+        let out = coroner(&["search", query, "--content", content.to_str().unwrap(), "--format", "json"], site.path());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let hits: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+        hits[0]["snippet"].as_str().map(str::to_string)
+    };
+    let snippet = search("autoscaler").expect("a snippet around the match");
+    assert!(snippet.starts_with("The [autoscaler] hit its maximum"), "{snippet}");
+    assert_eq!(search("slowdown"), None, "a title match is found, and the title not quoted");
+}

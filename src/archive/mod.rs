@@ -35,7 +35,7 @@ pub struct Archive {
     /// Per incident: time to detect, mitigate and resolve.
     pub phases: Vec<Phases>,
     /// Pairs where the same root cause hit the same service again within
-    /// the recurrence window, newest first.
+    /// the recurrence window, one per pair, newest first.
     pub recurrences: Vec<Recurrence>,
     pub taxonomies: Taxonomies,
     /// Files beside the postmortems that a postmortem links to (images,
@@ -62,8 +62,10 @@ pub struct Phases {
 pub struct Recurrence {
     pub earlier: IncidentIndex,
     pub later: IncidentIndex,
-    pub tag: String,
-    pub service: String,
+    /// Every root-cause tag the two share, in the later incident's order.
+    pub tags: Vec<String>,
+    /// Every service the two share, in the later incident's order.
+    pub services: Vec<String>,
     pub days_apart: i64,
 }
 
@@ -236,10 +238,11 @@ impl Taxonomies {
 }
 
 /// Same root-cause tag and same service within `window_days`: the later
-/// incident recurs the earlier one. Only consecutive pairs are listed.
+/// incident recurs the earlier one. Only pairs consecutive in some tag and
+/// service are listed, each once, with everything the two share.
 fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_days: u32) -> Vec<Recurrence> {
-    let mut found = Vec::new();
-    for (tag, tagged) in &taxonomies.tags {
+    let mut pairs: BTreeMap<(IncidentIndex, IncidentIndex), i64> = BTreeMap::new();
+    for tagged in taxonomies.tags.values() {
         let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
         for &i in tagged.iter().filter(|&&i| incidents[i].kind == Kind::Postmortem) {
             if let Some(date) = incidents[i].date {
@@ -248,21 +251,27 @@ fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_da
                 }
             }
         }
-        for (service, mut dated) in by_service {
+        for mut dated in by_service.into_values() {
             dated.sort();
             for pair in dated.windows(2) {
                 let [(d1, earlier), (d2, later)] = [pair[0], pair[1]];
                 let days = (d2 - d1).get_days() as i64;
                 if days <= i64::from(window_days) && earlier != later {
-                    let (tag, service) = (tag.clone(), service.to_string());
-                    found.push(Recurrence { earlier, later, tag, service, days_apart: days });
+                    pairs.insert((later, earlier), days);
                 }
             }
         }
     }
-    // Lower index is newer: this lists the newest recurrence first.
-    found.sort_by(|a, b| (a.later, a.earlier, &a.tag, &a.service).cmp(&(b.later, b.earlier, &b.tag, &b.service)));
-    found
+    // Lower index is newer: the map's order lists the newest recurrence first.
+    pairs
+        .into_iter()
+        .map(|((later, earlier), days_apart)| {
+            let shared = |of: fn(&Postmortem) -> &Vec<String>| -> Vec<String> {
+                of(&incidents[later]).iter().filter(|v| of(&incidents[earlier]).contains(v)).cloned().collect()
+            };
+            Recurrence { earlier, later, tags: shared(|p| &p.tags), services: shared(|p| &p.services), days_apart }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -297,6 +306,19 @@ mod tests {
             .map(|r| (a.incidents[r.earlier].source.as_str(), a.incidents[r.later].source.as_str(), r.days_apart))
             .collect();
         assert_eq!(pairs, [("a.md", "b.md", 51)], "c is 275 days later; d is another service");
+    }
+
+    #[test]
+    fn a_pair_sharing_several_tags_and_services_recurs_once() {
+        let a = archive(&[
+            ("a.md", &postmortem("2024-01-10", "dns, config-change", "checkout, cdn, api")),
+            ("b.md", &postmortem("2024-03-01", "config-change, dns", "cdn, checkout")),
+        ]);
+        let shared: Vec<(&[String], &[String])> =
+            a.recurrences.iter().map(|r| (r.tags.as_slice(), r.services.as_slice())).collect();
+        assert_eq!(shared.len(), 1, "one row for the pair, not one per tag × service");
+        assert_eq!(shared[0].0, ["config-change", "dns"], "in the later incident's order");
+        assert_eq!(shared[0].1, ["cdn", "checkout"]);
     }
 
     #[test]

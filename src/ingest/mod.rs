@@ -64,6 +64,7 @@ impl<'c> Reader<'c> {
         (postmortem.references, postmortem.anchors) = (links.references, links.anchors);
         postmortem.body = split.body;
         postmortem.text = std::mem::take(&mut outline.text);
+        postmortem.headings = outline.headings.into_iter().map(|h| h.text).collect();
         postmortem
     }
 }

@@ -573,9 +573,10 @@ pub struct Outline {
     pub sections: Vec<OutlineSection>,
     /// One entry per body line (index = line − 1).
     pub line_kinds: Vec<LineKind>,
-    /// The words a reader sees, one line per block, raw HTML left out:
-    /// what the static search indexes and quotes in its excerpts, read in
-    /// this pass so that the bundle can be built beside the pages.
+    /// The words a reader sees, one line per block, raw HTML, headings and
+    /// label names (`Duration:`) left out: what the static search indexes
+    /// and quotes in its excerpts, which should quote prose. Read in this
+    /// pass so that the bundle can be built beside the pages.
     pub text: String,
 }
 
@@ -729,11 +730,15 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
     let mut in_indented = false;
     let mut in_table = false;
     let mut last_label_line = 0u32;
-    let mut text = String::with_capacity(body.len());
+    let mut words = String::with_capacity(body.len());
+    // The label whose name leaves `words` once its line is read: where it starts, and the name.
+    let mut label_at: Option<(usize, String)> = None;
 
     for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
         links.observe(&event, index.line(range.start));
-        collect_text(&event, &mut text);
+        if heading.is_none() {
+            collect_text(&event, &mut words);
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u8, index.line(range.start), String::new()));
@@ -780,6 +785,8 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
                     if let Some(marker) =
                         bold_label(lines.get(line as usize - 1).copied().unwrap_or(""), line, synonyms)
                     {
+                        drop_label_name(&mut words, label_at.take());
+                        label_at = Some((words.len(), marker.heading.clone()));
                         push_label(&mut labels, &mut markers, marker);
                     }
                 }
@@ -808,6 +815,8 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
                         last_label_line = line;
                         let raw = lines.get(line as usize - 1).copied().unwrap_or("");
                         if let Some(marker) = plain_label(raw, line, synonyms) {
+                            drop_label_name(&mut words, label_at.take());
+                            label_at = Some((words.len() - text.len(), marker.heading.clone()));
                             push_label(&mut labels, &mut markers, marker);
                         }
                     }
@@ -819,10 +828,22 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
         }
     }
 
+    drop_label_name(&mut words, label_at);
     labels.extend(table_labels(lines, &line_kinds));
     labels.sort_by_key(|l| l.line);
     let total = lines.len() as u32;
-    Outline { sections: build_sections(&markers, total), headings, labels, line_kinds, text }
+    Outline { sections: build_sections(&markers, total), headings, labels, line_kinds, text: words }
+}
+
+/// Leave a label's name out of the plain text, once its line is read:
+/// `Duration: 2 h` reads `2 h`, and a line that is only a label goes.
+fn drop_label_name(words: &mut String, label: Option<(usize, String)>) {
+    let Some((at, name)) = label else { return };
+    let Some(after) = words[at..].strip_prefix(name.as_str()) else { return };
+    let value = after.trim_start_matches([':', '：', ' ', '\t']);
+    let line_gone = value.starts_with('\n') && (at == 0 || words[..at].ends_with('\n'));
+    let cut = words.len() - at - value.len() + usize::from(line_gone);
+    words.replace_range(at..at + cut, "");
 }
 
 /// Record every label for facts; labels naming a section become markers.
@@ -964,7 +985,14 @@ mod tests {
     #[test]
     fn the_plain_text_keeps_words_apart_and_leaves_markup_out() {
         let body = "# Title\n\nThe **disk** filled\nup.\n\n| a | b |\n|---|---|\n| `x` | y |\n\n<div>raw</div>\n";
-        assert_eq!(read(body).text, "Title\nThe disk filled up.\na b \nx y \n");
+        assert_eq!(read(body).text, "The disk filled up.\na b \nx y \n");
+    }
+
+    #[test]
+    fn the_plain_text_leaves_headings_and_label_names_out() {
+        let body = "# Outage\n\n## Issue Summary:\n- **Duration:** two hours.\n- **Impact**: 30% of users.\n\n\
+                    Root Cause: a bug.\n\nTimeline:\n\n- 10:00 paged\n";
+        assert_eq!(read(body).text, "two hours.\n30% of users.\na bug.\n10:00 paged\n");
     }
 
     fn kinds(body: &str) -> Vec<(String, u32, String)> {

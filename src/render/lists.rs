@@ -230,6 +230,7 @@ impl Site<'_> {
                     "url": self.urls.absolute(&self.urls.incident(&p.id)),
                     "updated": updated,
                     "summary": p.summary,
+                    "when": super::view::when(p, self.zone()).map(|w| w.text),
                     "tags": p.tags,
                     "authors": p.authors,
                 })
@@ -278,10 +279,11 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<(), RenderError> {
     site.page("sitemap.xml", &site.urls.page("sitemap.xml"), &context)
 }
 
-/// When an incident happened, as Atom wants it (RFC 3339).
+/// When an incident happened, as Atom wants it (RFC 3339), in the offset
+/// the file wrote.
 fn updated(p: &crate::model::Postmortem) -> Option<String> {
     match (p.start, p.date) {
-        (Some(start), _) => start.timestamp().map(|t| t.to_string()),
+        (Some(start), _) => Some(start.to_string()),
         (None, Some(date)) => Some(format!("{date}T00:00:00Z")),
         _ => None,
     }

@@ -30,6 +30,9 @@ pub struct TocEntry {
 pub struct Html {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// The id of the first heading left out, for the page's own title to
+    /// carry: links to it still land.
+    pub title_id: Option<String>,
 }
 
 /// Link destination as written → where it goes; destinations not in the
@@ -37,8 +40,10 @@ pub struct Html {
 pub type Targets = HashMap<String, LinkTarget>;
 
 /// Render `body`. `anchors` are the heading ids the ingest step found, in
-/// order; `targets` says where each link destination goes.
-pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bool) -> Html {
+/// order; `targets` says where each link destination goes. Leading
+/// headings and paragraphs that say only one of `shown` (the title, which
+/// the page's header shows already) are left out.
+pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bool, shown: &[&str]) -> Html {
     let resolve = |dest: &str| targets.get(dest).cloned().unwrap_or(LinkTarget::AsWritten);
     let mut toc = Vec::new();
     let mut headings = anchors.iter();
@@ -46,8 +51,27 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
     // One flag per open link or image: was it rendered as broken?
     let mut broken_stack: Vec<bool> = Vec::new();
     let mut has_raw_html = false;
+    // Before the first block that is not the title: where the current
+    // leading block's events start, and its words.
+    let mut at_top = true;
+    let mut leading: Option<(usize, String)> = None;
+    let mut title_id = None;
     let mut events = Vec::new();
     for event in Parser::new_ext(body, MARKDOWN_OPTIONS) {
+        match (&event, &mut leading) {
+            (Event::Start(Tag::Heading { .. } | Tag::Paragraph), None) if at_top => {
+                leading = Some((events.len(), String::new()));
+            }
+            (Event::Start(_) | Event::Html(_) | Event::Rule, None) => at_top = false,
+            (Event::Text(t) | Event::Code(t), Some((_, words))) => words.push_str(t),
+            (Event::SoftBreak | Event::HardBreak, Some((_, words))) => words.push(' '),
+            _ => {}
+        }
+        let ends = match &event {
+            Event::End(TagEnd::Heading(_)) => Some(true),
+            Event::End(TagEnd::Paragraph) => Some(false),
+            _ => None,
+        };
         match event {
             Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
                 let id = headings.next().cloned().unwrap_or_default();
@@ -92,13 +116,25 @@ pub fn to_html(body: &str, anchors: &[String], targets: Targets, unsafe_html: bo
             }
             other => events.push(other),
         }
+        if let Some(heading) = ends
+            && let Some((start, words)) = leading.take()
+        {
+            if shown.contains(&words.trim()) {
+                events.truncate(start);
+                if heading {
+                    title_id = title_id.or(toc.pop().map(|entry: TocEntry| entry.id));
+                }
+            } else {
+                at_top = false;
+            }
+        }
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && !unsafe_html {
         html = sanitizer(targets).clean(&html).to_string();
     }
-    Html { html, toc }
+    Html { html, toc, title_id }
 }
 
 /// A link or image with its destination resolved; a broken one becomes
@@ -181,15 +217,26 @@ mod tests {
             ("gone.md".into(), LinkTarget::Broken("no postmortem at `gone.md`".into())),
             ("img/gone.png".into(), LinkTarget::Broken("not published".into())),
         ]);
-        to_html(body, &anchors, targets, false).html
+        to_html(body, &anchors, targets, false, &[]).html
     }
 
     #[test]
     fn headings_get_the_ingest_ids_and_a_toc() {
         let anchors = ["title".into(), "timeline-utc".into(), "timeline-utc-1".into()];
-        let html = to_html("# Title\n\n## Timeline (UTC)\n\n## Timeline (UTC)\n", &anchors, Targets::new(), false);
+        let html = to_html("# Title\n\n## Timeline (UTC)\n\n## Timeline (UTC)\n", &anchors, Targets::new(), false, &[]);
         assert!(html.html.contains("<h2 id=\"timeline-utc-1\">"), "{}", html.html);
         assert_eq!(html.toc[1], TocEntry { level: 2, id: "timeline-utc".into(), text: "Timeline (UTC)".into() });
+    }
+
+    #[test]
+    fn the_title_is_left_out_where_it_leads_the_body_only() {
+        let anchors = ["postmortem".into(), "disk-full".into(), "summary".into(), "disk-full-1".into()];
+        let body = "# Postmortem\n\n# [Disk full](gone.md)\nDisk full\n\n## Summary\n\nDisk full\n\n# Disk full\n";
+        let html = to_html(body, &anchors, Targets::new(), false, &["Disk full", "Postmortem"]);
+        let kept = "<h2 id=\"summary\">Summary</h2>\n<p>Disk full</p>\n<h1 id=\"disk-full-1\">Disk full</h1>\n";
+        assert_eq!(html.html, kept);
+        assert_eq!(html.title_id.as_deref(), Some("postmortem"));
+        assert_eq!(html.toc.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["summary", "disk-full-1"]);
     }
 
     #[test]

@@ -271,9 +271,16 @@ impl<'a> Site<'a> {
         self.keys.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The zone of files that write none, as `site.toml` names it.
+    fn zone(&self) -> &str {
+        &self.config.default_timezone.text
+    }
+
     fn row(&self, index: IncidentIndex) -> tera::Value {
         let p = &self.archive.incidents[index];
-        self.rows[index].get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls).capped())).clone()
+        self.rows[index]
+            .get_or_init(|| tera::Value::from_serializable(&Row::of(p, &self.urls, self.zone()).capped()))
+            .clone()
     }
 
     /// Write one incident's page (unless the memo says it is unchanged).
@@ -304,21 +311,24 @@ impl<'a> Site<'a> {
                 (link.written.clone(), target)
             })
             .collect();
-        let body = markdown::to_html(&p.body, &p.anchors, targets, self.config.unsafe_html);
+        // The page's header shows the title: the body need not repeat it.
+        let shown: Vec<&str> = [Some(p.display_title.as_str()), p.title.as_deref()].into_iter().flatten().collect();
+        let body = markdown::to_html(&p.body, &p.anchors, targets, self.config.unsafe_html, &shown);
         let (older, newer) = archive.neighbours(index);
-        let zone = &self.config.default_timezone.text;
+        let zone = self.zone();
         let page = IncidentPage {
             url,
             body_html: body.html,
             toc: body.toc,
+            title_id: body.title_id,
             facts: view::facts(p, &self.urls, zone),
-            timeline: view::timeline(p),
+            timeline: view::timeline(p, zone),
             phases: (&archive.phases[index]).into(),
             related: archive.related[index].iter().map(|&i| self.row(i)).collect(),
             backlinks: archive.backlinks[index].iter().map(|&i| self.row(i)).collect(),
             older: older.map(|i| self.row(i)),
             newer: newer.map(|i| self.row(i)),
-            recurrences: view::recurrences(archive, index, &self.urls),
+            recurrences: view::recurrences(archive, index, &self.urls, zone),
             notices: self.notices(index),
         };
         let mut context = tera::Context::new();
@@ -346,7 +356,7 @@ impl<'a> Site<'a> {
             }
         }
         for r in self.recurring[index].iter().map(|&k| &archive.recurrences[k]) {
-            (versions[r.earlier], versions[r.later], &r.tag, &r.service, r.days_apart).hash(h);
+            (versions[r.earlier], versions[r.later], &r.tags, &r.services, r.days_apart).hash(h);
         }
         for finding in self.findings.get(archive.incidents[index].source.as_str()).into_iter().flatten() {
             (finding.diagnostic.code, finding.diagnostic.line, &finding.diagnostic.message).hash(h);
@@ -404,9 +414,9 @@ impl<'a> Site<'a> {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "earlier": Row::of(&self.archive.incidents[r.earlier], &self.urls),
-                    "later": Row::of(&self.archive.incidents[r.later], &self.urls),
-                    "tag": r.tag, "service": r.service, "days_apart": r.days_apart,
+                    "earlier": Row::of(&self.archive.incidents[r.earlier], &self.urls, self.zone()),
+                    "later": Row::of(&self.archive.incidents[r.later], &self.urls, self.zone()),
+                    "tags": r.tags, "services": r.services, "days_apart": r.days_apart,
                 })
             })
             .collect();
@@ -483,7 +493,7 @@ impl<'a> Site<'a> {
             |e: serde_json::Error| RenderError::Template { template: "archive.json".into(), message: e.to_string() };
         self.write("archive.json", &serde_json::to_vec(&self.archive.incidents).map_err(json_error)?)?;
         // Rows again from the model: tera's maps have no stable key order.
-        let rows: Vec<Row> = self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls)).collect();
+        let rows: Vec<Row> = self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls, self.zone())).collect();
         self.write("list.json", &serde_json::to_vec(&rows).map_err(json_error)?)?;
         lists::feeds_and_sitemap(self)
     }
@@ -495,6 +505,8 @@ struct IncidentPage<'a> {
     url: String,
     body_html: String,
     toc: Vec<TocEntry>,
+    /// The id of the first heading the body leaves out (see `markdown::to_html`).
+    title_id: Option<String>,
     facts: Vec<Fact>,
     timeline: Vec<Moment<'a>>,
     phases: PhasesText,

@@ -24,8 +24,8 @@ fn all_term_pages(archive: &Archive) -> TermPages {
 ///
 /// Pagefind searches every meta field besides the text, so `meta` holds
 /// only what may match a query: the title, the date, the duration in
-/// minutes, the summary as lists show it, and the kind of a file that is
-/// not a postmortem ("template"). A result's tags, services and severity
+/// minutes, the summary as lists show it, the headings, and the kind of a
+/// file that is not a postmortem ("template"). A result's tags, services and severity
 /// are its filter values; the search page links them to their term pages.
 pub fn search_records(archive: &Archive) -> Vec<Record> {
     let mut filters: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); archive.incidents.len()];
@@ -68,14 +68,12 @@ pub fn search_records(archive: &Archive) -> Vec<Record> {
             add("summary", p.summary.as_deref().map(list_summary));
             add("kind", (p.kind != Kind::Postmortem).then(|| p.kind.as_str().to_string()));
             add("keywords", (!p.keywords.is_empty()).then(|| p.keywords.join(", ")));
+            add("headings", (!p.headings.is_empty()).then(|| p.headings.join(" · ")));
             Record {
                 url: root_relative.incident(&p.id),
-                // The title is searched too; most pages start with it already.
-                content: if p.text.starts_with(&p.display_title) {
-                    p.text.clone()
-                } else {
-                    format!("{}\n{}", p.display_title, p.text)
-                },
+                // Prose only: an excerpt quotes the text around a match, and
+                // where only the title or a heading matched, the text's start.
+                content: p.text.clone(),
                 meta,
                 filters,
             }

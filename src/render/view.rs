@@ -26,6 +26,15 @@ pub struct Row<'a> {
     pub kind: Kind,
     /// How many tags and services a list row leaves out (see `Row::capped`).
     pub more: usize,
+    /// Start and end with their zone, when the start is known.
+    pub when: Option<When>,
+}
+
+/// `2024-03-12 14:02 → 15:49 EDT` and its UTC offset(s), for a hover.
+#[derive(Debug, Serialize)]
+pub struct When {
+    pub text: String,
+    pub offset: String,
 }
 
 /// The most tags, and the most services, one line of a list shows.
@@ -43,7 +52,8 @@ fn term_links(urls: &Urls, browse: Browse, names: &[String]) -> Vec<TermLink> {
 }
 
 impl<'a> Row<'a> {
-    pub fn of(p: &'a Postmortem, urls: &Urls) -> Row<'a> {
+    /// `default_zone` names the zone of files that write none.
+    pub fn of(p: &'a Postmortem, urls: &Urls, default_zone: &str) -> Row<'a> {
         Row {
             id: &p.id,
             url: urls.incident(&p.id),
@@ -57,6 +67,7 @@ impl<'a> Row<'a> {
             summary: p.summary.as_deref(),
             kind: p.kind,
             more: 0,
+            when: when(p, default_zone),
         }
     }
 
@@ -77,6 +88,8 @@ impl<'a> Row<'a> {
 pub struct Fact {
     pub label: &'static str,
     pub text: Option<String>,
+    /// Shown on hover over the text: the UTC offset of a time.
+    pub hover: Option<String>,
     /// For tags, services and severity: the values as links.
     pub links: Vec<TermLink>,
     /// Set when coroner inferred the value: says from where.
@@ -86,24 +99,22 @@ pub struct Fact {
 /// The metadata panel: only the facts the postmortem has.
 pub fn facts(p: &Postmortem, urls: &Urls, default_zone: &str) -> Vec<Fact> {
     let mut facts = Vec::new();
-    let mut add = |label, key: &str, text: Option<String>, links: Vec<TermLink>| {
+    let mut add_with_hover = |label, key: &str, text: Option<String>, hover: Option<String>, links: Vec<TermLink>| {
         if text.is_some() || !links.is_empty() {
             let inferred = match key {
                 "tags" => evidence_note(p),
                 _ => p.provenance.get(key).and_then(inferred_note),
             };
-            facts.push(Fact { label, text, links, inferred });
+            facts.push(Fact { label, text, hover, links, inferred });
         }
-    };
-    let when = match (p.start, p.end) {
-        (Some(start), Some(end)) => {
-            Some(format!("{} → {}", time_text(p, &start, default_zone), end_text(p, &start, &end, default_zone)))
-        }
-        (Some(start), None) => Some(time_text(p, &start, default_zone)),
-        _ => p.date.map(|d| d.to_string()),
     };
     let when_key = if p.start.is_some() { "start" } else { "date" };
-    add("When", when_key, when, Vec::new());
+    let (when, hover) = match when(p, default_zone) {
+        Some(When { text, offset }) => (Some(text), Some(offset)),
+        None => (p.date.map(|d| d.to_string()), None),
+    };
+    add_with_hover("When", when_key, when, hover, Vec::new());
+    let mut add = |label, key: &str, text, links| add_with_hover(label, key, text, None, links);
     add("Duration", "duration_minutes", p.duration_minutes.map(|m| minutes_text(i64::from(m))), Vec::new());
     let severity = term_links(urls, Browse::Severity, p.severity.as_slice());
     add("Severity", "severity", p.severity_text.clone().filter(|t| Some(t) != p.severity.as_ref()), severity);
@@ -149,24 +160,32 @@ fn inferred_note(provenance: &Provenance) -> Option<String> {
     })
 }
 
-/// `2024-03-12 14:02 PST`: the zone as written, else as configured.
-pub fn time_text(p: &Postmortem, t: &ZonedTime, default_zone: &str) -> String {
-    format!("{} {}", t.civil.strftime("%Y-%m-%d %H:%M"), zone_text(p, t, default_zone))
+/// `2024-03-12 14:02 → 15:49 EDT`: the day once for a same-day range, the
+/// zone once, as the file wrote it; with the offset(s) for a hover.
+pub fn when(p: &Postmortem, default_zone: &str) -> Option<When> {
+    let start = p.start?;
+    let day_time = |t: &ZonedTime| t.civil.strftime("%Y-%m-%d %H:%M").to_string();
+    let zone = |t: &ZonedTime| zone_text(p, t, default_zone);
+    let (text, offset) = match p.end {
+        None => (format!("{} {}", day_time(&start), zone(&start)), offset_text(start.offset)),
+        Some(end) if end.offset != start.offset => (
+            format!("{} {} → {} {}", day_time(&start), zone(&start), day_time(&end), zone(&end)),
+            format!("{} → {}", offset_text(start.offset), offset_text(end.offset)),
+        ),
+        Some(end) => {
+            let same_day = end.civil.date() == start.civil.date();
+            let end_text = if same_day { end.civil.strftime("%H:%M").to_string() } else { day_time(&end) };
+            (format!("{} → {end_text} {}", day_time(&start), zone(&end)), offset_text(start.offset))
+        }
+    };
+    Some(When { text, offset })
 }
 
-/// The end time without repeating the date when it is the same day.
-fn end_text(p: &Postmortem, start: &ZonedTime, end: &ZonedTime, default_zone: &str) -> String {
-    if start.civil.date() == end.civil.date() && start.offset == end.offset {
-        format!("{} {}", end.civil.strftime("%H:%M"), zone_text(p, end, default_zone))
-    } else {
-        time_text(p, end, default_zone)
-    }
-}
-
+/// The zone as written (`EDT`, `GMT+1`), else as configured, marked assumed.
 fn zone_text(p: &Postmortem, t: &ZonedTime, default_zone: &str) -> String {
     match (&p.timezone, p.tz_assumed) {
         (_, true) => format!("{default_zone} (assumed)"),
-        // A zone name as written (`PST`, `GMT+1`); a bare offset (`-04`) reads better as UTC−04:00.
+        // A bare offset as written (`-04`, `-04:00`) reads better as UTC−04:00.
         (Some(zone), false) if zone.chars().any(char::is_alphabetic) => zone.clone(),
         _ => offset_text(t.offset),
     }
@@ -199,6 +218,9 @@ pub fn minutes_text(minutes: i64) -> String {
 #[derive(Debug, Serialize)]
 pub struct Moment<'a> {
     pub time_text: &'a str,
+    /// The entry's zone when its time does not say it (`UTC` after `17:55`
+    /// under a `Time (UTC)` column), so that it reads beside the facts' zone.
+    pub zone: Option<String>,
     /// `+1 h 5 min` after the incident started, when both are known.
     pub since_start: Option<String>,
     pub text: &'a str,
@@ -206,12 +228,20 @@ pub struct Moment<'a> {
     pub line: u32,
 }
 
-pub fn timeline<'a>(p: &'a Postmortem) -> Vec<Moment<'a>> {
+pub fn timeline<'a>(p: &'a Postmortem, default_zone: &str) -> Vec<Moment<'a>> {
     let start = p.start.or_else(|| p.timeline.iter().find_map(|e| e.time));
+    // Letters other than AM/PM in the time as written name its zone already.
+    let names_zone = |text: &str| {
+        text.chars().filter(char::is_ascii_alphabetic).any(|c| !matches!(c.to_ascii_lowercase(), 'a' | 'p' | 'm'))
+    };
     p.timeline
         .iter()
         .map(|e| Moment {
             time_text: &e.time_text,
+            zone: e.time.filter(|_| !names_zone(&e.time_text)).map(|t| match p.start {
+                Some(s) if s.offset == t.offset && !p.tz_assumed => zone_text(p, &t, default_zone),
+                _ => offset_text(t.offset),
+            }),
             since_start: start
                 .zip(e.time)
                 .and_then(|(s, t)| s.minutes_until(&t))
@@ -242,47 +272,36 @@ impl From<&Phases> for PhasesText {
     }
 }
 
-/// Recurrences seen from one incident, one per other incident with every
-/// tag and service the two share.
+/// Recurrences seen from one incident: the other incident of each pair.
 #[derive(Debug, Serialize)]
 pub struct RecurrenceView<'a> {
     /// `recurs` (this incident repeats an earlier one) or `recurred`.
     pub relation: &'static str,
     pub other: Row<'a>,
-    pub tags: Vec<&'a str>,
-    pub services: Vec<&'a str>,
+    pub tags: &'a [String],
+    pub services: &'a [String],
     pub days_apart: i64,
 }
 
-pub fn recurrences<'a>(archive: &'a Archive, index: IncidentIndex, urls: &Urls) -> Vec<RecurrenceView<'a>> {
-    let mut views: Vec<RecurrenceView> = Vec::new();
-    for r in &archive.recurrences {
-        let (relation, other) = match (r.later == index, r.earlier == index) {
-            (true, _) => ("recurs", r.earlier),
-            (_, true) => ("recurred", r.later),
-            _ => continue,
-        };
-        let view = match views.iter().position(|v| v.other.id == archive.incidents[other].id) {
-            Some(at) => &mut views[at],
-            None => {
-                let other = Row::of(&archive.incidents[other], urls);
-                views.push(RecurrenceView {
-                    relation,
-                    other,
-                    tags: Vec::new(),
-                    services: Vec::new(),
-                    days_apart: r.days_apart,
-                });
-                views.last_mut().expect("just pushed")
-            }
-        };
-        for (list, value) in [(&mut view.tags, r.tag.as_str()), (&mut view.services, r.service.as_str())] {
-            if !list.contains(&value) {
-                list.push(value);
-            }
-        }
-    }
-    views
+pub fn recurrences<'a>(
+    archive: &'a Archive,
+    index: IncidentIndex,
+    urls: &Urls,
+    default_zone: &str,
+) -> Vec<RecurrenceView<'a>> {
+    archive
+        .recurrences
+        .iter()
+        .filter_map(|r| {
+            let (relation, other) = match (r.later == index, r.earlier == index) {
+                (true, _) => ("recurs", r.earlier),
+                (_, true) => ("recurred", r.later),
+                _ => return None,
+            };
+            let other = Row::of(&archive.incidents[other], urls, default_zone);
+            Some(RecurrenceView { relation, other, tags: &r.tags, services: &r.services, days_apart: r.days_apart })
+        })
+        .collect()
 }
 
 #[cfg(test)]

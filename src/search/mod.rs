@@ -85,6 +85,11 @@ pub struct Updated {
 /// the index was last updated from (see `build::fingerprint`).
 const FINGERPRINT_FILE: &str = "coroner-sources";
 
+/// What an incident's document holds, as a number: change it with
+/// `document`, so that an index made by an older build of the same
+/// version is brought up to date although no source changed.
+pub const DOCUMENT_FORMAT: u32 = 2;
+
 /// Bring the index in `dir` up to date with `archive`: add new incidents,
 /// re-index changed ones (delete by id, add), drop removed ones. Then note
 /// `fingerprint`, the sources' (see `build::fingerprint`).
@@ -193,7 +198,7 @@ fn digests(index: &Index, fields: Fields) -> tantivy::Result<HashMap<String, Str
 /// Changes whenever anything searchable about the incident does.
 fn digest(p: &Postmortem) -> String {
     hex_digest((
-        (&p.display_title, &p.root_cause, &p.body, &p.tags, &p.services, &p.severity, &p.keywords),
+        (&p.display_title, &p.root_cause, &p.text, &p.headings, &p.tags, &p.services, &p.severity, &p.keywords),
         (p.kind, p.date.map(|d| d.to_string()), p.duration_minutes, &p.source),
     ))
 }
@@ -211,8 +216,13 @@ fn document(p: &Postmortem, digest: &str, f: Fields) -> TantivyDocument {
     doc.add_text(f.id, &p.id);
     doc.add_text(f.digest, digest);
     doc.add_text(f.title, &p.display_title);
+    // Headings are searched like the title; snippets quote the body, which
+    // is prose only (see `Postmortem::text`), never markup or a heading.
+    for heading in &p.headings {
+        doc.add_text(f.title, heading);
+    }
     doc.add_text(f.root_cause, p.root_cause.as_deref().unwrap_or(""));
-    doc.add_text(f.body, &p.body);
+    doc.add_text(f.body, &p.text);
     for keyword in &p.keywords {
         doc.add_text(f.body, keyword);
     }

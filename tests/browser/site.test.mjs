@@ -35,7 +35,8 @@ const HOME = "/";
 const TAG = "/tags/dns/";
 const INCIDENT = "/incidents/2024-03-12-checkout-dns-outage/";
 const SEARCH = "/search/";
-const PAGES = { home: HOME, tag: TAG, incident: INCIDENT, search: SEARCH };
+const STATS = "/stats/";
+const PAGES = { home: HOME, tag: TAG, incident: INCIDENT, stats: STATS, search: SEARCH };
 
 let site; // the built archive
 let server;
@@ -218,6 +219,63 @@ test("home page: every incident listed with its title, date and severity", async
   await context.close();
 });
 
+test("stats: chart text is legible at 375 and 1280 px, every quarter labelled, each chart with its data", async () => {
+  for (const viewport of [{ width: 375, height: 740 }, { width: 1280, height: 900 }]) {
+    const context = await newContext({ viewport });
+    const page = await open(context, STATS);
+    const charts = await page.locator("svg.chart").evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const scale = svg.getScreenCTM().a;
+        const shown = [...svg.querySelectorAll("text")].filter((t) => getComputedStyle(t).display !== "none");
+        return {
+          name: svg.getAttribute("aria-label"),
+          // The size a reader sees: the CSS size times the SVG's own scaling.
+          sizes: shown.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale),
+          labels: shown.filter((t) => t.classList.contains("chart-label")).map((t) => {
+            const r = t.getBoundingClientRect();
+            return { text: t.textContent, left: r.left, right: r.right, top: r.top };
+          }),
+          right: svg.getBoundingClientRect().right,
+        };
+      }),
+    );
+    assert.equal(charts.length, 5);
+    for (const chart of charts) {
+      const smallest = Math.min(...chart.sizes);
+      assert.ok(smallest >= 12, `${chart.name} at ${viewport.width} px: text ${smallest.toFixed(1)} px high`);
+      assert.ok(chart.right <= viewport.width, `${chart.name} fits the ${viewport.width} px page`);
+    }
+    // Each of the sample's 14 quarters is labelled, and no two labels overlap.
+    const quarters = charts.find((c) => c.name === "Incidents per quarter").labels.filter((l) => /^Q\d$/.test(l.text));
+    assert.equal(quarters.length, 14, `quarter labels at ${viewport.width} px`);
+    for (const [a, b] of quarters.slice(1).map((q, i) => [quarters[i], q])) {
+      assert.ok(a.right <= b.left, `${a.text} and ${b.text} overlap at ${viewport.width} px`);
+    }
+    // Every chart keeps its numbers as a table.
+    for (const name of ["Incidents per quarter", "By root cause", "By severity", "By service"]) {
+      const section = page.getByRole("region", { name });
+      assert.equal(await section.locator("details table").count(), 1, `${name}: a data table`);
+    }
+    await shot(page, `stats-${viewport.width}`);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
+test("search excerpts quote the prose, not the title, headings or labels", async () => {
+  const context = await newContext();
+  const page = await open(context, `${SEARCH}?q=slowdown`);
+  const rows = page.locator("ol[data-results] > li.row");
+  await page.locator(".search-status", { hasText: /^1 incident, best match first$/ }).waitFor();
+  assert.deepEqual(await texts(rows.locator(".row-title")), ["Black Friday Checkout Slowdown 🛒🐢"]);
+  const excerpt = (await texts(rows.locator(".excerpt")))[0];
+  for (const unwanted of ["Black Friday Checkout Slowdown", "Issue Summary", "Duration:", "Impact:"]) {
+    assert.ok(!excerpt.includes(unwanted), `the excerpt quotes "${unwanted}": ${excerpt}`);
+  }
+  assert.match(excerpt, /^November 24, 2023/);
+  await context.close();
+});
+
 test("search page: words, then a root-cause filter, with counts and a shareable URL", async () => {
   const context = await newContext();
   const page = await open(context, SEARCH);
@@ -297,6 +355,7 @@ test("the search box on every page leads to the search page", async () => {
   await box.fill("cname");
   await box.press("Enter");
   await page.waitForURL("**/search/?q=cname");
+  assert.equal(await page.getByRole("search", { name: "Site" }).count(), 0, "one search box on the search page, not two");
   await page.locator(".search-status", { hasText: /best match first/ }).waitFor();
   const titles = await texts(page.locator("ol[data-results] .row-title"));
   assert.ok(titles.includes("Checkout DNS failures return: the reconciler restored the stale CNAME"), titles.join(" | "));
@@ -360,7 +419,9 @@ test("incident page: title, facts, timeline, links", async () => {
   // The metadata panel, as label → value.
   const facts = page.getByRole("complementary", { name: "Incident facts" });
   const fact = (label) => facts.locator(".fact").filter({ has: page.locator("dt", { hasText: label }) }).locator("dd");
-  assert.match(await fact("When").innerText(), /^2024-03-12 14:02 .+→ 15:49 /);
+  // The zone as the file names it (its front matter says -04:00, its text EDT), the offset on hover.
+  assert.equal(await fact("When").innerText(), "2024-03-12 14:02 → 15:49 EDT");
+  assert.equal(await fact("When").locator("[title]").getAttribute("title"), "UTC−04:00");
   assert.match(await fact("Duration").innerText(), /^1 h 47 min/);
   assert.deepEqual(await texts(fact("Severity").locator("a")), ["SEV1"]);
   assert.deepEqual(await texts(fact("Services").locator("a")), ["checkout", "cdn"]);

@@ -131,6 +131,7 @@ pub fn extract(input: &Input) -> Postmortem {
         anchors: Vec::new(),
         body: String::new(),
         text: String::new(),
+        headings: Vec::new(),
     };
     postmortem.kind = f.kind(&postmortem);
     if postmortem.kind == Kind::Template {

@@ -95,23 +95,26 @@ impl Facts<'_> {
     /// "All times in …" line or next to a time; else the default.
     pub(super) fn zone(&mut self) -> (Zone, bool) {
         let outline = self.input.outline;
-        let mut found: Option<(Zone, u32)> = None;
-        if let Some(fm) = self.fm() {
-            found = [("start", &fm.start), ("end", &fm.end)].into_iter().find_map(|(key, value)| {
+        let front_matter = self.fm().and_then(|fm| {
+            [("start", &fm.start), ("end", &fm.end)].into_iter().find_map(|(key, value)| {
                 let (_, offset) = parse_datetime(value.as_deref()?)?;
                 let offset = offset?;
                 Some((Zone { offset, text: offset.to_string() }, self.fm_line(key)))
-            });
-        }
-        for s in self.sections_of(SectionKind::Timeline).into_iter().filter(|_| found.is_none()) {
-            if let Some((z, _)) = find_zone(&s.section.heading) {
+            })
+        });
+        // Front matter gives an offset; the text may name it (`EDT` for -04:00).
+        let names_it = |z: &Zone| front_matter.as_ref().is_none_or(|(fm, _)| fm.offset == z.offset);
+        let mut found: Option<(Zone, u32)> = None;
+        for s in self.sections_of(SectionKind::Timeline) {
+            if let Some((z, _)) = find_zone(&s.section.heading).filter(|(z, _)| names_it(z)) {
                 found = Some((z, s.section.line));
                 break;
             }
         }
         if found.is_none() {
             found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
-                ZONE_STATEMENT.is_match(l).then(|| find_zone(l)).flatten().map(|(z, _)| (z, i as u32 + 1))
+                let zone = ZONE_STATEMENT.is_match(l).then(|| find_zone(l)).flatten().filter(|(z, _)| names_it(z));
+                zone.map(|(z, _)| (z, i as u32 + 1))
             });
         }
         if found.is_none() {
@@ -122,8 +125,12 @@ impl Facts<'_> {
                 if !candidate || outline.line_kind(i as u32 + 1) == LineKind::FencedCode {
                     return None;
                 }
-                times(l).find_map(|t| t.zone).map(|z| (z, i as u32 + 1))
+                times(l).filter_map(|t| t.zone).find(names_it).map(|z| (z, i as u32 + 1))
             });
+        }
+        if let Some((fm, line)) = front_matter {
+            let text = found.map_or(fm.text, |(named, _)| named.text);
+            found = Some((Zone { offset: fm.offset, text }, line));
         }
         match found {
             Some((zone, line)) => {
