@@ -255,3 +255,12 @@ fn the_share_of_users_in_words_fractions_and_percent() {
     assert_eq!(share("The API was partially down for some users in one region."), None);
     assert_eq!(share("Around 12,000 users were affected."), None, "a count is no share");
 }
+
+#[test]
+fn a_summary_of_labelled_facts_gives_the_impact_not_the_duration_line() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("s.md", text.as_bytes());
+    let facts = "# Checkout slowdown\n\n**Issue Summary**\n\n- **Duration:** 10:00 AM to 1:45 PM (UTC)\n- **Impact:** Checkout was slow for a quarter of users.\n- **Root Cause:** the autoscaler hit its maximum.\n";
+    assert_eq!(parse(facts).summary.as_deref(), Some("Checkout was slow for a quarter of users."));
+    let label = "# Resolver split\n\nIssue Summary: for about forty minutes the resolvers answered wrongly.\n\n## Timeline\n\n- 10:00 start\n";
+    assert_eq!(parse(label).summary.as_deref(), Some("For about forty minutes the resolvers answered wrongly."));
+}

@@ -3,12 +3,13 @@
 
 use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
 use crate::diagnostics::Diagnostic;
-use crate::ingest::sections::LineKind;
+use crate::ingest::sections::{LineKind, OutlineSection};
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::ingest::when::{find_dates, times};
 use crate::model::{FactSource, Kind, Postmortem, SectionKind};
 use crate::per_thread::PerThread;
 use regex::Regex;
+use std::borrow::Cow;
 
 /// What a by-line starts with.
 const BY_WORDS: [&str; 5] = ["By", "by", "Author", "Authors", "Written by"];
@@ -95,14 +96,38 @@ impl Facts<'_> {
             self.note("summary", FactSource::FrontMatter, self.fm_line("summary"));
             return Some(s);
         }
-        let section = self.sections_of(SectionKind::Summary).into_iter().find(|s| !self.section_text(s).is_empty())?;
-        let text = self.section_text(section).to_string();
-        if is_placeholder_text(&text) {
-            return None;
-        }
+        // The summary section, else (one made only of facts such as
+        // "**Duration:** …") the impact: what a list shows under the title.
+        let mut sections = self.sections_of(SectionKind::Summary);
+        sections.extend(self.sections_of(SectionKind::Impact));
+        let (section, text) = sections.into_iter().find_map(|s| {
+            let text = self.told(s);
+            (!text.is_empty() && !is_placeholder_text(&text)).then_some((s, text))
+        })?;
         let source = section_source(section);
         self.note("summary", source, section.section.line);
-        Some(shorten(&text, 600))
+        Some(shorten(&sentence_case(&text), 600))
+    }
+
+    /// A section's sentences: a labelled line says its value, and one that
+    /// states a fact the page shows in its own place ("**Duration:** …",
+    /// "Severity: …") is left out.
+    fn told(&self, section: &OutlineSection) -> String {
+        let outline = self.input.outline;
+        let mut told: Vec<String> = Vec::new();
+        for (line, raw) in outline.content(section, self.input.lines) {
+            let said = match outline.labels.iter().find(|l| l.line == line) {
+                Some(label) if is_fact_label(&label.key) => continue,
+                Some(label) => plain_text(&label.value),
+                None if line == section.section.line => plain_text(raw),
+                None if outline.line_kind(line) == LineKind::Text => Cow::Borrowed(self.plain_line(line)),
+                None => continue,
+            };
+            if !said.trim().is_empty() {
+                told.push(said.trim().to_string());
+            }
+        }
+        told.join(" ")
     }
 
     pub(super) fn authors(&mut self) -> Vec<String> {
@@ -443,6 +468,25 @@ pub fn slugify(text: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_string();
     if out.is_empty() { "untitled".to_string() } else { out }
+}
+
+/// A label whose value is a fact the page shows in its own place.
+fn is_fact_label(key: &str) -> bool {
+    const FACTS: [&str; 12] = [
+        "duration", "date", "time", "start", "end", "severity", "status", "author", "service", "downtime", "priority",
+        "when",
+    ];
+    FACTS.iter().any(|fact| key.split(|c: char| !c.is_alphanumeric()).any(|word| word.starts_with(fact)))
+}
+
+/// "for about forty minutes…" (the rest of an `Issue Summary:` line)
+/// reads as a sentence with its first letter upper case.
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => text.to_string(),
+    }
 }
 
 #[cfg(test)]
