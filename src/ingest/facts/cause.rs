@@ -274,9 +274,19 @@ fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 /// might have been ("if the certificate had expired"), or is about what
 /// will prevent it ("to stop this happening again, … the deploy script").
 fn negated(text: &str, at: usize) -> bool {
-    // Only the 60 bytes before the match, back to the clause's start.
+    // Only the 60 bytes before the match, back to the clause's start: a
+    // sentence break, or a word that turns to what was so ("on port 8080
+    // instead of 80 because of a wrong setting", "not the DNS but a bad
+    // deploy"); "not because of" stays one negation.
+    static TURN: PerThread<Regex> = PerThread::new(|| english(r"\b(but|however|although|whereas|because)\b"));
     let (_, window) = window_before(text, at, 60);
-    let clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
+    let mut clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
+    if let Some(turn) = TURN.find_iter(clause).last() {
+        let before = clause[..turn.start()].trim_end().to_lowercase();
+        if !(before.ends_with("not") || before.ends_with("n't")) {
+            clause = &clause[turn.end()..];
+        }
+    }
     NEGATION.is_match(clause)
 }
 
@@ -325,6 +335,34 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(tags_of("The deploy at 10:02 broke logins."), ["deploy"]);
+        // The negation ends where the clause turns to what was so.
+        assert_eq!(tags_of("It listened on 8080 instead of 80 because of a wrong setting."), ["config-change"]);
+        assert_eq!(tags_of("It was not the DNS but a misconfigured proxy."), ["config-change"]);
+        assert_eq!(tags_of("It was not because of the database."), Vec::<String>::new());
+    }
+
+    /// Causes as write-ups state them, one sentence of a root-cause section each.
+    #[test]
+    fn causes_in_plain_words() {
+        let cases: [(&str, &[&str]); 12] = [
+            ("A change to the nginx configuration set worker_connections far too low.", &["config-change"]),
+            ("The web server could not read the files because of incorrect file permissions.", &["config-change"]),
+            ("The open files limit for the app user was too low.", &["capacity"]),
+            ("The domain's A record had been changed to point to the wrong IP address.", &["config-change", "dns"]),
+            ("One of the web servers failed due to a faulty hard drive.", &["hardware"]),
+            ("The PHP-FPM socket path in the Nginx config did not match the one it listened on.", &["config-change"]),
+            ("AWS us-east-1 experienced elevated error rates for S3.", &["dependency"]),
+            ("A switch in rack 12 failed, partitioning the cluster.", &["network"]),
+            ("Retries from clients amplified the load until every service failed.", &["cascading-failure"]),
+            ("The autoscaler terminated healthy instances after a bad metric.", &["automation", "capacity"]),
+            ("Users saw browser security warnings because the TLS certificate had expired.", &["certificate"]),
+            ("We fixed the record at our DNS provider.", &["dns"]),
+        ];
+        for (text, want) in cases {
+            let mut got = tags_of(text);
+            got.sort();
+            assert_eq!(got, want, "{text}");
+        }
     }
 
     #[test]
