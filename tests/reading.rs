@@ -264,3 +264,13 @@ fn a_summary_of_labelled_facts_gives_the_impact_not_the_duration_line() {
     let label = "# Resolver split\n\nIssue Summary: for about forty minutes the resolvers answered wrongly.\n\n## Timeline\n\n- 10:00 start\n";
     assert_eq!(parse(label).summary.as_deref(), Some("For about forty minutes the resolvers answered wrongly."));
 }
+
+#[test]
+fn an_end_told_in_a_sentence_of_its_own() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("e.md", text.as_bytes());
+    let p = parse(
+        "# Checkout incident\n\nOn 5 March 2024 at 14:02 CET our checkout failed. The outage ended at 15:10 CET.\n",
+    );
+    let want = (Some("2024-03-05T14:02:00+01:00".into()), Some("2024-03-05T15:10:00+01:00".into()), Some(68));
+    assert_eq!(when(&p), want);
+}

@@ -40,6 +40,13 @@ const RANGE_WORDS: &[&str] = &[
     "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
 ];
 
+/// "… ended at", "was resolved by": the time that follows is the end.
+static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(ended|resolved|restored|recovered|mitigated|fixed|over|back to normal|back online|back up)\b[^.;]{0,15}\b(at|by|around|as of)\s*(about|approximately|around|~)?\s*$",
+    )
+});
+
 /// "… started at 10:00 AM and was resolved at 11:30 AM": the second time
 /// is when the same outage ended.
 static THEN_RESOLVED_AT: PerThread<Regex> = PerThread::new(|| {
@@ -323,6 +330,31 @@ impl Facts<'_> {
                     self.note("end", *source, *line);
                 }
                 break;
+            }
+        }
+
+        // "The outage ended at 15:10 CET": an end told in a sentence of its own.
+        if let (Some(start), None) = (when.start, when.end) {
+            'sentences: for (text, line, source) in &candidates {
+                for t in find_times(text) {
+                    if !ENDED_AT.is_match(&text[..t.span.start]) {
+                        continue;
+                    }
+                    let dates = find_dates_with(text, default_year, day_first);
+                    let day =
+                        dates.iter().rev().find(|d| d.span.end <= t.span.start).map_or(start.civil.date(), |d| d.date);
+                    let offset = t.zone.as_ref().map_or(start.offset, |z| z.offset);
+                    let mut end = ZonedTime::new(day.to_datetime(t.time), offset);
+                    if end.civil <= start.civil
+                        && let Ok(next) = end.civil.checked_add(1.day())
+                    {
+                        end.civil = next;
+                    }
+                    self.time_problem(&t, *line);
+                    (when.end, when.end_line) = (Some(end), *line);
+                    self.note("end", *source, *line);
+                    break 'sentences;
+                }
             }
         }
 
