@@ -185,6 +185,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "primary cause",
             "underlying cause",
             "technical root cause",
+            "what caused the outage",
+            "what caused the incident",
+            "what caused the issue",
+            "what caused this",
         ],
     ),
     (
@@ -229,6 +233,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "how it was resolved",
             "restoration",
             "remediation steps",
+            "how did we fix it",
+            "how was it fixed",
+            "how was it resolved",
+            "how we resolved it",
             "welche schritte wurden unternommen",
             "maßnahmen während des vorfalls",
             "대응",
@@ -325,6 +333,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "improvements needed",
             "next actions",
             "action taken to prevent recurrence",
+            "what are we doing to prevent this",
+            "what we are doing to prevent this",
+            "how will we prevent this",
+            "preventing this in the future",
+            "preventing future incidents",
+            "what's next",
+            "what is next",
             "future improvements",
             "tindakan perbaikan",
             "ce qu'on a changé",
@@ -1044,6 +1059,9 @@ mod tests {
         assert_eq!(kind("대응 조치"), Some(SectionKind::Resolution));
         assert_eq!(kind("Time to recovery"), None);
         assert_eq!(kind("Why did this happen?"), Some(SectionKind::RootCause));
+        assert_eq!(kind("What caused the outage?"), Some(SectionKind::RootCause));
+        assert_eq!(kind("How did we fix it?"), Some(SectionKind::Resolution));
+        assert_eq!(kind("What are we doing to prevent this?"), Some(SectionKind::ActionItems));
         let c = s.classify("Lessons Learned and Future Improvements").unwrap();
         assert_eq!((c.kind, c.also), (SectionKind::LessonsLearned, vec![SectionKind::ActionItems]));
     }
