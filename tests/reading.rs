@@ -274,3 +274,12 @@ fn an_end_told_in_a_sentence_of_its_own() {
     let want = (Some("2024-03-05T14:02:00+01:00".into()), Some("2024-03-05T15:10:00+01:00".into()), Some(68));
     assert_eq!(when(&p), want);
 }
+
+#[test]
+fn a_reason_given_in_passing_is_the_root_cause_text_but_no_stronger_evidence() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
+    let p =
+        parse("# Binder down\n\nWe got alerts that Binder was down. It went down because the ingress pods crashed.\n");
+    assert_eq!(p.root_cause.as_deref(), Some("It went down because the ingress pods crashed."));
+    assert!(p.tag_evidence.iter().all(|e| e.place != "root_cause"), "{:?}", p.tag_evidence);
+}

@@ -20,6 +20,11 @@ static CAUSE_PROSE: PerThread<Regex> = PerThread::new(|| {
         r"\b(root cause|caused|due to|the cause|stemmed from|traced (back )?to|triggered by|resulted from|the culprit|ursache|cause racine|causa)\b|原因",
     )
 });
+/// A reason given in passing ("went down because the ingress pods
+/// crashed"): the root cause's text when nothing says more, but no
+/// stronger evidence of a tag than the sentence's own place.
+static REASON_PROSE: PerThread<Regex> =
+    PerThread::new(|| english(r"\b(because|the reason|turned out|weil|parce que|à cause|debido a|porque)\b"));
 static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
     english(r"\b(root cause|the cause (was|is)|was caused by|culprit|ursache|cause racine|causa ra[ií]z)\b|原因")
 });
@@ -48,17 +53,16 @@ impl Facts<'_> {
         }
         // Documents with no usable sections: anywhere in the prose.
         proses.push(self.document_prose());
-        // "The cause was …" says more than a passing "caused by".
-        for pattern in [&*STATED_CAUSE, &*CAUSE_PROSE] {
+        // "The cause was …" says more than a passing "caused by", which
+        // says more than "because".
+        for (pattern, states) in [(&*STATED_CAUSE, true), (&*CAUSE_PROSE, true), (&*REASON_PROSE, false)] {
             for prose in &proses {
                 if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| pattern.is_match(x)) {
                     let line = prose.line_at(offset);
                     self.note("root_cause", FactSource::Prose, line);
                     let sentence = sentence.trim_end_matches(". ").trim();
-                    return Some(RootCause {
-                        text: sentence.to_string(),
-                        stated: Some(Prose::of_line(sentence, line)),
-                    });
+                    let stated = states.then(|| Prose::of_line(sentence, line));
+                    return Some(RootCause { text: sentence.to_string(), stated });
                 }
             }
         }
