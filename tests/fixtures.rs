@@ -38,6 +38,7 @@ const VOCABULARY: &[&str] = &[
     "tz-assumed",
     "placeholder",
     "empty-file",
+    "implausible-value",
 ];
 
 pub fn parse_fixture(name: &str) -> Postmortem {

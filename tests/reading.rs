@@ -283,3 +283,18 @@ fn a_reason_given_in_passing_is_the_root_cause_text_but_no_stronger_evidence() {
     assert_eq!(p.root_cause.as_deref(), Some("It went down because the ingress pods crashed."));
     assert!(p.tag_evidence.iter().all(|e| e.place != "root_cause"), "{:?}", p.tag_evidence);
 }
+
+#[test]
+fn values_a_reader_would_not_believe_are_warnings_and_left_out() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("v.md", text.as_bytes());
+    let p = parse(
+        "---\nstart: 2024-03-12T15:00:00Z\nend: 2024-03-12T14:00:00Z\n---\n# Swapped times\n\n## Impact\n\n150% of users were affected.\n",
+    );
+    assert_eq!((p.start.is_some(), p.end, p.duration_minutes, p.impact.users_pct), (true, None, None, None));
+    let warnings: Vec<_> = p.diagnostics.iter().filter(|d| d.code == "implausible-value").map(|d| d.line).collect();
+    assert_eq!(warnings, [3, 7], "the end, and the impact section: {:?}", p.diagnostics);
+    assert!(p.body.contains("150% of users"), "the text stays");
+    let long = parse("# Slow leak\n\n## Summary\n\nThe outage lasted 800 days.\n");
+    assert_eq!(long.duration_minutes, None);
+    assert!(long.diagnostics.iter().any(|d| d.code == "implausible-value" && d.line == 5), "{:?}", long.diagnostics);
+}

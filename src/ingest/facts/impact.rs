@@ -1,6 +1,7 @@
 //! Impact (text and share of users), severity and services.
 
 use super::{Facts, PLACEHOLDER, is_placeholder_text, section_source};
+use crate::diagnostics::Diagnostic;
 use crate::ingest::sections::LineKind;
 use crate::ingest::text::{english, plain_text, sentences, shorten};
 use crate::model::{FactSource, Impact, SectionKind};
@@ -55,9 +56,20 @@ impl Facts<'_> {
                 impact.text = Some(shorten(&text, 800));
             }
         }
-        if let Some((pct, line)) = self.users_pct() {
-            impact.users_pct = Some(pct);
-            self.note("users_pct", FactSource::Prose, line);
+        match self.users_pct() {
+            Some((pct, line)) if pct > 100.0 => self.diagnostics.push(
+                Diagnostic::warning(
+                    "implausible-value",
+                    line,
+                    format!("{pct}% of users is more than all of them; left out"),
+                )
+                .with_help("write the share of users or requests affected, 0 to 100%"),
+            ),
+            Some((pct, line)) => {
+                impact.users_pct = Some(pct);
+                self.note("users_pct", FactSource::Prose, line);
+            }
+            None => {}
         }
         if impact.text.is_none() {
             // A sentence of the summary that says who was affected.
@@ -225,7 +237,8 @@ fn share(pattern: &Regex, text: &str) -> Option<f64> {
         return None;
     }
     let m = pattern.captures(text)?.get(1)?;
-    m.as_str().replace(',', ".").parse::<f64>().ok().filter(|p| *p <= 100.0)
+    // Three digits at most: "150%" is kept, to be reported as implausible.
+    m.as_str().replace(',', ".").parse::<f64>().ok()
 }
 
 /// `P2 Medium` → `SEV2`, `critical` → `SEV1`, `SEV-3` → `SEV3`.

@@ -62,7 +62,9 @@ pub fn extract(input: &Input) -> Postmortem {
     );
     f.diagnostics.extend(timeline.diagnostics);
     f.start_end_from_timeline(&mut when, &timeline.entries);
-    let duration_minutes = f.duration(&when, timeline.span_minutes, title.as_deref());
+    f.drop_end_before_start(&mut when);
+    let duration_minutes =
+        f.duration(&when, timeline.span_minutes, title.as_deref()).and_then(|m| f.plausible_duration(m));
     f.end_from_duration(&mut when, duration_minutes);
     let impact = f.impact();
     let severity = f.severity();

@@ -407,6 +407,44 @@ impl Facts<'_> {
 
     /// A start and a stated duration give the end ("for 6 hours starting
     /// at 4:30 PM").
+    /// An end before the start is a typo a reader would not believe: a
+    /// warning, and the end is left out (the text stays on the page).
+    pub(super) fn drop_end_before_start(&mut self, when: &mut When) {
+        let (Some(start), Some(end)) = (when.start, when.end) else { return };
+        if start.minutes_until(&end).is_some_and(|m| m < 0) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "implausible-value",
+                    when.end_line,
+                    format!("the end ({end}) is before the start ({start}); the end is left out"),
+                )
+                .with_help("check the date and the zone of the start and the end"),
+            );
+            when.end = None;
+            self.provenance.remove("end");
+        }
+    }
+
+    /// A duration of more than a year is no outage's length: a warning,
+    /// and no duration.
+    pub(super) fn plausible_duration(&mut self, minutes: u32) -> Option<u32> {
+        const A_YEAR: u32 = 366 * 24 * 60;
+        if minutes <= A_YEAR {
+            return Some(minutes);
+        }
+        let line = self.provenance.get("duration_minutes").map_or(0, |p| p.line);
+        self.diagnostics.push(
+            Diagnostic::warning(
+                "implausible-value",
+                line,
+                format!("a duration of {minutes} min is more than a year; left out"),
+            )
+            .with_help("check the stated duration, or the start and end dates"),
+        );
+        self.provenance.remove("duration_minutes");
+        None
+    }
+
     pub(super) fn end_from_duration(&mut self, when: &mut When, minutes: Option<u32>) {
         let (Some(start), None, Some(minutes)) = (when.start, when.end, minutes) else { return };
         if let Ok(end) = start.civil.checked_add(jiff::SignedDuration::from_mins(i64::from(minutes))) {
