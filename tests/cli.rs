@@ -53,7 +53,10 @@ fn inspect_prints_the_model_with_the_contract_field_names() {
     assert_eq!(p["id"], "pm-2024-017");
     assert_eq!(p["date"], "2024-08-20");
     assert_eq!(p["start"], "2024-08-20T06:12:00+02:00");
-    assert_eq!(p["tags_source"], "front_matter");
+    // The front matter's tag, and the sample site's `queue` tag that the
+    // title gives evidence for ("queue consumers stalled").
+    assert_eq!(p["tags"], serde_json::json!(["software-bug", "queue"]));
+    assert_eq!(p["tags_source"], "front_matter_and_inferred");
     assert!(p["impact"].get("text").is_some() && p["impact"].get("users_pct").is_some());
     assert_eq!(p["provenance"]["start"]["source"], "front_matter");
     assert!(p["provenance"]["start"]["line"].as_u64().unwrap() > 0);
