@@ -254,6 +254,20 @@ fn the_share_of_users_in_words_fractions_and_percent() {
     assert_eq!(share("The service was unavailable to everyone."), Some(100.0));
     assert_eq!(share("The API was partially down for some users in one region."), None);
     assert_eq!(share("Around 12,000 users were affected."), None, "a count is no share");
+    assert_eq!(share("Customers could not pay: the site was completely down."), Some(100.0));
+    assert_eq!(share("The site was not completely down."), None);
+    assert_eq!(share("Nearly all users saw errors."), None, "nearly all is no 100");
+    // Said anywhere, a timeline entry too, when the impact does not say.
+    let p = parse(
+        "# Site outage
+
+## Timeline
+
+- 16:52 Site is hard down, engineers respond
+- 17:30 Recovered
+",
+    );
+    assert_eq!(p.impact.users_pct, Some(100.0));
 }
 
 #[test]

@@ -29,7 +29,7 @@ static FRACTION: PerThread<Regex> = PerThread::new(|| {
 });
 static ALL_USERS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer|request|visitor|client)|100 percent|(for|to) (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every) (services|requests|pages)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
+        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer|request|visitor|client)|100 percent|(for|to) (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every)( [\w.-]+)? (services|requests|pages|sites|systems|endpoints|apis)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
     )
 });
 /// "No customer impact": nobody was affected.
@@ -40,7 +40,9 @@ static NO_USERS: PerThread<Regex> = PerThread::new(|| {
 });
 /// A sentence that says the outage was partial does not say "everyone".
 static PARTIAL: PerThread<Regex> = PerThread::new(|| {
-    english(r"\b(partial\w*|some|several|a few|subset|intermittent\w*|region\w*|degraded|slow\w*)\b")
+    english(
+        r"\b(partial\w*|some|several|a few|subset|intermittent\w*|region\w*|degraded|slow\w*|(not|n't) (completely|entirely|totally|fully|all|every)|almost|nearly)\b",
+    )
 });
 static SEV_PROSE: PerThread<Regex> = PerThread::new(|| english(r"\bsev(?:erity)?[- ]?([0-5])\b"));
 static SEV_VALUE: PerThread<Regex> = PerThread::new(|| english(r"\b(?:sev(?:erity)?|p|s|level)?[- ]?([0-5])\b"));
@@ -99,11 +101,11 @@ impl Facts<'_> {
                 texts.push((Cow::Borrowed(self.section_text(s)), s.section.line, kind == SectionKind::Impact));
             }
         }
-        // A file without such sections: its lead paragraph, or an archive
-        // entry's summary.
-        if texts.is_empty() {
-            let lead = self.preamble_prose();
-            let lead = lead.split_at(lead.paragraph_end()).0;
+        // The lead paragraph before any section, and an archive entry's
+        // summary, tell it too.
+        let lead = self.preamble_prose();
+        let lead = lead.split_at(lead.paragraph_end()).0;
+        if !lead.text.trim().is_empty() {
             texts.push((Cow::Owned(lead.text), lead.first_line, false));
         }
         if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
@@ -129,14 +131,13 @@ impl Facts<'_> {
         if found.is_some() {
             return found;
         }
-        // Narrative reports: "78% of our subscribers" anywhere in the prose.
-        self.input.lines.iter().enumerate().find_map(|(i, raw)| {
-            let line = i as u32 + 1;
-            if outline.line_kind(line) != LineKind::Text {
-                return None;
-            }
-            share(&USERS_PCT, raw).map(|p| (p, line))
-        })
+        // Narrative reports: "78% of our subscribers" anywhere in the prose;
+        // then "the site is hard down" anywhere, a timeline entry too.
+        let lines = || (1..=self.plain.len() as u32).map(|line| (line, self.plain_line(line)));
+        lines()
+            .filter(|(line, _)| outline.line_kind(*line) == LineKind::Text)
+            .find_map(|(line, text)| share(&USERS_PCT, text).map(|p| (p, line)))
+            .or_else(|| lines().find_map(|(line, text)| said_of_everyone(text).then_some((100.0, line))))
     }
 
     /// (`SEV2`, as written).
