@@ -95,7 +95,7 @@ fn reading_is_right_as_often_as_the_docs_say_on_both_splits() {
         ("date", 0.88, 0.95),
         ("start", 0.85, 0.85),
         ("duration", 0.85, 0.63),
-        ("impact", 0.70, 0.53),
+        ("impact", 0.85, 0.53),
         ("sections", 0.90, 0.84),
         ("display_title", 0.95, 0.95),
     ];
