@@ -212,9 +212,6 @@ impl Facts<'_> {
     }
 }
 
-/// The share, 0–100, captured by the first match of a percentage pattern.
-/// Each of them needs a `%`, which most texts lack: checking for it first
-/// spares the regex.
 /// Some sentence says everyone was affected ("the site was completely
 /// down"), and does not say in the same breath that it was partial.
 fn said_of_everyone(text: &str) -> bool {
@@ -233,6 +230,9 @@ fn fraction(text: &str) -> Option<f64> {
     })
 }
 
+/// The share captured by the first match of a percentage pattern (over
+/// 100 too, to be reported). Each of them needs a `%` or "percent", which
+/// most texts lack: checking for it first spares the regex.
 fn share(pattern: &Regex, text: &str) -> Option<f64> {
     if !text.contains('%') && !text.contains("percent") && !text.contains("per cent") {
         return None;
