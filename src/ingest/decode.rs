@@ -24,7 +24,18 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         if had_errors {
             message.push_str("; broken code units were replaced with U+FFFD");
         }
-        diagnostics.push(Diagnostic::info("utf16", 0, message).with_help("save the file as UTF-8"));
+        // An odd byte count means the units are misaligned somewhere: the
+        // text after it may read as other characters, a loss a reader must
+        // be told of.
+        let odd = !rest.len().is_multiple_of(2);
+        if odd {
+            message.push_str("; an odd number of bytes, so part of the text may be garbled");
+        }
+        let diagnostic = match had_errors || odd {
+            true => Diagnostic::warning("utf16", 0, message),
+            false => Diagnostic::info("utf16", 0, message),
+        };
+        diagnostics.push(diagnostic.with_help("save the file as UTF-8"));
         text.into_owned()
     } else {
         utf8_or_1252(bytes, &mut diagnostics)
@@ -269,6 +280,17 @@ mod tests {
             assert_eq!(d.diagnostics.len(), 1);
             assert_eq!((d.diagnostics[0].code, d.diagnostics[0].severity), ("utf16", Severity::Info));
         }
+    }
+
+    #[test]
+    fn broken_or_misaligned_utf16_is_a_warning() {
+        let mut odd: Vec<u8> = vec![0xFF, 0xFE, 0x41];
+        odd.extend("# Title\nbody".encode_utf16().flat_map(u16::to_le_bytes));
+        let d = decode(&odd);
+        assert_eq!((d.diagnostics[0].code, d.diagnostics[0].severity), ("utf16", Severity::Warning));
+        assert!(d.diagnostics[0].message.contains("garbled"), "{}", d.diagnostics[0].message);
+        let lone_surrogate: Vec<u8> = vec![0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00];
+        assert_eq!(decode(&lone_surrogate).diagnostics[0].severity, Severity::Warning);
     }
 
     #[test]
