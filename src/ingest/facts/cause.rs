@@ -127,8 +127,7 @@ impl Facts<'_> {
         let weights = &self.input.config.taxonomy.weights;
         let mut places = Vec::new();
         if let Some(title) = title {
-            let line = self.provenance.get("title").map_or(1, |p| p.line);
-            places.push(Place { name: "title", prose: Prose::of_line(title, line) });
+            places.push(Place { name: "title", prose: Prose::of_line(title, self.title_line()) });
         }
         if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
             let prose = Prose::of_line(summary, self.fm_line("summary"));

@@ -242,7 +242,7 @@ impl Facts<'_> {
                 (None, Some(s)) if empty.len() >= 2 => {
                     (s.section.line, format!("{} of {} sections are empty", empty.len(), known.len()))
                 }
-                _ => (self.provenance.get("title").map_or(1, |p| p.line), "the title says it is a template".into()),
+                _ => (self.title_line(), "the title says it is a template".into()),
             };
             return (Kind::Template, line, why);
         }

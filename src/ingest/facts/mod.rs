@@ -299,6 +299,11 @@ impl<'a> Facts<'a> {
         index.and_then(|i| self.section_texts.get(i)).map_or("", String::as_str)
     }
 
+    /// The line the title was read from (1 when it has none yet).
+    pub(super) fn title_line(&self) -> u32 {
+        self.provenance.get("title").map_or(1, |p| p.line)
+    }
+
     /// A source line as plain text (1-based; empty past the end).
     pub(super) fn plain_line(&self, line: u32) -> &str {
         self.plain.get((line as usize).wrapping_sub(1)).map_or("", |l| l)

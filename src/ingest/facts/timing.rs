@@ -405,8 +405,6 @@ impl Facts<'_> {
         }
     }
 
-    /// A start and a stated duration give the end ("for 6 hours starting
-    /// at 4:30 PM").
     /// An end before the start is a typo a reader would not believe: a
     /// warning, and the end is left out (the text stays on the page).
     pub(super) fn drop_end_before_start(&mut self, when: &mut When) {
@@ -445,6 +443,8 @@ impl Facts<'_> {
         None
     }
 
+    /// A start and a stated duration give the end ("for 6 hours starting
+    /// at 4:30 PM").
     pub(super) fn end_from_duration(&mut self, when: &mut When, minutes: Option<u32>) {
         let (Some(start), None, Some(minutes)) = (when.start, when.end, minutes) else { return };
         if let Ok(end) = start.civil.checked_add(jiff::SignedDuration::from_mins(i64::from(minutes))) {
@@ -619,7 +619,7 @@ impl Facts<'_> {
             proses.push(Prose::of_line(summary, self.fm_line("summary")));
         }
         if let Some(title) = title {
-            proses.push(Prose::of_line(title, self.provenance.get("title").map_or(1, |p| p.line)));
+            proses.push(Prose::of_line(title, self.title_line()));
         }
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
