@@ -1,7 +1,8 @@
 //! Search benchmark on a generated archive: the tantivy index and the
-//! static bundle (build time, size), `coroner search` as a whole process
-//! and in process, and the bytes a browser downloads for eight one-word queries,
-//! beside Pagefind's own CLI indexing the same HTML.
+//! static index (build time, size), `coroner search` as a whole process
+//! and in process, and the bytes a browser downloads for one-word queries
+//! (eight common words, and a hundred drawn from the index), beside
+//! Pagefind's own CLI indexing the same HTML.
 //!
 //! ```text
 //! (cd benches/search && npm ci)                        # Chromium driver + Pagefind CLI
@@ -44,21 +45,19 @@ const QUERIES: &[&str] = &[
 const ONE_WORDS: [&str; 8] = ["timeout", "database", "rollback", "deploy", "dns", "latency", "memory", "certificate"];
 
 fn main() {
-    // The bundle as `coroner build` makes it. SAFETY: no thread has started yet.
-    unsafe { coroner::search::bundle::use_index_chunk_size() };
     let files: usize = env_or("CORONER_BENCH_FILES", 10_000);
     let seed: u64 = env_or("CORONER_BENCH_SEED", 2026);
     let workspace = Workspace::generate(files, seed);
     let (work, bytes) = (workspace.dir(), workspace.bytes);
 
-    // One build, in process, for the static bundle's share of it.
+    // One build, in process, for the static index's share of it.
     let config = Config::load(work).expect("defaults");
     let public = work.join("public");
     let options = BuildOptions { output: Some(public.clone()), ..BuildOptions::default() };
     let started = Instant::now();
     let built = build::build_site(&config, &options, &indicatif::ProgressBar::hidden()).expect("build");
     let build_time = started.elapsed();
-    let bundle_time = built.search_bundle;
+    let static_time = built.static_search;
     let incidents = built.archive.incidents.len();
     drop(built);
 
@@ -100,8 +99,8 @@ fn main() {
     println!("| full build (pages, feeds, both search tiers) | {:.2} s |", build_time.as_secs_f64());
     println!("| tantivy index, from scratch | {:.2} s |", index_time.as_secs_f64());
     println!("| tantivy index size | {:.1} MB |", dir_size(&config.index_dir) as f64 / 1e6);
-    println!("| static bundle (Pagefind crate), build | {:.2} s |", bundle_time.as_secs_f64());
-    println!("| static bundle size | {:.1} MB |", dir_size(&public.join("pagefind")) as f64 / 1e6);
+    println!("| static index, written beside the pages | {:.2} s |", static_time.as_secs_f64());
+    println!("| static index size | {:.1} MB |", dir_size(&public.join("search/data")) as f64 / 1e6);
     println!(
         "| `coroner search`, whole process, {} runs | median {}, max {} (target: under 30 ms) |",
         process_times.len(),
@@ -117,8 +116,11 @@ fn main() {
     browser_figures(work, &public);
 }
 
-/// Bytes for a one-word query on coroner's search page, then Pagefind's
-/// CLI over the same HTML and the same page with its bundle instead.
+/// How many words drawn from the index the browser figures query.
+const DRAWN: usize = 100;
+
+/// Bytes for one-word queries on coroner's search page, then with
+/// Pagefind's CLI bundle over the same HTML, on the same page.
 fn browser_figures(work: &Path, public: &Path) {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/search");
     let pagefind_cli = here.join("node_modules/.bin/pagefind");
@@ -127,51 +129,84 @@ fn browser_figures(work: &Path, public: &Path) {
         return;
     }
     let script = here.join("bytes.mjs");
-    let ours = downloads(&script, public, None);
-    println!("| one-word query (`{}`), bytes downloaded, library included | {} |", ONE_WORDS[0], kb(ours[0]));
-    println!("| {} one-word queries ({}), bytes downloaded | {} |", ours.len(), ONE_WORDS.join(", "), spread(&ours));
+    let words = work.join("bench-words.txt");
+    let drawn = drawn_words(public, DRAWN);
+    let all: Vec<&str> = ONE_WORDS.iter().copied().chain(drawn.iter().map(String::as_str)).collect();
+    std::fs::write(&words, all.join("\n")).expect("write the words");
+    let ours = downloads(&script, public, &words, None);
+    let (common, drawn_bytes) = ours.split_at(ONE_WORDS.len());
+    println!("| one-word query (`{}`), bytes downloaded, everything included | {} |", ONE_WORDS[0], kb(ours[0]));
+    println!("| {} one-word queries ({}) | {} |", common.len(), ONE_WORDS.join(", "), spread(common));
+    println!("| {} words drawn from the index | {} |", drawn_bytes.len(), spread(drawn_bytes));
 
     let cli_bundle = work.join("pagefind-cli");
     let _ = std::fs::remove_dir_all(&cli_bundle); // a kept CORONER_BENCH_DIR holds the last run's
     let (site, out) = (public.to_str().expect("UTF-8"), cli_bundle.to_str().expect("UTF-8"));
     settle();
     let run = timed(pagefind_cli.to_str().expect("UTF-8"), &["--site", site, "--output-path", out, "--silent"]);
-    let theirs = downloads(&script, public, Some(&cli_bundle));
+    let theirs = downloads(&script, public, &words, Some(&cli_bundle));
+    let (common, drawn_bytes) = theirs.split_at(ONE_WORDS.len());
     println!("\n| Pagefind CLI 1.6.0 over the same HTML | |");
     println!("|---|---:|");
     println!("| index build | {:.2} s, {:.0} MB peak |", run.wall.as_secs_f64(), run.peak_rss_mb);
     println!("| bundle size | {:.1} MB |", dir_size(&cli_bundle) as f64 / 1e6);
     println!("| one-word query (`{}`), same page, bytes downloaded | {} |", ONE_WORDS[0], kb(theirs[0]));
-    println!("| the same {} one-word queries | {} |", theirs.len(), spread(&theirs));
+    println!("| the same {} one-word queries | {} |", common.len(), spread(common));
+    println!("| the same {} words drawn from the index | {} |", drawn_bytes.len(), spread(drawn_bytes));
 }
 
-/// What `bytes.mjs` reports for each of [`ONE_WORDS`].
-fn downloads(script: &Path, site: &Path, bundle: Option<&Path>) -> Vec<u64> {
-    ONE_WORDS
-        .iter()
-        .enumerate()
-        .map(|(i, word)| {
-            let mut command = Command::new("node");
-            command.arg(script).arg(site).arg(word);
-            if let Some(bundle) = bundle {
-                command.arg(bundle);
-            }
-            let out = command.output().expect("node runs");
-            assert!(out.status.success(), "bytes.mjs: {}", String::from_utf8_lossy(&out.stderr));
-            let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("bytes.mjs prints JSON");
-            if i == 0 {
-                eprintln!("{word}: {} results; files: {}", report["results"], report["files"]);
-            }
-            report["bytes"].as_u64().expect("bytes")
+/// `count` words of the static index's dictionary, evenly spaced: words of
+/// letters only, at least three, as people type them.
+fn drawn_words(public: &Path, count: usize) -> Vec<String> {
+    let mut forms: Vec<String> = walkdir::WalkDir::new(public.join("search/data/words"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .flat_map(|e| {
+            std::fs::read_to_string(e.path())
+                .expect("a dictionary shard")
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
         })
-        .collect()
+        .map(|line| line.split('\t').next().unwrap_or_default().to_string())
+        .filter(|form| form.len() >= 3 && form.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    forms.sort();
+    let step = (forms.len() / count.max(1)).max(1);
+    forms.into_iter().step_by(step).take(count).collect()
 }
 
-/// "247–278 kB, 8 of 8 under 300 kB".
+/// What `bytes.mjs` reports for each word of `words`.
+fn downloads(script: &Path, site: &Path, words: &Path, pagefind: Option<&Path>) -> Vec<u64> {
+    let mut command = Command::new("node");
+    command.arg(script).arg(site).arg(words);
+    if let Some(bundle) = pagefind {
+        command.arg(bundle);
+    }
+    let out = command.output().expect("node runs");
+    assert!(out.status.success(), "bytes.mjs: {}", String::from_utf8_lossy(&out.stderr));
+    let reports: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("bytes.mjs prints JSON");
+    if let Some(first) = reports.first() {
+        eprintln!("{}: {} results; files: {}", first["word"], first["results"], first["files"]);
+    }
+    reports.iter().map(|report| report["bytes"].as_u64().expect("bytes")).collect()
+}
+
+/// "median 120 kB, p90 150 kB, 247–278 kB, 8 of 8 under 300 kB".
 fn spread(bytes: &[u64]) -> String {
-    let (least, most) = (bytes.iter().min().copied().unwrap_or(0), bytes.iter().max().copied().unwrap_or(0));
-    let under = bytes.iter().filter(|&&b| b < 300_000).count();
-    format!("{}–{}, {under} of {} under 300 kB", kb(least).trim_end_matches(" kB"), kb(most), bytes.len())
+    let mut sorted = bytes.to_vec();
+    sorted.sort_unstable();
+    let at = |p: f64| sorted.get(((sorted.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or(0);
+    let under = bytes.iter().filter(|&&b| b <= 300_000).count();
+    format!(
+        "median {}, p90 {}, {}–{}, {under} of {} at most 300 kB",
+        kb(at(0.5)),
+        kb(at(0.9)),
+        kb(at(0.0)).trim_end_matches(" kB"),
+        kb(at(1.0)),
+        bytes.len()
+    )
 }
 
 fn dir_size(dir: &Path) -> u64 {

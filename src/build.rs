@@ -11,7 +11,7 @@ use crate::ingest::Reader;
 use crate::model::Postmortem;
 use crate::render::output::Staging;
 use crate::render::{RenderError, Rendered, Site};
-use crate::search::{SearchIndex, bundle};
+use crate::search::SearchIndex;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -325,9 +325,6 @@ pub(crate) fn lock_index(config: &Config) -> Result<crate::lock::Lock, crate::lo
     })
 }
 
-/// The language the static search bundle stems words for.
-const LANGUAGE: &str = "en";
-
 /// What `coroner build` was asked to do, beyond site.toml.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -344,9 +341,8 @@ pub struct Built {
     pub archive: Archive,
     pub rendered: Rendered,
     pub output: PathBuf,
-    /// Time spent building the static search bundle, or finding the last
-    /// one unchanged (for the benchmark).
-    pub search_bundle: std::time::Duration,
+    /// Time spent writing the static search index (for the benchmark).
+    pub static_search: std::time::Duration,
 }
 
 /// The whole pipeline: read, assemble, update the search index and find
@@ -367,46 +363,32 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let mut ingested = ingest(config, discovered);
     add_theme_problems(config, &mut ingested.problems);
     let mut archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
-    // The static search bundle needs only the assembled archive, and is
-    // mostly Pagefind's own single-threaded work: it is built beside the
-    // search index, the related incidents and the pages.
-    let records = crate::render::search_records(&archive);
-    let digest = bundle::digest(&records, LANGUAGE);
-    let (rendered, search_bundle) = std::thread::scope(|threads| {
-        let building_bundle = threads.spawn(|| {
+    // The search index lives beside the site and follows every build;
+    // the pages' related incidents come from it, so it is updated first.
+    crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+    let index = SearchIndex::open(&config.index_dir)?;
+    for (i, related) in index.related(&archive, 0..archive.incidents.len())? {
+        archive.related[i] = related;
+    }
+    progress.set_length(archive.incidents.len() as u64);
+    let staging = Staging::begin(&output).map_err(RenderError::from)?;
+    let site = Site::new(&archive, config, &staging, None)?;
+    // The static search index is written beside the pages.
+    let (rendered, static_search) = std::thread::scope(|threads| {
+        let writing_index = threads.spawn(|| {
             let started = std::time::Instant::now();
-            let files = match bundle::previous(&config.index_dir, &output, &digest) {
-                Some(files) => Ok(files),
-                None => bundle::files(records, LANGUAGE),
-            };
-            files.map(|files| (files, started.elapsed()))
+            site.write_search_index().map(|files| (files, started.elapsed()))
         });
-        // The search index lives beside the site and follows every build;
-        // the pages' related incidents come from it, so it is updated first.
-        crate::search::update(&config.index_dir, &archive, &fingerprint)?;
-        let index = SearchIndex::open(&config.index_dir)?;
-        for (i, related) in index.related(&archive, 0..archive.incidents.len())? {
-            archive.related[i] = related;
-        }
-        progress.set_length(archive.incidents.len() as u64);
-        let staging = Staging::begin(&output).map_err(RenderError::from)?;
-        let site = Site::new(&archive, config, &staging, None)?;
-        let mut rendered = site.render_all(&|| progress.inc(1))?;
-        let (files, search_bundle) = building_bundle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            .map_err(RenderError::from)?;
-        site.write_search_bundle(&files)?;
-        rendered.files += files.len();
-        drop(site);
-        progress.finish_and_clear();
-        staging.commit().map_err(RenderError::from)?;
-        // Only what the next build can skip: without the note it builds
-        // the bundle again.
-        let _ = bundle::remember(&config.index_dir, &digest, &files);
-        Ok::<_, BuildError>((rendered, search_bundle))
+        let rendered = site.render_all(&|| progress.inc(1));
+        let written = writing_index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (mut rendered, (files, static_search)) = (rendered?, written?);
+        rendered.files += files;
+        Ok::<_, RenderError>((rendered, static_search))
     })?;
-    Ok(Built { archive, rendered, output, search_bundle })
+    drop(site);
+    progress.finish_and_clear();
+    staging.commit().map_err(RenderError::from)?;
+    Ok(Built { archive, rendered, output, static_search })
 }
 
 /// Building replaces the output folder: never let that be the site's root

@@ -24,8 +24,6 @@ use std::time::Instant;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // SAFETY: nothing has started a thread yet.
-    unsafe { search::bundle::use_index_chunk_size() };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

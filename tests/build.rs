@@ -62,8 +62,7 @@ fn the_sample_archive_builds_every_page_of_the_layout() {
         "archive.json",
         "list.json",
         "search/index.html",
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
+        "search/data/index.json",
         "style.css",
         "coroner.js",
         "404.html",
@@ -75,79 +74,133 @@ fn the_sample_archive_builds_every_page_of_the_layout() {
     assert!(redirect.contains("url=/incidents/2024-03-12-checkout-dns-outage/"), "front-matter alias");
 }
 
-#[test]
-fn the_search_index_is_cut_small_so_a_query_downloads_little() {
-    let (_dir, out) = build_sample(&[]);
-    // Pagefind's default chunk size would keep the sample's whole word
-    // index in one file; coroner's (bundle::INDEX_CHUNK_SIZE) cuts it in 4.
-    let chunks = fs::read_dir(out.join("pagefind/index")).unwrap().count();
-    assert!(chunks >= 3, "{chunks} word index chunks");
+/// The static search index as the search page reads it (docs/output.md):
+/// the manifest, then the shards a word needs.
+struct StaticIndex {
+    dir: PathBuf,
+    manifest: serde_json::Value,
+}
 
-    // The browser loads every chunk whose range holds the word, `from <=
-    // word <= to`: each word must be in the range of its own chunk, or
-    // Pagefind falls back to loading every chunk that matches it by
-    // prefix, and in no other, which it would load for nothing.
-    let bounds = chunk_bounds(&out);
-    assert_eq!(bounds.len(), chunks);
-    for (_, _, hash) in &bounds {
-        let words = chunk_words(&out.join(format!("pagefind/index/{hash}.pf_index")));
-        assert!(!words.is_empty(), "chunk {hash} has no words");
-        for word in words {
-            let holding: Vec<&String> =
-                bounds.iter().filter(|(from, to, _)| from <= &word && &word <= to).map(|(.., hash)| hash).collect();
-            assert_eq!(holding, [hash], "the chunks whose range holds {word:?}");
+impl StaticIndex {
+    fn open(out: &Path) -> StaticIndex {
+        let dir = out.join("search/data");
+        let manifest = serde_json::from_str(&read(dir.join("index.json"))).unwrap();
+        StaticIndex { dir, manifest }
+    }
+
+    /// The shard of `kind` whose range holds `key`: the last starting at or before it.
+    fn shard(&self, kind: &str, key: &str) -> Option<PathBuf> {
+        let starts = self.manifest[kind].as_array().unwrap();
+        let last = starts.iter().take_while(|start| start[0].as_str().unwrap() <= key).last()?;
+        Some(self.dir.join(last[1].as_str().unwrap()))
+    }
+
+    fn stem(&self, form: &str) -> Option<String> {
+        let words = read(self.shard("words", form)?);
+        words.lines().find_map(|line| {
+            let (written, stem) = line.split_once('\t').unwrap_or((line, line));
+            (written == form).then(|| stem.to_string())
+        })
+    }
+
+    /// The incident numbers of each record of a postings or filter shard.
+    fn records(&self, path: &Path) -> Vec<(String, Vec<usize>)> {
+        let bytes = fs::read(path).unwrap();
+        let mut at = 0;
+        let varint = |at: &mut usize| {
+            let (mut value, mut shift) = (0usize, 0);
+            loop {
+                let b = bytes[*at];
+                *at += 1;
+                value |= usize::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    return value;
+                }
+            }
+        };
+        let mut records = Vec::new();
+        while at < bytes.len() {
+            let len = varint(&mut at);
+            let key = String::from_utf8(bytes[at..at + len].to_vec()).unwrap();
+            at += len;
+            let flags = bytes[at];
+            at += 1;
+            let mut numbers = Vec::new();
+            if flags & 1 == 1 {
+                let len = varint(&mut at);
+                for (i, byte) in bytes[at..at + len].iter().enumerate() {
+                    numbers.extend((0..8).filter(|bit| byte & (1 << bit) != 0).map(|bit| i * 8 + bit));
+                }
+                at += len;
+                if flags & 2 == 2 {
+                    let top = varint(&mut at);
+                    for _ in 0..top {
+                        varint(&mut at);
+                    }
+                    at += top + 1;
+                }
+            } else {
+                let n = varint(&mut at);
+                let mut last = 0;
+                for i in 0..n {
+                    let gap = varint(&mut at);
+                    last = if i == 0 { gap } else { last + gap };
+                    numbers.push(last);
+                }
+                if flags & 2 == 2 {
+                    at += n;
+                }
+            }
+            records.push((key, numbers));
         }
+        records
+    }
+
+    /// The page of incident `number`, from its result file.
+    fn url(&self, number: usize) -> String {
+        let doc: serde_json::Value = serde_json::from_str(&read(self.dir.join(format!("doc/{number}.json")))).unwrap();
+        doc["url"].as_str().unwrap().to_string()
+    }
+
+    /// The pages of the incidents that have `word`, as written.
+    fn find(&self, word: &str) -> std::collections::BTreeSet<String> {
+        let Some(stem) = self.stem(word) else { return Default::default() };
+        let records = self.records(&self.shard("terms", &stem).unwrap());
+        let (_, numbers) = records.into_iter().find(|(key, _)| *key == stem).expect("every stem has postings");
+        numbers.into_iter().map(|n| self.url(n)).collect()
+    }
+
+    /// The pages of a filter value's incidents, newest first.
+    fn filter(&self, name: &str, value: &str) -> Vec<String> {
+        let path = self.dir.join(self.manifest["filters"][name].as_str().unwrap());
+        let (_, numbers) = self.records(&path).into_iter().find(|(key, _)| key == value).unwrap();
+        numbers.into_iter().rev().map(|n| self.url(n)).collect()
     }
 }
 
-/// A Pagefind file as CBOR: gunzipped, without its `pagefind_dcd` mark.
-fn pagefind_cbor(path: &Path) -> Vec<u8> {
-    use std::io::Read;
-    let mut plain = Vec::new();
-    flate2::read::GzDecoder::new(fs::File::open(path).unwrap()).read_to_end(&mut plain).unwrap();
-    plain.strip_prefix(b"pagefind_dcd").expect("Pagefind's mark").to_vec()
-}
+#[test]
+fn the_static_search_index_finds_what_coroner_search_finds() {
+    let (_dir, out) = build_sample(&[]);
+    let index = StaticIndex::open(&out);
+    for word in ["dns", "reconciler", "timeout", "database", "rollback", "certificate", "cname", "the", "zyzzyva"] {
+        let found = coroner(&["search", word, "--format", "json", "--limit", "1000"], repo(), &[]);
+        let hits: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
+        let expected: std::collections::BTreeSet<String> =
+            hits.as_array().unwrap().iter().map(|hit| format!("/incidents/{}/", hit["id"].as_str().unwrap())).collect();
+        assert_eq!(index.find(word), expected, "{word}");
+    }
+    assert!(index.find("reconciler").contains("/incidents/2024-05-28-checkout-dns-recurrence/"));
+    // Both are written: the dictionary gives them one stem, so either finds both.
+    assert_eq!(index.stem("resolvers").as_deref(), Some("resolv"));
+    assert_eq!(index.stem("resolver").as_deref(), Some("resolv"));
 
-/// The word index chunks the metadata lists, as (from, to, hash).
-fn chunk_bounds(out: &Path) -> Vec<(String, String, String)> {
-    let meta = fs::read_dir(out.join("pagefind"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .find(|path| path.extension().is_some_and(|e| e == "pf_meta"))
-        .expect("Pagefind's metadata");
-    let cbor = pagefind_cbor(&meta);
-    // [version, pages, [[from, to, hash], …], filters, sorts, meta fields]
-    let mut decoder = minicbor::Decoder::new(&cbor);
-    decoder.array().unwrap();
-    decoder.skip().unwrap();
-    decoder.skip().unwrap();
-    let count = decoder.array().unwrap().unwrap();
-    (0..count)
-        .map(|_| {
-            assert_eq!(decoder.array().unwrap(), Some(3));
-            let mut text = || decoder.str().unwrap().to_string();
-            (text(), text(), text())
-        })
-        .collect()
-}
-
-/// The words one word index chunk holds, in order.
-fn chunk_words(path: &Path) -> Vec<String> {
-    let cbor = pagefind_cbor(path);
-    // [[[word, pages…], …], …]
-    let mut decoder = minicbor::Decoder::new(&cbor);
-    decoder.array().unwrap();
-    let count = decoder.array().unwrap().unwrap();
-    (0..count)
-        .map(|_| {
-            let fields = decoder.array().unwrap().unwrap();
-            let word = decoder.str().unwrap().to_string();
-            for _ in 1..fields {
-                decoder.skip().unwrap();
-            }
-            word
-        })
-        .collect()
+    // A filter lists what its term page lists, in the same order.
+    let tag_page = read(out.join("tags/dns/index.html"));
+    let listed: Vec<&str> =
+        tag_page.split("class=\"row-title\" href=\"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(index.filter("tag", "dns"), listed);
 }
 
 #[test]
@@ -332,46 +385,34 @@ fn unchanged_files_are_not_rewritten_and_a_failed_build_keeps_the_old_site() {
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("coroner-")), "{leftovers:?}");
 }
 
-/// The words of every record in the static search bundle (Pagefind's
-/// fragments, gzipped JSON), as one string.
-fn bundle_text(out: &Path) -> String {
-    use std::io::Read;
-    let mut text = String::new();
-    for (path, bytes) in tree(&out.join("pagefind/fragment")) {
-        let mut decoder = flate2::read::GzDecoder::new(bytes.as_slice());
-        decoder.read_to_string(&mut text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    }
-    text
-}
-
 #[test]
-fn the_search_bundle_follows_the_records_and_survives_hand_edits() {
+fn the_static_search_index_follows_the_incidents_and_survives_hand_edits() {
     let site = tempfile::tempdir().unwrap();
     fs::create_dir_all(site.path().join("content")).unwrap();
     fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n").unwrap();
     assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
-    let bundle = site.path().join("public/pagefind");
-    let first = tree(&bundle);
-    assert!(bundle_text(&site.path().join("public")).contains("WAL volume"));
+    let data = site.path().join("public/search/data");
+    let first = tree(&data);
+    assert!(StaticIndex::open(&site.path().join("public")).find("wal").len() == 1);
 
-    // A page changes but no record does: the bundle stays as published.
+    // A page changes but no incident does: the index stays as published.
     fs::write(site.path().join("site.toml"), "title = \"Renamed archive\"\n").unwrap();
     assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
     assert!(read(site.path().join("public/index.html")).contains("Renamed archive"));
-    assert!(tree(&bundle) == first, "the bundle changed with the site's title");
+    assert!(tree(&data) == first, "the index changed with the site's title");
 
-    // A file of the bundle edited by hand is put back by the next build.
-    let (entry, _) = first.iter().find(|(path, _)| path.ends_with("pagefind-entry.json")).unwrap();
-    fs::write(bundle.join(entry), "{}").unwrap();
+    // A file of the index edited by hand is put back by the next build.
+    fs::write(data.join("index.json"), "{}").unwrap();
     assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
-    assert!(tree(&bundle) == first, "the hand edit stayed");
+    assert!(tree(&data) == first, "the hand edit stayed");
 
-    // The incident changes: its new words are found in the browser.
+    // The incident changes: its new words are found, its old ones not.
     fs::write(site.path().join("content/a.md"), "# Disk full on db-1\n\nRoot cause: a zyzzyva filled the volume.\n")
         .unwrap();
     assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
-    let text = bundle_text(&site.path().join("public"));
-    assert!(text.contains("zyzzyva") && !text.contains("WAL volume"), "{text}");
+    let index = StaticIndex::open(&site.path().join("public"));
+    assert_eq!(index.find("zyzzyva").len(), 1);
+    assert!(index.find("wal").is_empty());
 }
 
 #[test]

@@ -8,7 +8,6 @@ mod lists;
 pub mod markdown;
 pub mod output;
 mod search;
-pub use search::search_records;
 pub mod theme;
 pub mod urls;
 pub mod view;
@@ -37,8 +36,6 @@ pub enum RenderError {
     Template { template: String, message: String },
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error(transparent)]
-    Search(#[from] crate::search::bundle::BundleError),
     #[error("cannot read {path}, which a postmortem links to: {source}")]
     Asset { path: std::path::PathBuf, source: std::io::Error },
 }
@@ -59,7 +56,7 @@ pub enum Scope {
     Everything,
     /// Every page but the summaries of the whole archive: what the preview
     /// server renders on every save. (Neither scope holds the static search
-    /// bundle: `build` makes it beside the render, and the preview answers
+    /// index: `build` writes it beside the render, and the preview answers
     /// searches itself.)
     Pages,
     /// The summaries, each of which changes with any incident: stats, open
@@ -126,7 +123,7 @@ struct SiteUrls {
     years: String,
     stats: String,
     search: String,
-    pagefind: String,
+    search_index: String,
     actions: String,
     feed: String,
     css: String,
@@ -162,7 +159,7 @@ impl<'a> Site<'a> {
                 years: urls.browse(urls::Browse::Years),
                 stats: urls.page("stats/"),
                 search: urls.page("search/"),
-                pagefind: urls.page("pagefind/pagefind.js"),
+                search_index: urls.page("search/data/"),
                 actions: urls.page("actions/"),
                 feed: urls.page("feed.xml"),
                 css: urls.page("style.css"),

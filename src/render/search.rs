@@ -1,14 +1,14 @@
-//! The search page and the records of the static search bundle behind it:
-//! one Pagefind record per incident, with the same filter values as the
-//! archive's term pages, so that ticking "database" finds what
-//! `/tags/database/` lists.
+//! The search page and the static search index behind it: one document
+//! per incident, with the same filter values as the archive's term pages,
+//! so that ticking "database" finds what `/tags/database/` lists.
 
 use super::lists::term_pages;
 use super::urls::{Browse, Urls, term_slug};
 use super::{RenderError, Site};
 use crate::archive::Archive;
 use crate::model::Kind;
-use crate::search::bundle::Record;
+use crate::search::static_index::{self, Filter, Searchable};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// Each way of browsing with its term pages (see `lists::term_pages`).
@@ -18,25 +18,18 @@ fn all_term_pages(archive: &Archive) -> TermPages {
     Browse::ALL.map(|browse| (browse, term_pages(archive, browse)))
 }
 
-/// The static search bundle's records, in archive order. They need only
-/// the assembled archive (not its related incidents nor the rendered
-/// pages), so the bundle can be built beside everything else.
-///
-/// Pagefind searches every meta field besides the text, so `meta` holds
-/// only what may match a query: the title, the date, the duration in
-/// minutes, the summary as lists show it, the headings, and the kind of a
-/// file that is not a postmortem ("template"). A result's tags, services and severity
-/// are its filter values; the search page links them to their term pages.
-pub fn search_records(archive: &Archive) -> Vec<Record> {
-    let mut filters: Vec<BTreeMap<String, Vec<String>>> = vec![BTreeMap::new(); archive.incidents.len()];
-    for (browse, pages) in all_term_pages(archive) {
+/// Each incident's filter values, named as the term pages name them (and
+/// the search page's boxes), its tags and services in its own order as
+/// its rows list them.
+fn filter_values(archive: &Archive, pages: &TermPages) -> Vec<BTreeMap<&'static str, Vec<String>>> {
+    let mut filters: Vec<BTreeMap<&'static str, Vec<String>>> = vec![BTreeMap::new(); archive.incidents.len()];
+    for (browse, pages) in pages {
         for (name, list) in pages {
-            for i in list {
-                filters[i].entry(browse.filter().to_string()).or_default().push(name.clone());
+            for &i in list {
+                filters[i].entry(browse.filter()).or_default().push(name.clone());
             }
         }
     }
-    // Tags and services in the incident's own order, as its rows list them.
     for (p, filters) in archive.incidents.iter().zip(&mut filters) {
         for (browse, own) in [(Browse::Tags, &p.tags), (Browse::Services, &p.services)] {
             if let Some(values) = filters.get_mut(browse.filter()) {
@@ -49,36 +42,33 @@ pub fn search_records(archive: &Archive) -> Vec<Record> {
             }
         }
     }
-    // Result URLs are relative to the site root: Pagefind's script adds
-    // the path it was loaded from, so a subpath base URL just works.
-    let root_relative = Urls::new("/");
-    archive
-        .incidents
-        .iter()
-        .zip(filters)
-        .map(|(p, filters)| {
-            let mut meta = BTreeMap::from([("title".to_string(), p.display_title.clone())]);
-            let mut add = |name: &str, value: Option<String>| {
-                if let Some(value) = value {
-                    meta.insert(name.to_string(), value);
-                }
-            };
-            add("date", p.date.map(|d| d.to_string()));
-            add("minutes", p.duration_minutes.map(|m| m.to_string()));
-            add("summary", p.summary.as_deref().map(list_summary));
-            add("kind", (p.kind != Kind::Postmortem).then(|| p.kind.as_str().to_string()));
-            add("keywords", (!p.keywords.is_empty()).then(|| p.keywords.join(", ")));
-            add("headings", (!p.headings.is_empty()).then(|| p.headings.join(" · ")));
-            Record {
-                url: root_relative.incident(&p.id),
-                // Prose only: an excerpt quotes the text around a match, and
-                // where only the title or a heading matched, the text's start.
-                content: p.text.clone(),
-                meta,
-                filters,
-            }
-        })
-        .collect()
+    filters
+}
+
+/// What a result shows: what the archive's rows show (title, date,
+/// duration, summary, kind of a file that is not a postmortem, severity,
+/// tags, services) and the text its excerpt quotes: prose only, so that
+/// an excerpt never quotes a heading or a label. The URL is relative to
+/// the site root; the page adds its own path, so a subpath `base_url` works.
+fn result(archive: &Archive, i: usize, filters: &BTreeMap<&'static str, Vec<String>>) -> Map<String, Value> {
+    let p = &archive.incidents[i];
+    let mut fields = Map::new();
+    fields.insert("url".into(), Urls::new("/").incident(&p.id).into());
+    fields.insert("title".into(), p.display_title.clone().into());
+    let mut add = |name: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            fields.insert(name.into(), value);
+        }
+    };
+    add("date", p.date.map(|d| d.to_string().into()));
+    add("minutes", p.duration_minutes.map(Value::from));
+    add("summary", p.summary.as_deref().map(|s| list_summary(s).into()));
+    add("kind", (p.kind != Kind::Postmortem).then(|| p.kind.as_str().into()));
+    for (name, values) in filters {
+        fields.insert((*name).into(), json!(values));
+    }
+    fields.insert("text".into(), p.text.clone().into());
+    fields
 }
 
 /// A summary as the archive's lists show it (`truncate(length=240)`).
@@ -117,11 +107,29 @@ impl Site<'_> {
         self.page("search.html", &self.urls.page("search/"), &context)
     }
 
-    /// Write the static search bundle's files (see `search::bundle::files`).
-    pub fn write_search_bundle(&self, files: &[(String, Vec<u8>)]) -> Result<(), RenderError> {
-        for (path, bytes) in files {
-            self.write(path, bytes)?;
-        }
-        Ok(())
+    /// Write the static search index (see `search::static_index`).
+    pub fn write_search_index(&self) -> Result<usize, RenderError> {
+        let archive = self.archive;
+        let pages = all_term_pages(archive);
+        let docs: Vec<Searchable> = archive
+            .incidents
+            .iter()
+            .map(|p| Searchable {
+                title: std::iter::once(p.display_title.as_str()).chain(p.headings.iter().map(String::as_str)).collect(),
+                root_cause: p.root_cause.as_deref().unwrap_or(""),
+                body: std::iter::once(p.text.as_str()).chain(p.keywords.iter().map(String::as_str)).collect(),
+            })
+            .collect();
+        let filters: Vec<Filter> = pages
+            .iter()
+            .map(|(browse, pages)| Filter {
+                name: browse.filter(),
+                values: pages.iter().map(|(name, list)| (name.as_str(), list.as_slice())).collect(),
+            })
+            .collect();
+        let values = filter_values(archive, &pages);
+        // Straight to the sink: the pages' file count is read while this runs.
+        let put = |path: &str, bytes: &[u8]| Ok::<_, RenderError>(self.sink.write(path, bytes)?);
+        static_index::write(&docs, &filters, &|i| result(archive, i, &values[i]), &put)
     }
 }

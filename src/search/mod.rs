@@ -2,9 +2,9 @@
 //! kept beside the site (never inside the published output) and updated
 //! incrementally — an incident is re-indexed only when its digest changed.
 
-pub mod bundle;
 mod query;
 mod related;
+pub mod static_index;
 
 use crate::archive::Archive;
 use crate::model::Postmortem;

@@ -302,11 +302,19 @@ test("search page: words, then a root-cause filter, with counts and a shareable 
   }
   assert.equal(new URL(page.url()).search, "?q=reconciler");
   // What is searched is what the incidents say, not the data each result
-  // is shown with: no incident says "kind" or "url".
+  // is shown with: no incident says "kind" or "url" (at most, words close
+  // to them are offered, as `coroner search` does).
   for (const word of ["kind", "url"]) {
     await form.getByLabel("Words").fill(word);
-    await status.filter({ hasText: /^0 incidents, best match first$/ }).waitFor();
+    await status.filter({ hasText: /^0 incidents, best match first$|similar words\)$/ }).waitFor();
   }
+  // A typo still finds the incident, and says it found a close word.
+  await form.getByLabel("Words").fill("reconciller");
+  await status.filter({ hasText: /^1 incident, best match first \(no exact match: similar words\)$/ }).waitFor();
+  assert.deepEqual(await texts(rows.locator(".row-title")), [
+    "Checkout DNS failures return: the reconciler restored the stale CNAME",
+  ]);
+  assert.match(await rows.locator(".excerpt mark").first().innerText(), /^reconcile/i, "the close word is highlighted");
 
   // Filters alone browse, newest first; the tag page lists the same incidents.
   await form.getByLabel("Words").fill("");
@@ -566,5 +574,5 @@ test("no request left 127.0.0.1, and every asked file existed", () => {
   const missing = served.filter((r) => r.status !== 200);
   assert.deepEqual(missing, [], "requests the site could not answer");
   assert.ok(served.some((r) => r.path === "/style.css"));
-  assert.ok(served.some((r) => r.path === "/pagefind/pagefind.js"), "search loaded Pagefind from the site itself");
+  assert.ok(served.some((r) => r.path === "/search/data/index.json"), "search loaded its index from the site itself");
 });

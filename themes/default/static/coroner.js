@@ -1,10 +1,12 @@
-// coroner default theme: the search page. It runs Pagefind's index (the
-// `pagefind/` folder coroner publishes) in the browser, so it works on any
-// static host; under `coroner serve` it asks the preview's live index
-// (`/api/search`) instead, so it finds what was saved a moment ago. The
-// URL holds the query and the filters (`search/?q=timeout&tag=database`),
-// so a search can be shared. Without JavaScript the page points to the
-// browse pages instead.
+// coroner default theme: the search page. It searches the static index
+// coroner publishes (`search/data/`, see docs/output.md) in the browser,
+// fetching only the shards a query needs, so it works on any static host;
+// under `coroner serve` it asks the preview's live index (`/api/search`)
+// instead, so it finds what was saved a moment ago. Both tiers read words
+// the same way: tantivy's tokens and English stems, the dictionary giving
+// each written form's stem. The URL holds the query and the filters
+// (`search/?q=timeout&tag=database`), so a search can be shared. Without
+// JavaScript the page points to the browse pages instead.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-search]");
@@ -16,17 +18,277 @@
   var more = form.querySelector("[data-more]");
   var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
   var panels = Array.prototype.slice.call(form.querySelectorAll("details[data-filter]"));
-  // The filters' index is a download of its own (about 70 kB at 10,000
-  // incidents): fetched once a filter panel is opened or a filter is set.
+  // The site's root path: results link to it (a subpath base_url works).
+  var root = form.getAttribute("data-root") || "/";
+  // The filters' index is a download of its own: fetched once a filter
+  // panel is opened or a filter is set.
   var countsLoaded = false;
   var PAGE = 10;
-  var pagefind = null;
+  var engine = null;
   var latest = 0;
   var shown = [];
 
-  // The preview server's search, shaped like Pagefind's: results whose
-  // data() gives what a Pagefind result has (see render), and counts per
-  // filter value.
+  // Words as tantivy's `en_stem` reads them before stemming: runs of
+  // letters and digits, lower-cased, shorter than 40 bytes.
+  var encoder = new TextEncoder();
+  function tokens(text) {
+    return (text.toLowerCase().match(/[\p{Alphabetic}\p{N}]+/gu) || []).filter(function (w) {
+      return encoder.encode(w).length < 40;
+    });
+  }
+
+  // Edits between two words (a swap of neighbours is one), or more than
+  // `most` when that is all that matters: tantivy's fuzzy distance.
+  function distance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) return most + 1;
+    var rows = [], i, j;
+    for (i = 0; i <= a.length; i++) { rows.push([i]); }
+    for (j = 1; j <= b.length; j++) rows[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var least = most + 1;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+        rows[i][j] = d;
+        least = Math.min(least, d);
+      }
+      if (least > most) return most + 1;
+    }
+    return rows[a.length][b.length];
+  }
+
+  // The static index: a manifest, then shards fetched when a query needs
+  // them, each once.
+  function staticIndex(base) {
+    var files = {};
+    var decoder = new TextDecoder();
+    function get(path, as) {
+      if (!files[path]) {
+        // The manifest is checked with the server each time; the shards are
+        // named by their content.
+        files[path] = fetch(base + path, path === "index.json" ? { cache: "no-cache" } : {}).then(function (r) {
+          if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+          return as === "json" ? r.json() : as === "text" ? r.text() : r.arrayBuffer();
+        });
+        files[path].catch(function () { delete files[path]; });
+      }
+      return files[path];
+    }
+    // The shard whose range holds key: the last that starts at or before it.
+    function shardOf(starts, key) {
+      var lo = 0, hi = starts.length - 1, found = null;
+      while (lo <= hi) {
+        var mid = (lo + hi) >> 1;
+        if (starts[mid][0] <= key) { found = starts[mid][1]; lo = mid + 1; } else hi = mid - 1;
+      }
+      return found;
+    }
+    // A dictionary shard: each written form with its stem, in order.
+    function dictionary(m, form) {
+      var name = shardOf(m.words, form);
+      if (!name) return Promise.resolve(new Map());
+      return get(name, "text").then(function (text) {
+        var stems = new Map();
+        text.split("\n").forEach(function (line) {
+          if (!line) return;
+          var tab = line.indexOf("\t");
+          stems.set(tab < 0 ? line : line.slice(0, tab), tab < 0 ? line : line.slice(tab + 1));
+        });
+        return stems;
+      });
+    }
+    // A postings or filter shard's records by key (docs/output.md): the
+    // incidents as numbers or a bitmap, with scores when they have them.
+    function records(buffer) {
+      var bytes = new Uint8Array(buffer), at = 0, map = new Map();
+      function varint() {
+        var value = 0, shift = 0, b;
+        do { b = bytes[at++]; value += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+        return value;
+      }
+      function take(n) { at += n; return bytes.subarray(at - n, at); }
+      function numbers(n) {
+        var out = new Array(n), last = 0;
+        for (var i = 0; i < n; i++) { last = i ? last + varint() : varint(); out[i] = last; }
+        return out;
+      }
+      while (at < bytes.length) {
+        var key = decoder.decode(take(varint()));
+        var flags = bytes[at++], record = {};
+        if (flags & 1) {
+          record.bitmap = take(varint());
+          if (flags & 2) {
+            var k = varint();
+            record.top = numbers(k);
+            record.topScores = take(k);
+            record.rest = bytes[at++];
+          }
+        } else {
+          var n = varint();
+          record.numbers = numbers(n);
+          if (flags & 2) record.scores = take(n);
+        }
+        map.set(key, record);
+      }
+      return map;
+    }
+    function shard(name) {
+      return get(name, "bytes").then(records);
+    }
+    // Call fn(number, score byte) for each incident of a record.
+    function each(record, fn) {
+      if (record.numbers) {
+        record.numbers.forEach(function (d, i) { fn(d, record.scores ? record.scores[i] : 0); });
+        return;
+      }
+      var top = new Map();
+      (record.top || []).forEach(function (d, i) { top.set(d, record.topScores[i]); });
+      for (var byte = 0; byte < record.bitmap.length; byte++) {
+        var bits = record.bitmap[byte];
+        for (var bit = 0; bits && bit < 8; bit++) {
+          if (bits & (1 << bit)) { var d = byte * 8 + bit; fn(d, top.has(d) ? top.get(d) : record.rest || 0); }
+        }
+      }
+    }
+    // The stems of the query's words, or with `fuzzy`, of the words of
+    // the dictionary within one edit (two for longer words) of them.
+    function stemsOf(m, words, fuzzy) {
+      return Promise.all(words.map(function (word) {
+        return dictionary(m, word).then(function (stems) {
+          if (!fuzzy) return stems.has(word) ? [[word, stems.get(word)]] : [];
+          var most = word.length > 5 ? 2 : 1, near = [];
+          stems.forEach(function (stem, form) { if (distance(word, form, most) <= most) near.push([form, stem]); });
+          return near;
+        });
+      })).then(function (found) { return [].concat.apply([], found); });
+    }
+    // Scores per incident number for these stems: BM25 summed over words.
+    function scored(m, stems) {
+      var scores = new Float64Array(m.docs);
+      return Promise.all(stems.map(function (stem) {
+        var name = shardOf(m.terms, stem);
+        return name ? shard(name).then(function (map) { return map.get(stem); }) : null;
+      })).then(function (found) {
+        found.forEach(function (record) {
+          if (record) each(record, function (d, q) { scores[d] += Math.exp(q / 255 * m.scale) - 1 + 1e-9; });
+        });
+        return scores;
+      });
+    }
+    function filterIndex(m, name) {
+      return m.filters[name] ? shard(m.filters[name]) : Promise.resolve(new Map());
+    }
+    function result(d, highlight) {
+      return get("doc/" + d + ".json", "json").then(function (doc) {
+        doc.url = root + doc.url.replace(/^\//, "");
+        doc.excerpt = quote(doc.text || "", highlight);
+        return doc;
+      });
+    }
+    function search(query, options) {
+      return get("index.json", "json").then(function (m) {
+        var words = [];
+        tokens(query).forEach(function (w) { if (words.indexOf(w) < 0) words.push(w); });
+        var wanted = Object.keys(options.filters);
+        var counted = options.counts ? Object.keys(m.filters) : wanted;
+        return Promise.all(counted.map(function (name) { return filterIndex(m, name); })).then(function (maps) {
+          var byName = {};
+          counted.forEach(function (name, i) { byName[name] = maps[i]; });
+          // Incidents every ticked filter allows (values of one filter: any).
+          var allowed = null;
+          if (wanted.length) {
+            allowed = new Uint8Array(m.docs);
+            wanted.forEach(function (name) {
+              var seen = new Uint8Array(m.docs);
+              options.filters[name].any.forEach(function (value) {
+                var record = byName[name].get(value);
+                if (record) each(record, function (d) { seen[d] = 1; });
+              });
+              seen.forEach(function (yes, d) { if (yes) allowed[d]++; });
+            });
+          }
+          var passes = function (d) { return !allowed || allowed[d] === wanted.length; };
+          function found(stems) {
+            if (!words.length) {
+              var all = [];
+              for (var d = m.docs - 1; d >= 0; d--) if (passes(d)) all.push(d);
+              return Promise.resolve({ numbers: all, stems: [] });
+            }
+            return scored(m, stems.map(function (s) { return s[1]; })).then(function (scores) {
+              var hits = [];
+              scores.forEach(function (score, d) { if (score > 0 && passes(d)) hits.push(d); });
+              hits.sort(function (a, b) { return scores[b] - scores[a] || b - a; });
+              return { numbers: hits, stems: stems };
+            });
+          }
+          return stemsOf(m, words, false).then(found).then(function (exact) {
+            if (exact.numbers.length || !words.length) return exact;
+            // Typos never fail: nothing matched, so try close words.
+            return stemsOf(m, words, true).then(found).then(function (near) { near.similar = true; return near; });
+          }).then(function (hits) {
+            var counts = {};
+            Object.keys(byName).forEach(function (name) {
+              var mine = new Uint8Array(m.docs);
+              hits.numbers.forEach(function (d) { mine[d] = 1; });
+              counts[name] = {};
+              byName[name].forEach(function (record, value) {
+                var n = 0;
+                each(record, function (d) { n += mine[d]; });
+                counts[name][value] = n;
+              });
+            });
+            var highlight = { forms: hits.stems.map(function (s) { return s[0]; }), stems: hits.stems.map(function (s) { return s[1]; }) };
+            return {
+              similar: !!hits.similar,
+              counts: options.counts ? counts : null,
+              results: hits.numbers.map(function (d) { return function () { return result(d, highlight); }; })
+            };
+          });
+        });
+      });
+    }
+    return { search: search };
+  }
+
+  // About forty words of an incident's text around its best run of
+  // matches, as parts marked or not: the first forty when nothing there
+  // matches (the title or a heading did).
+  function quote(text, highlight) {
+    var words = [], re = /[\p{Alphabetic}\p{N}]+/gu, m;
+    while ((m = re.exec(text))) {
+      var w = m[0].toLowerCase();
+      var hit = highlight.forms.indexOf(w) >= 0 || highlight.stems.some(function (s) {
+        return s.length >= 3 && w.lastIndexOf(s, 0) === 0;
+      });
+      words.push({ start: m.index, end: m.index + m[0].length, hit: hit });
+    }
+    var LENGTH = 40, best = 0, bestAt = 0, inWindow = 0, i;
+    for (i = 0; i < words.length; i++) {
+      inWindow += words[i].hit ? 1 : 0;
+      if (i >= LENGTH && words[i - LENGTH].hit) inWindow--;
+      if (inWindow > best) { best = inWindow; bestAt = Math.max(0, i - LENGTH + 1); }
+    }
+    if (best) {
+      while (!words[bestAt].hit) bestAt++;
+      bestAt = Math.max(0, bestAt - 12);
+    }
+    var last = Math.min(words.length, bestAt + LENGTH) - 1;
+    if (last < 0) return [];
+    var parts = [], at = words[bestAt].start;
+    if (bestAt > 0) parts.push({ text: "… " });
+    for (i = bestAt; i <= last; i++) {
+      if (!words[i].hit) continue;
+      if (words[i].start > at) parts.push({ text: text.slice(at, words[i].start) });
+      parts.push({ text: text.slice(words[i].start, words[i].end), mark: true });
+      at = words[i].end;
+    }
+    parts.push({ text: text.slice(at, words[last].end) + (last < words.length - 1 ? " …" : "") });
+    return parts;
+  }
+
+  // The preview server's search, shaped as the static index's: results
+  // as the static index's result files are, and counts per filter value.
   var preview = window.coronerPreview;
   var KEYS = { tag: "tag", service: "service", severity: "sev", year: "year" };
 
@@ -45,34 +307,23 @@
         if (hit.severity) counts.severity[hit.severity] = (counts.severity[hit.severity] || 0) + 1;
         var year = hit.date ? hit.date.slice(0, 4) : null;
         if (year) counts.year[year] = (counts.year[year] || 0) + 1;
+        // The snippet marks its matches with [brackets].
+        var excerpt = (hit.snippet || "").split(/(\[[^\]]*\])/).filter(Boolean).map(function (part) {
+          return /^\[.*\]$/.test(part) ? { text: part.slice(1, -1), mark: true } : { text: part };
+        });
         var data = {
-          url: "/incidents/" + hit.id + "/",
-          meta: { title: hit.title, date: hit.date, minutes: hit.duration_minutes },
-          filters: { tag: hit.tags, service: hit.services, severity: hit.severity ? [hit.severity] : [] },
-          excerpt: hit.snippet ? hit.snippet.replace(/&/g, "&amp;").replace(/</g, "&lt;")
-            .replace(/\[/g, "<mark>").replace(/\]/g, "</mark>") : ""
+          url: root + "incidents/" + hit.id + "/", title: hit.title, date: hit.date, minutes: hit.duration_minutes,
+          tag: hit.tags, service: hit.services, severity: hit.severity ? [hit.severity] : [], excerpt: excerpt
         };
-        return { data: function () { return Promise.resolve(data); } };
+        return function () { return Promise.resolve(data); };
       });
-      return { results: results, filters: counts };
+      return { results: results, counts: options.counts ? counts : null };
     });
   }
 
   function load() {
-    if (preview && preview.api) {
-      return Promise.resolve({
-        filters: function () { return apiSearch("", { filters: {} }).then(function (s) { return s.filters; }); },
-        search: function (words, options) { return apiSearch(words || "", options); }
-      });
-    }
-    if (!pagefind) {
-      pagefind = import(form.getAttribute("data-pagefind")).then(function (pf) {
-        // No worker: one script less to download (43 kB), and the search
-        // itself takes a few milliseconds.
-        return pf.options({ excerptLength: 40, noWorker: true }).then(function () { return pf; });
-      });
-    }
-    return pagefind;
+    if (preview && preview.api) return { search: function (words, options) { return apiSearch(words, options); } };
+    return engine || (engine = staticIndex(form.getAttribute("data-index")));
   }
 
   function el(tag, cls, text) {
@@ -103,44 +354,31 @@
     return m + " min";
   }
 
-  // Pagefind's excerpt is escaped text with <mark> around the matches:
-  // rebuild it from text nodes so that nothing else can become markup.
-  function excerpt(html) {
+  function excerpt(parts) {
     var p = el("p", "row-summary excerpt");
-    html.split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
-      if (part === "<mark>") return true;
-      if (part === "</mark>") return false;
-      // A textarea decodes entities and keeps every space (a parsed
-      // document would drop the one after a match).
-      var decoder = document.createElement("textarea");
-      decoder.innerHTML = part;
-      var text = decoder.value;
-      p.appendChild(marked ? el("mark", "", text) : document.createTextNode(text));
-      return marked;
-    }, false);
+    parts.forEach(function (part) {
+      p.appendChild(part.mark ? el("mark", "", part.text) : document.createTextNode(part.text));
+    });
     return p;
   }
 
-  // One result: the title, date, duration, summary and kind are its meta
-  // (all Pagefind searches besides the text, so nothing else is there),
-  // its severity, tags and services its filter values.
+  // One result, as the archive's rows show it.
   function render(data) {
-    var meta = data.meta || {}, filters = data.filters || {};
     var li = el("li", "row");
-    var title = el("a", "row-title", meta.title);
+    var title = el("a", "row-title", data.title);
     title.href = data.url;
     li.appendChild(title);
     var facts = el("div", "row-meta");
-    if (meta.date) { var t = el("time", "", meta.date); t.dateTime = meta.date; facts.appendChild(t); }
-    (filters.severity || []).forEach(function (s) { facts.appendChild(term("badge sev sev-" + s.toLowerCase(), "severity", s)); });
-    if (meta.minutes) facts.appendChild(el("span", "duration", durationText(Number(meta.minutes))));
-    (filters.tag || []).forEach(function (t) { facts.appendChild(term("chip tag", "tag", t)); });
-    (filters.service || []).forEach(function (s) { facts.appendChild(term("chip service", "service", s)); });
-    if (meta.kind) facts.appendChild(el("span", "badge kind", meta.kind));
+    if (data.date) { var t = el("time", "", data.date); t.dateTime = data.date; facts.appendChild(t); }
+    (data.severity || []).forEach(function (s) { facts.appendChild(term("badge sev sev-" + s.toLowerCase(), "severity", s)); });
+    if (data.minutes) facts.appendChild(el("span", "duration", durationText(Number(data.minutes))));
+    (data.tag || []).forEach(function (t) { facts.appendChild(term("chip tag", "tag", t)); });
+    (data.service || []).forEach(function (s) { facts.appendChild(term("chip service", "service", s)); });
+    if (data.kind) facts.appendChild(el("span", "badge kind", data.kind));
     li.appendChild(facts);
     // Browsing (no words) has nothing to quote: the summary says more.
-    if (input.value.trim() && data.excerpt) li.appendChild(excerpt(data.excerpt));
-    else if (meta.summary) li.appendChild(el("p", "row-summary", meta.summary));
+    if (input.value.trim() && data.excerpt && data.excerpt.length) li.appendChild(excerpt(data.excerpt));
+    else if (data.summary) li.appendChild(el("p", "row-summary", data.summary));
     return li;
   }
 
@@ -181,7 +419,7 @@
   function showMore() {
     var next = shown.slice(list.children.length, list.children.length + PAGE);
     var turn = latest;
-    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+    return Promise.all(next.map(function (data) { return data(); })).then(function (data) {
       if (turn !== latest) return;
       data.forEach(function (d) { list.appendChild(render(d)); });
       more.hidden = list.children.length >= shown.length;
@@ -195,40 +433,36 @@
     var browsing = !want.words;
     var filtered = Object.keys(want.filters).length > 0;
     var wantCounts = filtered || panels.some(function (p) { return p.open; });
-    load().then(function (pf) {
-      return (wantCounts ? pf.filters() : Promise.resolve(null)).then(function (counts) {
-        countsLoaded = countsLoaded || wantCounts;
-        return [pf, counts];
+    countsLoaded = countsLoaded || wantCounts;
+    if (browsing && !filtered) {
+      // Nothing asked: the counts are the archive's, as the page has them.
+      shown = [];
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "Type words or tick a filter.";
+      boxes.forEach(function (box) {
+        var count = box.parentNode.querySelector("[data-count]");
+        count.textContent = count.getAttribute("data-count");
+        box.parentNode.classList.remove("empty");
       });
-    }).then(function (loaded) {
-      var pf = loaded[0];
-      if (browsing && !filtered) {
+      return;
+    }
+    var filters = {};
+    Object.keys(want.filters).forEach(function (name) { filters[name] = { any: want.filters[name] }; });
+    // Filters alone list incidents newest first, as the archive's pages do.
+    load().search(want.words, { filters: filters, counts: countsLoaded }).then(function (search) {
+      if (turn !== latest) return;
+      if (search.counts) showCounts(search.counts);
+      shown = search.results;
+      list.replaceChildren();
+      return showMore().then(function () {
         if (turn !== latest) return;
-        if (loaded[1]) showCounts(loaded[1]);
-        shown = [];
-        list.replaceChildren();
-        more.hidden = true;
-        status.textContent = "Type words or tick a filter.";
-        return;
-      }
-      var filters = {};
-      Object.keys(want.filters).forEach(function (name) { filters[name] = { any: want.filters[name] }; });
-      // Filters alone list incidents in the order they were indexed: the
-      // archive's, newest first, as its pages list them.
-      var options = { filters: filters };
-      return pf.search(browsing ? null : want.words, options).then(function (search) {
-        if (turn !== latest || !search) return;
-        if (countsLoaded) showCounts(search.filters);
-        shown = search.results;
-        list.replaceChildren();
-        return showMore().then(function () {
-          if (turn !== latest) return;
-          var n = shown.length;
-          status.textContent = n + " incident" + (n === 1 ? "" : "s") + (browsing ? ", newest first" : ", best match first");
-        });
+        var n = shown.length;
+        status.textContent = n + " incident" + (n === 1 ? "" : "s") + (browsing ? ", newest first" : ", best match first") +
+          (search.similar ? " (no exact match: similar words)" : "");
       });
     }).catch(function () {
-      status.textContent = "Search could not load its index (pagefind/). Browse by root cause, service, severity or year instead.";
+      status.textContent = "Search could not load its index (search/data/). Browse by root cause, service, severity or year instead.";
     });
   }
 
