@@ -90,7 +90,7 @@ test("the search page asks the live index while serving", async () => {
   await first.waitFor();
   assert.match(await first.textContent(), /certificate/i);
   assert.ok(asked.includes("/api/search"), "it used /api/search");
-  assert.ok(!asked.some((p) => p.includes("pagefind")), "not the static bundle, which serve does not build");
+  assert.ok(!asked.some((p) => p.includes("search/data")), "not the static index, which serve does not build");
   assert.match(await page.locator("[data-results] mark").first().textContent(), /certificate/i, "the match is highlighted");
 
   await page.goto(url + "search/");
