@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Environment: `CORONER_BENCH_FILES` (default 10000), `CORONER_BENCH_SEED`
-//! (default 2026), `CORONER_BENCH_DIR` (work there and keep it). The
+//! (default 2026), `CORONER_BENCH_DIR` (work there and keep it),
+//! `CORONER_BENCH_PAGEFIND` (run Pagefind's CLI above 30,000 incidents too). The
 //! browser figures need `benches/search/node_modules` and Debian's
 //! Chromium; without them they are skipped with a note.
 
@@ -119,6 +120,17 @@ fn main() {
 /// How many words drawn from the index the browser figures query.
 const DRAWN: usize = 100;
 
+/// Pagefind's CLI needs about 370 kB of memory per incident: above this
+/// many, it runs only when asked (`CORONER_BENCH_PAGEFIND`).
+const PAGEFIND_MOST: usize = 30_000;
+
+/// How many incidents the static index holds (its manifest says).
+fn files_in(public: &Path) -> usize {
+    let manifest = std::fs::read(public.join("search/data/index.json")).expect("the static index's manifest");
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).expect("JSON");
+    manifest["docs"].as_u64().unwrap_or(0) as usize
+}
+
 /// Bytes for one-word queries on coroner's search page, then with
 /// Pagefind's CLI bundle over the same HTML, on the same page.
 fn browser_figures(work: &Path, public: &Path) {
@@ -139,6 +151,12 @@ fn browser_figures(work: &Path, public: &Path) {
     println!("| {} one-word queries ({}) | {} |", common.len(), ONE_WORDS.join(", "), spread(common));
     println!("| {} words drawn from the index | {} |", drawn_bytes.len(), spread(drawn_bytes));
 
+    if files_in(public) > PAGEFIND_MOST && std::env::var("CORONER_BENCH_PAGEFIND").is_err() {
+        println!(
+            "\n(Pagefind's CLI skipped above {PAGEFIND_MOST} incidents: it took 3.7 GB at 10,000; set CORONER_BENCH_PAGEFIND=1 to run it)"
+        );
+        return;
+    }
     let cli_bundle = work.join("pagefind-cli");
     let _ = std::fs::remove_dir_all(&cli_bundle); // a kept CORONER_BENCH_DIR holds the last run's
     let (site, out) = (public.to_str().expect("UTF-8"), cli_bundle.to_str().expect("UTF-8"));

@@ -50,11 +50,7 @@ pub struct Run {
 /// peak resident memory; panics with the command's stderr if it fails.
 pub fn timed(program: &str, args: &[&str]) -> Run {
     let report = tempfile::NamedTempFile::new().expect("a temp file");
-    // Each tool with its own defaults: the search bench sets Pagefind's
-    // chunk size for its in-process build, and Pagefind's CLI must not
-    // inherit it (coroner's binary sets it itself).
     let output = Command::new("/usr/bin/time")
-        .env_remove("PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE")
         .args(["-f", "%e %M", "-o"])
         .arg(report.path())
         .arg(program)

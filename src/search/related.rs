@@ -21,6 +21,8 @@ const LIMIT: usize = 5;
 /// tag or service counts for more than a common one).
 const TAG_BOOST: f32 = 3.0;
 const SERVICE_BOOST: f32 = 2.0;
+/// See [`max_doc_frequency`].
+const MAX_DOC_FREQUENCY: u64 = 500;
 
 impl SearchIndex {
     /// Up to five related postmortems, best first, for each incident of
@@ -44,15 +46,25 @@ impl SearchIndex {
                 if archive.incidents.get(i).is_none_or(|p| p.kind != Kind::Postmortem) {
                     return Ok((i, Vec::new()));
                 }
-                let query = self.like(archive, i, num_docs);
-                Ok((i, best(&searcher, &query, &incidents, archive, i)?))
+                // Only incidents that share telling words with this one are
+                // scored: a shared tag or service alone would score every
+                // incident that has it (a third of the archive for
+                // `database`), and the build would grow with the square of
+                // the archive. An incident that shares no word with any
+                // other falls back to its tags and services.
+                let found = best(&searcher, &self.like(archive, i, num_docs, Occur::Must), &incidents, archive, i)?;
+                if !found.is_empty() {
+                    return Ok((i, found));
+                }
+                Ok((i, best(&searcher, &self.like(archive, i, num_docs, Occur::Should), &incidents, archive, i)?))
             })
             .collect::<tantivy::Result<_>>()
             .map_err(error)
     }
 
-    /// What incident `i` is like: its words, its tags and its services.
-    fn like(&self, archive: &Archive, i: IncidentIndex, num_docs: u64) -> BooleanQuery {
+    /// What incident `i` is like: its words (`Must` to be among them, or
+    /// `Should`), its tags and its services.
+    fn like(&self, archive: &Archive, i: IncidentIndex, num_docs: u64, words_are: Occur) -> BooleanQuery {
         let (p, f) = (&archive.incidents[i], self.fields);
         // Every word said at least twice and found in at least one other
         // incident, not the top N: tantivy picks the top N out of a hash
@@ -74,7 +86,7 @@ impl SearchIndex {
             let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
             (Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost)))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(words))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(words_are, Box::new(words))];
         clauses.extend(p.tags.iter().map(|tag| labelled(f.tags, tag, TAG_BOOST)));
         clauses.extend(p.services.iter().map(|s| labelled(f.services, &s.to_lowercase(), SERVICE_BOOST)));
         BooleanQuery::new(clauses)
@@ -116,14 +128,17 @@ fn best(
 
 /// Words in more than one incident in twenty say little about any of
 /// them, and walking their long posting lists would be most of the cost;
-/// in a small archive, though, a word in 20 incidents may still tell.
+/// in a small archive, though, a word in 20 incidents may still tell. In
+/// a big one, a word in more than 500 says little too, and the cap keeps
+/// each incident's query as cheap at 100,000 incidents as at 10,000, so
+/// the whole step grows with the archive, not with its square.
 ///
 /// Never more than the incidents in the index: a word's document count
 /// still includes the old copies of re-indexed incidents, and tantivy's
 /// MoreLikeThis panics on a word found in more documents than the index
 /// holds; this cap makes it skip such a word first.
 fn max_doc_frequency(num_docs: u64) -> u64 {
-    (num_docs / 20).max(20).min(num_docs)
+    (num_docs / 20).clamp(20, MAX_DOC_FREQUENCY).min(num_docs)
 }
 
 fn rounded(score: f32) -> i64 {

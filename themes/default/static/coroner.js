@@ -62,18 +62,26 @@
   // them, each once.
   function staticIndex(base) {
     var files = {};
+    // Shards as parsed, by file name: each is parsed once.
+    var parsed = {};
     var decoder = new TextDecoder();
+    // A promise kept in `cache` under `key`, made once, forgotten if it fails.
+    function once(cache, key, make) {
+      if (!cache[key]) {
+        cache[key] = make();
+        cache[key].catch(function () { delete cache[key]; });
+      }
+      return cache[key];
+    }
     function get(path, as) {
-      if (!files[path]) {
+      return once(files, path, function () {
         // The manifest is checked with the server each time; the shards are
         // named by their content.
-        files[path] = fetch(base + path, path === "index.json" ? { cache: "no-cache" } : {}).then(function (r) {
+        return fetch(base + path, path === "index.json" ? { cache: "no-cache" } : {}).then(function (r) {
           if (!r.ok) throw new Error(path + ": HTTP " + r.status);
           return as === "json" ? r.json() : as === "text" ? r.text() : r.arrayBuffer();
         });
-        files[path].catch(function () { delete files[path]; });
-      }
-      return files[path];
+      });
     }
     // The shard whose range holds key: the last that starts at or before it.
     function shardOf(starts, key) {
@@ -88,14 +96,16 @@
     function dictionary(m, form) {
       var name = shardOf(m.words, form);
       if (!name) return Promise.resolve(new Map());
-      return get(name, "text").then(function (text) {
-        var stems = new Map();
-        text.split("\n").forEach(function (line) {
-          if (!line) return;
-          var tab = line.indexOf("\t");
-          stems.set(tab < 0 ? line : line.slice(0, tab), tab < 0 ? line : line.slice(tab + 1));
+      return once(parsed, name, function () {
+        return get(name, "text").then(function (text) {
+          var stems = new Map();
+          text.split("\n").forEach(function (line) {
+            if (!line) return;
+            var tab = line.indexOf("\t");
+            stems.set(tab < 0 ? line : line.slice(0, tab), tab < 0 ? line : line.slice(tab + 1));
+          });
+          return stems;
         });
-        return stems;
       });
     }
     // A postings or filter shard's records by key (docs/output.md): the
@@ -134,7 +144,7 @@
       return map;
     }
     function shard(name) {
-      return get(name, "bytes").then(records);
+      return once(parsed, name, function () { return get(name, "bytes").then(records); });
     }
     // Call fn(number, score byte) for each incident of a record.
     function each(record, fn) {
