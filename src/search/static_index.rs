@@ -283,7 +283,7 @@ fn postings(analysis: &Analysis, n: usize, scale: f32) -> Vec<(String, Vec<u8>)>
 /// The highest score an incident can have for one stem, in an archive of
 /// `n`, as a logarithm: scores are kept as a byte on that scale.
 fn score_scale(n: usize) -> f32 {
-    let idf = (1.0 + (n as f32 - 0.5) / 1.5).ln();
+    let idf = (1.0 + (n.max(1) as f32 - 0.5) / 1.5).ln();
     let most = idf * BOOSTS.iter().sum::<f32>() * (K1 + 1.0);
     most.ln_1p()
 }
