@@ -145,7 +145,7 @@ fn the_page_shows_keywords_the_source_link_and_why_a_tag_was_inferred() {
     assert!(page.contains("cloud, postmortem, load balancer"), "keywords on the page");
     assert!(page.contains(r#"href="https://status.skyfield.example/incidents/2023-object-storage""#));
     let page = published_page("topic-tags.md", "topic-tags");
-    assert!(page.contains(r#"inferred from dns: the root cause, line 16 (&quot;DNS resolver settings&quot;)"#), "tooltip");
+    assert!(page.contains(r#"inferred from dns: the root cause, line 16 (&quot;DNS&quot;)"#), "tooltip");
 }
 
 /// The start, end and duration a reader sees, as `inspect` prints them.
