@@ -239,6 +239,13 @@ fn durations_written_before_the_outage_and_as_start_then_resolution() {
     assert_eq!(minutes("There were approximately 3 hours of downtime for checkout."), Some(180));
     assert_eq!(minutes("Customers saw a 45-minute outage of the checkout API."), Some(45));
     assert_eq!(minutes("The outage started at 10:00 AM PST and was resolved at 11:30 AM PST."), Some(90));
+    // Said after the outage's noun, after "took us", in words with a half.
+    assert_eq!(minutes("Downtime was 6 hours and 12 minutes."), Some(372));
+    assert_eq!(minutes("The total outage was about 50 minutes."), Some(50));
+    assert_eq!(minutes("It took us 2 hours to restore service."), Some(120));
+    assert_eq!(minutes("Customers could not pay for approximately two and a half hours."), Some(150));
+    // A wait that is not the outage's length stays unread.
+    assert_eq!(minutes("The outage was reported by a customer 3 hours after a deploy."), None);
     // Two moments of a story are no range.
     assert_eq!(minutes("An alert fired at 10:05 and the team paged the DBA at 10:30."), None);
 }
