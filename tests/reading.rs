@@ -109,6 +109,19 @@ fn the_threshold_and_weights_are_the_sites_to_tune() {
 }
 
 #[test]
+fn a_guide_that_names_outages_but_tells_none_is_not_a_postmortem() {
+    let p = read("guide-about-postmortems.md");
+    assert_eq!(p.kind, Kind::Other);
+    let note = p.diagnostics.iter().find(|d| d.code == "kind").expect("a kind note");
+    assert!(note.message.contains("Postmortems help"), "{}", note.message);
+    // A write-up that says what a postmortem is, and tells its failure, is one.
+    let told = "# Login outage\n\nA postmortem is how we learn. On 2024-05-02 the login API went down \
+                for 20 minutes and we rolled back the deploy.\n";
+    let p = Reader::new(&Config::default_for(Path::new("."))).parse("t.md", told.as_bytes());
+    assert_eq!(p.kind, Kind::Postmortem);
+}
+
+#[test]
 fn a_file_not_read_as_a_postmortem_says_why() {
     let p = coroner_fixture("assignment.md");
     assert_eq!(p.kind, Kind::Prompt);

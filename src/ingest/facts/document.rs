@@ -36,6 +36,9 @@ static FAILURE_NARRATIVE: PerThread<Regex> = PerThread::new(|| {
         r"\b((was|were|went|became|been) (down|offline|unavailable|unreachable|inaccessible|degraded|broken|slow)|(failed|crashed|broke|stopped|timed out|hung|went down|froze)\b|outage|downtime|returned (an? )?(http )?(500|502|503|504|errors?)|\b50[0234] (errors?|responses?|status)|(we|i|engineers?|the team|on-?call) (noticed|restarted|rolled back|reverted|fixed|discovered|found|identified|mitigated|restored|redeployed|rebooted)|(could not|couldn't|could no longer|were unable to|was unable to|unable to) (access|reach|connect|log ?in|load|use)|(was|were) caused by|root cause (was|is)|due to (a|an|the)|error rate|(fiel|fielen) aus|ausgefallen|nicht erreichbar|störung|panne|indisponible|est tombée?|caída|se cayó|falló|dej[oó] de (responder|funcionar)|no pod[ií]an|ficou fora|indisponível|gangguan|сбой|недоступ|авари)\b|障害|停止した|エラーが発生|장애|오류가 발생",
     )
 });
+/// Words of [`FAILURE_NARRATIVE`] that name a failure without telling one.
+static FAILURE_NOUN: PerThread<Regex> =
+    PerThread::new(|| english(r"^(outage|downtime|error rate)$"));
 /// A document about postmortems, a project or a course, not about an
 /// incident: a guide, a repository's README, a course questionnaire.
 static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
@@ -304,10 +307,20 @@ impl Facts<'_> {
             (m.title.is_some() || m.url.is_some() || m.summary.is_some())
                 && (m.date.is_some() || m.start.is_some() || !m.services.is_empty() || !m.tags.is_empty())
         });
+        // "outage" or "downtime" alone is a word a guide uses too: a
+        // document about postmortems must tell a failure as it happened.
+        let told = plain
+            .iter()
+            .flat_map(|l| FAILURE_NARRATIVE.find_iter(l))
+            .filter(|m| !FAILURE_NOUN.is_match(m.as_str()))
+            .take(2)
+            .count();
+        let about = first_match(&ABOUT_POSTMORTEMS);
+        let narrated = if about.is_some() && !archive_entry { told } else { narrated };
         if narrated >= 2 || (narrated >= 1 && facts >= 1) || archive_entry {
             return (Kind::Postmortem, 0, String::new());
         }
-        if let Some((line, phrase)) = first_match(&ABOUT_POSTMORTEMS) {
+        if let Some((line, phrase)) = about {
             return (
                 Kind::Other,
                 line,
