@@ -920,7 +920,8 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
 /// known section, since italics open many a sentence.
 fn italic_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     static ITALIC: PerThread<Regex> = PerThread::new(|| {
-        Regex::new(r"^\s*(?:>\s*)?(?:[-+•]\s+|\d+[.)]\s+)?(?:\*([^*:：]{1,60})[:：]\*|_([^_:：]{1,60})[:：]_)\s*(.*)$").unwrap()
+        Regex::new(r"^\s*(?:>\s*)?(?:[-+•]\s+|\d+[.)]\s+)?(?:\*([^*:：]{1,60})[:：]\*|_([^_:：]{1,60})[:：]_)\s*(.*)$")
+            .unwrap()
     });
     let caps = ITALIC.captures(raw)?;
     let name = caps.get(1).or(caps.get(2))?.as_str().trim();

@@ -37,8 +37,7 @@ static FAILURE_NARRATIVE: PerThread<Regex> = PerThread::new(|| {
     )
 });
 /// Words of [`FAILURE_NARRATIVE`] that name a failure without telling one.
-static FAILURE_NOUN: PerThread<Regex> =
-    PerThread::new(|| english(r"^(outage|downtime|error rate)$"));
+static FAILURE_NOUN: PerThread<Regex> = PerThread::new(|| english(r"^(outage|downtime|error rate)$"));
 /// A document about postmortems, a project or a course, not about an
 /// incident: a guide, a repository's README, a course questionnaire.
 static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
