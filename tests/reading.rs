@@ -277,6 +277,12 @@ fn the_share_of_users_in_words_fractions_and_percent() {
     assert_eq!(share("Customers could not pay: the site was completely down."), Some(100.0));
     assert_eq!(share("The site was not completely down."), None);
     assert_eq!(share("Nearly all users saw errors."), None, "nearly all is no 100");
+    assert_eq!(share("One in ten requests failed."), Some(10.0));
+    assert_eq!(share("1 out of 4 logins timed out."), Some(25.0));
+    assert_eq!(share("The whole site was down for the evening."), Some(100.0));
+    assert_eq!(share("The whole site was slow, and some pages were down."), None);
+    assert_eq!(share("Users were not impacted."), Some(0.0));
+    assert_eq!(share("Customers experienced no impact."), Some(0.0));
     // Said anywhere, a timeline entry too, when the impact does not say.
     let p = parse(
         "# Site outage
