@@ -122,6 +122,22 @@ fn a_guide_that_names_outages_but_tells_none_is_not_a_postmortem() {
 }
 
 #[test]
+fn a_blank_form_and_an_assignment_in_other_words() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("k.md", text.as_bytes());
+    let form = "# Postmortem\n\nDate: ____________\nDuration: ____________\n\n## What happened?\n\n\
+                ## Why did it happen?\n\n## What will we do to prevent it?\n";
+    assert_eq!(parse(form).kind, Kind::Template);
+    let assignment = "# Assignment 3: Incident postmortem\n\nIn this assignment you will write a blameless \
+                      postmortem for the outage your team simulated in week 5. Your report should include a \
+                      summary, timeline, root cause and action items.\n";
+    assert_eq!(parse(assignment).kind, Kind::Prompt);
+    // A filled-in form with one blank left is still a postmortem.
+    let filled = "# Checkout outage\n\nDate: 2024-03-05\nOwner: ____\n\n## What happened?\n\nThe API went \
+                  down at 14:15 UTC.\n\n## Why did it happen?\n\nA bad config push.\n";
+    assert_eq!(parse(filled).kind, Kind::Postmortem);
+}
+
+#[test]
 fn a_file_not_read_as_a_postmortem_says_why() {
     let p = coroner_fixture("assignment.md");
     assert_eq!(p.kind, Kind::Prompt);

@@ -25,7 +25,7 @@ static GENERIC_WORDS: PerThread<Regex> = PerThread::new(|| {
 });
 static ASSIGNMENT: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(must contain|requirements?:|write a postmortem|get creative|invent your own|be brief and straight|your own|should contain|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
+        r"\b(must contain|requirements?:|write a postmortem|write a (blameless |short |brief )?(post-?mortem|incident report)|you will write|get creative|invent your own|be brief and straight|your own|should contain|your (report|post-?mortem|write-?up) (should|must) (include|contain|cover|be)|in this assignment|grading|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
     )
 });
 /// Something went wrong, told as it happened, in the corpus's languages:
@@ -227,6 +227,8 @@ impl Facts<'_> {
         let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
         if placeholders.len() >= 3
             || (known.len() >= 4 && empty.len() * 4 >= known.len() * 3)
+            // A blank form: a placeholder, and every known section empty.
+            || (!placeholders.is_empty() && known.len() >= 2 && empty.len() == known.len())
             || (title_says_template && (!placeholders.is_empty() || empty.len() >= 2 || !has_timed_entries))
         {
             if let Some((line, text)) = placeholders.first() {
@@ -424,8 +426,12 @@ fn person(by_line: &str) -> String {
 /// Every placeholder form has one of these; most lines have none, and most
 /// do not even have the first character of one, found in a single pass.
 fn might_hold_placeholder(line: &str) -> bool {
-    line.bytes().any(|b| matches!(b, b'{' | b'<' | b'[' | b'Y' | b'H' | b'X'))
-        && (line.contains(['{', '<', '[']) || line.contains("YYYY") || line.contains("HH:MM") || line.contains("XXX"))
+    line.bytes().any(|b| matches!(b, b'{' | b'<' | b'[' | b'Y' | b'H' | b'X' | b'_'))
+        && (line.contains(['{', '<', '['])
+            || line.contains("YYYY")
+            || line.contains("HH:MM")
+            || line.contains("XXX")
+            || line.contains("____"))
 }
 
 /// "Postmortem", "Post-Mortem Report", "0x19. Postmortem": nothing specific.
