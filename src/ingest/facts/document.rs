@@ -25,7 +25,7 @@ static GENERIC_WORDS: PerThread<Regex> = PerThread::new(|| {
 });
 static ASSIGNMENT: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(must contain|requirements?:|write a postmortem|write a (blameless |short |brief )?(post-?mortem|incident report)|you will write|get creative|invent your own|be brief and straight|your own|should contain|your (report|post-?mortem|write-?up) (should|must) (include|contain|cover|be)|in this assignment|grading|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
+        r"\b(must contain|requirements?:|write a postmortem|write a (blameless |short |brief )?(post-?mortem|incident report)|you will write|get creative|invent your own|be brief and straight|your own|should contain|your (report|post-?mortem|write-?up) (should|must) (include|contain|cover|be)|in this assignment|will be graded|graded on|grading (criteria|rubric)|this template|how to write|a postmortem is a|this readme|explain in detail|learn how to)\b",
     )
 });
 /// Something went wrong, told as it happened, in the corpus's languages:
