@@ -275,6 +275,9 @@ fn durations_written_before_the_outage_and_as_start_then_resolution() {
     assert_eq!(minutes("Customers could not pay for approximately two and a half hours."), Some(150));
     // A wait that is not the outage's length stays unread.
     assert_eq!(minutes("The outage was reported by a customer 3 hours after a deploy."), None);
+    // "and" in the corpus languages.
+    assert_eq!(minutes("Le paiement a été indisponible le 12 mars 2024 entre 14h10 et 14h55 CET."), Some(45));
+    assert_eq!(minutes("Der Dienst fiel am 12.03.2024 zwischen 9:00 und 9:40 Uhr aus."), Some(40));
     // Two moments of a story are no range.
     assert_eq!(minutes("An alert fired at 10:05 and the team paged the DBA at 10:30."), None);
 }
