@@ -38,6 +38,8 @@ static ZONE_STATEMENT: PerThread<Regex> =
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
     "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
+    // "entre 14h10 et 14h55", "zwischen 9:00 und 9:40", "entre las 10:00 y las 11:00".
+    "et", "und", "y", "e",
 ];
 
 /// "… ended at", "was resolved by": the time that follows is the end.
