@@ -47,6 +47,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "概要",
             "サマリー",
             "resumen",
+            "resumo",
             "resumen ejecutivo",
             "ringkasan",
             "ringkasan insiden",
@@ -120,6 +121,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "incident timeline",
             "chronology",
             "chronologie",
+            "cronología",
+            "cronologia",
+            "linha do tempo",
             "kronologi",
             "sequence of events",
             "línea de tiempo",
@@ -306,6 +310,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "mesures correctives",
             "actions correctives",
             "acciones correctivas",
+            "ações corretivas",
+            "acoes corretivas",
             "acciones correctivas inmediatas",
             "acciones preventivas",
             "maßnahmen",
@@ -371,6 +377,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "retrospective",
             "reflections",
             "lecciones aprendidas",
+            "выводы",
+            "lições aprendidas",
             "leçons apprises",
             "enseignements",
             "erkenntnisse",
@@ -1138,6 +1146,16 @@ It broke.
         assert_eq!(
             got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
             vec![("resolution", 3), ("impact", 5), ("action_items", 13), ("action_items", 17)]
+        );
+    }
+
+    #[test]
+    fn portuguese_spanish_and_russian_headings() {
+        let body = "# Falha\n\n## Resumo\n\na\n\n## Linha do tempo\n\nb\n\n## Cronología\n\nc\n\n## Ações corretivas\n\nd\n\n## Выводы\n\ne\n";
+        let got = kinds(body);
+        assert_eq!(
+            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            vec![("summary", 3), ("timeline", 7), ("timeline", 11), ("action_items", 15), ("lessons_learned", 19)]
         );
     }
 
