@@ -109,6 +109,35 @@ fn the_threshold_and_weights_are_the_sites_to_tune() {
 }
 
 #[test]
+fn a_guide_that_names_outages_but_tells_none_is_not_a_postmortem() {
+    let p = read("guide-about-postmortems.md");
+    assert_eq!(p.kind, Kind::Other);
+    let note = p.diagnostics.iter().find(|d| d.code == "kind").expect("a kind note");
+    assert!(note.message.contains("Postmortems help"), "{}", note.message);
+    // A write-up that says what a postmortem is, and tells its failure, is one.
+    let told = "# Login outage\n\nA postmortem is how we learn. On 2024-05-02 the login API went down \
+                for 20 minutes and we rolled back the deploy.\n";
+    let p = Reader::new(&Config::default_for(Path::new("."))).parse("t.md", told.as_bytes());
+    assert_eq!(p.kind, Kind::Postmortem);
+}
+
+#[test]
+fn a_blank_form_and_an_assignment_in_other_words() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("k.md", text.as_bytes());
+    let form = "# Postmortem\n\nDate: ____________\nDuration: ____________\n\n## What happened?\n\n\
+                ## Why did it happen?\n\n## What will we do to prevent it?\n";
+    assert_eq!(parse(form).kind, Kind::Template);
+    let assignment = "# Assignment 3: Incident postmortem\n\nIn this assignment you will write a blameless \
+                      postmortem for the outage your team simulated in week 5. Your report should include a \
+                      summary, timeline, root cause and action items.\n";
+    assert_eq!(parse(assignment).kind, Kind::Prompt);
+    // A filled-in form with one blank left is still a postmortem.
+    let filled = "# Checkout outage\n\nDate: 2024-03-05\nOwner: ____\n\n## What happened?\n\nThe API went \
+                  down at 14:15 UTC.\n\n## Why did it happen?\n\nA bad config push.\n";
+    assert_eq!(parse(filled).kind, Kind::Postmortem);
+}
+
+#[test]
 fn a_file_not_read_as_a_postmortem_says_why() {
     let p = coroner_fixture("assignment.md");
     assert_eq!(p.kind, Kind::Prompt);
@@ -239,6 +268,16 @@ fn durations_written_before_the_outage_and_as_start_then_resolution() {
     assert_eq!(minutes("There were approximately 3 hours of downtime for checkout."), Some(180));
     assert_eq!(minutes("Customers saw a 45-minute outage of the checkout API."), Some(45));
     assert_eq!(minutes("The outage started at 10:00 AM PST and was resolved at 11:30 AM PST."), Some(90));
+    // Said after the outage's noun, after "took us", in words with a half.
+    assert_eq!(minutes("Downtime was 6 hours and 12 minutes."), Some(372));
+    assert_eq!(minutes("The total outage was about 50 minutes."), Some(50));
+    assert_eq!(minutes("It took us 2 hours to restore service."), Some(120));
+    assert_eq!(minutes("Customers could not pay for approximately two and a half hours."), Some(150));
+    // A wait that is not the outage's length stays unread.
+    assert_eq!(minutes("The outage was reported by a customer 3 hours after a deploy."), None);
+    // "and" in the corpus languages.
+    assert_eq!(minutes("Le paiement a été indisponible le 12 mars 2024 entre 14h10 et 14h55 CET."), Some(45));
+    assert_eq!(minutes("Der Dienst fiel am 12.03.2024 zwischen 9:00 und 9:40 Uhr aus."), Some(40));
     // Two moments of a story are no range.
     assert_eq!(minutes("An alert fired at 10:05 and the team paged the DBA at 10:30."), None);
 }
@@ -257,6 +296,12 @@ fn the_share_of_users_in_words_fractions_and_percent() {
     assert_eq!(share("Customers could not pay: the site was completely down."), Some(100.0));
     assert_eq!(share("The site was not completely down."), None);
     assert_eq!(share("Nearly all users saw errors."), None, "nearly all is no 100");
+    assert_eq!(share("One in ten requests failed."), Some(10.0));
+    assert_eq!(share("1 out of 4 logins timed out."), Some(25.0));
+    assert_eq!(share("The whole site was down for the evening."), Some(100.0));
+    assert_eq!(share("The whole site was slow, and some pages were down."), None);
+    assert_eq!(share("Users were not impacted."), Some(0.0));
+    assert_eq!(share("Customers experienced no impact."), Some(0.0));
     // Said anywhere, a timeline entry too, when the impact does not say.
     let p = parse(
         "# Site outage

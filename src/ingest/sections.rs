@@ -47,6 +47,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "概要",
             "サマリー",
             "resumen",
+            "resumo",
             "resumen ejecutivo",
             "ringkasan",
             "ringkasan insiden",
@@ -120,6 +121,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "incident timeline",
             "chronology",
             "chronologie",
+            "cronología",
+            "cronologia",
+            "linha do tempo",
             "kronologi",
             "sequence of events",
             "línea de tiempo",
@@ -287,6 +291,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "preventative actions",
             "prevention",
             "remediation items",
+            "repair items",
+            "post-incident actions",
+            "post incident actions",
             "todo",
             "to do",
             "to-do",
@@ -303,6 +310,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "mesures correctives",
             "actions correctives",
             "acciones correctivas",
+            "ações corretivas",
+            "acoes corretivas",
             "acciones correctivas inmediatas",
             "acciones preventivas",
             "maßnahmen",
@@ -368,6 +377,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "retrospective",
             "reflections",
             "lecciones aprendidas",
+            "выводы",
+            "lições aprendidas",
             "leçons apprises",
             "enseignements",
             "erkenntnisse",
@@ -806,6 +817,20 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
                     }
                 }
             }
+            Event::Start(Tag::Emphasis) if line_start && heading.is_none() && !in_table => {
+                line_start = false;
+                inline_depth += 1;
+                let line = index.line(range.start);
+                if line != last_label_line
+                    && let Some(marker) =
+                        italic_label(lines.get(line as usize - 1).copied().unwrap_or(""), line, synonyms)
+                {
+                    last_label_line = line;
+                    drop_label_name(&mut words, label_at.take());
+                    label_at = Some((words.len(), marker.heading.clone()));
+                    push_label(&mut labels, &mut markers, marker);
+                }
+            }
             Event::Start(Tag::Strong | Tag::Emphasis | Tag::Link { .. } | Tag::Strikethrough) => {
                 line_start = false;
                 inline_depth += 1;
@@ -896,6 +921,23 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     let key = normalize_heading(name);
     let class = synonyms.classify_key(&key, true);
     Some(Marker { line, level, heading: name.to_string(), key, value: value.to_string(), class })
+}
+
+/// An italic label at the start of a line, its colon inside the italics
+/// (`*Resolution:* rolled back`, `_Impact:_`): a label only when it names a
+/// known section, since italics open many a sentence.
+fn italic_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
+    static ITALIC: PerThread<Regex> = PerThread::new(|| {
+        Regex::new(r"^\s*(?:>\s*)?(?:[-+•]\s+|\d+[.)]\s+)?(?:\*([^*:：]{1,60})[:：]\*|_([^_:：]{1,60})[:：]_)\s*(.*)$")
+            .unwrap()
+    });
+    let caps = ITALIC.captures(raw)?;
+    let name = caps.get(1).or(caps.get(2))?.as_str().trim();
+    let value = caps.get(3).map_or("", |m| m.as_str().trim());
+    let key = normalize_heading(name);
+    let class = synonyms.classify_key(&key, false)?;
+    let level = if value.is_empty() { 7 } else { 8 };
+    Some(Marker { line, level, heading: name.to_string(), key, value: value.to_string(), class: Some(class) })
 }
 
 /// `Root Cause: text`, or a line that is nothing but a section name
@@ -1094,6 +1136,26 @@ It broke.
         assert_eq!(
             names,
             vec![("summary", 3), ("impact", 8), ("root_cause", 12), ("timeline", 14), ("action_items", 18)]
+        );
+    }
+
+    #[test]
+    fn italic_labels_that_name_a_section_and_repair_items() {
+        let body = "# Outage\n\n*Resolution:* we rolled back.\n\n_Impact:_\n\nhalf of users\n\n*Note:* not a section.\n\n*Really* not one either.\n\n## Repair items\n\n- alert on it\n\n## Post-incident actions\n\n- test it\n";
+        let got = kinds(body);
+        assert_eq!(
+            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            vec![("resolution", 3), ("impact", 5), ("action_items", 13), ("action_items", 17)]
+        );
+    }
+
+    #[test]
+    fn portuguese_spanish_and_russian_headings() {
+        let body = "# Falha\n\n## Resumo\n\na\n\n## Linha do tempo\n\nb\n\n## Cronología\n\nc\n\n## Ações corretivas\n\nd\n\n## Выводы\n\ne\n";
+        let got = kinds(body);
+        assert_eq!(
+            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            vec![("summary", 3), ("timeline", 7), ("timeline", 11), ("action_items", 15), ("lessons_learned", 19)]
         );
     }
 

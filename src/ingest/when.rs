@@ -545,6 +545,7 @@ fn duration_pattern(prefix: &str) -> String {
     format!(
         r"(?x) {prefix}
         (?P<num> \d{{1,6}}(?:\.\d{{1,3}})? | (?i:{B}(?:half[\ \t]+an?|{words}){B}) )
+        (?P<half> (?i:[\ \t]+and[\ \t]+a[\ \t]+half) )?
         (?P<gap> [\ \t\x{{A0}}] | - )?
         (?P<unit> (?i:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?) | [hms] )"
     )
@@ -590,6 +591,11 @@ fn read_part(caps: &Captures, base: usize) -> Option<Part> {
     let gap = caps.name("gap").map_or("", |g| g.as_str());
     let letter = unit.as_str().len() == 1;
     let digits = num.starts_with(|c: char| c.is_ascii_digit());
+    // "two and a half hours": a half more of the unit.
+    let half = if caps.name("half").is_some() { 0.5 } else { 0.0 };
+    if letter && half > 0.0 {
+        return None;
+    }
     if letter {
         let gap_ok = match unit.as_str() {
             "h" | "s" => gap != "-",
@@ -606,7 +612,7 @@ fn read_part(caps: &Captures, base: usize) -> Option<Part> {
         'm' => (1, 60.0),
         _ => (0, 1.0),
     };
-    let seconds = number_value(num)? * unit_seconds;
+    let seconds = (number_value(num)? + half) * unit_seconds;
     Some(Part { seconds, rank, letter, digits, end: base + unit.end() })
 }
 
@@ -991,6 +997,7 @@ mod tests {
             "one hour, an hour, two hours, half an hour" => "60, 60, 120, 30",
             "for a day, then two hours and thirty minutes" => "1440, 150",
             "down for about an hour and a half, then 2 days and a half" => "90~, 3600",
+            "two and a half hours; 1 and a half days; three and a half minutes" => "150, 2160, 4",
         }
     }
 

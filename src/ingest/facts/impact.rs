@@ -24,18 +24,18 @@ static ANY_PCT: PerThread<Regex> =
 /// "Half of all requests", "a third of customers".
 static FRACTION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(half|one half|a third|one third|a quarter|one quarter|two thirds|three quarters) of (all |the |our )?(users|customers|requests|traffic|visitors|clients|sessions|calls|queries|orders|logins|page ?loads|the user ?base)\b",
+        r"\b(half|one half|a third|one third|a quarter|one quarter|two thirds|three quarters) of (all |the |our )?(users|customers|requests|traffic|visitors|clients|sessions|calls|queries|orders|logins|page ?loads|the user ?base)\b|\b(?:one|1) (?:in|out of) (two|three|four|five|ten|twenty|\d{1,3}) (users|customers|requests|visitors|clients|sessions|calls|queries|orders|logins|page ?loads)\b",
     )
 });
 static ALL_USERS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer|request|visitor|client)|100 percent|(for|to) (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every)( [\w.-]+)? (services|requests|pages|sites|systems|endpoints|apis)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
+        r"\b(all (of )?(our |the )?(users|customers|visitors|clients|requests)|entire user ?base|every (user|customer|request|visitor|client)|100 percent|(for|to) (anyone|everyone|everybody)|(no ?one|nobody) (could|was able|can)|(complete|total|full|global) (outage|downtime|unavailability)|hard down|(the )?(whole|entire) (site|website|service|platform|app|application|api|product|system) (was|went) (down|offline|unavailable|unreachable|inaccessible)|(completely|entirely|totally|fully) (down|offline|unavailable|inaccessible|unreachable|unusable)|(all|every)( [\w.-]+)? (services|requests|pages|sites|systems|endpoints|apis)\b[^.]{0,30}\b(down|failed|offline|unavailable)|(success|availability)( rate| metric)? (reache[sd]|dropped to|fell to|went to|was) 0 ?%)",
     )
 });
 /// "No customer impact": nobody was affected.
 static NO_USERS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(no (user|customer|client|end-user|external|visible)[- ]?(facing )?impact|no (users|customers|clients) (were|was) (affected|impacted)|(did not|didn't) (affect|impact) (any )?(users|customers|clients)|without (any )?(user|customer) impact)",
+        r"\b(no (user|customer|client|end-user|external|visible)[- ]?(facing )?impact|no (users|customers|clients) (were|was) (affected|impacted)|(did not|didn't) (affect|impact) (any )?(users|customers|clients)|without (any )?(user|customer) impact|(users|customers|clients) (were|was) not (affected|impacted)|(users|customers|clients) (experienced|saw|noticed|had) no (impact|disruption|errors)|no impact (to|on|for) (users|customers|clients))",
     )
 });
 /// A sentence that says the outage was partial does not say "everyone".
@@ -220,7 +220,21 @@ fn said_of_everyone(text: &str) -> bool {
 
 /// "Half of all requests" = 50.
 fn fraction(text: &str) -> Option<f64> {
-    let words = FRACTION.captures(text)?.get(1)?.as_str().to_lowercase();
+    let caps = FRACTION.captures(text)?;
+    // "One in ten requests" = 10.
+    if let Some(of) = caps.get(4) {
+        let n = match of.as_str().to_lowercase().as_str() {
+            "two" => 2.0,
+            "three" => 3.0,
+            "four" => 4.0,
+            "five" => 5.0,
+            "ten" => 10.0,
+            "twenty" => 20.0,
+            digits => digits.parse::<f64>().ok().filter(|n| *n >= 1.0)?,
+        };
+        return Some((100.0 / n).round());
+    }
+    let words = caps.get(1)?.as_str().to_lowercase();
     Some(match words.trim_start_matches("a ").trim_start_matches("one ") {
         "half" => 50.0,
         "third" => 33.0,

@@ -38,6 +38,8 @@ static ZONE_STATEMENT: PerThread<Regex> =
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
     "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
+    // "entre 14h10 et 14h55", "zwischen 9:00 und 9:40", "entre las 10:00 y las 11:00".
+    "et", "und", "y", "e",
 ];
 
 /// "… ended at", "was resolved by": the time that follows is the end.
@@ -587,7 +589,7 @@ impl Facts<'_> {
     pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after))\s*(about|approximately|approx\.?|around|roughly|nearly|almost|over|some|~)?\s*$",
+                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(about|approximately|approx\.?|around|roughly|nearly|almost|just over|over|some|~)?\s*$",
             )
         });
         // "3 hours of downtime", "a 45-minute outage".
