@@ -332,6 +332,42 @@ fn unchanged_files_are_not_rewritten_and_a_failed_build_keeps_the_old_site() {
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("coroner-")), "{leftovers:?}");
 }
 
+#[test]
+fn open_action_items_are_paged_and_whole_archive_files_are_kept_when_unchanged() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    let items: String = (1..=500).map(|n| format!("- [ ] Fix thing {n}\n")).collect();
+    fs::write(
+        site.path().join("content/a.md"),
+        format!("---\ndate: 2020-01-02\n---\n# Disk full\n\n## Action items\n\n{items}"),
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("content/b.md"),
+        "---\ndate: 2024-05-06\n---\n# Cache stampede\n\n## Action items\n\n- [ ] Add jitter\n",
+    )
+    .unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    let first = read(site.path().join("public/actions/index.html"));
+    assert!(first.contains("501 open items") && first.contains("page 1 of 2"), "{first}");
+    assert!(first.contains("Fix thing 500") && !first.contains("Add jitter"), "the oldest incident's items first");
+    assert!(first.contains(r#"href="/actions/page/2/">Newer →"#), "{first}");
+    let second = read(site.path().join("public/actions/page/2/index.html"));
+    assert!(second.contains("Add jitter") && second.contains(r#"href="/actions/">← Older"#), "{second}");
+
+    // archive.json and list.json are streamed to the output, then linked
+    // from the previous build when their bytes did not change.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for file in ["archive.json", "list.json"] {
+        fs::File::options().write(true).open(site.path().join("public").join(file)).unwrap().set_modified(old).unwrap();
+    }
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    for file in ["archive.json", "list.json"] {
+        assert_eq!(fs::metadata(site.path().join("public").join(file)).unwrap().modified().unwrap(), old, "{file}");
+    }
+    assert_eq!(published(&site.path().join("public")), 2);
+}
+
 /// The words of every record in the static search bundle (Pagefind's
 /// fragments, gzipped JSON), as one string.
 fn bundle_text(out: &Path) -> String {

@@ -12,6 +12,11 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::Hash;
 
+/// The pager's links of a list that starts from the newest incident.
+const NEWEST_FIRST: [&str; 2] = ["← Newer", "Older →"];
+/// The pager's links of one that starts from the oldest.
+pub(super) const OLDEST_FIRST: [&str; 2] = ["← Older", "Newer →"];
+
 /// Entries per feed: recent incidents are what subscribers want.
 const FEED_ENTRIES: usize = 50;
 
@@ -27,11 +32,15 @@ struct List<'a> {
 }
 
 #[derive(Serialize)]
-struct Pagination {
+pub(super) struct Pagination {
     current: usize,
     total: usize,
     previous: Option<String>,
     next: Option<String>,
+    /// What the links to the previous and next page say: lists go from
+    /// the newest incident, open action items from the oldest.
+    previous_label: &'static str,
+    next_label: &'static str,
     /// First, last and the pages around the current one; `None` is a gap.
     pages: Vec<Option<PageLink>>,
 }
@@ -186,7 +195,7 @@ impl Site<'_> {
                 }),
             );
             context.insert("rows", &rows);
-            context.insert("pagination", &self.pagination(&list.url, number, total));
+            context.insert("pagination", &self.pagination(&list.url, number, total, NEWEST_FIRST));
             if number == 1 {
                 extend(&mut context);
             }
@@ -194,7 +203,13 @@ impl Site<'_> {
         })
     }
 
-    fn pagination(&self, first: &str, current: usize, total: usize) -> Pagination {
+    pub(super) fn pagination(
+        &self,
+        first: &str,
+        current: usize,
+        total: usize,
+        labels: [&'static str; 2],
+    ) -> Pagination {
         let link = |number| PageLink { number, url: self.urls.paged(first, number), current: number == current };
         let mut pages = Vec::new();
         let mut last_shown = 0;
@@ -213,6 +228,8 @@ impl Site<'_> {
             total,
             previous: (current > 1).then(|| self.urls.paged(first, current - 1)),
             next: (current < total).then(|| self.urls.paged(first, current + 1)),
+            previous_label: labels[0],
+            next_label: labels[1],
             pages,
         }
     }

@@ -20,7 +20,7 @@ use crate::diagnostics::{Finding, Severity};
 use markdown::{LinkTarget, TocEntry};
 use output::{OutputError, Sink};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Serialize, Serializer as _};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
@@ -77,6 +77,10 @@ pub struct Memo<'m> {
     /// Each page's key at the previous render (see [`Site::keys`]).
     pub previous: &'m HashMap<String, u64>,
 }
+
+/// Open action items a page: one page of them all grows with the archive
+/// (36,000 items, 10 MB of HTML, at 10,000 incidents).
+const ACTIONS_PER_PAGE: usize = 500;
 
 /// Everything a page needs, prepared once per build.
 pub struct Site<'a> {
@@ -434,25 +438,39 @@ impl<'a> Site<'a> {
         self.page("stats.html", &self.urls.page("stats/"), &context)
     }
 
-    /// Every open action item, oldest incident first.
+    /// Every open action item, oldest incident first, a page at a time:
+    /// only the order is kept for all of them, not their rows or text.
     fn actions_page(&self) -> Result<(), RenderError> {
-        let mut items: Vec<OpenItem> = Vec::new();
+        let age = |p: &crate::model::Postmortem| p.date.map(|d| i64::from((self.today - d).get_days()));
+        let mut open: Vec<(Option<i64>, IncidentIndex, usize)> = Vec::new();
         for (i, p) in self.archive.postmortems() {
-            for item in p.action_items.iter().filter(|a| !a.done) {
-                items.push(OpenItem {
-                    text: &item.text,
-                    owner: item.owner.as_deref(),
-                    line: item.line,
-                    incident: self.row(i),
-                    opened: p.date.map(|d| d.to_string()),
-                    age_days: p.date.map(|d| i64::from((self.today - d).get_days())),
-                });
-            }
+            let items = p.action_items.iter().enumerate().filter(|(_, a)| !a.done);
+            open.extend(items.map(|(k, _)| (age(p), i, k)));
         }
-        items.sort_by_key(|item| std::cmp::Reverse(item.age_days));
-        let mut context = tera::Context::new();
-        context.insert("items", &items);
-        self.page("actions.html", &self.urls.page("actions/"), &context)
+        open.sort_by_key(|&(age, ..)| std::cmp::Reverse(age));
+        let first = self.urls.page("actions/");
+        let total = open.len().div_ceil(ACTIONS_PER_PAGE).max(1);
+        (1..=total).into_par_iter().try_for_each(|number| {
+            let shown = open.iter().skip((number - 1) * ACTIONS_PER_PAGE).take(ACTIONS_PER_PAGE);
+            let items: Vec<OpenItem> = shown
+                .map(|&(age_days, i, k)| {
+                    let (p, item) = (&self.archive.incidents[i], &self.archive.incidents[i].action_items[k]);
+                    OpenItem {
+                        text: &item.text,
+                        owner: item.owner.as_deref(),
+                        line: item.line,
+                        incident: self.row(i),
+                        opened: p.date.map(|d| d.to_string()),
+                        age_days,
+                    }
+                })
+                .collect();
+            let mut context = tera::Context::new();
+            context.insert("items", &items);
+            context.insert("count", &open.len());
+            context.insert("pagination", &self.pagination(&first, number, total, lists::OLDEST_FIRST));
+            self.page("actions.html", &self.urls.paged(&first, number), &context)
+        })
     }
 
     /// Redirect pages for front-matter aliases, never over a real page.
@@ -487,15 +505,27 @@ impl<'a> Site<'a> {
     }
 
     /// archive.json (the model of every incident, as `inspect` prints it)
-    /// and list.json (the compact rows the home page filter searches).
+    /// and list.json (the compact rows the home page filter searches),
+    /// each written as it is serialised: both grow with the archive.
     fn machine_files(&self) -> Result<(), RenderError> {
-        let json_error =
-            |e: serde_json::Error| RenderError::Template { template: "archive.json".into(), message: e.to_string() };
-        self.write("archive.json", &serde_json::to_vec(&self.archive.incidents).map_err(json_error)?)?;
+        self.write_json("archive.json", |json| json.collect_seq(self.archive.incidents.iter()))?;
         // Rows again from the model: tera's maps have no stable key order.
-        let rows: Vec<Row> = self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls, self.zone())).collect();
-        self.write("list.json", &serde_json::to_vec(&rows).map_err(json_error)?)?;
+        let rows = || self.archive.postmortems().map(|(_, p)| Row::of(p, &self.urls, self.zone()));
+        self.write_json("list.json", |json| json.collect_seq(rows()))?;
         lists::feeds_and_sitemap(self)
+    }
+
+    /// Write the JSON array `serialise` makes into `file` as it comes.
+    fn write_json(
+        &self,
+        file: &str,
+        serialise: impl Fn(&mut serde_json::Serializer<&mut dyn std::io::Write>) -> serde_json::Result<()>,
+    ) -> Result<(), RenderError> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        let mut fill = |out: &mut dyn std::io::Write| {
+            serialise(&mut serde_json::Serializer::new(out)).map_err(std::io::Error::from)
+        };
+        Ok(self.sink.write_with(file, &mut fill)?)
     }
 }
 
