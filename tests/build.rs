@@ -56,6 +56,7 @@ fn the_sample_archive_builds_every_page_of_the_layout() {
         "severity/sev1/index.html",
         "years/2024/index.html",
         "stats/index.html",
+        "stats/recurrences/index.html",
         "actions/index.html",
         "feed.xml",
         "sitemap.xml",
@@ -210,7 +211,14 @@ fn stats_list_each_recurring_pair_once_with_what_the_two_share() {
     let (_dir, out) = build_sample(&[]);
     let stats = read(out.join("stats/index.html"));
     let section = stats.split(r#"id="c-recur""#).nth(1).expect("a recurrence section");
-    let rows: Vec<&str> = section.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    let newest: Vec<&str> = section.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    let all = read(out.join("stats/recurrences/index.html"));
+    let list = all.split(r#"class="page-header""#).nth(1).expect("a page header");
+    let rows: Vec<&str> = list.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    assert_eq!(newest, rows[..newest.len().min(10)], "the stats page shows the newest");
+    if rows.len() > 10 {
+        assert!(section.contains(r#"href="/stats/recurrences/">All "#), "{section}");
+    }
     let mut pairs: Vec<Vec<&str>> =
         rows.iter().map(|row| row.split(r#"href=""#).skip(1).map(|h| h.split('"').next().unwrap()).collect()).collect();
     let count = pairs.len();

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::hash::Hash;
 
 /// The pager's links of a list that starts from the newest incident.
-const NEWEST_FIRST: [&str; 2] = ["← Newer", "Older →"];
+pub(super) const NEWEST_FIRST: [&str; 2] = ["← Newer", "Older →"];
 /// The pager's links of one that starts from the oldest.
 pub(super) const OLDEST_FIRST: [&str; 2] = ["← Older", "Newer →"];
 
@@ -276,7 +276,7 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<(), RenderError> {
     site.feed(&site.config.title, &feed_url, site.urls.root(), &postmortems)?;
 
     let mut urls: Vec<serde_json::Value> = vec![serde_json::json!({"loc": site.urls.absolute(site.urls.root())})];
-    for page in ["stats/", "actions/"] {
+    for page in ["stats/", super::RECURRENCES_PAGE, "actions/"] {
         urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.page(page))}));
     }
     for browse in Browse::ALL {
