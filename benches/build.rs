@@ -131,7 +131,9 @@ fn sizes() -> Vec<usize> {
         .filter(|s| !s.is_empty())
         .map(|s| s.replace('_', "").parse().ok().filter(|&n| n > 0))
         .collect::<Option<_>>()
-        .unwrap_or_else(|| panic!("CORONER_BENCH_FILES={list:?}: sizes above 0, separated by commas (10_000, not 10,000)"));
+        .unwrap_or_else(|| {
+            panic!("CORONER_BENCH_FILES={list:?}: sizes above 0, separated by commas (10_000, not 10,000)")
+        });
     sizes.sort_unstable();
     sizes.dedup();
     assert!(!sizes.is_empty(), "CORONER_BENCH_FILES names no size");
@@ -162,13 +164,15 @@ fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measur
     );
     let _ = std::fs::remove_dir_all(&out);
     let hugo = hugo.map(|hugo| hugo.build(work, passes));
-    let label = if terms.distinct > 0 { format!(" with {} distinct tags and services", terms.distinct) } else { "".into() };
+    let label =
+        if terms.distinct > 0 { format!(" with {} distinct tags and services", terms.distinct) } else { "".into() };
     eprintln!(
         "{files} postmortems{label}: coroner {:.2} s / {:.0} MB clean, {:.2} s unchanged{}",
         clean.wall.as_secs_f64(),
         clean.peak_rss_mb,
         unchanged.wall.as_secs_f64(),
-        hugo.as_ref().map_or(String::new(), |h| format!("; Hugo {:.2} s / {:.0} MB", h.figure.seconds, h.figure.peak_mb))
+        hugo.as_ref()
+            .map_or(String::new(), |h| format!("; Hugo {:.2} s / {:.0} MB", h.figure.seconds, h.figure.peak_mb))
     );
     Measured {
         postmortems: files,
@@ -186,10 +190,8 @@ fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measur
 /// Why Hugo is not run at `files`: its last two runs, as a power law (or
 /// its last one, linearly), say it would take over 10 minutes.
 fn hugo_skip(results: &[Measured], files: usize) -> Option<String> {
-    let runs: Vec<(f64, f64)> = results
-        .iter()
-        .filter_map(|m| m.hugo.as_ref().map(|h| (m.postmortems as f64, h.figure.seconds)))
-        .collect();
+    let runs: Vec<(f64, f64)> =
+        results.iter().filter_map(|m| m.hugo.as_ref().map(|h| (m.postmortems as f64, h.figure.seconds))).collect();
     let (n1, t1) = *runs.last()?;
     let exponent = match runs.len() {
         0 | 1 => 1.0,
@@ -199,9 +201,8 @@ fn hugo_skip(results: &[Measured], files: usize) -> Option<String> {
         }
     };
     let expected = t1 * (files as f64 / n1).powf(exponent);
-    (expected > HUGO_LIMIT_SECONDS).then(|| {
-        format!("not run: {:.0} s at {} postmortems says about {:.0} s here (limit 600 s)", t1, n1, expected)
-    })
+    (expected > HUGO_LIMIT_SECONDS)
+        .then(|| format!("not run: {:.0} s at {} postmortems says about {:.0} s here (limit 600 s)", t1, n1, expected))
 }
 
 /// Time `passes` builds, each into an emptied output folder. `sync` first,
@@ -313,7 +314,10 @@ fn targets(results: &[Measured]) -> Vec<Target> {
         at10k.and_then(|m| {
             let hugo = m.hugo.as_ref()?;
             let ratio = m.coroner_clean.seconds / hugo.figure.seconds;
-            Some((format!("{ratio:.2}x ({:.1} s against {:.1} s)", m.coroner_clean.seconds, hugo.figure.seconds), ratio <= 0.5))
+            Some((
+                format!("{ratio:.2}x ({:.1} s against {:.1} s)", m.coroner_clean.seconds, hugo.figure.seconds),
+                ratio <= 0.5,
+            ))
         }),
     );
     add(
@@ -457,8 +461,8 @@ fn chart(report: &Report) -> String {
     ];
     let day = report.date.get(..10).unwrap_or(&report.date);
     let commit = report.commit.as_deref().map_or(String::new(), |c| format!(", coroner {c}"));
-    let skipped = plain.iter().find(|m| m.hugo.is_none()).map_or(String::new(), |m| {
-        format!("; Hugo not run from {} postmortems (over 10 min expected)", m.postmortems)
+    let skipped = plain.iter().find(|m| report.hugo.is_some() && m.hugo.is_none()).map_or(String::new(), |m| {
+        format!("; Hugo not run from {} postmortems on (over 10 min expected)", m.postmortems)
     });
     let caption = format!("cargo bench --bench build, {day}, {} cores{commit}{skipped}", report.cores);
     chart::svg(&panels, &caption)
