@@ -180,9 +180,9 @@ fn size_label(v: f64) -> String {
     if v >= 1000.0 && (v / 1000.0).fract() == 0.0 { format!("{}k", v / 1000.0) } else { number(v) }
 }
 
-/// `2.5`, `120`, `2000`: as many digits as a chart needs.
+/// `2.5`, `5`, `120`, `2000`: as many digits as a chart needs.
 fn number(v: f64) -> String {
-    if v >= 10.0 {
+    if v >= 10.0 || v.fract() == 0.0 {
         format!("{v:.0}")
     } else if v >= 1.0 {
         format!("{v:.1}")
