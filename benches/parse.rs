@@ -106,7 +106,7 @@ fn main() {
         .tempdir_in(std::env::temp_dir())
         .expect("create a temporary directory");
     let content = dir.path().join("content");
-    let written = corpus::write_to(&content, files, seed).expect("write the corpus");
+    let written = corpus::write_to(&content, files, seed, corpus::Terms::NONE).expect("write the corpus");
     assert_eq!(written, bytes, "write_to writes what generate returns");
     let disk_config = Config::default_for(dir.path());
     for threads in THREADS {

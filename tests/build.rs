@@ -56,6 +56,7 @@ fn the_sample_archive_builds_every_page_of_the_layout() {
         "severity/sev1/index.html",
         "years/2024/index.html",
         "stats/index.html",
+        "stats/recurrences/index.html",
         "actions/index.html",
         "feed.xml",
         "sitemap.xml",
@@ -263,7 +264,14 @@ fn stats_list_each_recurring_pair_once_with_what_the_two_share() {
     let (_dir, out) = build_sample(&[]);
     let stats = read(out.join("stats/index.html"));
     let section = stats.split(r#"id="c-recur""#).nth(1).expect("a recurrence section");
-    let rows: Vec<&str> = section.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    let newest: Vec<&str> = section.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    let all = read(out.join("stats/recurrences/index.html"));
+    let list = all.split(r#"class="page-header""#).nth(1).expect("a page header");
+    let rows: Vec<&str> = list.split("<li>").skip(1).map(|row| row.split("</li>").next().unwrap()).collect();
+    assert_eq!(newest, rows[..newest.len().min(10)], "the stats page shows the newest");
+    if rows.len() > 10 {
+        assert!(section.contains(r#"href="/stats/recurrences/">All "#), "{section}");
+    }
     let mut pairs: Vec<Vec<&str>> =
         rows.iter().map(|row| row.split(r#"href=""#).skip(1).map(|h| h.split('"').next().unwrap()).collect()).collect();
     let count = pairs.len();
@@ -383,6 +391,42 @@ fn unchanged_files_are_not_rewritten_and_a_failed_build_keeps_the_old_site() {
     assert!(read(site.path().join("public/incidents/b/index.html")).contains("Edited."));
     let leftovers: Vec<_> = fs::read_dir(site.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("coroner-")), "{leftovers:?}");
+}
+
+#[test]
+fn open_action_items_are_paged_and_whole_archive_files_are_kept_when_unchanged() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    let items: String = (1..=500).map(|n| format!("- [ ] Fix thing {n}\n")).collect();
+    fs::write(
+        site.path().join("content/a.md"),
+        format!("---\ndate: 2020-01-02\n---\n# Disk full\n\n## Action items\n\n{items}"),
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("content/b.md"),
+        "---\ndate: 2024-05-06\n---\n# Cache stampede\n\n## Action items\n\n- [ ] Add jitter\n",
+    )
+    .unwrap();
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    let first = read(site.path().join("public/actions/index.html"));
+    assert!(first.contains("501 open items") && first.contains("page 1 of 2"), "{first}");
+    assert!(first.contains("Fix thing 500") && !first.contains("Add jitter"), "the oldest incident's items first");
+    assert!(first.contains(r#"href="/actions/page/2/">Newer →"#), "{first}");
+    let second = read(site.path().join("public/actions/page/2/index.html"));
+    assert!(second.contains("Add jitter") && second.contains(r#"href="/actions/">← Older"#), "{second}");
+
+    // archive.json and list.json are streamed to the output, then linked
+    // from the previous build when their bytes did not change.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for file in ["archive.json", "list.json"] {
+        fs::File::options().write(true).open(site.path().join("public").join(file)).unwrap().set_modified(old).unwrap();
+    }
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    for file in ["archive.json", "list.json"] {
+        assert_eq!(fs::metadata(site.path().join("public").join(file)).unwrap().modified().unwrap(), old, "{file}");
+    }
+    assert_eq!(published(&site.path().join("public")), 2);
 }
 
 #[test]

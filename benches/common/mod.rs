@@ -19,12 +19,23 @@ pub struct Workspace {
 impl Workspace {
     /// Generate `files` postmortems from `seed` into `content/`.
     pub fn generate(files: usize, seed: u64) -> Workspace {
+        Workspace::with_terms(files, seed, crate::corpus::Terms::NONE)
+    }
+
+    /// [`Workspace::generate`], with `terms` added to the postmortems.
+    pub fn with_terms(files: usize, seed: u64, terms: crate::corpus::Terms) -> Workspace {
         let temp = tempfile::tempdir().expect("a temp dir");
         let kept = std::env::var_os("CORONER_BENCH_DIR").map(PathBuf::from);
         let content = kept.as_deref().unwrap_or(temp.path()).join("content");
-        let bytes = crate::corpus::write_to(&content, files, seed).expect("write the corpus");
+        let started = std::time::Instant::now();
+        let bytes = crate::corpus::write_to(&content, files, seed, terms).expect("write the corpus");
         settle();
-        eprintln!("generated {files} postmortems ({:.1} MB) in {}", bytes as f64 / 1e6, content.display());
+        eprintln!(
+            "generated {files} postmortems ({:.1} MB) in {} in {:.1} s",
+            bytes as f64 / 1e6,
+            content.display(),
+            started.elapsed().as_secs_f64()
+        );
         Workspace { temp, kept, bytes }
     }
 

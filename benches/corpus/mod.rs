@@ -10,31 +10,40 @@
 //!
 //! Document `i` depends only on `(i, seed)`, so a smaller corpus is a prefix
 //! of a larger one with the same seed. No `rand`: a SplitMix64 PRNG is enough.
+//!
+//! [`Terms`] adds made-up front-matter tags and services to the same
+//! documents, for the cost of many distinct terms: everything else in the
+//! archive stays as it was.
 
 #![allow(dead_code)] // each bench uses a different part of the API
 
+use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// Generate `count` documents: `(path relative to the content root, bytes)`.
 /// Paths look like `2024/2024-03-12-checkout-dns-outage-0042.md`.
 pub fn generate(count: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
-    (0..count).map(|i| document(i, seed)).collect()
+    (0..count).map(|i| document(i, seed, Terms::NONE)).collect()
 }
 
-/// Write the corpus of `generate(count, seed)` under `dir` (created when
-/// missing) and return the number of bytes written.
-pub fn write_to(dir: &Path, count: usize, seed: u64) -> std::io::Result<u64> {
-    let mut total = 0;
-    for (path, bytes) in generate(count, seed) {
-        let full = dir.join(&path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&full, &bytes)?;
-        total += bytes.len() as u64;
-    }
-    Ok(total)
+/// Write the corpus of `generate(count, seed)`, with `terms` added, under
+/// `dir` (created when missing) and return the number of bytes written.
+/// Document by document on every thread: nothing is held but the one
+/// being written.
+pub fn write_to(dir: &Path, count: usize, seed: u64, terms: Terms) -> std::io::Result<u64> {
+    (0..count)
+        .into_par_iter()
+        .map(|i| {
+            let (path, bytes) = document(i, seed, terms);
+            let full = dir.join(&path);
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&full, &bytes)?;
+            Ok(bytes.len() as u64)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
 /// Total size in bytes of a generated corpus.
@@ -42,10 +51,36 @@ pub fn total_bytes(docs: &[(String, Vec<u8>)]) -> u64 {
     docs.iter().map(|(_, b)| b.len() as u64).sum()
 }
 
-/// The `index`-th document of the corpus with this `seed`.
-pub fn document(index: usize, seed: u64) -> (String, Vec<u8>) {
+/// Distinct made-up terms written in the front matter of an archive of
+/// `count` documents: `distinct` tags, all in the first document (one file
+/// with thousands of tags), and `distinct` services spread over the archive
+/// round robin (free-form service names across many files). Tags outside
+/// the taxonomy are topics (keywords) to coroner and taxonomy terms to Hugo.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Terms {
+    pub distinct: usize,
+    pub count: usize,
+}
+
+impl Terms {
+    pub const NONE: Terms = Terms { distinct: 0, count: 1 };
+
+    /// The tags and services added to document `index`.
+    fn of(self, index: usize) -> (Vec<String>, Vec<String>) {
+        let tags = if index == 0 { (0..self.distinct).map(|j| format!("topic-{j:05}")).collect() } else { Vec::new() };
+        let services = (index..self.distinct)
+            .step_by(self.count.max(1))
+            .map(|j| format!("{}-{j:05}", SERVICES[j % SERVICES.len()].name))
+            .collect();
+        (tags, services)
+    }
+}
+
+/// The `index`-th document of the corpus with this `seed`, with `terms`.
+pub fn document(index: usize, seed: u64, terms: Terms) -> (String, Vec<u8>) {
     let mut rng = Rng::new(seed ^ (index as u64).wrapping_add(1).wrapping_mul(0xD1B5_4A32_D192_ED03));
-    let inc = Incident::new(index, &mut rng);
+    let mut inc = Incident::new(index, &mut rng);
+    (inc.extra_tags, inc.extra_services) = terms.of(index);
     let style = match rng.below(100) {
         0..=29 => Style::Tidy,
         30..=54 => Style::Student,
@@ -61,6 +96,9 @@ pub fn document(index: usize, seed: u64) -> (String, Vec<u8>) {
         Style::Binder => binder(&inc, &mut rng, &quirks),
         Style::Narrative => narrative(&inc, &mut rng, &quirks),
     };
+    if style != Style::Tidy {
+        add_terms(&mut blocks, &inc);
+    }
     apply_block_quirks(&mut blocks, &inc, &mut rng, &quirks);
     let mut text = String::with_capacity(4096);
     for block in &blocks {
@@ -1003,6 +1041,9 @@ struct Incident {
     /// Index of the mitigation event.
     mitigated: usize,
     actions: Vec<Action>,
+    /// Made-up terms of the many-terms archive ([`Terms`]).
+    extra_tags: Vec<String>,
+    extra_services: Vec<String>,
 }
 
 impl Incident {
@@ -1051,6 +1092,8 @@ impl Incident {
             events: Vec::new(),
             mitigated: 0,
             actions: Vec::new(),
+            extra_tags: Vec::new(),
+            extra_services: Vec::new(),
         };
 
         // Timeline: phases in order, times spread over the incident.
@@ -1378,7 +1421,9 @@ fn tidy(inc: &Incident, rng: &mut Rng, q: &Quirks) -> Vec<Block> {
     if rng.chance(50) {
         services.push(inc.svc2.name);
     }
-    let tags: Vec<&str> = inc.cause.tags[..rng.range(1, inc.cause.tags.len() as u32) as usize].to_vec();
+    services.extend(inc.extra_services.iter().map(String::as_str));
+    let mut tags: Vec<&str> = inc.cause.tags[..rng.range(1, inc.cause.tags.len() as u32) as usize].to_vec();
+    tags.extend(inc.extra_tags.iter().map(String::as_str));
     if rng.chance(50) {
         w!(fm, "services: [{}]", services.join(", "));
         w!(fm, "tags: [{}]", tags.join(", "));
@@ -1826,6 +1871,32 @@ fn lower_first(s: &str) -> String {
 
 // ---------------------------------------------------------------------------
 // Quirks
+
+/// The added terms of a document whose style writes no tags or services
+/// (the tidy style lists them with its own): in its front matter, or in
+/// one of their own. Draws nothing from the document's generator, so the
+/// rest of the document is as without them.
+fn add_terms(blocks: &mut Vec<Block>, inc: &Incident) {
+    if inc.extra_tags.is_empty() && inc.extra_services.is_empty() {
+        return;
+    }
+    let mut lines = String::new();
+    for (key, names) in [("tags", &inc.extra_tags), ("services", &inc.extra_services)] {
+        if !names.is_empty() {
+            w!(lines, "{key}:");
+            for name in names {
+                w!(lines, "  - {name}");
+            }
+        }
+    }
+    match blocks.first_mut() {
+        Some(front) if front.part == Part::Front => {
+            let body = front.text.strip_suffix("---").unwrap_or(&front.text).to_string();
+            front.text = format!("{body}{lines}---");
+        }
+        _ => blocks.insert(0, block(Part::Front, format!("---\n{lines}---"))),
+    }
+}
 
 fn apply_block_quirks(blocks: &mut [Block], inc: &Incident, rng: &mut Rng, q: &Quirks) {
     // The first block of the first listed part that the document has.

@@ -12,6 +12,11 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::Hash;
 
+/// The pager's links of a list that starts from the newest incident.
+pub(super) const NEWEST_FIRST: [&str; 2] = ["← Newer", "Older →"];
+/// The pager's links of one that starts from the oldest.
+pub(super) const OLDEST_FIRST: [&str; 2] = ["← Older", "Newer →"];
+
 /// Entries per feed: recent incidents are what subscribers want.
 const FEED_ENTRIES: usize = 50;
 
@@ -27,11 +32,15 @@ struct List<'a> {
 }
 
 #[derive(Serialize)]
-struct Pagination {
+pub(super) struct Pagination {
     current: usize,
     total: usize,
     previous: Option<String>,
     next: Option<String>,
+    /// What the links to the previous and next page say: lists go from
+    /// the newest incident, open action items from the oldest.
+    previous_label: &'static str,
+    next_label: &'static str,
     /// First, last and the pages around the current one; `None` is a gap.
     pages: Vec<Option<PageLink>>,
 }
@@ -186,7 +195,7 @@ impl Site<'_> {
                 }),
             );
             context.insert("rows", &rows);
-            context.insert("pagination", &self.pagination(&list.url, number, total));
+            context.insert("pagination", &self.pagination(&list.url, number, total, NEWEST_FIRST));
             if number == 1 {
                 extend(&mut context);
             }
@@ -194,7 +203,13 @@ impl Site<'_> {
         })
     }
 
-    fn pagination(&self, first: &str, current: usize, total: usize) -> Pagination {
+    pub(super) fn pagination(
+        &self,
+        first: &str,
+        current: usize,
+        total: usize,
+        labels: [&'static str; 2],
+    ) -> Pagination {
         let link = |number| PageLink { number, url: self.urls.paged(first, number), current: number == current };
         let mut pages = Vec::new();
         let mut last_shown = 0;
@@ -213,6 +228,8 @@ impl Site<'_> {
             total,
             previous: (current > 1).then(|| self.urls.paged(first, current - 1)),
             next: (current < total).then(|| self.urls.paged(first, current + 1)),
+            previous_label: labels[0],
+            next_label: labels[1],
             pages,
         }
     }
@@ -252,31 +269,68 @@ impl Site<'_> {
     }
 }
 
-/// The site feed and the sitemap.
+/// URLs a sitemap may hold (sitemaps.org): a larger site gets several,
+/// listed by a sitemap index, and no more than one's URLs are held at once.
+const SITEMAP_URLS: usize = 50_000;
+
+/// One `<url>` of the sitemap.
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// The site feed and the sitemap: `sitemap.xml`, or when the site has
+/// more pages than one sitemap may list, `sitemaps/1.xml`, `2.xml`… and
+/// `sitemap.xml` indexing them.
 pub(super) fn feeds_and_sitemap(site: &Site) -> Result<(), RenderError> {
     let postmortems: Vec<IncidentIndex> = site.archive.postmortems().map(|(i, _)| i).collect();
     let feed_url = site.urls.page("feed.xml");
     site.feed(&site.config.title, &feed_url, site.urls.root(), &postmortems)?;
+    sitemaps(site, SITEMAP_URLS)
+}
 
-    let mut urls: Vec<serde_json::Value> = vec![serde_json::json!({"loc": site.urls.absolute(site.urls.root())})];
-    for page in ["stats/", "actions/"] {
-        urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.page(page))}));
+/// The sitemap, or sitemaps of `per_sitemap` URLs and their index.
+fn sitemaps(site: &Site, per_sitemap: usize) -> Result<(), RenderError> {
+    let absolute = |page: &str| SitemapUrl { loc: site.urls.absolute(page), lastmod: None };
+    let listed = || {
+        let summaries = ["stats/", super::RECURRENCES_PAGE, "actions/"].map(|page| absolute(&site.urls.page(page)));
+        let browse = Browse::ALL.into_iter().flat_map(|browse| {
+            let terms =
+                terms(site.archive, browse).into_iter().map(move |(name, _)| absolute(&site.urls.term(browse, &name)));
+            std::iter::once(absolute(&site.urls.browse(browse))).chain(terms)
+        });
+        let incidents = site.archive.incidents.iter().map(|p| SitemapUrl {
+            loc: site.urls.absolute(&site.urls.incident(&p.id)),
+            lastmod: p.date.map(|d| d.to_string()),
+        });
+        std::iter::once(absolute(site.urls.root())).chain(summaries).chain(browse).chain(incidents)
+    };
+    let count = 1
+        + 3
+        + Browse::ALL.iter().map(|&b| 1 + terms(site.archive, b).len()).sum::<usize>()
+        + site.archive.incidents.len();
+    let sitemaps = count.div_ceil(per_sitemap);
+    let sitemap = |url: &str, urls: Vec<SitemapUrl>| {
+        let mut context = tera::Context::new();
+        context.insert("urls", &urls);
+        site.page("sitemap.xml", url, &context)
+    };
+    if sitemaps <= 1 {
+        return sitemap(&site.urls.page("sitemap.xml"), listed().collect());
     }
-    for browse in Browse::ALL {
-        urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.browse(browse))}));
-        for (name, _) in terms(site.archive, browse) {
-            urls.push(serde_json::json!({"loc": site.urls.absolute(&site.urls.term(browse, &name))}));
-        }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for n in 1..=sitemaps {
+        let url = site.urls.page(&format!("sitemaps/{n}.xml"));
+        sitemap(&url, listed().skip((n - 1) * per_sitemap).take(per_sitemap).collect())?;
+        index.push_str("  <sitemap><loc>");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut index, &site.urls.absolute(&url));
+        index.push_str("</loc></sitemap>\n");
     }
-    for p in &site.archive.incidents {
-        urls.push(serde_json::json!({
-            "loc": site.urls.absolute(&site.urls.incident(&p.id)),
-            "lastmod": p.date.map(|d| d.to_string()),
-        }));
-    }
-    let mut context = tera::Context::new();
-    context.insert("urls", &urls);
-    site.page("sitemap.xml", &site.urls.page("sitemap.xml"), &context)
+    index.push_str("</sitemapindex>\n");
+    site.write("sitemap.xml", index.as_bytes())
 }
 
 /// When an incident happened, as Atom wants it (RFC 3339), in the offset
@@ -324,4 +378,41 @@ pub(super) fn term_pages(archive: &Archive, browse: Browse) -> Vec<(String, Vec<
         Browse::Tags | Browse::Services => pages.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))),
     }
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::Ingested;
+    use crate::render::output::Memory;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_site_with_more_pages_than_a_sitemap_holds_gets_an_index_of_sitemaps() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let reader = crate::ingest::Reader::new(&config);
+        let postmortems = ["a", "b", "c"]
+            .map(|id| Arc::new(reader.parse(&format!("{id}.md"), format!("# Outage {id}\n").as_bytes())))
+            .to_vec();
+        let archive = Archive::assemble(Ingested { postmortems, ..Ingested::default() }, &config, Default::default());
+        let render = |per_sitemap| {
+            let memory = Memory::default();
+            sitemaps(&Site::new(&archive, &config, &memory, None).unwrap(), per_sitemap).unwrap();
+            memory.into_files()
+        };
+        let text = |files: &std::collections::HashMap<String, bytes::Bytes>, name: &str| {
+            String::from_utf8(files[name].to_vec()).unwrap()
+        };
+        let one = render(SITEMAP_URLS);
+        let all = text(&one, "sitemap.xml").matches("<loc>").count();
+        let split = render(4);
+        let index = text(&split, "sitemap.xml");
+        assert!(index.contains("<sitemapindex"), "{index}");
+        let parts: Vec<String> =
+            (1..=index.matches("<sitemap>").count()).map(|n| text(&split, &format!("sitemaps/{n}.xml"))).collect();
+        assert!(parts.len() > 1 && parts.iter().all(|p| p.matches("<loc>").count() <= 4));
+        assert_eq!(parts.concat().matches("<loc>").count(), all, "every URL once");
+        assert!(index.contains("<loc>/sitemaps/2.xml</loc>"), "{index}");
+    }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -15,6 +15,18 @@ use std::sync::Mutex;
 pub trait Sink: Sync {
     /// Write `bytes` to `relative`, a `/`-separated path inside the site.
     fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Write what `fill` writes to `relative`: for the files as large as
+    /// the whole archive (archive.json), which a folder takes as they come
+    /// instead of all at once.
+    fn write_with(
+        &self,
+        relative: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|source| OutputError::Write { path: relative.into(), source })?;
+        self.write(relative, &bytes)
+    }
     /// Whether this render already wrote `relative`.
     fn has(&self, relative: &str) -> bool;
     /// Keep `relative` as the previous render left it, when there was one:
@@ -119,8 +131,55 @@ impl Sink for Staging {
         fs::write(&target, bytes).map_err(error)
     }
 
+    /// Streamed to the folder, then compared with the previous build's
+    /// file a block at a time: hard-linked from it when the same.
+    fn write_with(
+        &self,
+        relative: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let target = self.temp.join(relative);
+        let error = |source| OutputError::Write { path: target.clone(), source };
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(error)?;
+        }
+        let mut file = BufWriter::with_capacity(1 << 16, fs::File::create(&target).map_err(error)?);
+        fill(&mut file).map_err(error)?;
+        file.into_inner().map_err(|e| error(e.into_error()))?;
+        let previous = self.output.join(relative);
+        if same_bytes(&previous, &target).unwrap_or(false) {
+            // Linked beside it, then renamed over it: where no link can be
+            // made, the new copy stays.
+            let link =
+                target.with_file_name(format!(".{}.coroner-link", relative.rsplit('/').next().unwrap_or(relative)));
+            if fs::hard_link(&previous, &link).is_ok() {
+                fs::rename(&link, &target).map_err(error)?;
+            }
+        }
+        Ok(())
+    }
+
     fn has(&self, relative: &str) -> bool {
         self.temp.join(relative).exists()
+    }
+}
+
+/// Whether two files hold the same bytes, read a block at a time.
+fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+    let (mut a, mut b) = (fs::File::open(a)?, fs::File::open(b)?);
+    if a.metadata()?.len() != b.metadata()?.len() {
+        return Ok(false);
+    }
+    let (mut block_a, mut block_b) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let read = a.read(&mut block_a)?;
+        if read == 0 {
+            return Ok(true);
+        }
+        b.read_exact(&mut block_b[..read])?;
+        if block_a[..read] != block_b[..read] {
+            return Ok(false);
+        }
     }
 }
 

@@ -23,6 +23,7 @@ const DEFAULT_THEME: &[(&str, &[u8])] = embedded![
     "templates/search.html",
     "templates/stats.html",
     "templates/actions.html",
+    "templates/recurrences.html",
     "templates/redirect.html",
     "templates/404.html",
     "templates/feed.xml",
