@@ -16,7 +16,7 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(2);
     };
     let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2026);
-    match corpus::write_to(std::path::Path::new(dir), count, seed) {
+    match corpus::write_to(std::path::Path::new(dir), count, seed, corpus::Terms::NONE) {
         Ok(bytes) => {
             eprintln!("generated {count} postmortems ({:.1} MB) in {dir}", bytes as f64 / 1e6);
             std::process::ExitCode::SUCCESS
