@@ -237,21 +237,25 @@
             // Typos never fail: nothing matched, so try close words.
             return stemsOf(m, words, true).then(found).then(function (near) { near.similar = true; return near; });
           }).then(function (hits) {
-            var counts = {};
-            Object.keys(byName).forEach(function (name) {
+            // Counts over the results, per value of every filter, when asked.
+            var counts = null;
+            if (options.counts) {
+              counts = {};
               var mine = new Uint8Array(m.docs);
               hits.numbers.forEach(function (d) { mine[d] = 1; });
-              counts[name] = {};
-              byName[name].forEach(function (record, value) {
-                var n = 0;
-                each(record, function (d) { n += mine[d]; });
-                counts[name][value] = n;
+              Object.keys(byName).forEach(function (name) {
+                counts[name] = {};
+                byName[name].forEach(function (record, value) {
+                  var n = 0;
+                  each(record, function (d) { n += mine[d]; });
+                  counts[name][value] = n;
+                });
               });
-            });
+            }
             var highlight = { forms: hits.stems.map(function (s) { return s[0]; }), stems: hits.stems.map(function (s) { return s[1]; }) };
             return {
               similar: !!hits.similar,
-              counts: options.counts ? counts : null,
+              counts: counts,
               results: hits.numbers.map(function (d) { return function () { return result(d, highlight); }; })
             };
           });
