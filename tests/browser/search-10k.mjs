@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { localOnly } from "./local-only.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repo = resolve(here, "..", "..");
@@ -66,14 +67,7 @@ after(async () => {
 
 async function open(path) {
   const context = await browser.newContext();
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname !== "127.0.0.1") {
-      offsite.push(url.href);
-      return route.abort("blockedbyclient");
-    }
-    return route.continue();
-  });
+  await localOnly(context, offsite);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));

@@ -22,6 +22,7 @@ import { join, resolve, extname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { localOnly } from "./local-only.mjs";
 
 const require = createRequire(import.meta.url);
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -92,14 +93,7 @@ function serve(root) {
 /** A context whose every request is checked: only 127.0.0.1 may be asked. */
 async function newContext(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname !== "127.0.0.1") {
-      offsite.push(url.href);
-      return route.abort("blockedbyclient");
-    }
-    return route.continue();
-  });
+  await localOnly(context, offsite);
   return context;
 }
 
