@@ -95,9 +95,16 @@ impl std::fmt::Debug for MatcherClones {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceWeights {
     pub title: f64,
+    /// What a sentence says followed from the cause ("… led to a cascade
+    /// of failures"), wherever it is: the mechanism of a failure is a
+    /// cause, its victim not.
+    pub consequence: f64,
     /// One weight per [`SectionKind::ALL`], in that order.
     sections: [f64; SectionKind::ALL.len()],
 }
+
+/// The place of a match its sentence gives as a consequence.
+pub const CONSEQUENCE: &str = "consequence";
 
 impl EvidenceWeights {
     pub fn of(&self, kind: SectionKind) -> f64 {
@@ -108,6 +115,7 @@ impl EvidenceWeights {
     pub fn of_place(&self, name: &str) -> f64 {
         match SectionKind::parse(name) {
             _ if name == "title" => self.title,
+            _ if name == CONSEQUENCE => self.consequence,
             Some(kind) => self.of(kind),
             None => 0.0,
         }
@@ -121,12 +129,16 @@ impl EvidenceWeights {
             }
             match SectionKind::parse(name) {
                 _ if name == "title" => self.title = *weight,
+                _ if name == CONSEQUENCE => self.consequence = *weight,
                 Some(kind) => {
                     let i = SectionKind::ALL.iter().position(|k| *k == kind).unwrap_or_default();
                     self.sections[i] = *weight;
                 }
                 None => {
-                    return Err(format!("taxonomy.weights: unknown place {name:?}; known: title, {}", kind_names()));
+                    return Err(format!(
+                        "taxonomy.weights: unknown place {name:?}; known: title, consequence, {}",
+                        kind_names()
+                    ));
                 }
             }
         }
@@ -416,7 +428,7 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             order.push(name);
         }
     }
-    let zero = EvidenceWeights { title: 0.0, sections: [0.0; SectionKind::ALL.len()] };
+    let zero = EvidenceWeights { title: 0.0, consequence: 0.0, sections: [0.0; SectionKind::ALL.len()] };
     let weights = zero.with(&defaults.weights)?.with(&site.weights)?;
     let threshold = site.threshold.or(defaults.threshold).unwrap_or(1.0);
     if !threshold.is_finite() || threshold <= 0.0 {

@@ -205,13 +205,19 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
             {
                 continue;
             }
+            // What a sentence says followed from the cause counts as a
+            // consequence, and never more than where it is written.
+            let place_name = match consequence(text, m.start()) {
+                true => crate::config::CONSEQUENCE,
+                false => place.name,
+            };
             *count += 1;
             by_tag[tag].push(TagEvidence {
                 tag: rule.name.clone(),
-                place: place.name.to_string(),
+                place: place_name.to_string(),
                 line: place.prose.line_at(m.start()),
                 phrase: text[m.range()].to_string(),
-                weight,
+                weight: weight.min(rule.weights.of_place(place_name)),
             });
         }
     }
@@ -226,6 +232,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
         .enumerate()
         .map(|(i, evidence)| (score(&evidence), i, evidence))
         .filter(|(score, ..)| *score >= threshold)
+        .filter(|(_, i, evidence)| !states_cause || evidence.iter().any(|e| tells(taxonomy, *i, &e.place)))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored
@@ -236,6 +243,18 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
             evidence
         })
         .collect()
+}
+
+/// Whether a match in `place` tells that tag `tag` is a cause. Where a file
+/// states its cause, a tag named only in its resolution, lessons or
+/// timeline is the fix or a passing mention ("upgrading the library fixed
+/// it"): the cause is told in the cause's own sections, the title and the
+/// summary, or where the tag's own weights say it is told (a monitoring
+/// gap, in the detection).
+fn tells(taxonomy: &crate::config::Taxonomy, tag: usize, place: &str) -> bool {
+    const TELLING: [&str; 4] = ["root_cause", "contributing_factors", "title", "summary"];
+    TELLING.contains(&place)
+        || taxonomy.tags.get(tag).is_some_and(|rule| rule.weights.of_place(place) > taxonomy.weights.of_place(place))
 }
 
 /// A match and the other tags' matches that start where it does: the
@@ -291,6 +310,21 @@ fn negated(text: &str, at: usize) -> bool {
         }
     }
     NEGATION.is_match(clause)
+}
+
+/// A match is a consequence when its sentence turns, before it, from the
+/// cause to what followed: "a misconfigured load balancer *led to* wrong
+/// routing of database queries" names the database as the victim. A
+/// later turn back to a cause ("which was caused by", "because") ends it.
+fn consequence(text: &str, at: usize) -> bool {
+    static TURN: PerThread<Regex> = PerThread::new(|| {
+        english(
+            r"\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused (the|a|an|all|some|many|our|its|their|it|them)|which meant|meaning that|so that|triggering|prevent(ed|ing) (the|a|an|all|any|our|it|them|users|customers))\b|\b(?P<cause>caused by|due to|because|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|after)\b",
+        )
+    });
+    let (_, window) = window_before(text, at, 200);
+    let sentence = window.rfind(['.', ';', '!', '?', '\n']).map_or(window, |i| &window[i + 1..]);
+    TURN.captures_iter(sentence).last().is_some_and(|turn| turn.name("effect").is_some())
 }
 
 /// A match next to "a fix" or "the patch" names the remedy, not the
@@ -366,6 +400,35 @@ mod tests {
             got.sort();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
+        assert_eq!(
+            tags_of("A misconfigured load balancer led to incorrect routing of database queries."),
+            ["config-change", "network"]
+        );
+        let mut got = tags_of("A bad routing rule sent all traffic to one server, which led to a cascade of failures.");
+        got.sort();
+        assert_eq!(got, ["cascading-failure", "config-change", "network"]);
+        // A turn back to the cause ends the consequence.
+        assert_eq!(tags_of("Logins failed, which was caused by the database."), ["database"]);
+    }
+
+    #[test]
+    fn where_a_cause_is_stated_a_fix_told_elsewhere_is_no_tag() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let place = |name, text| Place { name, prose: Prose::of_line(text, 1) };
+        let places = [
+            place("root_cause", "A race condition in the session cache."),
+            place("resolution", "Upgrading to the new version fixed it; the upgrade took an hour."),
+            place("lessons_learned", "Test every upgrade."),
+        ];
+        let tags: Vec<String> = infer_tags(&config.taxonomy, &places).into_iter().map(|e| e.tag).collect();
+        assert_eq!(tags, ["software-bug"]);
+        // Without a stated cause, the same words are all there is to go on.
+        let tags: Vec<String> = infer_tags(&config.taxonomy, &places[1..]).into_iter().map(|e| e.tag).collect();
+        assert!(tags.contains(&"deploy".to_string()), "{tags:?}");
     }
 
     #[test]
