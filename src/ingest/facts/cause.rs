@@ -95,8 +95,9 @@ impl Facts<'_> {
                 found.source = Some(TagsSource::FrontMatter);
             }
         }
-        let places = self.evidence_places(title, root_cause);
-        let mut evidence = infer_tags(taxonomy, &places);
+        let places = self.evidence_places(title);
+        let stated = root_cause.is_some_and(|rc| rc.stated.is_some());
+        let mut evidence = infer_tags(taxonomy, &places, stated);
         // A tag the front matter gives needs no evidence.
         evidence.retain(|e| !found.tags.contains(&e.tag));
         for e in &evidence {
@@ -120,10 +121,10 @@ impl Facts<'_> {
     /// Where a cause may be named, each named by what it is (a match
     /// there weighs what the tag's weights say of that place):
     /// the title, every section by its kind (a combined heading by its
-    /// heaviest kind), the lead paragraph before any section as a summary
-    /// and the rest of it as other text, and a sentence that states the
-    /// cause as a root-cause section.
-    fn evidence_places(&self, title: Option<&str>, root_cause: Option<&RootCause>) -> Vec<Place> {
+    /// heaviest kind), and the lead paragraph before any section as a
+    /// summary and the rest of it as other text. (A sentence that states
+    /// the cause weighs as a root cause wherever it is: see [`role`].)
+    fn evidence_places(&self, title: Option<&str>) -> Vec<Place> {
         let weights = &self.input.config.taxonomy.weights;
         let mut places = Vec::new();
         if let Some(title) = title {
@@ -148,9 +149,6 @@ impl Facts<'_> {
             let Some(kind) = kinds.max_by(|a, b| weights.of(*a).total_cmp(&weights.of(*b))) else { continue };
             places.push(Place { name: kind.as_str(), prose: self.prose(section) });
         }
-        if let Some(stated) = root_cause.and_then(|rc| rc.stated.as_ref()) {
-            places.push(Place { name: SectionKind::RootCause.as_str(), prose: stated.clone() });
-        }
         places.retain(|p| !p.prose.text.trim().is_empty());
         places
     }
@@ -174,6 +172,11 @@ struct Place {
 
 /// The places that state a cause.
 const CAUSE_PLACES: [&str; 2] = ["root_cause", "contributing_factors"];
+/// The places that tell what happened when, or what is to be done: a
+/// cause said in passing there weighs what the place does ("10:40 found
+/// the change was inadvertently routing all traffic to one server,
+/// causing overload").
+const NARRATIVE_PLACES: [&str; 2] = ["timeline", "action_items"];
 
 /// At most this many matches of one tag count in one place: a section
 /// that says "database" ten times is still one section's word.
@@ -185,7 +188,7 @@ const MAX_INFERRED: usize = 5;
 /// The evidence of every tag whose score reaches the taxonomy's threshold,
 /// strongest tag first (at most [`MAX_INFERRED`]), each tag's matches
 /// heaviest first.
-fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEvidence> {
+fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool) -> Vec<TagEvidence> {
     let mut by_tag: Vec<Vec<TagEvidence>> = vec![Vec::new(); taxonomy.tags.len()];
     for place in places {
         let text = &place.prose.text;
@@ -205,11 +208,17 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
             {
                 continue;
             }
-            // What a sentence says followed from the cause counts as a
-            // consequence, and never more than where it is written.
-            let place_name = match consequence(text, m.start()) {
-                true => crate::config::CONSEQUENCE,
-                false => place.name,
+            // What a sentence gives as the cause counts as a root cause
+            // wherever it is written; what it says followed from the
+            // cause, as a consequence, never more than where it is.
+            let (place_name, weight) = match role(text, m.start(), m.end()) {
+                Role::Cause if !NARRATIVE_PLACES.contains(&place.name) => {
+                    (SectionKind::RootCause.as_str(), weight.max(rule.weights.of(SectionKind::RootCause)))
+                }
+                Role::Consequence => {
+                    (crate::config::CONSEQUENCE, weight.min(rule.weights.of_place(crate::config::CONSEQUENCE)))
+                }
+                Role::Cause | Role::Unsaid => (place.name, weight),
             };
             *count += 1;
             by_tag[tag].push(TagEvidence {
@@ -217,14 +226,14 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place]) -> Vec<TagEv
                 place: place_name.to_string(),
                 line: place.prose.line_at(m.start()),
                 phrase: text[m.range()].to_string(),
-                weight: weight.min(rule.weights.of_place(place_name)),
+                weight,
             });
         }
     }
     // A file that states its cause nowhere (no root-cause or contributing
     // section, no "the cause was" sentence) gives what it says elsewhere
     // more weight: half the threshold.
-    let states_cause = places.iter().any(|p| CAUSE_PLACES.contains(&p.name));
+    let states_cause = stated || places.iter().any(|p| CAUSE_PLACES.contains(&p.name));
     let threshold = if states_cause { taxonomy.threshold } else { taxonomy.threshold / 2.0 };
     let score = |evidence: &[TagEvidence]| evidence.iter().map(|e| e.weight).sum::<f64>();
     let mut scored: Vec<(f64, usize, Vec<TagEvidence>)> = by_tag
@@ -312,27 +321,64 @@ fn negated(text: &str, at: usize) -> bool {
     NEGATION.is_match(clause)
 }
 
-/// A match is a consequence when its sentence turns, before it, from the
-/// cause to what followed: "a misconfigured load balancer *led to* wrong
-/// routing of database queries" names the database as the victim. A
-/// later turn back to a cause ("which was caused by", "because") ends it.
-fn consequence(text: &str, at: usize) -> bool {
+/// What a sentence makes of a match: the cause, a consequence, or
+/// neither. Its connectives say which side is which: what follows "led
+/// to", "resulting in" or "caused the" and what comes before "due to",
+/// "because" or "caused by" is what followed ("a misconfigured load
+/// balancer led to wrong routing of database queries" names the database
+/// as the victim); what comes before the first kind and after "caused by",
+/// "due to" or "the root cause was" is the cause.
+#[derive(Debug, PartialEq)]
+enum Role {
+    Cause,
+    Consequence,
+    Unsaid,
+}
+
+fn role(text: &str, start: usize, end: usize) -> Role {
     static TURN: PerThread<Regex> = PerThread::new(|| {
         english(
-            r"\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused (the|a|an|all|some|many|our|its|their|it|them)|which meant|meaning that|so that|triggering|prevent(ed|ing) (the|a|an|all|any|our|it|them|users|customers))\b|\b(?P<cause>caused by|due to|because|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|after)\b",
+            r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+)\b|\b(?P<reason>because)\b",
         )
     });
-    let (_, window) = window_before(text, at, 200);
-    let sentence = window.rfind(['.', ';', '!', '?', '\n']).map_or(window, |i| &window[i + 1..]);
-    TURN.captures_iter(sentence).last().is_some_and(|turn| turn.name("effect").is_some())
+    static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
+    let (from, before) = window_before(text, start, 200);
+    let sentence_start = BREAK.find_iter(before).last().map_or(from, |b| from + b.end());
+    let mut sentence_end = (end + 200).min(text.len());
+    while !text.is_char_boundary(sentence_end) {
+        sentence_end -= 1;
+    }
+    let sentence_end = BREAK.find(&text[end..sentence_end]).map_or(sentence_end, |b| end + b.start());
+    let mut preceding = None;
+    let mut following = None;
+    for turn in TURN.captures_iter(&text[sentence_start..sentence_end]) {
+        let whole = turn.get(0).map_or(0..0, |m| m.range());
+        if sentence_start + whole.end <= start {
+            preceding = Some(turn);
+        } else if sentence_start + whole.start >= end && following.is_none() {
+            following = Some(turn);
+        }
+    }
+    match (preceding, following) {
+        (Some(turn), _) if turn.name("effect").is_some() => Role::Consequence,
+        (Some(turn), _) if turn.name("cause").is_some() => Role::Cause,
+        (Some(_), _) => Role::Unsaid,
+        (None, Some(turn)) if turn.name("effect").is_some() => Role::Cause,
+        (None, Some(_)) => Role::Consequence,
+        (None, None) => Role::Unsaid,
+    }
 }
 
 /// A match next to "a fix" or "the patch" names the remedy, not the
 /// cause: "we deployed a fix", "released the patch", "the hotfix was
-/// released".
+/// released"; one before "report" or "ticket" names the paperwork ("a
+/// detailed bug report").
 fn remedy(text: &str, start: usize, end: usize) -> bool {
-    static AFTER: PerThread<Regex> =
-        PerThread::new(|| english(r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)"));
+    static AFTER: PerThread<Regex> = PerThread::new(|| {
+        english(
+            r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)|^[ -](reports?|tickets?|trackers?|bount(y|ies))\b",
+        )
+    });
     static BEFORE: PerThread<Regex> =
         PerThread::new(|| english(r"\b(hot ?)?(fix|fixes|patch|patches|workaround)( \w+){0,2}\W{0,3}$"));
     let (_, before) = window_before(text, start, 30);
@@ -348,7 +394,7 @@ mod tests {
     fn tags_of(text: &str) -> Vec<String> {
         let config = Config::default_for(std::path::Path::new("."));
         let place = Place { name: "root_cause", prose: Prose::of_line(text, 1) };
-        let mut tags: Vec<String> = infer_tags(&config.taxonomy, &[place]).into_iter().map(|e| e.tag).collect();
+        let mut tags: Vec<String> = infer_tags(&config.taxonomy, &[place], false).into_iter().map(|e| e.tag).collect();
         tags.dedup();
         tags
     }
@@ -381,7 +427,7 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 12] = [
+        let cases: [(&str, &[&str]); 17] = [
             ("A change to the nginx configuration set worker_connections far too low.", &["config-change"]),
             ("The web server could not read the files because of incorrect file permissions.", &["config-change"]),
             ("The open files limit for the app user was too low.", &["capacity"]),
@@ -394,6 +440,14 @@ mod tests {
             ("The autoscaler terminated healthy instances after a bad metric.", &["automation", "capacity"]),
             ("Users saw browser security warnings because the TLS certificate had expired.", &["certificate"]),
             ("We fixed the record at our DNS provider.", &["dns"]),
+            ("Two machines' clocks had drifted about 95 seconds fast.", &["time"]),
+            ("The intermediate CA had no renewal automation or expiry monitoring.", &["monitoring-gap"]),
+            ("Nginx still pointed at the wrong upstream port.", &["config-change"]),
+            ("A route leak by a customer of our transit provider black-holed traffic.", &["network"]),
+            (
+                "The third-party packages were upgraded automatically overnight.",
+                &["automation", "dependency", "deploy"],
+            ),
         ];
         for (text, want) in cases {
             let mut got = tags_of(text);
@@ -410,9 +464,20 @@ mod tests {
         );
         let mut got = tags_of("A bad routing rule sent all traffic to one server, which led to a cascade of failures.");
         got.sort();
-        assert_eq!(got, ["cascading-failure", "config-change", "network"]);
+        assert_eq!(got, ["cascading-failure", "config-change"]);
         // A turn back to the cause ends the consequence.
         assert_eq!(tags_of("Logins failed, which was caused by the database."), ["database"]);
+    }
+
+    #[test]
+    fn a_cause_stated_in_the_summary_weighs_as_a_root_cause_and_a_bug_report_is_no_bug() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let summary = |text| [Place { name: "summary", prose: Prose::of_line(text, 1) }];
+        let evidence = infer_tags(&config.taxonomy, &summary("The outage was caused by an expired certificate."), true);
+        assert_eq!(evidence.iter().map(|e| (e.place.as_str(), e.weight)).collect::<Vec<_>>(), [("root_cause", 3.0)]);
+        // Said in passing, one mention in a summary is not enough where the cause is stated.
+        assert!(infer_tags(&config.taxonomy, &summary("Our certificate dashboards were fine."), true).is_empty());
+        assert!(infer_tags(&config.taxonomy, &summary("Thanks for the detailed bug report."), false).is_empty());
     }
 
     #[test]
@@ -424,10 +489,10 @@ mod tests {
             place("resolution", "Upgrading to the new version fixed it; the upgrade took an hour."),
             place("lessons_learned", "Test every upgrade."),
         ];
-        let tags: Vec<String> = infer_tags(&config.taxonomy, &places).into_iter().map(|e| e.tag).collect();
+        let tags: Vec<String> = infer_tags(&config.taxonomy, &places, false).into_iter().map(|e| e.tag).collect();
         assert_eq!(tags, ["software-bug"]);
         // Without a stated cause, the same words are all there is to go on.
-        let tags: Vec<String> = infer_tags(&config.taxonomy, &places[1..]).into_iter().map(|e| e.tag).collect();
+        let tags: Vec<String> = infer_tags(&config.taxonomy, &places[1..], false).into_iter().map(|e| e.tag).collect();
         assert!(tags.contains(&"deploy".to_string()), "{tags:?}");
     }
 
@@ -445,9 +510,9 @@ mod tests {
         let place = |name, text| Place { name, prose: Prose::of_line(text, 1) };
         // One mention in the timeline is not enough; in the title and the summary it is.
         let weak = [place("timeline", "10:02 database alert")];
-        assert!(infer_tags(&config.taxonomy, &weak).is_empty());
+        assert!(infer_tags(&config.taxonomy, &weak, false).is_empty());
         let strong = [place("title", "Database failover"), place("summary", "the database failed over")];
-        let evidence = infer_tags(&config.taxonomy, &strong);
+        let evidence = infer_tags(&config.taxonomy, &strong, false);
         assert_eq!(
             evidence.iter().map(|e| (e.place.as_str(), e.phrase.as_str())).collect::<Vec<_>>(),
             [("title", "Database"), ("summary", "database")]
