@@ -22,6 +22,14 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Summary,
         &[
+            "riepilogo",
+            "sommario",
+            "sintesi",
+            "samenvatting",
+            "resumo do incidente",
+            "resumen del incidente",
+            "résumé de l'incident",
+            "zusammenfassung des vorfalls",
             "summary",
             "issue summary",
             "incident summary",
@@ -79,6 +87,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Impact,
         &[
+            "impatto",
+            "impatto sugli utenti",
+            "impacto nos usuários",
+            "impacto nos utilizadores",
             "impact",
             "impacts",
             "user impact",
@@ -115,6 +127,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Timeline,
         &[
+            "tijdlijn",
+            "cronologia degli eventi",
+            "verlauf",
+            "zeitverlauf",
+            "zeitplan",
             "timeline",
             "time line",
             "timeline of events",
@@ -148,6 +165,16 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::RootCause,
         &[
+            "causa",
+            "causas",
+            "causa principale",
+            "causa radice",
+            "causa raiz do problema",
+            "oorzaak",
+            "hoofdoorzaak",
+            "grondoorzaak",
+            "cause principale",
+            "causa principal",
             "root cause",
             "root causes",
             "root cause analysis",
@@ -198,6 +225,21 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Resolution,
         &[
+            "resolução",
+            "resolucao",
+            "solução",
+            "solucao",
+            "mitigação",
+            "mitigacao",
+            "correção",
+            "risoluzione",
+            "soluzione",
+            "mitigazione",
+            "oplossing",
+            "herstel",
+            "solución",
+            "mitigación",
+            "mitigación y resolución",
             "resolution",
             "resolution and recovery",
             "recovery",
@@ -251,6 +293,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Detection,
         &[
+            "detecção",
+            "deteccao",
+            "detección",
+            "deteccion",
+            "rilevamento",
+            "entdeckung",
+            "detectie",
             "detection",
             "how it was detected",
             "how we found out",
@@ -268,6 +317,16 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ActionItems,
         &[
+            "próximos passos",
+            "proximos passos",
+            "nächste schritte",
+            "azioni correttive",
+            "prossimi passi",
+            "acties",
+            "vervolgacties",
+            "itens de ação",
+            "ações",
+            "acciones",
             "action items",
             "action item",
             "action plan",
@@ -364,6 +423,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::LessonsLearned,
         &[
+            "lições",
+            "lezioni apprese",
+            "leçons tirées",
+            "geleerde lessen",
+            "lessen",
+            "aprendizados",
+            "aprendizajes",
             "lessons learned",
             "lessons learnt",
             "lessons",
@@ -405,6 +471,12 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ContributingFactors,
         &[
+            "fatores contribuintes",
+            "fattori contribuenti",
+            "beitragende faktoren",
+            "bijdragende factoren",
+            "contribuíram",
+            "contribuyeron",
             "contributing factors",
             "contributing factor",
             "contributing causes",
