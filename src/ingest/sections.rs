@@ -87,6 +87,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Impact,
         &[
+            "what was affected",
+            "what was impacted",
+            "who was impacted",
+            "what broke",
+            "affected",
             "impatto",
             "impatto sugli utenti",
             "impacto nos usuários",
@@ -317,6 +322,22 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ActionItems,
         &[
+            "things we've changed",
+            "things we have changed",
+            "things we changed",
+            "things we're changing",
+            "things we are changing",
+            "things i'm changing",
+            "things i changed",
+            "what we're changing",
+            "what we are changing",
+            "what we changed",
+            "what i'm changing",
+            "what i changed",
+            "changes we're making",
+            "changes we are making",
+            "what we will do",
+            "what we'll do",
             "próximos passos",
             "proximos passos",
             "nächste schritte",
@@ -423,6 +444,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::LessonsLearned,
         &[
+            "what i'm taking away",
+            "what we're taking away",
+            "what i learned",
             "lições",
             "lezioni apprese",
             "leçons tirées",
@@ -613,6 +637,7 @@ pub fn normalize_heading(text: &str) -> String {
             '(' | '[' | '（' => depth += 1,
             ')' | ']' | '）' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
+            '’' => out.push('\''),
             c if c.is_ascii_alphanumeric() || matches!(c, '/' | '&' | '+' | ',' | ';' | '\'' | '-') => {
                 out.push(c.to_ascii_lowercase())
             }

@@ -623,13 +623,23 @@ impl Facts<'_> {
         if let Some(title) = title {
             proses.push(Prose::of_line(title, self.title_line()));
         }
+        // The clause around the duration must be about the outage: "the
+        // clocks stepped back within a minute or two, and by 15:10 the
+        // errors were gone" does not say how long the errors lasted.
+        let clause = |sentence: &str, span: &std::ops::Range<usize>| {
+            let is_break = |c: char| matches!(c, ',' | ';' | ':' | '—' | '(' | ')');
+            let start = sentence[..span.start].rfind(is_break).map_or(0, |i| i + 1);
+            let end = sentence[span.end..].find(is_break).map_or(sentence.len(), |i| span.end + i);
+            sentence[start..end].to_string()
+        };
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
                 if !OUTAGE.is_match(sentence) {
                     continue;
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
-                    LEAD.is_match(&sentence[..d.span.start]) || OUTAGE_NOUN.is_match(&sentence[d.span.end..])
+                    (LEAD.is_match(&sentence[..d.span.start]) || OUTAGE_NOUN.is_match(&sentence[d.span.end..]))
+                        && OUTAGE.is_match(&clause(sentence, &d.span))
                 });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
