@@ -20,7 +20,8 @@ fn read_with(name: &str, config: &Config) -> Postmortem {
 #[test]
 fn front_matter_topics_are_keywords_and_the_cause_is_still_inferred() {
     let p = read("topic-tags.md");
-    assert_eq!(p.tags, ["dns"]);
+    // "A change to the DNS resolver settings": the resolver, changed.
+    assert_eq!(p.tags, ["dns", "config-change"]);
     assert_eq!(p.tags_source, Some(TagsSource::Inferred));
     assert_eq!(p.keywords, ["postmortem", "incident", "checkout-latency-2025-02-11", "cloud"]);
     // The evidence says where: the root-cause section, with its line.
@@ -188,6 +189,38 @@ fn a_facts_table_date_is_day_first_in_a_european_zone() {
     let want = (Some("2024-03-12T14:02:00+01:00".into()), Some("2024-03-12T14:47:00+01:00".into()), Some(45));
     assert_eq!(when(&p), want);
     assert!(p.diagnostics.iter().all(|d| d.code != "ambiguous-date"));
+}
+
+#[test]
+fn a_report_in_portuguese_reads_its_date_day_first_and_its_sections_and_causes() {
+    let p = read("non-english-pt.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-06-02"));
+    assert!(p.diagnostics.iter().all(|d| d.code != "ambiguous-date"), "{:?}", p.diagnostics);
+    let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["summary", "root_cause", "contributing_factors", "resolution", "lessons_learned"]);
+    assert_eq!(p.tags, ["config-change", "deploy", "monitoring-gap"]);
+}
+
+#[test]
+fn a_blog_post_states_its_cause_with_connectives_and_its_length_with_a_range() {
+    let p = read("blog-causes-in-prose.md");
+    // "caused by that bad pool size" weighs as a root cause; the database
+    // that "led to" rejections is the victim.
+    assert_eq!(p.tags, ["config-change"]);
+    let cause = p.tag_evidence.iter().find(|e| e.phrase == "bad pool size").expect("the stated cause is evidence");
+    assert_eq!((cause.place.as_str(), cause.line), ("root_cause", 8));
+    // "restarted within a minute or two" is not how long uploads failed.
+    let want = (Some("2025-09-04T09:12:00+00:00".into()), Some("2025-09-04T10:05:00+00:00".into()), Some(53));
+    assert_eq!(when(&p), want);
+}
+
+#[test]
+fn meeting_notes_that_mention_an_incident_are_not_its_postmortem() {
+    let p = read("meeting-notes.md");
+    assert_eq!(p.kind, Kind::Other);
+    let why = p.diagnostics.iter().find(|d| d.code == "kind").expect("the kind is explained");
+    assert_eq!(why.line, 1);
+    assert!(why.message.contains("meeting"), "{}", why.message);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use super::sections::{LineKind, Outline};
 use super::text::{english, english_set, strip_inline_markup, table_cells};
-use super::when::{FoundTime, TimeProblem, Zone, find_dates_with, find_zone, times};
+use super::when::{FoundTime, TimeProblem, Zone, day_comes_first, find_dates_with, find_zone, times};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Milestone, SectionKind, TimelineEntry, ZonedTime};
 use crate::per_thread::PerThread;
@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub date: Option<Date>,
     /// Every line of the body as plain text (index = line − 1).
     pub plain: &'a [Cow<'a, str>],
+    /// The file is written in another language than English.
+    pub other_language: bool,
 }
 
 pub struct Timeline {
@@ -117,7 +119,8 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                 }
                 continue;
             }
-            match read_entry(text, kind == LineKind::Heading, &mut cursor, &zone) {
+            let day_first = day_comes_first(&zone, ctx.other_language);
+            match read_entry(text, kind == LineKind::Heading, &mut cursor, &zone, day_first) {
                 Read::Entry { mut clock, time_text, rest, problem, dated } => {
                     if let (Some(c), false) = (clock.as_mut(), dated) {
                         roll_over_midnight(&mut cursor, c);
@@ -184,13 +187,12 @@ enum Read {
 /// One line: an entry (time first, perhaps after a date), a date line that
 /// sets the day for the entries below it, or text continuing an entry.
 /// A heading that is only a date (`### 2018-01-11`) is an entry of its own.
-fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone) -> Read {
+fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone, day_first: bool) -> Read {
     if let Some(m) = RELATIVE.find(text) {
         let rest = text[m.end()..].trim_start_matches([' ', ':', '-', '–', '—', '|']).to_string();
         return Read::Entry { clock: None, time_text: m.as_str().to_string(), rest, problem: None, dated: false };
     }
     let default_year = cursor.known.then(|| cursor.day.year());
-    let day_first = zone.offset.seconds() > 0;
     let dates: Vec<_> =
         find_dates_with(text, default_year, day_first).into_iter().filter(|d| d.span.start <= 24).collect();
     let time = times(text).next().filter(|t| leads(text, t, &dates));

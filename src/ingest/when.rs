@@ -339,7 +339,7 @@ fn may_start_date(text: &str, start: usize) -> bool {
 
 /// A numeric date. Year-first is always Y-M-D; dotted is always D.M.Y; slashed or
 /// dashed with the year last is decided by a part above 12, else by
-/// `day_first` (the file's zone is east of UTC), else read as US M/D/Y.
+/// `day_first` (see [`day_comes_first`]), else read as US M/D/Y.
 fn numeric_date(text: &str, whole: regex::Match, day_first: bool) -> Option<FoundDate> {
     // The parts, split at the separators (no digit is one): cheaper than
     // capture groups for a pattern that runs on every line.
@@ -421,6 +421,34 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
 /// are skipped. Invalid dates ("February 30, 2024") are not returned.
 pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
     find_dates_with(text, default_year, false)
+}
+
+/// Whether "03/04/2024" is 3 April: the file's zone is east of UTC
+/// (Europe, Africa and Asia write the day first), or the file is written
+/// in another language than English (Latin America, west of UTC, too).
+pub fn day_comes_first(zone: &Zone, other_language: bool) -> bool {
+    zone.offset.seconds() > 0 || other_language
+}
+
+/// Whether a text is written in another language than English: its
+/// commonest short words are not English ones ("de", "und", "não"…).
+/// The first 4,000 words are enough to tell.
+pub fn other_language<'a>(lines: impl IntoIterator<Item = &'a str>) -> bool {
+    const ENGLISH: &[&str] =
+        &["the", "and", "was", "were", "to", "of", "in", "we", "is", "it", "for", "on", "at", "with", "that", "our"];
+    const OTHER: &[&str] = &[
+        "de", "la", "le", "les", "des", "et", "est", "du", "el", "los", "las", "y", "que", "del", "und", "der", "die",
+        "das", "ist", "nicht", "mit", "den", "não", "em", "para", "uma", "um", "com", "foi", "do", "da", "het", "een",
+        "van", "il", "di", "che", "per", "una",
+    ];
+    let (mut english, mut other) = (0usize, 0usize);
+    let words = lines.into_iter().flat_map(|l| l.split(|c: char| !c.is_alphabetic())).filter(|w| !w.is_empty());
+    for word in words.take(4000) {
+        let word = word.to_lowercase();
+        english += usize::from(ENGLISH.contains(&word.as_str()));
+        other += usize::from(OTHER.contains(&word.as_str()));
+    }
+    other > english.max(5)
 }
 
 /// [`find_dates`], with numeric dates whose parts are both 12 or less read

@@ -195,10 +195,20 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
         let links = link_spans(text);
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
         let mut counted = vec![0usize; taxonomy.tags.len()];
+        // Where each tag's last match ended: one tag's matches never overlap.
+        let mut ends = vec![0usize; taxonomy.tags.len()];
         let matcher = taxonomy.matcher();
-        for m in matcher.find_iter(text.as_str()).flat_map(|m| with_matches_at_its_start(matcher, text, m)) {
+        for m in overlapping_matches(matcher, text).flat_map(|m| with_matches_at_its_start(matcher, text, m)) {
             let tag = m.pattern().as_usize();
-            let (Some(count), Some(rule)) = (counted.get_mut(tag), taxonomy.tags.get(tag)) else { continue };
+            let (Some(count), Some(rule), Some(end)) =
+                (counted.get_mut(tag), taxonomy.tags.get(tag), ends.get_mut(tag))
+            else {
+                continue;
+            };
+            if m.start() < *end {
+                continue;
+            }
+            *end = m.end();
             let weight = rule.weights.of_place(place.name);
             if *count >= MATCHES_PER_PLACE
                 || weight <= 0.0
@@ -264,6 +274,21 @@ fn tells(taxonomy: &crate::config::Taxonomy, tag: usize, place: &str) -> bool {
     const TELLING: [&str; 4] = ["root_cause", "contributing_factors", "title", "summary"];
     TELLING.contains(&place)
         || taxonomy.tags.get(tag).is_some_and(|rule| rule.weights.of_place(place) > taxonomy.weights.of_place(place))
+}
+
+/// Every leftmost match, the next searched from just after the start of
+/// the one before rather than from its end: "a bad load balancer rule" is
+/// a wrong setting and, inside it, the network.
+fn overlapping_matches<'t>(
+    matcher: &'t regex_automata::meta::Regex,
+    text: &'t str,
+) -> impl Iterator<Item = regex_automata::Match> + 't {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let m = matcher.search(&regex_automata::Input::new(text).range(from..))?;
+        from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+        Some(m)
+    })
 }
 
 /// A match and the other tags' matches that start where it does: the
@@ -464,7 +489,7 @@ mod tests {
         );
         let mut got = tags_of("A bad routing rule sent all traffic to one server, which led to a cascade of failures.");
         got.sort();
-        assert_eq!(got, ["cascading-failure", "config-change"]);
+        assert_eq!(got, ["cascading-failure", "config-change", "network"]);
         // A turn back to the cause ends the consequence.
         assert_eq!(tags_of("Logins failed, which was caused by the database."), ["database"]);
     }

@@ -49,8 +49,29 @@ static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
 static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"(?i)^\W*(table of contents|contents|toc|introduction|conclusion|appendix|references|resources|requirements|background|concepts|purpose|tasks|notes?)\b").unwrap()
 });
+/// A title that names a recurring meeting ("Ops weekly — 2024-06-18",
+/// "Infra sync minutes"): its notes cover many topics, an incident among
+/// them perhaps, but they are not its postmortem.
+static MEETING_TITLE: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(weekly|bi-?weekly|daily|monthly|stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata)\b",
+    )
+});
+/// A title that says it is about an incident, whatever else it names.
+static INCIDENT_TITLE: PerThread<Regex> = PerThread::new(|| {
+    english(r"\b(post-?mortem|incident|outage|rca|root cause|review of|retrospective|sev ?\d|p\d)\b")
+});
 static INCIDENT_HEADING: PerThread<Regex> =
     PerThread::new(|| Regex::new(r"(?i)^(incident|outage)\s*#?\s*\d+\b").unwrap());
+
+/// Front matter of a curated archive's entry (a title, url or summary with
+/// a date, services or tags): an incident, however short its body.
+fn archive_entry_front_matter(fm: Option<&crate::ingest::frontmatter::FrontMatter>) -> bool {
+    fm.is_some_and(|m| {
+        (m.title.is_some() || m.url.is_some() || m.summary.is_some())
+            && (m.date.is_some() || m.start.is_some() || !m.services.is_empty() || !m.tags.is_empty())
+    })
+}
 
 impl Facts<'_> {
     pub(super) fn title(&mut self) -> Option<String> {
@@ -290,6 +311,13 @@ impl Facts<'_> {
             };
             return (Kind::List, first.line, format!("{n} headings each name an incident"));
         }
+        if let Some(title) = p.title.as_deref()
+            && !archive_entry_front_matter(self.fm())
+            && let Some(meeting) = MEETING_TITLE.find(title).filter(|_| !INCIDENT_TITLE.is_match(title))
+        {
+            let why = format!("the title names a meeting (\"{}\"), not an incident", meeting.as_str());
+            return (Kind::Other, self.title_line(), why);
+        }
         // A failure narrated ("the API returned 500s", "we rolled back")
         // makes a postmortem of any write-up; talk about postmortems, a
         // project or a course without one makes something else.
@@ -304,10 +332,7 @@ impl Facts<'_> {
         .iter()
         .filter(|b| **b)
         .count();
-        let archive_entry = self.fm().is_some_and(|m| {
-            (m.title.is_some() || m.url.is_some() || m.summary.is_some())
-                && (m.date.is_some() || m.start.is_some() || !m.services.is_empty() || !m.tags.is_empty())
-        });
+        let archive_entry = archive_entry_front_matter(self.fm());
         // "outage" or "downtime" alone is a word a guide uses too: a
         // document about postmortems must tell a failure as it happened.
         let told = plain

@@ -16,6 +16,7 @@ use super::frontmatter::FrontMatter;
 use super::sections::{LineKind, Outline, OutlineSection};
 use super::text::{plain_text, sentences};
 use super::timeline;
+use super::when::{day_comes_first, other_language};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{FactSource, Impact, Kind, Postmortem, Provenance, Section, SectionKind, TagsSource};
@@ -54,11 +55,12 @@ pub fn extract(input: &Input) -> Postmortem {
     let title = f.title();
     let summary = f.summary();
     let (zone, zone_written) = f.zone();
-    let mut when = f.when(&zone);
+    let other_language = other_language(f.plain.iter().map(|l| l.as_ref()));
+    let mut when = f.when(&zone, day_comes_first(&zone, other_language));
     let timeline = timeline::extract(
         input.outline,
         input.lines,
-        &timeline::Context { zone: &zone, date: when.date, plain: &f.plain },
+        &timeline::Context { zone: &zone, date: when.date, plain: &f.plain, other_language },
     );
     f.diagnostics.extend(timeline.diagnostics);
     f.start_end_from_timeline(&mut when, &timeline.entries);

@@ -151,7 +151,7 @@ impl Facts<'_> {
     }
 
     /// Date, start and end from front matter, labels and prose.
-    pub(super) fn when(&mut self, zone: &Zone) -> When {
+    pub(super) fn when(&mut self, zone: &Zone, day_first: bool) -> When {
         let mut when = When::default();
         if let Some(fm) = self.fm() {
             for (key, value) in [("start", &fm.start), ("end", &fm.end)] {
@@ -225,8 +225,6 @@ impl Facts<'_> {
             }
         }
 
-        // Europe, Africa and Asia write the day first: "03/04/2024 CET" is 3 April.
-        let day_first = zone.offset.seconds() > 0;
         // The day the incident happened, for times written without one.
         let file_date = || {
             FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok())
@@ -623,14 +621,15 @@ impl Facts<'_> {
         if let Some(title) = title {
             proses.push(Prose::of_line(title, self.title_line()));
         }
-        // The clause around the duration must be about the outage: "the
-        // clocks stepped back within a minute or two, and by 15:10 the
-        // errors were gone" does not say how long the errors lasted.
-        let clause = |sentence: &str, span: &std::ops::Range<usize>| {
-            let is_break = |c: char| matches!(c, ',' | ';' | ':' | '—' | '(' | ')');
-            let start = sentence[..span.start].rfind(is_break).map_or(0, |i| i + 1);
+        // A clause of its own in the middle of the sentence must be about
+        // the outage: "the clocks stepped back within a minute or two, and
+        // by 15:10 the errors were gone" does not say how long the errors
+        // lasted; "For 2 hours, lockers refused to open" does.
+        let about_the_outage = |sentence: &str, span: &std::ops::Range<usize>| {
+            let is_break = |c: char| matches!(c, ',' | ';' | ':' | '—');
+            let Some(start) = sentence[..span.start].rfind(is_break) else { return true };
             let end = sentence[span.end..].find(is_break).map_or(sentence.len(), |i| span.end + i);
-            sentence[start..end].to_string()
+            OUTAGE.is_match(&sentence[start..end])
         };
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
@@ -639,7 +638,7 @@ impl Facts<'_> {
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
                     (LEAD.is_match(&sentence[..d.span.start]) || OUTAGE_NOUN.is_match(&sentence[d.span.end..]))
-                        && OUTAGE.is_match(&clause(sentence, &d.span))
+                        && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
