@@ -91,7 +91,6 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "what was impacted",
             "who was impacted",
             "what broke",
-            "affected",
             "impatto",
             "impatto sugli utenti",
             "impacto nos usuários",

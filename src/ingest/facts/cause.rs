@@ -194,6 +194,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
         let text = &place.prose.text;
         let links = link_spans(text);
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
+        let mut connectives = None;
         let mut counted = vec![0usize; taxonomy.tags.len()];
         // Where each tag's last match ended: one tag's matches never overlap.
         let mut ends = vec![0usize; taxonomy.tags.len()];
@@ -221,7 +222,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             // What a sentence gives as the cause counts as a root cause
             // wherever it is written; what it says followed from the
             // cause, as a consequence, never more than where it is.
-            let (place_name, weight) = match role(text, m.start(), m.end()) {
+            let connectives = connectives.get_or_insert_with(|| Connectives::of(text));
+            let (place_name, weight) = match connectives.role(m.start(), m.end()) {
                 Role::Cause if !NARRATIVE_PLACES.contains(&place.name) => {
                     (SectionKind::RootCause.as_str(), weight.max(rule.weights.of(SectionKind::RootCause)))
                 }
@@ -333,8 +335,10 @@ fn negated(text: &str, at: usize) -> bool {
     // Only the 60 bytes before the match, back to the clause's start: a
     // sentence break, or a word that turns to what was so ("on port 8080
     // instead of 80 because of a wrong setting", "not the DNS but a bad
-    // deploy"); "not because of" stays one negation.
-    static TURN: PerThread<Regex> = PerThread::new(|| english(r"\b(but|however|although|whereas|because)\b"));
+    // deploy", "on the primary rather than the replica due to a
+    // misconfigured DSN"); "not because of" stays one negation.
+    static TURN: PerThread<Regex> =
+        PerThread::new(|| english(r"\b(but|however|although|whereas|because|due to|caused by)\b"));
     let (_, window) = window_before(text, at, 60);
     let mut clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
     if let Some(turn) = TURN.find_iter(clause).last() {
@@ -360,37 +364,59 @@ enum Role {
     Unsaid,
 }
 
-fn role(text: &str, start: usize, end: usize) -> Role {
-    static TURN: PerThread<Regex> = PerThread::new(|| {
-        english(
-            r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+)\b|\b(?P<reason>because)\b",
-        )
-    });
-    static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
-    let (from, before) = window_before(text, start, 200);
-    let sentence_start = BREAK.find_iter(before).last().map_or(from, |b| from + b.end());
-    let mut sentence_end = (end + 200).min(text.len());
-    while !text.is_char_boundary(sentence_end) {
-        sentence_end -= 1;
+#[derive(Clone, Copy, PartialEq)]
+enum Turn {
+    /// "caused by", "due to", "the root cause was": the cause follows.
+    ToCause,
+    /// "led to", "resulting in", "caused the": what followed follows.
+    ToEffect,
+    /// "because": a reason follows, said in passing.
+    ToReason,
+}
+
+/// The sentence breaks and connectives of one place, found once.
+struct Connectives {
+    /// Where each sentence ends and the next begins.
+    breaks: Vec<std::ops::Range<usize>>,
+    turns: Vec<(std::ops::Range<usize>, Turn)>,
+}
+
+impl Connectives {
+    fn of(text: &str) -> Self {
+        static TURN: PerThread<Regex> = PerThread::new(|| {
+            english(
+                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+)\b|\b(?P<reason>because)\b",
+            )
+        });
+        static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
+        let turns = TURN
+            .captures_iter(text)
+            .filter_map(|c| {
+                let turn = match (c.name("cause"), c.name("effect")) {
+                    (Some(_), _) => Turn::ToCause,
+                    (None, Some(_)) => Turn::ToEffect,
+                    (None, None) => Turn::ToReason,
+                };
+                Some((c.get(0)?.range(), turn))
+            })
+            .collect();
+        Connectives { breaks: BREAK.find_iter(text).map(|m| m.range()).collect(), turns }
     }
-    let sentence_end = BREAK.find(&text[end..sentence_end]).map_or(sentence_end, |b| end + b.start());
-    let mut preceding = None;
-    let mut following = None;
-    for turn in TURN.captures_iter(&text[sentence_start..sentence_end]) {
-        let whole = turn.get(0).map_or(0..0, |m| m.range());
-        if sentence_start + whole.end <= start {
-            preceding = Some(turn);
-        } else if sentence_start + whole.start >= end && following.is_none() {
-            following = Some(turn);
+
+    fn role(&self, start: usize, end: usize) -> Role {
+        let sentence_start = self.breaks.iter().rev().find(|b| b.end <= start).map_or(0, |b| b.end);
+        let sentence_end = self.breaks.iter().find(|b| b.start >= end).map_or(usize::MAX, |b| b.start);
+        let in_sentence = |r: &std::ops::Range<usize>| r.start >= sentence_start && r.end <= sentence_end;
+        let preceding = self.turns.iter().rev().find(|(r, _)| r.end <= start && in_sentence(r));
+        let following = self.turns.iter().find(|(r, _)| r.start >= end && in_sentence(r));
+        match (preceding, following) {
+            (Some((_, Turn::ToEffect)), _) => Role::Consequence,
+            (Some((_, Turn::ToCause)), _) => Role::Cause,
+            (Some(_), _) => Role::Unsaid,
+            (None, Some((_, Turn::ToEffect))) => Role::Cause,
+            (None, Some(_)) => Role::Consequence,
+            (None, None) => Role::Unsaid,
         }
-    }
-    match (preceding, following) {
-        (Some(turn), _) if turn.name("effect").is_some() => Role::Consequence,
-        (Some(turn), _) if turn.name("cause").is_some() => Role::Cause,
-        (Some(_), _) => Role::Unsaid,
-        (None, Some(turn)) if turn.name("effect").is_some() => Role::Cause,
-        (None, Some(_)) => Role::Consequence,
-        (None, None) => Role::Unsaid,
     }
 }
 
