@@ -367,11 +367,11 @@ enum Role {
 #[derive(Clone, Copy, PartialEq)]
 enum Turn {
     /// "caused by", "due to", "the root cause was": the cause follows.
-    ToCause,
+    Cause,
     /// "led to", "resulting in", "caused the": what followed follows.
-    ToEffect,
+    Effect,
     /// "because": a reason follows, said in passing.
-    ToReason,
+    Reason,
 }
 
 /// The sentence breaks and connectives of one place, found once.
@@ -393,9 +393,9 @@ impl Connectives {
             .captures_iter(text)
             .filter_map(|c| {
                 let turn = match (c.name("cause"), c.name("effect")) {
-                    (Some(_), _) => Turn::ToCause,
-                    (None, Some(_)) => Turn::ToEffect,
-                    (None, None) => Turn::ToReason,
+                    (Some(_), _) => Turn::Cause,
+                    (None, Some(_)) => Turn::Effect,
+                    (None, None) => Turn::Reason,
                 };
                 Some((c.get(0)?.range(), turn))
             })
@@ -410,10 +410,10 @@ impl Connectives {
         let preceding = self.turns.iter().rev().find(|(r, _)| r.end <= start && in_sentence(r));
         let following = self.turns.iter().find(|(r, _)| r.start >= end && in_sentence(r));
         match (preceding, following) {
-            (Some((_, Turn::ToEffect)), _) => Role::Consequence,
-            (Some((_, Turn::ToCause)), _) => Role::Cause,
+            (Some((_, Turn::Effect)), _) => Role::Consequence,
+            (Some((_, Turn::Cause)), _) => Role::Cause,
             (Some(_), _) => Role::Unsaid,
-            (None, Some((_, Turn::ToEffect))) => Role::Cause,
+            (None, Some((_, Turn::Effect))) => Role::Cause,
             (None, Some(_)) => Role::Consequence,
             (None, None) => Role::Unsaid,
         }
