@@ -278,18 +278,21 @@ fn tells(taxonomy: &crate::config::Taxonomy, tag: usize, place: &str) -> bool {
         || taxonomy.tags.get(tag).is_some_and(|rule| rule.weights.of_place(place) > taxonomy.weights.of_place(place))
 }
 
-/// Every leftmost match, the next searched from just after the start of
-/// the one before rather than from its end: "a bad load balancer rule" is
-/// a wrong setting and, inside it, the network.
+/// Every leftmost match, and the matches inside each one: "a bad load
+/// balancer rule" is a wrong setting and, inside it, the network.
 fn overlapping_matches<'t>(
     matcher: &'t regex_automata::meta::Regex,
     text: &'t str,
 ) -> impl Iterator<Item = regex_automata::Match> + 't {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let m = matcher.search(&regex_automata::Input::new(text).range(from..))?;
-        from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
-        Some(m)
+    let next_char = |at: usize| at + text[at..].chars().next().map_or(1, char::len_utf8);
+    matcher.find_iter(text).flat_map(move |outer| {
+        let mut from = next_char(outer.start());
+        let inner = std::iter::from_fn(move || {
+            let m = matcher.search(&regex_automata::Input::new(text).range(from..outer.end()))?;
+            from = next_char(m.start());
+            Some(m)
+        });
+        std::iter::once(outer).chain(inner)
     })
 }
 

@@ -55,7 +55,8 @@ pub fn extract(input: &Input) -> Postmortem {
     let title = f.title();
     let summary = f.summary();
     let (zone, zone_written) = f.zone();
-    let other_language = other_language(f.plain.iter().map(|l| l.as_ref()));
+    // East of UTC the day comes first whatever the language.
+    let other_language = zone.offset.seconds() <= 0 && other_language(f.plain.iter().map(|l| l.as_ref()));
     let mut when = f.when(&zone, day_comes_first(&zone, other_language));
     let timeline = timeline::extract(
         input.outline,
