@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 /// How many related incidents a page lists.
@@ -26,8 +26,6 @@ const TAG_BOOST: f32 = 3.0;
 const SERVICE_BOOST: f32 = 2.0;
 /// See [`max_doc_frequency`].
 const MAX_DOC_FREQUENCY: u64 = 500;
-/// See [`Stemming`].
-const KNOWN_STEMS: usize = 100_000;
 
 /// Per segment, per document: the postmortem it is (see [`postmortems_by_address`]).
 type ByAddress = Vec<Arc<[Option<IncidentIndex>]>>;
@@ -51,7 +49,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let postmortems = postmortems_by_address(&searcher, self.fields.id, archive).map_err(error)?;
         let which: Vec<IncidentIndex> = which.into_iter().collect();
-        let stemming = thread_local::ThreadLocal::new();
+        let analyzers = thread_local::ThreadLocal::new();
         // Only incidents that share telling words with this one are
         // scored: a shared tag or service alone would score every
         // incident that has it (a third of the archive for `database`),
@@ -63,8 +61,8 @@ impl SearchIndex {
                 let Some(p) = archive.incidents.get(i).filter(|p| p.kind == Kind::Postmortem) else {
                     return Ok((i, Some(Vec::new())));
                 };
-                let stemming = stemming.get_or(|| RefCell::new(Stemming::new()));
-                let words = self.words(&searcher, &mut stemming.borrow_mut(), p)?;
+                let analyzer = analyzers.get_or(|| RefCell::new(super::stemming::en_stem()));
+                let words = self.words(&searcher, &mut analyzer.borrow_mut(), p)?;
                 if words.is_empty() {
                     return Ok((i, None));
                 }
@@ -112,14 +110,14 @@ impl SearchIndex {
     /// the top N out of a hash map, so ties would fall differently from one
     /// run to the next. A word said once in a long body seldom tells what
     /// it is about, and leaving those out keeps the query short.
-    fn words(&self, searcher: &Searcher, stemming: &mut Stemming, p: &Postmortem) -> tantivy::Result<Clauses> {
+    fn words(&self, searcher: &Searcher, analyzer: &mut TextAnalyzer, p: &Postmortem) -> tantivy::Result<Clauses> {
         let f = self.fields;
         let root_cause = p.root_cause.as_deref().unwrap_or("");
         let mut counts: HashMap<Term, usize> = HashMap::new();
         for (field, text) in [(f.root_cause, root_cause), (f.root_cause, root_cause), (f.body, p.body.as_str())] {
-            stemming.stems(text, &mut |stem| {
-                if !stem.is_empty() {
-                    *counts.entry(Term::from_field_text(field, stem)).or_default() += 1;
+            analyzer.token_stream(text).process(&mut |token| {
+                if !token.text.is_empty() {
+                    *counts.entry(Term::from_field_text(field, &token.text)).or_default() += 1;
                 }
             });
         }
@@ -155,44 +153,6 @@ impl SearchIndex {
         let mut clauses: Clauses = p.tags.iter().map(|tag| labelled(f.tags, tag, TAG_BOOST)).collect();
         clauses.extend(p.services.iter().map(|s| labelled(f.services, &s.to_lowercase(), SERVICE_BOOST)));
         clauses
-    }
-}
-
-/// tantivy's `en_stem`, with the stems found so far on this thread: the
-/// English stemmer was most of the cost of reading each incident's words,
-/// and an archive says the same words over and over. Forgets them all past
-/// [`KNOWN_STEMS`] forms, so that it stays small.
-struct Stemming {
-    forms: TextAnalyzer,
-    stemmer: TextAnalyzer,
-    known: HashMap<String, String>,
-}
-
-impl Stemming {
-    fn new() -> Stemming {
-        Stemming {
-            forms: super::static_index::forms_analyzer(),
-            stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build(),
-            known: HashMap::new(),
-        }
-    }
-
-    /// Each of `text`'s stems, in order, as `en_stem` gives them.
-    fn stems(&mut self, text: &str, each: &mut dyn FnMut(&str)) {
-        let Stemming { forms, stemmer, known } = self;
-        let mut tokens = forms.token_stream(text);
-        while let Some(form) = tokens.next() {
-            if let Some(stem) = known.get(&form.text) {
-                each(stem);
-                continue;
-            }
-            let stem = stemmer.token_stream(&form.text).next().map_or_else(String::new, |t| t.text.clone());
-            each(&stem);
-            if known.len() >= KNOWN_STEMS {
-                known.clear();
-            }
-            known.insert(form.text.clone(), stem);
-        }
     }
 }
 
@@ -332,25 +292,4 @@ fn postmortems_by_address(
         out.push(docs.into());
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stemming_gives_the_stems_en_stem_gives() {
-        let text = "The databases were Timing out; TIMEOUTS, timeouts again. Ünïcode ŒUVRES straße \
-                    a-very-long-word-that-is-more-than-forty-bytes-long-abcdefghijklmnopqrstuvwxyz 42 x";
-        let mut en_stem = tantivy::tokenizer::TokenizerManager::default().get("en_stem").unwrap();
-        let mut expected = Vec::new();
-        en_stem.token_stream(text).process(&mut |token| expected.push(token.text.clone()));
-        let mut stemming = Stemming::new();
-        for _ in 0..2 {
-            // Once to learn the stems, once from what it learnt.
-            let mut stems = Vec::new();
-            stemming.stems(text, &mut |stem| stems.push(stem.to_string()));
-            assert_eq!(stems, expected);
-        }
-    }
 }

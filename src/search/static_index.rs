@@ -66,7 +66,7 @@ const FRAGMENT_TEXT: usize = 12_000;
 
 /// The analysis tantivy's `en_stem` does, up to the stemmer: the written
 /// forms, which the dictionary maps to stems.
-pub(super) fn forms_analyzer() -> TextAnalyzer {
+fn forms_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).build()
 }
 
