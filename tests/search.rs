@@ -241,6 +241,31 @@ fn a_build_after_an_edit_still_finds_related_incidents() {
     assert_eq!(related, ["b", "a"], "ties go to the incident earlier in the archive (newest first)");
 }
 
+/// Incidents that share no telling word with any other fall back to
+/// those with their tags and services: the same list for each of them
+/// (worked out once for all), less the incident itself.
+#[test]
+fn incidents_sharing_no_word_are_related_by_their_tags_and_services() {
+    let site = tempfile::tempdir().unwrap();
+    fs::create_dir_all(site.path().join("content")).unwrap();
+    for (name, day, tag, cause) in
+        [("a", 1, "dns", "alpha"), ("b", 2, "dns", "bravo"), ("c", 3, "dns", "charlie"), ("d", 4, "database", "delta")]
+    {
+        let text = format!(
+            "---\ndate: 2024-01-{day:02}\ntags: [{tag}]\nservices: [checkout-{tag}]\n---\n# Outage {name}\n\nRoot cause: {cause}.\n"
+        );
+        fs::write(site.path().join(format!("content/{name}.md")), text).unwrap();
+    }
+    let built = coroner(&["build", "--quiet"], site.path());
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let related = |id: &str| related_on_page(&site.path().join(format!("public/incidents/{id}/index.html")));
+    // Newest first among equals; never itself; nothing for a tag no one shares.
+    assert_eq!(related("a"), ["c", "b"]);
+    assert_eq!(related("b"), ["c", "a"]);
+    assert_eq!(related("c"), ["b", "a"]);
+    assert_eq!(related("d"), Vec::<String>::new());
+}
+
 #[test]
 fn snippets_quote_the_prose_around_a_match_never_markup_or_headings() {
     let site = tempfile::tempdir().unwrap();

@@ -101,7 +101,7 @@ pub struct Site<'a> {
     sink: &'a dyn Sink,
     memo: Option<Memo<'a>>,
     /// Per incident, the recurrences it is part of (indices into
-    /// `archive.recurrences`), so that a page's key need not scan them all.
+    /// `archive.recurrences`), so that a page and its key need not scan them all.
     recurring: Vec<Vec<usize>>,
     /// The key of every page checked against the memo, for the next one.
     keys: Mutex<HashMap<String, u64>>,
@@ -335,7 +335,7 @@ impl<'a> Site<'a> {
             backlinks: archive.backlinks[index].iter().map(|&i| self.row(i)).collect(),
             older: older.map(|i| self.row(i)),
             newer: newer.map(|i| self.row(i)),
-            recurrences: view::recurrences(archive, index, &self.urls, zone),
+            recurrences: view::recurrences(archive, index, &self.recurring[index], &self.urls, zone),
             notices: self.notices(index),
         };
         let mut context = tera::Context::new();

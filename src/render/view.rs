@@ -283,15 +283,19 @@ pub struct RecurrenceView<'a> {
     pub days_apart: i64,
 }
 
+/// The recurrences incident `index` is part of, seen from it: `recurring`
+/// names them (indices into `archive.recurrences`, in order), as scanning
+/// them all for each page grew with the square of the archive.
 pub fn recurrences<'a>(
     archive: &'a Archive,
     index: IncidentIndex,
+    recurring: &[usize],
     urls: &Urls,
     default_zone: &str,
 ) -> Vec<RecurrenceView<'a>> {
-    archive
-        .recurrences
+    recurring
         .iter()
+        .map(|&k| &archive.recurrences[k])
         .filter_map(|r| {
             let (relation, other) = match (r.later == index, r.earlier == index) {
                 (true, _) => ("recurs", r.earlier),

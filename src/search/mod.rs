@@ -5,6 +5,7 @@
 mod query;
 mod related;
 pub mod static_index;
+mod stemming;
 
 use crate::archive::Archive;
 use crate::model::Postmortem;
@@ -96,6 +97,9 @@ pub const DOCUMENT_FORMAT: u32 = 2;
 pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Updated, SearchError> {
     let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
     let (index, fields) = open(dir).map_err(error)?;
+    // The same analysis as tantivy's own `en_stem`, but each indexing
+    // thread stems a form once, not at every occurrence.
+    index.tokenizers().register("en_stem", stemming::en_stem());
     // What is indexed is read once the writer is ours: another coroner
     // updating the same index first has committed by then, so its new
     // incidents are not added a second time.

@@ -1,18 +1,21 @@
-//! Related incidents, from the index: tantivy's MoreLikeThis over an
-//! incident's root cause and body (its telling words, weighted by TF-IDF),
-//! plus a boost for each root-cause tag and service it shares. The build
-//! computes them for every incident; the preview server for those that
-//! changed.
+//! Related incidents, from the index: an incident's telling words (in its
+//! root cause and body, weighted by TF-IDF as tantivy's MoreLikeThis
+//! weighs them), plus a boost for each root-cause tag and service it
+//! shares. The build computes them for every incident; the preview server
+//! for those that changed.
 
 use super::{SearchError, SearchIndex};
 use crate::archive::{Archive, IncidentIndex};
-use crate::model::Kind;
+use crate::model::{Kind, Postmortem};
 use rayon::prelude::*;
-use std::collections::HashMap;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, OwnedValue};
-use tantivy::{DocSet, Searcher, TERMINATED, Term};
+use std::cell::RefCell;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 /// How many related incidents a page lists.
 const LIMIT: usize = 5;
@@ -23,6 +26,12 @@ const TAG_BOOST: f32 = 3.0;
 const SERVICE_BOOST: f32 = 2.0;
 /// See [`max_doc_frequency`].
 const MAX_DOC_FREQUENCY: u64 = 500;
+
+/// Per segment, per document: the postmortem it is (see [`postmortems_by_address`]).
+type ByAddress = Vec<Arc<[Option<IncidentIndex>]>>;
+
+/// A query's clauses.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 impl SearchIndex {
     /// Up to five related postmortems, best first, for each incident of
@@ -38,91 +47,199 @@ impl SearchIndex {
     ) -> Result<Vec<(IncidentIndex, Vec<IncidentIndex>)>, SearchError> {
         let error = |source| SearchError::Index { path: self.dir.clone(), source };
         let searcher = self.reader.searcher();
-        let incidents = incidents_by_address(&searcher, self.fields.id, archive).map_err(error)?;
-        let (which, num_docs): (Vec<IncidentIndex>, _) = (which.into_iter().collect(), searcher.num_docs());
-        which
+        let postmortems = postmortems_by_address(&searcher, self.fields.id, archive).map_err(error)?;
+        let which: Vec<IncidentIndex> = which.into_iter().collect();
+        let analyzers = thread_local::ThreadLocal::new();
+        // Only incidents that share telling words with this one are
+        // scored: a shared tag or service alone would score every
+        // incident that has it (a third of the archive for `database`),
+        // and the build would grow with the square of the archive. `None`:
+        // no other postmortem shares a telling word.
+        let mut found: Vec<(IncidentIndex, Option<Vec<IncidentIndex>>)> = which
             .par_iter()
             .map(|&i| {
-                if archive.incidents.get(i).is_none_or(|p| p.kind != Kind::Postmortem) {
-                    return Ok((i, Vec::new()));
+                let Some(p) = archive.incidents.get(i).filter(|p| p.kind == Kind::Postmortem) else {
+                    return Ok((i, Some(Vec::new())));
+                };
+                let analyzer = analyzers.get_or(|| RefCell::new(super::stemming::en_stem()));
+                let words = self.words(&searcher, &mut analyzer.borrow_mut(), p)?;
+                if words.is_empty() {
+                    return Ok((i, None));
                 }
-                // Only incidents that share telling words with this one are
-                // scored: a shared tag or service alone would score every
-                // incident that has it (a third of the archive for
-                // `database`), and the build would grow with the square of
-                // the archive. An incident that shares no word with any
-                // other falls back to its tags and services.
-                let found = best(&searcher, &self.like(archive, i, num_docs, Occur::Must), &incidents, archive, i)?;
-                if !found.is_empty() {
-                    return Ok((i, found));
-                }
-                Ok((i, best(&searcher, &self.like(archive, i, num_docs, Occur::Should), &incidents, archive, i)?))
+                let mut clauses: Clauses = vec![(Occur::Must, Box::new(BooleanQuery::new(words)))];
+                clauses.extend(self.labels(p));
+                let best = best(&searcher, &BooleanQuery::new(clauses), &postmortems, Some(i), LIMIT)?;
+                Ok((i, Some(best).filter(|best| !best.is_empty())))
             })
             .collect::<tantivy::Result<_>>()
-            .map_err(error)
+            .map_err(error)?;
+        // The others fall back to their tags and services, which score the
+        // same for every incident that has the same ones: one query per
+        // such set (a tie-complete list one longer, less the incident
+        // itself), not one per incident, each scoring a third of the archive.
+        let mut alike: HashMap<(&[String], &[String]), Vec<usize>> = HashMap::new();
+        for (k, (i, list)) in found.iter().enumerate() {
+            if list.is_none() {
+                let p = &archive.incidents[*i];
+                alike.entry((&p.tags, &p.services)).or_default().push(k);
+            }
+        }
+        let alike: Vec<Vec<usize>> = alike.into_values().collect();
+        let lists = alike
+            .par_iter()
+            .map(|members| {
+                let labels = BooleanQuery::new(self.labels(&archive.incidents[found[members[0]].0]));
+                best(&searcher, &labels, &postmortems, None, LIMIT + 1)
+            })
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(error)?;
+        for (members, list) in alike.iter().zip(&lists) {
+            for &k in members {
+                let i = found[k].0;
+                found[k].1 = Some(list.iter().copied().filter(|&j| j != i).take(LIMIT).collect());
+            }
+        }
+        Ok(found.into_iter().map(|(i, list)| (i, list.unwrap_or_default())).collect())
     }
 
-    /// What incident `i` is like: its words (`Must` to be among them, or
-    /// `Should`), its tags and its services.
-    fn like(&self, archive: &Archive, i: IncidentIndex, num_docs: u64, words_are: Occur) -> BooleanQuery {
-        let (p, f) = (&archive.incidents[i], self.fields);
-        // Every word said at least twice and found in at least one other
-        // incident, not the top N: tantivy picks the top N out of a hash
-        // map, so ties would fall differently from one run to the next. A
-        // word said once in a long body seldom tells what it is about, and
-        // leaving those out keeps the query short; the root cause counts
-        // twice (as in search), so its words count even when said once.
-        let root_cause = OwnedValue::Str(p.root_cause.clone().unwrap_or_default());
-        let words = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(2)
-            .with_max_doc_frequency(max_doc_frequency(num_docs))
-            .with_min_term_frequency(2)
-            .with_max_query_terms(usize::MAX)
-            .with_document_fields(vec![
-                (f.root_cause, vec![root_cause.clone(), root_cause]),
-                (f.body, vec![OwnedValue::Str(p.body.clone())]),
-            ]);
+    /// What incident `p` is about, as tantivy's MoreLikeThis would ask it
+    /// but built once, in a fixed order: every word (stem) said at least
+    /// twice in its root cause (which counts twice, as in search) and body,
+    /// and found in at least one other incident, boosted by its count
+    /// times its IDF against the best word's. Not the top N: tantivy picks
+    /// the top N out of a hash map, so ties would fall differently from one
+    /// run to the next. A word said once in a long body seldom tells what
+    /// it is about, and leaving those out keeps the query short.
+    fn words(&self, searcher: &Searcher, analyzer: &mut TextAnalyzer, p: &Postmortem) -> tantivy::Result<Clauses> {
+        let f = self.fields;
+        let root_cause = p.root_cause.as_deref().unwrap_or("");
+        let mut counts: HashMap<Term, usize> = HashMap::new();
+        for (field, text) in [(f.root_cause, root_cause), (f.root_cause, root_cause), (f.body, p.body.as_str())] {
+            analyzer.token_stream(text).process(&mut |token| {
+                if !token.text.is_empty() {
+                    *counts.entry(Term::from_field_text(field, &token.text)).or_default() += 1;
+                }
+            });
+        }
+        let num_docs = searcher.num_docs();
+        let mut scored = Vec::new();
+        for (term, count) in counts {
+            if count < 2 {
+                continue;
+            }
+            let doc_frequency = searcher.doc_freq(&term)?;
+            if (2..=max_doc_frequency(num_docs)).contains(&doc_frequency) {
+                scored.push((count as Score * idf(doc_frequency, num_docs), term));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let top = scored.first().map_or(1.0, |(score, _)| *score);
+        Ok(scored
+            .into_iter()
+            .map(|(score, term)| -> (Occur, Box<dyn Query>) {
+                let word = TermQuery::new(term, IndexRecordOption::Basic);
+                (Occur::Should, Box::new(BoostQuery::new(Box::new(word), score / top)))
+            })
+            .collect())
+    }
+
+    /// Incident `p`'s tags and services, each a clause that may match.
+    fn labels(&self, p: &Postmortem) -> Clauses {
+        let f = self.fields;
         let labelled = |field, value: &str, boost| -> (Occur, Box<dyn Query>) {
             let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
             (Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost)))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(words_are, Box::new(words))];
-        clauses.extend(p.tags.iter().map(|tag| labelled(f.tags, tag, TAG_BOOST)));
+        let mut clauses: Clauses = p.tags.iter().map(|tag| labelled(f.tags, tag, TAG_BOOST)).collect();
         clauses.extend(p.services.iter().map(|s| labelled(f.services, &s.to_lowercase(), SERVICE_BOOST)));
-        BooleanQuery::new(clauses)
+        clauses
     }
 }
 
-/// The best [`LIMIT`] postmortems other than `i` that `query` finds.
-/// Scores are compared to a thousandth, so that the order in which tantivy
-/// happened to add up a score's parts never decides a tie; and when a tie
-/// reaches past what was fetched, more is fetched until it does not.
+/// BM25's inverse document frequency, as tantivy (and its MoreLikeThis)
+/// computes it.
+fn idf(doc_frequency: u64, num_docs: u64) -> Score {
+    let rest = num_docs.saturating_sub(doc_frequency) as Score + 0.5;
+    (1.0 + rest / (doc_frequency as Score + 0.5)).ln()
+}
+
+/// The best `limit` postmortems other than `except` that `query` finds,
+/// in one pass. Scores are compared to a thousandth, so that the order in
+/// which tantivy happened to add up a score's parts never decides a tie,
+/// and ties go to the incident earlier in the archive.
 fn best(
     searcher: &Searcher,
-    query: &BooleanQuery,
-    incidents: &[Vec<Option<IncidentIndex>>],
-    archive: &Archive,
-    i: IncidentIndex,
+    query: &dyn Query,
+    postmortems: &ByAddress,
+    except: Option<IncidentIndex>,
+    limit: usize,
 ) -> tantivy::Result<Vec<IncidentIndex>> {
-    let mut fetch = LIMIT * 4;
-    loop {
-        let found = searcher.search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-        let complete = found.len() < fetch;
-        let last = found.last().map_or(0, |(score, _)| rounded(*score));
-        let mut ranked: Vec<(i64, IncidentIndex)> = found
-            .into_iter()
-            .filter_map(|(score, at)| {
-                let j = incidents[at.segment_ord as usize][at.doc_id as usize]?;
-                (j != i && archive.incidents[j].kind == Kind::Postmortem).then_some((-rounded(score), j))
-            })
-            .collect();
-        ranked.sort_unstable();
-        ranked.truncate(LIMIT);
-        let cut = ranked.last().map(|(score, _)| -score);
-        if complete || (ranked.len() == LIMIT && cut > Some(last)) {
-            return Ok(ranked.into_iter().map(|(_, j)| j).collect());
+    let collector = Best { postmortems, except, limit };
+    Ok(searcher.search(query, &collector)?.into_iter().map(|(_, j)| j).collect())
+}
+
+/// A score to a thousandth, negated, beside the incident: smaller is better.
+type Ranked = (i64, IncidentIndex);
+
+/// [`best`]'s collector: the `limit` smallest [`Ranked`] of each segment, then of all.
+struct Best<'a> {
+    postmortems: &'a ByAddress,
+    except: Option<IncidentIndex>,
+    limit: usize,
+}
+
+struct BestInSegment {
+    postmortems: Arc<[Option<IncidentIndex>]>,
+    except: Option<IncidentIndex>,
+    limit: usize,
+    /// The best so far, the worst of them on top.
+    kept: BinaryHeap<Ranked>,
+}
+
+impl Collector for Best<'_> {
+    type Fruit = Vec<Ranked>;
+    type Child = BestInSegment;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<BestInSegment> {
+        Ok(BestInSegment {
+            postmortems: self.postmortems[segment as usize].clone(),
+            except: self.except,
+            limit: self.limit,
+            kept: BinaryHeap::with_capacity(self.limit + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Ranked>>) -> tantivy::Result<Vec<Ranked>> {
+        let mut all: Vec<Ranked> = segments.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.truncate(self.limit);
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for BestInSegment {
+    type Fruit = Vec<Ranked>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(Some(j)) = self.postmortems.get(doc as usize).copied() else { return };
+        if Some(j) == self.except {
+            return;
         }
-        fetch *= 4;
+        let ranked = (-rounded(score), j);
+        if self.kept.len() < self.limit {
+            self.kept.push(ranked);
+        } else if self.kept.peek().is_some_and(|worst| ranked < *worst) {
+            self.kept.pop();
+            self.kept.push(ranked);
+        }
+    }
+
+    fn harvest(self) -> Vec<Ranked> {
+        self.kept.into_vec()
     }
 }
 
@@ -134,9 +251,8 @@ fn best(
 /// the whole step grows with the archive, not with its square.
 ///
 /// Never more than the incidents in the index: a word's document count
-/// still includes the old copies of re-indexed incidents, and tantivy's
-/// MoreLikeThis panics on a word found in more documents than the index
-/// holds; this cap makes it skip such a word first.
+/// still includes the old copies of re-indexed incidents, and such a word
+/// would otherwise seem in more documents than the index holds.
 fn max_doc_frequency(num_docs: u64) -> u64 {
     (num_docs / 20).clamp(20, MAX_DOC_FREQUENCY).min(num_docs)
 }
@@ -145,17 +261,16 @@ fn rounded(score: f32) -> i64 {
     (f64::from(score) * 1000.0).round() as i64
 }
 
-/// Per segment, per document: the incident it is, from the `id` field's
+/// Per segment, per document: the postmortem it is, from the `id` field's
 /// terms (reading each stored document would cost far more). Deleted
-/// documents, and documents of incidents no longer in the archive, are
-/// `None`.
-fn incidents_by_address(
+/// documents, documents of incidents no longer in the archive, and
+/// templates, lists and other documents are `None`.
+fn postmortems_by_address(
     searcher: &Searcher,
     id: tantivy::schema::Field,
     archive: &Archive,
-) -> tantivy::Result<Vec<Vec<Option<IncidentIndex>>>> {
-    let by_id: HashMap<&str, IncidentIndex> =
-        archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+) -> tantivy::Result<ByAddress> {
+    let by_id: HashMap<&str, IncidentIndex> = archive.postmortems().map(|(i, p)| (p.id.as_str(), i)).collect();
     let mut out = Vec::new();
     for segment in searcher.segment_readers() {
         let mut docs = vec![None; segment.max_doc() as usize];
@@ -174,7 +289,7 @@ fn incidents_by_address(
                 doc = postings.advance();
             }
         }
-        out.push(docs);
+        out.push(docs.into());
     }
     Ok(out)
 }
