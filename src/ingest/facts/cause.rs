@@ -123,7 +123,7 @@ impl Facts<'_> {
     /// the title, every section by its kind (a combined heading by its
     /// heaviest kind), and the lead paragraph before any section as a
     /// summary and the rest of it as other text. (A sentence that states
-    /// the cause weighs as a root cause wherever it is: see [`role`].)
+    /// the cause weighs as a root cause wherever it is: see [`Connectives::role`].)
     fn evidence_places(&self, title: Option<&str>) -> Vec<Place> {
         let weights = &self.input.config.taxonomy.weights;
         let mut places = Vec::new();
