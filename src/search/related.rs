@@ -114,10 +114,10 @@ impl SearchIndex {
         let f = self.fields;
         let root_cause = p.root_cause.as_deref().unwrap_or("");
         let mut counts: HashMap<Term, usize> = HashMap::new();
-        for (field, text) in [(f.root_cause, root_cause), (f.root_cause, root_cause), (f.body, p.body.as_str())] {
+        for (field, text, times) in [(f.root_cause, root_cause, 2), (f.body, p.body.as_str(), 1)] {
             analyzer.token_stream(text).process(&mut |token| {
                 if !token.text.is_empty() {
-                    *counts.entry(Term::from_field_text(field, &token.text)).or_default() += 1;
+                    *counts.entry(Term::from_field_text(field, &token.text)).or_default() += times;
                 }
             });
         }

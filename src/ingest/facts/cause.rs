@@ -8,11 +8,11 @@ use crate::model::{FactSource, SectionKind, TagEvidence, TagsSource};
 use crate::per_thread::PerThread;
 use regex::Regex;
 
-/// A root cause, and the sentence that states it when it was read from
-/// prose rather than from a root-cause section.
+/// A root cause, and whether prose states it ("the cause was", "caused
+/// by") rather than a root-cause section or a reason given in passing.
 pub(super) struct RootCause {
     pub(super) text: String,
-    pub(super) stated: Option<Prose>,
+    pub(super) stated: bool,
 }
 
 static CAUSE_PROSE: PerThread<Regex> = PerThread::new(|| {
@@ -45,7 +45,7 @@ impl Facts<'_> {
         if let Some((text, section)) = texts.iter().max_by_key(|(t, _)| t.len()) {
             let source = section_source(section);
             self.note("root_cause", source, section.section.line);
-            return Some(RootCause { text: shorten(text, 1500), stated: None });
+            return Some(RootCause { text: shorten(text, 1500), stated: false });
         }
         let mut proses: Vec<Prose> = Vec::new();
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::Other] {
@@ -61,8 +61,7 @@ impl Facts<'_> {
                     let line = prose.line_at(offset);
                     self.note("root_cause", FactSource::Prose, line);
                     let sentence = sentence.trim_end_matches(". ").trim();
-                    let stated = states.then(|| Prose::of_line(sentence, line));
-                    return Some(RootCause { text: sentence.to_string(), stated });
+                    return Some(RootCause { text: sentence.to_string(), stated: states });
                 }
             }
         }
@@ -96,7 +95,7 @@ impl Facts<'_> {
             }
         }
         let places = self.evidence_places(title);
-        let stated = root_cause.is_some_and(|rc| rc.stated.is_some());
+        let stated = root_cause.is_some_and(|rc| rc.stated);
         let mut evidence = infer_tags(taxonomy, &places, stated);
         // A tag the front matter gives needs no evidence.
         evidence.retain(|e| !found.tags.contains(&e.tag));
@@ -273,8 +272,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
 /// summary, or where the tag's own weights say it is told (a monitoring
 /// gap, in the detection).
 fn tells(taxonomy: &crate::config::Taxonomy, tag: usize, place: &str) -> bool {
-    const TELLING: [&str; 4] = ["root_cause", "contributing_factors", "title", "summary"];
-    TELLING.contains(&place)
+    CAUSE_PLACES.contains(&place)
+        || ["title", "summary"].contains(&place)
         || taxonomy.tags.get(tag).is_some_and(|rule| rule.weights.of_place(place) > taxonomy.weights.of_place(place))
 }
 

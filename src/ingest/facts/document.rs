@@ -311,8 +311,9 @@ impl Facts<'_> {
             };
             return (Kind::List, first.line, format!("{n} headings each name an incident"));
         }
+        let archive_entry = archive_entry_front_matter(self.fm());
         if let Some(title) = p.title.as_deref()
-            && !archive_entry_front_matter(self.fm())
+            && !archive_entry
             && let Some(meeting) = MEETING_TITLE.find(title).filter(|_| !INCIDENT_TITLE.is_match(title))
         {
             let why = format!("the title names a meeting (\"{}\"), not an incident", meeting.as_str());
@@ -332,7 +333,6 @@ impl Facts<'_> {
         .iter()
         .filter(|b| **b)
         .count();
-        let archive_entry = archive_entry_front_matter(self.fm());
         // "outage" or "downtime" alone is a word a guide uses too: a
         // document about postmortems must tell a failure as it happened.
         let told = plain
