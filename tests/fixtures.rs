@@ -323,6 +323,19 @@ const EXPECTED: &[Expect] = &[
         diagnostics: &[("impossible-time", Some(11))],
     },
     Expect {
+        // The hour the clocks go back: 02:05 CET follows 02:40 CEST.
+        file: "clocks-go-back.md",
+        title: Some("Postmortem: Nightly invoice run billed twice when the clocks went back"),
+        start: Some("2024-10-27T02:00:00+02:00"),
+        end: Some("2024-10-27T02:50:00+01:00"),
+        minutes: Some(110),
+        users_pct: Some(2.0),
+        severity: None,
+        timeline: 5,
+        action_items: (2, 0),
+        diagnostics: &[],
+    },
+    Expect {
         file: "timeline-backwards.md",
         title: Some("Postmortem: Label purchase double charges"),
         start: Some("2025-09-12T16:05:00+00:00"),

@@ -58,7 +58,8 @@ static LIST_ITEM: PerThread<Regex> = PerThread::new(|| Regex::new(r"^\s*(?:[-*+â
 struct Cursor {
     day: Date,
     known: bool,
-    last: Option<(DateTime, usize)>,
+    /// The previous timed entry: its reading (in its own zone) and index.
+    last: Option<(ZonedTime, usize)>,
 }
 
 /// A timed entry's clock reading: when, in which offset, and whether the
@@ -131,7 +132,8 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
                     let time = clock.as_ref().filter(|c| c.known).map(|c| ZonedTime::new(c.civil, c.offset));
                     entries.push(TimelineEntry { time, time_text, milestone: None, text: rest, line });
                     if let Some(c) = &clock {
-                        check_order(&mut cursor, c.civil, entries.len() - 1, &entries, &mut diagnostics);
+                        let reading = ZonedTime::new(c.civil, c.offset);
+                        check_order(&mut cursor, reading, entries.len() - 1, &entries, &mut diagnostics);
                     }
                     clocks.push(clock);
                     open = Some(entries.len() - 1);
@@ -268,9 +270,9 @@ fn table_row(raw: &str, header_seen: &mut bool, zone: &mut Zone) -> Option<Strin
 /// A time more than 12 hours before the previous entry, on a line that
 /// writes no date, is the next day: midnight passed (23:19, then 02:00).
 fn roll_over_midnight(cursor: &mut Cursor, clock: &mut Clock) {
-    let Some((previous, _)) = cursor.last else { return };
-    if clock.civil < previous
-        && previous.duration_since(clock.civil).as_secs() > 12 * 3600
+    let Some((previous, _)) = &cursor.last else { return };
+    if clock.civil < previous.civil
+        && previous.civil.duration_since(clock.civil).as_secs() > 12 * 3600
         && let Ok(next) = clock.civil.checked_add(1.day())
     {
         clock.civil = next;
@@ -278,21 +280,31 @@ fn roll_over_midnight(cursor: &mut Cursor, clock: &mut Clock) {
     }
 }
 
+/// Whether `a` is earlier than `b` as instants: "03:00 CEST" then "02:00
+/// CET", the hour the clocks go back, is the same moment, not a step back.
+fn earlier(a: &ZonedTime, b: &ZonedTime) -> bool {
+    match (a.timestamp(), b.timestamp()) {
+        (Some(a), Some(b)) => a < b,
+        _ => a.civil < b.civil,
+    }
+}
+
 /// Warn when an entry is earlier than the one before it.
 fn check_order(
     cursor: &mut Cursor,
-    current: DateTime,
+    current: ZonedTime,
     index: usize,
     entries: &[TimelineEntry],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if let Some((previous, prev_index)) = cursor.last
-        && current < previous
+    if let Some((previous, prev_index)) = &cursor.last
+        && earlier(&current, previous)
     {
+        let prev_index = *prev_index;
         // The outlier is the previous entry when this one still
         // follows the entry before that (10:30, 23:15, 13:00).
-        let before = index.checked_sub(2).and_then(|i| entries.get(i)).and_then(|e| e.time).map(|t| t.civil);
-        let (culprit, other) = if prev_index > 0 && before.is_some_and(|b| b <= current) {
+        let before = index.checked_sub(2).and_then(|i| entries.get(i)).and_then(|e| e.time);
+        let (culprit, other) = if prev_index > 0 && before.is_some_and(|b| !earlier(&current, &b)) {
             (&entries[prev_index], &entries[index])
         } else {
             (&entries[index], &entries[prev_index])
