@@ -3,6 +3,7 @@
 //! `(path, bytes, &Config)`. An unusable config is the one fatal input error.
 
 use crate::model::SectionKind;
+use crate::tag_matcher::{TagMatcher, parse_rule};
 use crate::zone::{Zone, parse_zone};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -62,7 +63,7 @@ pub struct Taxonomy {
     /// Parsed and compiled on first use: `coroner search` on a current
     /// index never needs it, and parsing the built-in rules alone was most
     /// of loading the config. The site's own rules are checked on loading.
-    matcher: std::sync::OnceLock<regex_automata::meta::Regex>,
+    matcher: std::sync::OnceLock<TagMatcher>,
     /// The matcher cloned once per parsing thread (see `per_thread`: a
     /// regex shared by threads takes a lock on every search).
     matcher_clones: MatcherClones,
@@ -75,7 +76,7 @@ pub struct Taxonomy {
 /// Per-thread clones of the taxonomy's matcher. A cloned config starts
 /// with none: each thread clones the compiled matcher again on first use.
 #[derive(Default)]
-struct MatcherClones(thread_local::ThreadLocal<regex_automata::meta::Regex>);
+struct MatcherClones(thread_local::ThreadLocal<TagMatcher>);
 
 impl Clone for MatcherClones {
     fn clone(&self) -> Self {
@@ -159,33 +160,17 @@ pub struct TagRule {
 }
 
 impl Taxonomy {
-    /// Every tag's `match` rules in one multi-pattern regex (pattern i is
-    /// tag i), so a text is scanned once, not once per tag; this thread's
-    /// clone of it.
-    pub fn matcher(&self) -> &regex_automata::meta::Regex {
+    /// Every tag's `match` rules, compiled to find them all in one pass
+    /// (see [`TagMatcher`]); this thread's clone of it.
+    pub fn matcher(&self) -> &TagMatcher {
         self.matcher_clones.0.get_or(|| self.compiled_matcher().clone())
     }
 
-    fn compiled_matcher(&self) -> &regex_automata::meta::Regex {
+    fn compiled_matcher(&self) -> &TagMatcher {
         self.matcher.get_or_init(|| {
-            // The rules run over whole documents: with the lazy DFA's
-            // default 2 MB cache, its states were built again and again
-            // (inspect 4x slower); 32 MB holds them. The prefilter now pays
-            // (7% less wall time over 3,240 real files). Every rule parsed
-            // when the config was loaded (the built-in ones by a test) and
-            // the size limit is lifted, so the build cannot fail; if it
-            // ever did, no tag would be inferred.
-            let rules: Vec<_> = self
-                .rules
-                .iter()
-                .map(|rules| {
-                    regex_syntax::hir::Hir::alternation(rules.iter().filter_map(|p| parse_rule(p).ok()).collect())
-                })
-                .collect();
-            regex_automata::meta::Regex::builder()
-                .configure(regex_automata::meta::Config::new().nfa_size_limit(None).hybrid_cache_capacity(32 << 20))
-                .build_many_from_hir(&rules)
-                .unwrap_or_else(|_| regex_automata::meta::Regex::new_many::<&str>(&[]).expect("an empty set compiles"))
+            // Every rule parsed when the config was loaded (the built-in
+            // ones by a test).
+            TagMatcher::new(&self.rules)
         })
     }
 
@@ -465,13 +450,6 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
     Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), matcher_clones, weights, threshold })
 }
 
-/// A `match` rule (`\b` already made ASCII) as the matcher reads it:
-/// case-insensitive. The error is the parser's message.
-fn parse_rule(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
-    let syntax = regex_automata::util::syntax::Config::new().case_insensitive(true);
-    regex_automata::util::syntax::parse_with(pattern, &syntax).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,8 +479,9 @@ mod tests {
                 assert!(parse_rule(rule).is_ok(), "{}: {rule}", tag.name);
             }
         }
-        let found = taxonomy.matcher().find("the config change was never reviewed").map(|m| m.pattern().as_usize());
-        assert_eq!(found.map(|i| taxonomy.tags[i].name.as_str()), Some("config-change"));
+        let found = taxonomy.matcher().find_all("the config change was never reviewed");
+        let names: Vec<_> = found.iter().map(|m| taxonomy.tags[m.tag].name.as_str()).collect();
+        assert_eq!(names, ["config-change"]);
     }
 
     #[test]

@@ -195,26 +195,17 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
         let mut connectives = None;
         let mut counted = vec![0usize; taxonomy.tags.len()];
-        // Where each tag's last match ended: one tag's matches never overlap.
-        let mut ends = vec![0usize; taxonomy.tags.len()];
-        let matcher = taxonomy.matcher();
-        for m in overlapping_matches(matcher, text).flat_map(|m| with_matches_at_its_start(matcher, text, m)) {
-            let tag = m.pattern().as_usize();
-            let (Some(count), Some(rule), Some(end)) =
-                (counted.get_mut(tag), taxonomy.tags.get(tag), ends.get_mut(tag))
-            else {
+        for m in taxonomy.matcher().find_all(text) {
+            let (tag, start, end) = (m.tag, m.range.start, m.range.end);
+            let (Some(count), Some(rule)) = (counted.get_mut(tag), taxonomy.tags.get(tag)) else {
                 continue;
             };
-            if m.start() < *end {
-                continue;
-            }
-            *end = m.end();
             let weight = rule.weights.of_place(place.name);
             if *count >= MATCHES_PER_PLACE
                 || weight <= 0.0
-                || negated(text, m.start())
-                || in_link(m.start())
-                || remedy(text, m.start(), m.end())
+                || negated(text, start)
+                || in_link(start)
+                || remedy(text, start, end)
             {
                 continue;
             }
@@ -222,7 +213,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             // wherever it is written; what it says followed from the
             // cause, as a consequence, never more than where it is.
             let connectives = connectives.get_or_insert_with(|| Connectives::of(text));
-            let (place_name, weight) = match connectives.role(m.start(), m.end()) {
+            let (place_name, weight) = match connectives.role(start, end) {
                 Role::Cause if !NARRATIVE_PLACES.contains(&place.name) => {
                     (SectionKind::RootCause.as_str(), weight.max(rule.weights.of(SectionKind::RootCause)))
                 }
@@ -235,8 +226,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             by_tag[tag].push(TagEvidence {
                 tag: rule.name.clone(),
                 place: place_name.to_string(),
-                line: place.prose.line_at(m.start()),
-                phrase: text[m.range()].to_string(),
+                line: place.prose.line_at(start),
+                phrase: text[m.range].to_string(),
                 weight,
             });
         }
@@ -275,48 +266,6 @@ fn tells(taxonomy: &crate::config::Taxonomy, tag: usize, place: &str) -> bool {
     CAUSE_PLACES.contains(&place)
         || ["title", "summary"].contains(&place)
         || taxonomy.tags.get(tag).is_some_and(|rule| rule.weights.of_place(place) > taxonomy.weights.of_place(place))
-}
-
-/// Every leftmost match, and the matches inside each one: "a bad load
-/// balancer rule" is a wrong setting and, inside it, the network.
-fn overlapping_matches<'t>(
-    matcher: &'t regex_automata::meta::Regex,
-    text: &'t str,
-) -> impl Iterator<Item = regex_automata::Match> + 't {
-    let next_char = |at: usize| at + text[at..].chars().next().map_or(1, char::len_utf8);
-    matcher.find_iter(text).flat_map(move |outer| {
-        let mut from = next_char(outer.start());
-        let inner = std::iter::from_fn(move || {
-            let m = matcher.search(&regex_automata::Input::new(text).range(from..outer.end()))?;
-            from = next_char(m.start());
-            Some(m)
-        });
-        std::iter::once(outer).chain(inner)
-    })
-}
-
-/// A match and the other tags' matches that start where it does: the
-/// matcher reports one match per place, and "firewall rules" is both a
-/// configuration change and the network.
-fn with_matches_at_its_start(
-    matcher: &regex_automata::meta::Regex,
-    text: &str,
-    first: regex_automata::Match,
-) -> impl Iterator<Item = regex_automata::Match> {
-    use regex_automata::{Anchored, Input, PatternID};
-    // A rule's match is a phrase: a few hundred bytes hold any of them.
-    let mut end = (first.start() + 256).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let others: Vec<_> = (0..matcher.pattern_len())
-        .filter(|&p| p != first.pattern().as_usize())
-        .filter_map(|p| {
-            let pattern = PatternID::new(p).ok()?;
-            matcher.find(Input::new(text).range(first.start()..end).anchored(Anchored::Pattern(pattern)))
-        })
-        .collect();
-    std::iter::once(first).chain(others)
 }
 
 /// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,

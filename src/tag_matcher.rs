@@ -1,0 +1,220 @@
+//! Every match of every root-cause tag's rules in a text, fast on text the
+//! matcher has never seen.
+//!
+//! One regex over all the rules, searched unanchored, makes the lazy DFA
+//! build a state for each mix of half-matched rules that a text brings
+//! ("the data…", "config…", "not…" all at once): on real postmortems it
+//! built states for most of what it read, about 1 MB/s, most of parsing.
+//! Instead an Aho-Corasick automaton finds where a rule can start (the
+//! first letters of every rule), and only there is each such tag's
+//! alternation tried, anchored: those states are few and every text
+//! shares them.
+
+use aho_corasick::AhoCorasick;
+use regex_automata::{Anchored, Input, PatternID, meta};
+use regex_syntax::hir::Hir;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use std::ops::Range;
+
+/// How many bytes of a rule find where it may start: "configur", not
+/// every "conf" and "the ".
+const OPENING_LEN: usize = 8;
+
+/// A compiled set of tags, each a list of rules. Cloning shares the
+/// compiled parts and gives the clone its own search caches.
+#[derive(Clone, Debug)]
+pub struct TagMatcher {
+    /// Pattern i is tag i's rules as one alternation (earlier rules win
+    /// where two match at the same place).
+    tags: meta::Regex,
+    /// The openings of every rule that has them, in any case; pattern i
+    /// opens the tags in `opens[i]`.
+    openings: AhoCorasick,
+    opens: Vec<Vec<usize>>,
+    /// Rules no literal opens (one that starts with a word class), searched
+    /// the ordinary way; pattern i belongs to tag `unopened_tags[i]`.
+    unopened: Option<meta::Regex>,
+    unopened_tags: Vec<usize>,
+}
+
+/// One match of one tag's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagMatch {
+    pub tag: usize,
+    pub range: Range<usize>,
+}
+
+/// A `match` rule as the matcher reads it: case-insensitive, `\b` as
+/// ASCII. The error is the parser's message.
+pub fn parse_rule(pattern: &str) -> Result<Hir, String> {
+    parse(pattern, true)
+}
+
+fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
+    let syntax = regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive);
+    regex_automata::util::syntax::parse_with(pattern, &syntax).map_err(|e| e.to_string())
+}
+
+impl TagMatcher {
+    /// Tag i's rules are `rules[i]`, as written; a rule that does not parse
+    /// (the config checked them all when it was loaded) is left out.
+    pub fn new<S: AsRef<str>>(rules: &[Vec<S>]) -> TagMatcher {
+        let mut extractor = Extractor::new();
+        extractor.kind(ExtractKind::Prefix).limit_literal_len(OPENING_LEN);
+        let mut openings: Vec<String> = Vec::new();
+        let mut opens: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let (mut unopened, mut unopened_tags) = (Vec::new(), Vec::new());
+        let mut alternations = Vec::new();
+        for (tag, rules) in rules.iter().enumerate() {
+            let mut parsed = Vec::new();
+            for rule in rules {
+                let Ok(hir) = parse_rule(rule.as_ref()) else { continue };
+                // The openings as written (case aside: the automaton
+                // ignores ASCII case, and `cased` adds the rest).
+                let written = parse(rule.as_ref(), false).map(|h| extractor.extract(&h));
+                match written.as_ref().ok().and_then(|seq| seq.literals()) {
+                    Some(found) if !found.is_empty() && found.iter().all(|l| !whole_chars(l.as_bytes()).is_empty()) => {
+                        for opening in found.iter().flat_map(|l| cased(whole_chars(l.as_bytes()))) {
+                            let at = *index.entry(opening.clone()).or_insert_with(|| {
+                                openings.push(opening);
+                                opens.push(Vec::new());
+                                openings.len() - 1
+                            });
+                            if !opens[at].contains(&tag) {
+                                opens[at].push(tag);
+                            }
+                        }
+                    }
+                    _ => {
+                        unopened.push(hir.clone());
+                        unopened_tags.push(tag);
+                    }
+                }
+                parsed.push(hir);
+            }
+            alternations.push(Hir::alternation(parsed));
+        }
+        TagMatcher {
+            tags: compile(&alternations),
+            openings: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&openings)
+                .expect("openings of a few letters always build"),
+            opens,
+            unopened: (!unopened.is_empty()).then(|| compile(&unopened)),
+            unopened_tags,
+        }
+    }
+
+    /// Every tag's matches in text order; one tag's matches never overlap
+    /// (the earliest wins), but two tags' may: "a bad load balancer rule"
+    /// is a wrong setting and, inside it, the network.
+    pub fn find_all(&self, text: &str) -> Vec<TagMatch> {
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for m in self.openings.find_overlapping_iter(text) {
+            starts.extend(self.opens[m.pattern().as_usize()].iter().map(|&tag| (m.start(), tag)));
+        }
+        if let Some(unopened) = &self.unopened {
+            starts.extend(unopened.find_iter(text).map(|m| (m.start(), self.unopened_tags[m.pattern().as_usize()])));
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let mut ends = vec![0; self.tags.pattern_len()];
+        let mut found = Vec::new();
+        for (at, tag) in starts {
+            if at < ends[tag] {
+                continue;
+            }
+            let Ok(pattern) = PatternID::new(tag) else { continue };
+            let input = Input::new(text).range(at..).anchored(Anchored::Pattern(pattern));
+            if let Some(m) = self.tags.search(&input).filter(|m| !m.is_empty()) {
+                ends[tag] = m.end();
+                found.push(TagMatch { tag, range: m.range() });
+            }
+        }
+        found
+    }
+}
+
+/// The longest prefix of `bytes` made of whole characters: an opening
+/// cut at its limit may end inside one.
+fn whole_chars(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// An opening and the cases of it that ASCII case-insensitivity misses:
+/// "über" is also "Über" and "ÜBER".
+fn cased(opening: &str) -> Vec<String> {
+    let mut forms = vec![opening.to_string()];
+    if !opening.is_ascii() {
+        let mut chars = opening.chars();
+        let capital: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
+        forms.extend([capital, opening.to_uppercase(), opening.to_lowercase()]);
+        forms.sort();
+        forms.dedup();
+    }
+    forms
+}
+
+/// Each search cache's room for lazy-DFA states: the rules' gaps ("lost
+/// … data", up to 30 letters apart) make many, and a smaller cache built
+/// them again and again.
+const CACHE: usize = 32 << 20;
+
+/// Every rule was parsed when the config was loaded (the built-in ones by
+/// a test) and the size limit is lifted, so this cannot fail; if it ever
+/// did, nothing would match.
+fn compile(patterns: &[Hir]) -> meta::Regex {
+    meta::Regex::builder()
+        .configure(meta::Config::new().nfa_size_limit(None).hybrid_cache_capacity(CACHE))
+        .build_many_from_hir(patterns)
+        .unwrap_or_else(|_| meta::Regex::new_many::<&str>(&[]).expect("an empty set compiles"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(tags: &[&[&str]]) -> TagMatcher {
+        TagMatcher::new(&tags.iter().map(|rules| rules.to_vec()).collect::<Vec<_>>())
+    }
+
+    fn found(m: &TagMatcher, text: &str) -> Vec<(usize, String)> {
+        m.find_all(text).into_iter().map(|f| (f.tag, text[f.range].to_string())).collect()
+    }
+
+    #[test]
+    fn every_tags_matches_are_found_even_inside_another_tags_match() {
+        let m = matcher(&[&["bad (load balancer )?rule"], &["load[- ]balanc"], &[r"\bdns\b"]]);
+        assert_eq!(
+            found(&m, "A bad load balancer rule, then DNS. Not dnssec."),
+            [(0, "bad load balancer rule".into()), (1, "load balanc".into()), (2, "DNS".into())]
+        );
+    }
+
+    #[test]
+    fn one_tags_matches_do_not_overlap_and_its_earlier_rule_wins() {
+        let m = matcher(&[&["config", "config change"]]);
+        assert_eq!(found(&m, "config change, config"), [(0, "config".into()), (0, "config".into())]);
+    }
+
+    #[test]
+    fn a_rule_that_opens_with_a_word_class_is_still_found() {
+        // No literal opens `\w+\.conf`: it is searched the ordinary way.
+        let m = matcher(&[&[r"\b[a-z_]+\.conf\b"], &["nginx"]]);
+        assert_eq!(found(&m, "edited nginx.conf"), [(0, "nginx.conf".into()), (1, "nginx".into())]);
+    }
+
+    #[test]
+    fn case_and_letters_beyond_ascii_match_as_written_rules_say() {
+        let m = matcher(&[&["überlast"], &["disque plein"], &["Erreur"]]);
+        assert_eq!(
+            found(&m, "Überlast. DISQUE PLEIN, erreur"),
+            [(0, "Überlast".into()), (1, "DISQUE PLEIN".into()), (2, "erreur".into())]
+        );
+    }
+}
