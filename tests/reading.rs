@@ -390,3 +390,20 @@ fn values_a_reader_would_not_believe_are_warnings_and_left_out() {
     assert_eq!(long.duration_minutes, None);
     assert!(long.diagnostics.iter().any(|d| d.code == "implausible-value" && d.line == 5), "{:?}", long.diagnostics);
 }
+
+#[test]
+fn a_shortened_month_with_its_period_keeps_the_sentence_and_the_date() {
+    // "Sept. 9, 2025" must not end the sentence after "Sept.".
+    let p = read("date-abbreviated-month.md");
+    let want = (Some("2025-09-09T14:15:00+03:00".into()), Some("2025-09-09T15:05:00+03:00".into()), Some(50));
+    assert_eq!(when(&p), want);
+}
+
+#[test]
+fn a_report_in_italian_reads_its_date_and_its_range() {
+    let p = read("non-english-it.md");
+    assert_eq!(p.kind, coroner::model::Kind::Postmortem);
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-03-14"));
+    let want = (Some("2025-03-14T10:20:00+01:00".into()), Some("2025-03-14T11:05:00+01:00".into()), Some(45));
+    assert_eq!(when(&p), want);
+}

@@ -219,16 +219,29 @@ fn is_collapsed(text: &str) -> bool {
 
 static SENTENCE_END: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?。](?:\s+|$)").unwrap());
 
-/// Split plain text into sentences (a period inside a number, as in "3.5",
-/// or after an abbreviation, as in "e.g." or "approx.", does not end one).
+/// Words shortened with a period that go on with the same sentence: "On
+/// Mar. 4, 2024", "approx. 40 minutes", "vs. last week".
+const ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "aprox", "ca",
+    "env", "vs", "mr", "mrs", "dr", "inc", "ltd", "corp", "incl", "bzw", "ggf",
+];
+
+/// Split plain text into sentences. A period inside a number ("3.5"), after
+/// an abbreviation ("e.g.", "approx.", "Mar.") or before a word in lower
+/// case does not end one.
 pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     for m in SENTENCE_END.find_iter(text) {
         let before = &text[start..m.start()];
         let last_word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-        let abbreviation = last_word.chars().count() <= 1 || last_word.contains('.') || last_word == "approx";
-        if abbreviation || last_word.ends_with(|c: char| c.is_ascii_digit()) && m.as_str().len() == 1 {
+        let word = last_word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let period = m.as_str().starts_with('.');
+        let abbreviation = last_word.chars().count() <= 1
+            || last_word.contains('.')
+            || period && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+        let goes_on = period && text[m.end()..].starts_with(char::is_lowercase);
+        if abbreviation || goes_on || last_word.ends_with(|c: char| c.is_ascii_digit()) && m.as_str().len() == 1 {
             continue;
         }
         let s = text[start..m.end()].trim();
@@ -299,6 +312,12 @@ mod tests {
     fn sentences_do_not_break_on_decimals_or_initials() {
         let s = sentences("Version 1.5 failed. We rolled back e.g. twice! Done");
         assert_eq!(s, vec!["Version 1.5 failed.", "We rolled back e.g. twice!", "Done"]);
+    }
+
+    #[test]
+    fn sentences_go_on_after_a_shortened_month_or_before_a_lower_case_word() {
+        let s = sentences("On Mar. 4, 2024, from 9:40 AM it failed. It took approx. forty min. to fix. Done");
+        assert_eq!(s, vec!["On Mar. 4, 2024, from 9:40 AM it failed.", "It took approx. forty min. to fix.", "Done"]);
     }
 
     #[test]

@@ -263,7 +263,8 @@ pub struct FoundDate {
 }
 
 /// Month names (lower case), full or abbreviated, in the languages of
-/// the corpus: English, German, French, Spanish and Portuguese.
+/// the corpus: English, German, French, Spanish and Portuguese; Italian
+/// and Dutch too.
 #[rustfmt::skip]
 const MONTHS: &[(&str, i8)] = &[
     ("january", 1), ("januar", 1), ("jan", 1), ("janvier", 1), ("enero", 1), ("janeiro", 1),
@@ -278,6 +279,9 @@ const MONTHS: &[(&str, i8)] = &[
     ("octubre", 10), ("outubro", 10), ("november", 11), ("nov", 11), ("novembre", 11),
     ("noviembre", 11), ("novembro", 11), ("december", 12), ("dezember", 12), ("dec", 12),
     ("dez", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12), ("dezembro", 12),
+    ("gennaio", 1), ("januari", 1), ("febbraio", 2), ("februari", 2), ("maart", 3), ("aprile", 4),
+    ("maggio", 5), ("mei", 5), ("giugno", 6), ("luglio", 7), ("augustus", 8), ("settembre", 9),
+    ("ottobre", 10), ("dicembre", 12),
 ];
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";

@@ -38,8 +38,9 @@ static ZONE_STATEMENT: PerThread<Regex> =
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
     "-", "–", "—", "→", "->", "~", "to", "until", "till", "through", "thru", "and", "bis", "à", "au", "a", "〜", "～",
-    // "entre 14h10 et 14h55", "zwischen 9:00 und 9:40", "entre las 10:00 y las 11:00".
-    "et", "und", "y", "e",
+    // "entre 14h10 et 14h55", "zwischen 9:00 und 9:40", "entre las 10:00 y las 11:00",
+    // "dalle 08:10 alle 09:35", "das 10:00 às 11:00", "van 9:00 tot 10:15".
+    "et", "und", "y", "e", "alle", "al", "às", "as", "até", "hasta", "tot",
 ];
 
 /// "… ended at", "was resolved by": the time that follows is the end.
