@@ -407,3 +407,12 @@ fn a_report_in_italian_reads_its_date_and_its_range() {
     let want = (Some("2025-03-14T10:20:00+01:00".into()), Some("2025-03-14T11:05:00+01:00".into()), Some(45));
     assert_eq!(when(&p), want);
 }
+
+#[test]
+fn a_date_without_its_year_takes_the_year_the_page_writes_elsewhere() {
+    // "on November 19": the year comes from the "Posted 11/19/2025" lines.
+    let p = read("status-page-history.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-11-19"));
+    let want = (Some("2025-11-19T15:10:00-05:00".into()), Some("2025-11-19T16:25:00-05:00".into()), Some(75));
+    assert_eq!(when(&p), want);
+}

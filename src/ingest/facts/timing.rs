@@ -230,15 +230,20 @@ impl Facts<'_> {
         let file_date = || {
             FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok())
         };
-        let date_hint = when
-            .date
-            .or_else(|| {
-                candidates.iter().find_map(|(t, _, _)| find_dates_with(t, None, day_first).first().map(|d| d.date))
-            })
-            .or_else(file_date);
+        let first_date = |year: Option<i16>| {
+            candidates.iter().find_map(|(t, _, _)| find_dates_with(t, year, day_first).first().map(|d| d.date))
+        };
+        let mut date_hint = when.date.or_else(|| first_date(None));
+        // "On February 12" with no year: the year the document writes
+        // elsewhere (a status page's "Posted 02/12/2024" lines).
+        let written_year = if date_hint.is_none() { self.year_written_anywhere(day_first) } else { None };
+        if written_year.is_some() {
+            date_hint = first_date(written_year);
+        }
+        let date_hint = date_hint.or_else(file_date);
 
         // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
-        let default_year = date_hint.map(|d| d.year());
+        let default_year = date_hint.map(|d| d.year()).or(written_year);
         for label in &self.input.outline.labels {
             let name = &label.key;
             let is_start =
@@ -365,7 +370,7 @@ impl Facts<'_> {
                 self.note("date", FactSource::Derived, when.start_line);
             } else if let Some((d, line, source)) = candidates
                 .iter()
-                .find_map(|(t, l, s)| find_dates_with(t, None, day_first).first().map(|d| (d.date, *l, *s)))
+                .find_map(|(t, l, s)| find_dates_with(t, written_year, day_first).first().map(|d| (d.date, *l, *s)))
             {
                 when.date = Some(d);
                 self.note("date", source, line);
@@ -380,6 +385,11 @@ impl Facts<'_> {
 
     /// "03/04/2024" in a file whose zone does not say which part is the
     /// day: read month first, and a warning says so.
+    /// The year of the first whole date written anywhere in the body.
+    fn year_written_anywhere(&self, day_first: bool) -> Option<i16> {
+        self.plain.iter().find_map(|line| find_dates_with(line, None, day_first).first().map(|d| d.date.year()))
+    }
+
     fn warn_if_ambiguous(&mut self, when: &When, day_first: bool) {
         let Some(provenance) = self.provenance.get("date") else { return };
         let line = if provenance.source == FactSource::Derived { when.start_line } else { provenance.line };
