@@ -416,3 +416,10 @@ fn a_date_without_its_year_takes_the_year_the_page_writes_elsewhere() {
     let want = (Some("2025-11-19T15:10:00-05:00".into()), Some("2025-11-19T16:25:00-05:00".into()), Some(75));
     assert_eq!(when(&p), want);
 }
+
+#[test]
+fn a_sentence_that_runs_from_one_time_until_another_is_the_outage() {
+    let p = read("start-until-end.md");
+    let want = (Some("2025-05-08T07:12:00+01:00".into()), Some("2025-05-08T07:58:00+01:00".into()), Some(46));
+    assert_eq!(when(&p), want);
+}

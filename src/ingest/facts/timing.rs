@@ -58,11 +58,17 @@ static THEN_RESOLVED_AT: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// "At 14:31 GMT every pod … was down until 15:05 GMT": what began at the
+/// first time lasted until the second.
+static UNTIL: PerThread<Regex> =
+    PerThread::new(|| english(r"\b(until|till|bis|jusqu.(à|a|au)|hasta|fino alle|até)\s*$"));
+
 /// `first … second` reads as a range: only a connector (and perhaps a
-/// date) between them, or "and was resolved at".
+/// date) between them, "and was resolved at", or "until" right before the
+/// second in the same sentence.
 fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::ingest::when::FoundDate]) -> bool {
     let Some(between) = text.get(first.span.end..second.span.start) else { return false };
-    if between.len() <= 60 && THEN_RESOLVED_AT.is_match(between) {
+    if between.len() <= 60 && THEN_RESOLVED_AT.is_match(between) || between.len() <= 200 && UNTIL.is_match(between) {
         return true;
     }
     let mut between = between.to_string();
