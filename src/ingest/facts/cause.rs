@@ -206,6 +206,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
                 || negated(text, start)
                 || in_link(start)
                 || remedy(text, start, end)
+                || cleared(text, end)
             {
                 continue;
             }
@@ -387,6 +388,21 @@ fn remedy(text: &str, start: usize, end: usize) -> bool {
     text.get(end..).is_some_and(|after| AFTER.is_match(after)) || BEFORE.is_match(before)
 }
 
+/// Whether what follows a match clears it: "the database was never
+/// involved", "DNS was not the cause", "the replicas stayed healthy".
+fn cleared(text: &str, end: usize) -> bool {
+    static CLEARED: PerThread<Regex> = PerThread::new(|| {
+        english(
+            r"^\W{0,3}([a-z0-9_-]+ ){0,2}((was|were|is|are|has been|have been) (never|not|in no way) (involved|at fault|to blame|the (root )?cause|the (culprit|problem|issue)|responsible)|(was|were|remained|stayed) (unaffected|fine|healthy|unharmed|untouched))\b",
+        )
+    });
+    let mut cut = (end + 80).min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.get(end..cut).is_some_and(|after| CLEARED.is_match(after))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +428,10 @@ mod tests {
     #[test]
     fn negated_hypothetical_and_remedial_mentions_do_not_count() {
         assert_eq!(tags_of("It was not the database."), Vec::<String>::new());
+        assert_eq!(tags_of("The database was never involved."), Vec::<String>::new());
+        assert_eq!(tags_of("DNS resolution was not the cause."), Vec::<String>::new());
+        assert_eq!(tags_of("The DNS servers stayed healthy throughout."), Vec::<String>::new());
+        assert_eq!(tags_of("The DNS record was the cause."), ["dns"]);
         assert_eq!(tags_of("If the certificate had expired, logins would have failed."), Vec::<String>::new());
         assert_eq!(tags_of("We deployed a fix within the hour."), Vec::<String>::new());
         assert_eq!(tags_of("The hotfix was released at noon."), Vec::<String>::new());
