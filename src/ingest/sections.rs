@@ -904,12 +904,14 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
                 let line = index.line(range.start);
                 if line != last_label_line {
                     last_label_line = line;
-                    if let Some(marker) =
+                    if let Some(mut marker) =
                         bold_label(lines.get(line as usize - 1).copied().unwrap_or(""), line, synonyms)
                     {
                         drop_label_name(&mut words, label_at.take());
                         label_at = Some((words.len(), marker.heading.clone()));
+                        let more = labels_after(&mut marker.value, line);
                         push_label(&mut labels, &mut markers, marker);
+                        labels.extend(more);
                     }
                 }
             }
@@ -989,6 +991,27 @@ fn push_label(labels: &mut Vec<Label>, markers: &mut Vec<Marker>, marker: Marker
         markers.push(marker.clone());
     }
     labels.push(Label { key: marker.key, name: marker.heading, value: marker.value, line: marker.line });
+}
+
+/// The other labels of a facts line, "**Date:** 27 March 2024 · **Duration:**
+/// 34 minutes · **Author:** Ellis": each bold label after a `·`, `|` or `•`
+/// is a label of its own, and `value` (the first one's) ends before it.
+fn labels_after(value: &mut String, line: u32) -> Vec<Label> {
+    let pieces: Vec<&str> = value.split(['·', '|', '•']).map(str::trim).collect();
+    let mut more = Vec::new();
+    for piece in pieces.iter().skip(1) {
+        let Some(bold) = piece.strip_prefix("**") else { break };
+        let Some((name, rest)) = bold.split_once(":**").or_else(|| bold.split_once("**:")) else { break };
+        let (name, rest) = (name.trim(), rest.trim());
+        if name.is_empty() || name.chars().count() > 40 {
+            break;
+        }
+        more.push(Label { key: normalize_heading(name), name: name.to_string(), value: rest.to_string(), line });
+    }
+    if !more.is_empty() {
+        *value = pieces[0].to_string();
+    }
+    more
 }
 
 /// `- **Root Cause:** text`, `**Issue Summary**`, `**Sévérité** : P1`.
@@ -1293,5 +1316,16 @@ It broke.
         let o = read(body);
         let labels: Vec<_> = o.labels.iter().map(|l| (l.name.as_str(), l.value.as_str(), l.line)).collect();
         assert_eq!(labels, vec![("Sévérité", "P1", 1), ("Durée", "4h12", 2)]);
+    }
+
+    #[test]
+    fn a_facts_line_holds_several_bold_labels() {
+        let body = "**Date:** 27 March 2024 · **Duration:** 34 minutes | **Sev:** 1\n**Note:** a · b\n";
+        let o = read(body);
+        let labels: Vec<_> = o.labels.iter().map(|l| (l.name.as_str(), l.value.as_str(), l.line)).collect();
+        assert_eq!(
+            labels,
+            vec![("Date", "27 March 2024", 1), ("Duration", "34 minutes", 1), ("Sev", "1", 1), ("Note", "a · b", 2)]
+        );
     }
 }
