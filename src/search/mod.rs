@@ -147,6 +147,12 @@ pub fn update_incidents(
     let (index, fields) = open(dir).map_err(error)?;
     index.tokenizers().register("en_stem", stemming::en_stem());
     let mut writer = writer_with(&index, 1, SMALL_WRITER).map_err(error)?;
+    // Each call commits a segment of a few incidents: merge those among
+    // themselves, never into the archive's large segments, which would
+    // copy thousands of incidents again every few saves.
+    let mut merges = tantivy::indexer::LogMergePolicy::default();
+    merges.set_max_docs_before_merge(SMALL_SEGMENT);
+    writer.set_merge_policy(Box::new(merges));
     for id in removed {
         writer.delete_term(Term::from_field_text(fields.id, id));
     }
@@ -162,6 +168,8 @@ pub fn update_incidents(
 
 /// The memory of a writer for a few incidents (tantivy's least).
 const SMALL_WRITER: usize = 15_000_000;
+/// The most incidents a segment may hold for [`update_incidents`] to merge it.
+const SMALL_SEGMENT: usize = 1_000;
 
 /// What the index in `dir` was last updated from, as saved; `None` when
 /// nothing was.

@@ -236,7 +236,7 @@ impl Preview {
         }
         let versions: Vec<u64> = archive
             .incidents
-            .iter()
+            .par_iter()
             .map(|p| {
                 let mut h = std::hash::DefaultHasher::new();
                 (self.files.get(&p.source).map(|c| c.hash), &p.id).hash(&mut h);
