@@ -116,12 +116,6 @@ fn listing(discovered: &Discovered) -> Option<Vec<(WalkedFolder, Vec<(String, St
         let (folder, name) = file.source.rsplit_once('/').unwrap_or(("", &file.source));
         folders[*at.get(folder)?].1.push((name.to_string(), file.stamp));
     }
-    // Oldest first: about the order the files were made in, and so the
-    // order of their entries in the kernel's caches, which makes each
-    // lookup cheaper than in the order of names (docs/benchmarks.md).
-    for (_, files) in &mut folders {
-        files.sort_by_key(|(_, stamp)| stamp.map(|(_, modified)| modified));
-    }
     Some(folders)
 }
 
@@ -179,13 +173,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Threads that `stat` the files: the calls wait on the kernel's lookups
-/// more than on a processor, and a busy machine shares its processors by
-/// thread, so more threads than processors finish sooner (measured in
-/// docs/benchmarks.md, "Search").
-const STAT_THREADS: usize = 8;
-
-/// Files one thread takes at a time.
+/// Files stat'ed at a time, on one of the pool's threads.
 const STAT_CHUNK: usize = 512;
 
 /// Whether `content` still holds exactly the files `saved` lists, with
@@ -194,6 +182,7 @@ const STAT_CHUNK: usize = 512;
 /// changed, a file that changed or went): discovery then decides.
 #[cfg(unix)]
 pub fn unchanged(saved: &[u8], config: &Config, content: &Path, drafts: bool) -> bool {
+    use rayon::prelude::*;
     use rustix::fs::{AtFlags, Mode, OFlags};
     let Some((saved_key, _, mut reader)) = Reader::new(saved) else { return false };
     if saved_key != key(config, content, drafts) {
@@ -241,31 +230,15 @@ pub fn unchanged(saved: &[u8], config: &Config, content: &Path, drafts: bool) ->
     if !reader.rest.is_empty() {
         return false;
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let changed = std::sync::atomic::AtomicBool::new(false);
-    let stat_chunks = || {
-        use std::sync::atomic::Ordering::Relaxed;
-        while !changed.load(Relaxed) {
-            let start = next.fetch_add(STAT_CHUNK, Relaxed);
-            let Some(chunk) = files.get(start..(start + STAT_CHUNK).min(files.len())) else { return };
-            let same = chunk.iter().all(|&(folder, name, saved)| {
-                let stamp =
-                    rustix::fs::statat(&handles[folder], name, AtFlags::empty()).ok().and_then(|st| stamp_of_stat(&st));
-                stamp_bytes(stamp) == saved
-            });
-            if !same {
-                changed.store(true, Relaxed);
-            }
-        }
-    };
-    let threads = STAT_THREADS.min(files.len().div_ceil(STAT_CHUNK)).max(1);
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(stat_chunks);
-        }
-        stat_chunks();
-    });
-    !changed.into_inner()
+    // Checked on the pool beside the query: the `stat`s are most of
+    // what a search does before it answers.
+    files.par_chunks(STAT_CHUNK).all(|chunk| {
+        chunk.iter().all(|&(folder, name, saved)| {
+            let stamp =
+                rustix::fs::statat(&handles[folder], name, AtFlags::empty()).ok().and_then(|st| stamp_of_stat(&st));
+            stamp_bytes(stamp) == saved
+        })
+    })
 }
 
 #[cfg(not(unix))]
