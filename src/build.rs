@@ -7,6 +7,7 @@ use crate::config::Config;
 pub use crate::content::{ContentFile, Discovered, FileProblem, Ingested, Stamp, symlink_outside};
 use crate::content::{FolderStamp, WalkedFolder};
 use crate::content::{outside_target, real_root};
+pub(crate) use crate::content::{stamp, stamp_of};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::Reader;
 use crate::model::Postmortem;
@@ -18,7 +19,6 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 #[derive(Debug, thiserror::Error)]
@@ -236,11 +236,17 @@ pub fn add_theme_problems(config: &Config, problems: &mut Vec<FileProblem>) {
 /// folders walked, so that `coroner search` can tell that its index is
 /// current without parsing the archive, or even walking it, again.
 pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> Sources {
-    Sources::of(config, content, discovered, drafts)
+    Sources::of(sources_key(config, content, drafts), discovered)
 }
 
-pub(crate) fn stamp(path: &Path) -> Stamp {
-    std::fs::metadata(path).ok().map(|m| stamp_of(&m))
+/// What the search index depends on beside the content files (see [`fingerprint`]).
+fn sources_key(config: &Config, content: &Path, drafts: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
+        .hash(&mut hasher);
+    stamp(&config.root.join(crate::config::FILE_NAME)).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Stamp files that come folder by folder, from a handle on each folder:
@@ -280,10 +286,6 @@ fn stamp_in_folders(files: &mut [(ContentFile, bool)]) {
     }
 }
 
-pub(crate) fn stamp_of(metadata: &std::fs::Metadata) -> (u64, Option<std::time::Duration>) {
-    (metadata.len(), metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()))
-}
-
 /// Run `query` on the search index in `config.index_dir` as it holds the
 /// archive on disk: the archive is parsed and re-indexed only when its
 /// files changed, and the second value says what that update did. The
@@ -304,7 +306,7 @@ pub fn search_current<T: Send>(
     let (existing, current) = rayon::join(
         || SearchIndex::open_existing(&config.index_dir).map(|index| query(&index)),
         || {
-            if crate::sources::unchanged(&saved, config, &dir, false) {
+            if crate::sources::unchanged(&saved, sources_key(config, &dir, false), &dir) {
                 return Ok(None);
             }
             discover(&dir, &config.extensions).map(|d| Some((fingerprint(config, &dir, &d, false), d)))

@@ -110,6 +110,15 @@ pub struct WalkedFolder {
     pub stamp: Option<FolderStamp>,
 }
 
+/// The stamp of the file at `path`, as its metadata tells it.
+pub(crate) fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path).ok().map(|m| stamp_of(&m))
+}
+
+pub(crate) fn stamp_of(metadata: &std::fs::Metadata) -> (u64, Option<std::time::Duration>) {
+    (metadata.len(), metadata.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()))
+}
+
 /// A file's stamp from its `stat`, as `std::fs::metadata` tells it, so
 /// that stamps taken either way compare.
 #[cfg(unix)]

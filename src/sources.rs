@@ -7,8 +7,7 @@
 //! unless its stamp changed. Anything the listing cannot vouch for sends
 //! the search back to discovery (`build::discover`), which is always right.
 
-use crate::config::Config;
-use crate::content::{Discovered, FolderStamp, Stamp, WalkedFolder, stamp_of_stat};
+use crate::content::{Discovered, Stamp, WalkedFolder};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -19,8 +18,7 @@ const MAGIC: &[u8] = b"coroner-sources 3\n";
 /// What the search index is made from (see the module's doc).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sources {
-    /// Everything else the index depends on: coroner's version and what
-    /// it indexes, the drafts flag, the content folder, site.toml's stamp.
+    /// Everything else the index depends on (see `build::fingerprint`).
     key: u64,
     /// The key, and every content file's source and stamp in discovery
     /// order: the same fingerprint, the same archive.
@@ -32,9 +30,9 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// The sources of the archive discovery found in `content`.
-    pub fn of(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> Sources {
-        let key = key(config, content, drafts);
+    /// The sources of the archive discovery found, with `key`, a hash of
+    /// everything else the index depends on (`build::fingerprint` says what).
+    pub fn of(key: u64, discovered: &Discovered) -> Sources {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         key.hash(&mut hasher);
         for file in &discovered.files {
@@ -95,15 +93,6 @@ impl Sources {
         }
         out
     }
-}
-
-/// Everything but the files that the index depends on (see [`Sources`]).
-fn key(config: &Config, content: &Path, drafts: bool) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
-        .hash(&mut hasher);
-    crate::build::stamp(&config.root.join(crate::config::FILE_NAME)).hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Each folder walked and its content files, by name; `None` when a file
@@ -177,15 +166,17 @@ impl<'a> Reader<'a> {
 const STAT_CHUNK: usize = 512;
 
 /// Whether `content` still holds exactly the files `saved` lists, with
-/// the same stamps and key: then the index noted with it is current.
+/// the same stamps, and `saved` has `key`: then the index noted with it
+/// is current.
 /// False whenever it cannot tell (no listing, a folder whose stamp
 /// changed, a file that changed or went): discovery then decides.
 #[cfg(unix)]
-pub fn unchanged(saved: &[u8], config: &Config, content: &Path, drafts: bool) -> bool {
+pub fn unchanged(saved: &[u8], key: u64, content: &Path) -> bool {
+    use crate::content::{FolderStamp, stamp_of_stat};
     use rayon::prelude::*;
     use rustix::fs::{AtFlags, Mode, OFlags};
     let Some((saved_key, _, mut reader)) = Reader::new(saved) else { return false };
-    if saved_key != key(config, content, drafts) {
+    if saved_key != key {
         return false;
     }
     // No folder: no listing to go by.
@@ -242,14 +233,14 @@ pub fn unchanged(saved: &[u8], config: &Config, content: &Path, drafts: bool) ->
 }
 
 #[cfg(not(unix))]
-pub fn unchanged(_saved: &[u8], _config: &Config, _content: &Path, _drafts: bool) -> bool {
+pub fn unchanged(_saved: &[u8], _key: u64, _content: &Path) -> bool {
     false
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::content::ContentFile;
+    use crate::content::{ContentFile, FolderStamp};
 
     /// A folder of two postmortems as discovery finds it, its stamp taken
     /// as if long after its last change (a walk trusts only older ones).
@@ -257,7 +248,7 @@ mod tests {
         let files = ["a.md", "b.md"]
             .map(|name| {
                 let path = dir.join(name);
-                let stamp = std::fs::metadata(&path).ok().map(|m| crate::build::stamp_of(&m));
+                let stamp = std::fs::metadata(&path).ok().map(|m| crate::content::stamp_of(&m));
                 ContentFile { path, source: name.into(), stamp }
             })
             .to_vec();
@@ -270,21 +261,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.md"), "# A\n").unwrap();
         std::fs::write(dir.path().join("b.md"), "# B\n").unwrap();
-        let config = Config::default_for(dir.path());
-        let saved = Sources::of(&config, dir.path(), &discovered(dir.path()), false).encode();
-        assert!(unchanged(&saved, &config, dir.path(), false));
-        assert!(!unchanged(&saved, &config, dir.path(), true), "another drafts flag is another index");
+        let saved = Sources::of(1, &discovered(dir.path())).encode();
+        assert!(unchanged(&saved, 1, dir.path()));
+        assert!(!unchanged(&saved, 2, dir.path()), "another key (site.toml, drafts…) is another index");
         // Every shorter or longer file is another format, or damaged: never trusted, never a panic.
         for end in 0..saved.len() {
-            assert!(!unchanged(&saved[..end], &config, dir.path(), false), "cut at {end}");
+            assert!(!unchanged(&saved[..end], 1, dir.path()), "cut at {end}");
         }
-        assert!(!unchanged(&[saved.as_slice(), b"x"].concat(), &config, dir.path(), false));
-        assert!(!unchanged(&Sources::unknown().encode(), &config, dir.path(), false));
+        assert!(!unchanged(&[saved.as_slice(), b"x"].concat(), 1, dir.path()));
+        assert!(!unchanged(&Sources::unknown().encode(), 0, dir.path()));
 
         // Another size: the stamp changes even within one tick of the clock.
         std::fs::write(dir.path().join("b.md"), "# B, edited in place\n").unwrap();
-        assert!(!unchanged(&saved, &config, dir.path(), false), "a file's stamp changed");
-        let now = Sources::of(&config, dir.path(), &discovered(dir.path()), false);
+        assert!(!unchanged(&saved, 1, dir.path()), "a file's stamp changed");
+        let now = Sources::of(1, &discovered(dir.path()));
         assert!(!now.same_archive(&saved));
         assert!(now.same_archive(&now.encode()));
     }
