@@ -15,6 +15,9 @@ use std::path::Path;
 /// The first bytes of a saved listing; another number is another format.
 const MAGIC: &[u8] = b"coroner-sources 3\n";
 
+/// A folder walked, and the name and stamp of each content file in it.
+type Listed = (WalkedFolder, Vec<(String, Stamp)>);
+
 /// What the search index is made from (see the module's doc).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sources {
@@ -26,7 +29,7 @@ pub struct Sources {
     /// Each folder walked and its content files (name, stamp); `None` when
     /// the walk met something the quick check could not follow (a link
     /// leading out, a loop, an unreadable entry, a single file as content).
-    folders: Option<Vec<(WalkedFolder, Vec<(String, Stamp)>)>>,
+    folders: Option<Vec<Listed>>,
 }
 
 impl Sources {
@@ -97,9 +100,8 @@ impl Sources {
 
 /// Each folder walked and its content files, by name; `None` when a file
 /// is in no folder the walk reported.
-fn listing(discovered: &Discovered) -> Option<Vec<(WalkedFolder, Vec<(String, Stamp)>)>> {
-    let mut folders: Vec<(WalkedFolder, Vec<(String, Stamp)>)> =
-        discovered.folders.iter().map(|f| (f.clone(), Vec::new())).collect();
+fn listing(discovered: &Discovered) -> Option<Vec<Listed>> {
+    let mut folders: Vec<Listed> = discovered.folders.iter().map(|f| (f.clone(), Vec::new())).collect();
     let at: HashMap<&str, usize> = discovered.folders.iter().enumerate().map(|(i, f)| (f.source.as_str(), i)).collect();
     for file in &discovered.files {
         let (folder, name) = file.source.rsplit_once('/').unwrap_or(("", &file.source));
