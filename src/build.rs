@@ -5,18 +5,20 @@
 use crate::archive::{self, Archive};
 use crate::config::Config;
 pub use crate::content::{ContentFile, Discovered, FileProblem, Ingested, Stamp, symlink_outside};
+use crate::content::{FolderStamp, WalkedFolder};
 use crate::content::{outside_target, real_root};
+pub(crate) use crate::content::{stamp, stamp_of};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::Reader;
 use crate::model::Postmortem;
 use crate::render::output::Staging;
 use crate::render::{RenderError, Rendered, Site};
 use crate::search::SearchIndex;
+use crate::sources::Sources;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,7 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
     // Links are followed only where they stay inside the content folder:
     // one that leaves it is not read, and is reported instead.
     let root = real_root(dir);
+    let walked = std::time::SystemTime::now();
     let outside = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(dir).follow_links(true).into_iter().filter_entry(|e| {
         if e.depth() == 0 || is_skipped(file_name(e)) {
@@ -90,6 +93,10 @@ pub fn discover(dir: &Path, extensions: &[String]) -> Result<Discovered, BuildEr
                     if batch.len() == STAMP_BATCH {
                         stamp_all(std::mem::replace(&mut batch, Vec::with_capacity(STAMP_BATCH)));
                     }
+                }
+                Ok(entry) if entry.file_type().is_dir() => {
+                    let source = if entry.depth() == 0 { String::new() } else { walked_source(dir, entry.path()) };
+                    found.folders.push(WalkedFolder { source, stamp: FolderStamp::of(entry.path(), walked) });
                 }
                 Ok(_) => {}
                 Err(err) => {
@@ -223,25 +230,23 @@ pub fn add_theme_problems(config: &Config, problems: &mut Vec<FileProblem>) {
     problems.sort_by(|a, b| a.source.cmp(&b.source));
 }
 
-/// Changes whenever what the search index was built from may have: the
-/// coroner version and what it indexes, site.toml, the content folder, the drafts flag, and
-/// each content file's name and stamp (taken by `discover`), so that
-/// `coroner search` can tell in milliseconds that its index is current
-/// instead of parsing the archive again.
-pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> String {
+/// What the search index is built from (see [`Sources`]): the coroner
+/// version and what it indexes, site.toml, the content folder, the drafts
+/// flag, each content file's name and stamp (taken by `discover`), and the
+/// folders walked, so that `coroner search` can tell that its index is
+/// current without parsing the archive, or even walking it, again.
+pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> Sources {
+    Sources::of(sources_key(config, content, drafts), discovered)
+}
+
+/// What the search index depends on beside the content files (see [`fingerprint`]).
+fn sources_key(config: &Config, content: &Path, drafts: bool) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
         .hash(&mut hasher);
     stamp(&config.root.join(crate::config::FILE_NAME)).hash(&mut hasher);
-    for file in &discovered.files {
-        (&file.source, file.stamp).hash(&mut hasher);
-    }
-    format!("{:016x}", hasher.finish())
-}
-
-pub(crate) fn stamp(path: &Path) -> Stamp {
-    std::fs::metadata(path).ok().map(|m| stamp_of(&m))
+    hasher.finish()
 }
 
 /// Stamp files that come folder by folder, from a handle on each folder:
@@ -267,14 +272,10 @@ fn stamp_in_folders(files: &mut [(ContentFile, bool)]) {
                 let opened = rustix::fs::open(std::ffi::OsStr::from_bytes(parent), flags, Mode::empty());
                 folder = opened.ok().map(|fd| (parent, fd));
             }
-            // As `std::fs::metadata` tells them, so both kinds of stamp compare.
             file.stamp = match &folder {
-                Some((_, fd)) => rustix::fs::statat(fd, name, AtFlags::empty()).ok().map(|st| {
-                    let modified = u64::try_from(st.st_mtime)
-                        .ok()
-                        .and_then(|s| Some(std::time::Duration::new(s, u32::try_from(st.st_mtime_nsec).ok()?)));
-                    (st.st_size as u64, modified)
-                }),
+                Some((_, fd)) => rustix::fs::statat(fd, name, AtFlags::empty())
+                    .ok()
+                    .and_then(|st| crate::content::stamp_of_stat(&st)),
                 None => stamp(&file.path),
             };
         }
@@ -285,32 +286,54 @@ fn stamp_in_folders(files: &mut [(ContentFile, bool)]) {
     }
 }
 
-pub(crate) fn stamp_of(metadata: &std::fs::Metadata) -> (u64, Option<std::time::Duration>) {
-    (metadata.len(), metadata.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()))
-}
-
 /// Run `query` on the search index in `config.index_dir` as it holds the
-/// archive on disk: the archive is parsed and re-indexed only when the
-/// fingerprint changed, and the second value says what that update did.
-/// The query runs on the index as it is while the files are looked at,
-/// and again only if the index had to be brought up to date.
+/// archive on disk: the archive is parsed and re-indexed only when its
+/// files changed, and the second value says what that update did. The
+/// query runs on the index as it is while the files are looked at (each
+/// against the listing saved beside the index, or by discovery when the
+/// listing cannot tell), and again only if the index had to be brought up
+/// to date.
 pub fn search_current<T: Send>(
     config: &Config,
     content: Option<&Path>,
     query: impl Fn(&SearchIndex) -> Result<T, crate::search::SearchError> + Sync,
 ) -> Result<(T, Option<crate::search::Updated>), BuildError> {
     let dir = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
-    let (existing, discovered) = rayon::join(
-        || SearchIndex::open_existing(&config.index_dir).map(|(index, saved)| (query(&index), saved)),
-        || discover(&dir, &config.extensions).map(|d| (fingerprint(config, &dir, &d, false), d)),
+    // Read before the index is opened: a build that commits in between
+    // leaves a listing older than the index, which sends this search to
+    // discovery, never the other way round.
+    let saved = crate::search::saved_sources(&config.index_dir).unwrap_or_default();
+    let (existing, current) = rayon::join(
+        || SearchIndex::open_existing(&config.index_dir).map(|index| query(&index)),
+        || {
+            if crate::sources::unchanged(&saved, sources_key(config, &dir, false), &dir) {
+                return Ok(None);
+            }
+            discover(&dir, &config.extensions).map(|d| Some((fingerprint(config, &dir, &d, false), d)))
+        },
     );
-    let (fingerprint, discovered) = discovered?;
-    match existing {
-        Some((found, saved)) if saved == fingerprint => Ok((found?, None)),
+    let (found, current) = match (existing, current?) {
+        (Some(found), None) => return Ok((found?, None)),
+        (found, Some(current)) => (found, current),
+        // The listing vouched for the files, but there is no index.
+        (None, None) => (None, discover(&dir, &config.extensions).map(|d| (fingerprint(config, &dir, &d, false), d))?),
+    };
+    let (sources, discovered) = current;
+    match found {
+        Some(found) if sources.same_archive(&saved) => {
+            // The same files, but a folder's stamp changed (an editor's
+            // file came and went): note the new listing, for a quick check
+            // next time.
+            if sources.encode() != saved {
+                let _lock = lock_index(config)?;
+                crate::search::save_sources(&config.index_dir, &sources)?;
+            }
+            Ok((found?, None))
+        }
         _ => {
             let _lock = lock_index(config)?;
             let archive = Archive::assemble(ingest(config, discovered), config, archive::Options::default());
-            let updated = crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+            let updated = crate::search::update(&config.index_dir, &archive, &sources)?;
             Ok((query(&SearchIndex::open(&config.index_dir)?)?, Some(updated)))
         }
     }

@@ -18,6 +18,7 @@ pub mod report;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod sources;
 pub mod tag_matcher;
 pub mod zone;
 

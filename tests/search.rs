@@ -285,3 +285,62 @@ fn snippets_quote_the_prose_around_a_match_never_markup_or_headings() {
     assert!(snippet.starts_with("The [autoscaler] hit its maximum"), "{snippet}");
     assert_eq!(search("slowdown"), None, "a title match is found, and the title not quoted");
 }
+
+/// Whether `coroner search` said it brought the index up to date, and how.
+fn updated(out: &Output) -> Option<String> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr.lines().find_map(|l| l.strip_prefix("search index brought up to date: ")).map(str::to_string)
+}
+
+#[test]
+fn edits_renames_additions_and_removals_are_noticed_before_search_answers() {
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    let write = |path: &str, text: &str| {
+        let path = content.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("2024/a.md", "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n");
+    write("2024/b.md", "# Cache stampede\n\nRoot cause: a cold cache.\n");
+    write("2025/c.md", "# Disk quota on the build farm\n\nRoot cause: no alert.\n");
+    // Folders changed this recently are listed again on every search;
+    // older ones are trusted to list the same names while their stamp
+    // holds, so each change below is made to a folder the index vouches for.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let search = |query: &str| coroner(&["search", query], site.path());
+    assert_eq!(updated(&search("disk")).as_deref(), Some("3 added, 0 changed, 0 removed"));
+    assert_eq!(updated(&search("disk")), None, "nothing changed");
+
+    // Written in place: the folder's own stamp does not change.
+    write("2024/a.md", "# Disk full on db-1\n\nRoot cause: the WAL volume filled after a vacuum.\n");
+    let edited = search("vacuum");
+    assert_eq!(updated(&edited).as_deref(), Some("0 added, 1 changed, 0 removed"));
+    assert!(String::from_utf8_lossy(&edited.stdout).contains("incidents/a/"));
+
+    fs::rename(content.join("2025/c.md"), content.join("2025/d.md")).unwrap();
+    let renamed = search("quota");
+    assert_eq!(updated(&renamed).as_deref(), Some("1 added, 0 changed, 1 removed"));
+    assert!(String::from_utf8_lossy(&renamed.stdout).contains("incidents/d/"));
+
+    write("2024/new/e.md", "# Certificate expired\n\nRoot cause: a manual renewal.\n");
+    let added = search("certificate");
+    assert_eq!(updated(&added).as_deref(), Some("1 added, 0 changed, 0 removed"));
+    assert!(String::from_utf8_lossy(&added.stdout).contains("incidents/e/"));
+
+    // An editor's save: a file written beside it, renamed over it.
+    write("2024/.b.md.swp", "# Cache stampede\n\nRoot cause: a cold cache after a deploy.\n");
+    fs::rename(content.join("2024/.b.md.swp"), content.join("2024/b.md")).unwrap();
+    assert_eq!(updated(&search("deploy")).as_deref(), Some("0 added, 1 changed, 0 removed"));
+
+    // A file that is no postmortem comes: nothing to index.
+    write("2024/.a.md.swp", "unsaved");
+    let beside = search("vacuum");
+    assert_eq!(updated(&beside), None);
+    assert!(String::from_utf8_lossy(&beside.stdout).contains("incidents/a/"));
+
+    fs::remove_file(content.join("2024/a.md")).unwrap();
+    let removed = search("vacuum");
+    assert_eq!(updated(&removed).as_deref(), Some("0 added, 0 changed, 1 removed"));
+    assert!(!String::from_utf8_lossy(&removed.stdout).contains("incidents/a/"));
+}

@@ -304,3 +304,26 @@ fn the_preview_waits_for_a_build_updating_the_same_search_index() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn searches_follow_edits_renames_and_removals() {
+    let server = Server::start();
+    let ids = |query: &str| -> Vec<String> {
+        let hits = server.json(&format!("api/search?q={query}&limit=50"));
+        hits.as_array().unwrap().iter().filter_map(|h| h["id"].as_str().map(str::to_string)).collect()
+    };
+    assert!(ids("tag:dns").contains(&DNS_ID.to_string()));
+
+    // Edited: every incident stays where it was, and the new word is found.
+    let text = std::fs::read_to_string(server.content(DNS)).unwrap();
+    std::fs::write(server.content(DNS), format!("{text}\nThe resolver cache was flushed by a zeppelin.\n")).unwrap();
+    eventually("the edit in the index", || ids("zeppelin") == [DNS_ID]);
+
+    // Renamed: the old id leaves the index, the new one comes.
+    let renamed = "2024/2024-03-12-zeppelin-dns.md";
+    std::fs::rename(server.content(DNS), server.content(renamed)).unwrap();
+    eventually("the rename in the index", || ids("zeppelin") == ["2024-03-12-zeppelin-dns"]);
+
+    std::fs::remove_file(server.content(renamed)).unwrap();
+    eventually("the removal in the index", || ids("zeppelin").is_empty());
+}

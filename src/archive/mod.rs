@@ -12,6 +12,7 @@ use crate::content::{ContentFile, FileProblem, Ingested};
 use crate::diagnostics::{Diagnostic, Finding};
 use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
@@ -112,7 +113,7 @@ impl Archive {
         let assets = ingested.assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect();
         let backlinks = links::backlinks(&links, incidents.len());
         let related = vec![Vec::new(); incidents.len()];
-        let phases = incidents.iter().map(|p| phases(p)).collect();
+        let phases = incidents.par_iter().map(|p| phases(p)).collect();
         findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
         Archive {
             incidents,
@@ -160,13 +161,25 @@ fn archive_order(a: &Postmortem, b: &Postmortem) -> std::cmp::Ordering {
 /// gets an error, and all but the first (in archive order) are published
 /// as `id-2`, `id-3`….
 fn unique_ids(incidents: &mut [Arc<Postmortem>]) -> Vec<Finding> {
+    // Ids are copied only when two files share one: the preview assembles
+    // on every save, and copying all of them was a tenth of that.
+    let mut first: std::collections::HashMap<&str, IncidentIndex> =
+        std::collections::HashMap::with_capacity(incidents.len());
     let mut groups: BTreeMap<String, Vec<IncidentIndex>> = BTreeMap::new();
     for (i, p) in incidents.iter().enumerate() {
-        groups.entry(p.id.clone()).or_default().push(i);
+        match first.get(p.id.as_str()) {
+            Some(&j) => groups.entry(p.id.clone()).or_insert_with(|| vec![j]).push(i),
+            None => {
+                first.insert(&p.id, i);
+            }
+        }
     }
-    let mut taken: std::collections::HashSet<String> = groups.keys().cloned().collect();
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    let mut taken: HashSet<String> = first.into_keys().map(str::to_string).collect();
     let mut findings = Vec::new();
-    for (id, members) in groups.iter().filter(|(_, m)| m.len() > 1) {
+    for (id, members) in &groups {
         let mut suffix = 2;
         for (n, &i) in members.iter().enumerate() {
             let others: Vec<&str> =
@@ -215,16 +228,25 @@ impl Taxonomies {
     /// Every published document is browsable by its terms, whatever its
     /// kind: a list or essay tagged `database` belongs on that page too.
     fn of(incidents: &[Arc<Postmortem>]) -> Taxonomies {
+        // A term is copied once, when first met, not for every incident.
+        fn add(terms: &mut BTreeMap<String, Vec<IncidentIndex>>, term: &str, i: IncidentIndex) {
+            match terms.get_mut(term) {
+                Some(list) => list.push(i),
+                None => {
+                    terms.insert(term.to_string(), vec![i]);
+                }
+            }
+        }
         let mut t = Taxonomies::default();
         for (i, p) in incidents.iter().enumerate() {
             for tag in &p.tags {
-                t.tags.entry(tag.clone()).or_default().push(i);
+                add(&mut t.tags, tag, i);
             }
             for service in &p.services {
-                t.services.entry(service.clone()).or_default().push(i);
+                add(&mut t.services, service, i);
             }
             if let Some(sev) = &p.severity {
-                t.severity.entry(sev.clone()).or_default().push(i);
+                add(&mut t.severity, sev, i);
             }
             if let Some(date) = p.date {
                 t.years.entry(date.year()).or_default().push(i);

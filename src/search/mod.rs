@@ -9,6 +9,7 @@ mod stemming;
 
 use crate::archive::Archive;
 use crate::model::Postmortem;
+use crate::sources::Sources;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -82,9 +83,9 @@ pub struct Updated {
     pub removed: usize,
 }
 
-/// The file in the index folder holding the fingerprint of the sources
-/// the index was last updated from (see `build::fingerprint`).
-const FINGERPRINT_FILE: &str = "coroner-sources";
+/// The file in the index folder holding the sources the index was last
+/// updated from (see `crate::sources`).
+const SOURCES_FILE: &str = "coroner-sources";
 
 /// What an incident's document holds, as a number: change it with
 /// `document`, so that an index made by an older build of the same
@@ -93,8 +94,8 @@ pub const DOCUMENT_FORMAT: u32 = 2;
 
 /// Bring the index in `dir` up to date with `archive`: add new incidents,
 /// re-index changed ones (delete by id, add), drop removed ones. Then note
-/// `fingerprint`, the sources' (see `build::fingerprint`).
-pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Updated, SearchError> {
+/// `sources`, what the archive was read from (see `crate::sources`).
+pub fn update(dir: &Path, archive: &Archive, sources: &Sources) -> Result<Updated, SearchError> {
     let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
     let (index, fields) = open(dir).map_err(error)?;
     // The same analysis as tantivy's own `en_stem`, but each indexing
@@ -127,8 +128,59 @@ pub fn update(dir: &Path, archive: &Archive, fingerprint: &str) -> Result<Update
     if updated != Updated::default() {
         writer.commit().map_err(error)?;
     }
-    write_aside(&dir.join(FINGERPRINT_FILE), fingerprint.as_bytes()).map_err(|e| error(e.into()))?;
+    save_sources(dir, sources)?;
     Ok(updated)
+}
+
+/// Re-index the incidents of `archive` at `changed` and drop the ids in
+/// `removed`: what the preview knows a save changed, so that the update
+/// costs what changed, not what the archive holds (`update` reads every
+/// digest). Then note `sources`.
+pub fn update_incidents(
+    dir: &Path,
+    archive: &Archive,
+    changed: &[crate::archive::IncidentIndex],
+    removed: &[String],
+    sources: &Sources,
+) -> Result<(), SearchError> {
+    let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
+    let (index, fields) = open(dir).map_err(error)?;
+    index.tokenizers().register("en_stem", stemming::en_stem());
+    let mut writer = writer_with(&index, 1, SMALL_WRITER).map_err(error)?;
+    // Each call commits a segment of a few incidents: merge those among
+    // themselves, never into the archive's large segments, which would
+    // copy thousands of incidents again every few saves.
+    let mut merges = tantivy::indexer::LogMergePolicy::default();
+    merges.set_max_docs_before_merge(SMALL_SEGMENT);
+    writer.set_merge_policy(Box::new(merges));
+    for id in removed {
+        writer.delete_term(Term::from_field_text(fields.id, id));
+    }
+    for p in changed.iter().filter_map(|&i| archive.incidents.get(i)) {
+        writer.delete_term(Term::from_field_text(fields.id, &p.id));
+        writer.add_document(document(p, &digest(p), fields)).map_err(error)?;
+    }
+    if !changed.is_empty() || !removed.is_empty() {
+        writer.commit().map_err(error)?;
+    }
+    save_sources(dir, sources)
+}
+
+/// The memory of a writer for a few incidents (tantivy's least).
+const SMALL_WRITER: usize = 15_000_000;
+/// The most incidents a segment may hold for [`update_incidents`] to merge it.
+const SMALL_SEGMENT: usize = 1_000;
+
+/// What the index in `dir` was last updated from, as saved; `None` when
+/// nothing was.
+pub fn saved_sources(dir: &Path) -> Option<Vec<u8>> {
+    std::fs::read(dir.join(SOURCES_FILE)).ok()
+}
+
+/// Note `sources` as what the index in `dir` holds (see [`update`]).
+pub fn save_sources(dir: &Path, sources: &Sources) -> Result<(), SearchError> {
+    write_aside(&dir.join(SOURCES_FILE), &sources.encode())
+        .map_err(|e| SearchError::Index { path: dir.to_path_buf(), source: e.into() })
 }
 
 /// Write `bytes` beside `path`, then rename: a reader sees the old file or
@@ -147,9 +199,14 @@ fn write_aside(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// costs each related-incidents query a term lookup per word, which made
 /// that step about twice as slow.
 fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    writer_with(index, 2, 200_000_000)
+}
+
+/// [`writer`] with `threads` and `memory` bytes in all.
+fn writer_with(index: &Index, threads: usize, memory: usize) -> tantivy::Result<IndexWriter> {
     let mut attempts = 0;
     loop {
-        match index.writer_with_num_threads(2, 200_000_000) {
+        match index.writer_with_num_threads(threads, memory) {
             Err(tantivy::TantivyError::LockFailure(..)) if attempts < 100 => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(100));
@@ -334,18 +391,15 @@ impl SearchIndex {
         SearchIndex::with_reader(dir, index, fields).map_err(error)
     }
 
-    /// The index in `dir` as it is, and the fingerprint of the sources it
-    /// was last updated from (see `build::fingerprint`); `None` when there
-    /// is none, or only one of another coroner's schema (which `update`
-    /// rebuilds). One open serves both the check and the queries.
-    pub fn open_existing(dir: &Path) -> Option<(SearchIndex, String)> {
-        let fingerprint = std::fs::read_to_string(dir.join(FINGERPRINT_FILE)).ok()?;
+    /// The index in `dir` as it is; `None` when there is none, or only
+    /// one of another coroner's schema (which `update` rebuilds).
+    pub fn open_existing(dir: &Path) -> Option<SearchIndex> {
         let index = Index::open_in_dir(dir).ok()?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return None;
         }
-        Some((SearchIndex::with_reader(dir, index, fields).ok()?, fingerprint))
+        SearchIndex::with_reader(dir, index, fields).ok()
     }
 
     fn with_reader(dir: &Path, index: Index, fields: Fields) -> tantivy::Result<SearchIndex> {

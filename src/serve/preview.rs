@@ -22,10 +22,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-/// What the preview notes as the sources of the index: never what a
-/// build's fingerprint is, so `coroner search` checks the files again.
-const INDEX_FINGERPRINT: &str = "preview";
-
 /// What changed on disk, as the watcher saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -120,6 +116,14 @@ struct FileRead {
     outcome: Result<(u64, Option<Postmortem>), Diagnostic>,
 }
 
+/// What the search index lacks of the archive last built.
+enum Unindexed {
+    /// The incidents at these indices changed or came; these ids went.
+    Some { changed: Vec<crate::archive::IncidentIndex>, removed: Vec<String> },
+    /// Anything: the whole archive is compared with the index.
+    All,
+}
+
 /// A content file as last read.
 struct Cached {
     /// Size and modification time, to skip unchanged files on a rescan.
@@ -147,6 +151,7 @@ pub struct Preview {
     /// The search index: related incidents come from it, and it follows
     /// every rebuild. `None` when it could not be opened.
     index: Option<Arc<SearchIndex>>,
+    unindexed: Unindexed,
 }
 
 impl Preview {
@@ -171,6 +176,7 @@ impl Preview {
             generation: 0,
             config_error: None,
             index,
+            unindexed: Unindexed::All,
         };
         preview.config.base_url = preview.base_url.clone();
         preview
@@ -230,7 +236,7 @@ impl Preview {
         }
         let versions: Vec<u64> = archive
             .incidents
-            .iter()
+            .par_iter()
             .map(|p| {
                 let mut h = std::hash::DefaultHasher::new();
                 (self.files.get(&p.source).map(|c| c.hash), &p.id).hash(&mut h);
@@ -270,27 +276,59 @@ impl Preview {
     /// first build) ask the index. So a preview does not re-rank the whole
     /// archive on every save: an unchanged incident's list is not updated
     /// for an incident that became similar to it (a build does that).
-    fn relate(&self, archive: &mut Archive, previous: &Archive, first: bool) -> Result<(), crate::build::BuildError> {
-        let Some(index) = &self.index else { return Ok(()) };
+    /// Notes what the index lacks, for [`Preview::update_index`].
+    fn relate(
+        &mut self,
+        archive: &mut Archive,
+        previous: &Archive,
+        first: bool,
+    ) -> Result<(), crate::build::BuildError> {
+        let Some(index) = self.index.clone() else { return Ok(()) };
         if first {
             // Its first build: the index may hold an older archive, or none.
+            self.unindexed = Unindexed::All;
             self.update_index(archive)?;
         }
-        let now: HashMap<&str, usize> = archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-        let before: HashMap<&str, usize> =
-            previous.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let mut fresh = Vec::new();
-        for (i, p) in archive.incidents.iter().enumerate() {
-            let kept = before.get(p.id.as_str()).filter(|&&j| Arc::ptr_eq(&previous.incidents[j], p));
-            match kept {
-                Some(&j) => {
-                    archive.related[i] = previous.related[j]
-                        .iter()
-                        .filter_map(|&r| now.get(previous.incidents[r].id.as_str()).copied())
-                        .collect();
+        let mut removed = Vec::new();
+        let same_ids = archive.incidents.len() == previous.incidents.len()
+            && archive.incidents.iter().zip(&previous.incidents).all(|(p, q)| p.id == q.id);
+        if same_ids {
+            // The common save: every incident where it was, so each kept
+            // list stands as it is, without looking ids up.
+            for (i, p) in archive.incidents.iter().enumerate() {
+                match Arc::ptr_eq(&previous.incidents[i], p) {
+                    true => archive.related[i].clone_from(&previous.related[i]),
+                    false => fresh.push(i),
                 }
-                None => fresh.push(i),
             }
+        } else {
+            let now: HashMap<&str, usize> =
+                archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+            let before: HashMap<&str, usize> =
+                previous.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+            for (i, p) in archive.incidents.iter().enumerate() {
+                let kept = before.get(p.id.as_str()).filter(|&&j| Arc::ptr_eq(&previous.incidents[j], p));
+                match kept {
+                    Some(&j) => {
+                        archive.related[i] = previous.related[j]
+                            .iter()
+                            .filter_map(|&r| now.get(previous.incidents[r].id.as_str()).copied())
+                            .collect();
+                    }
+                    None => fresh.push(i),
+                }
+            }
+            removed = before.keys().filter(|id| !now.contains_key(*id)).map(|id| id.to_string()).collect();
+        }
+        if !first {
+            self.unindexed = match &self.unindexed {
+                Unindexed::Some { changed, removed: went } if changed.is_empty() && went.is_empty() => {
+                    Unindexed::Some { changed: fresh.clone(), removed }
+                }
+                // An update of the index was missed: compare it all.
+                _ => Unindexed::All,
+            };
         }
         for (i, related) in index.related(archive, fresh)? {
             archive.related[i] = related;
@@ -298,14 +336,28 @@ impl Preview {
         Ok(())
     }
 
-    /// Bring the search index up to date with `archive` (after a rebuild
-    /// was served: searches follow a moment later than pages). It waits
-    /// for a build or a search updating the same index, as they wait for it.
-    pub fn update_index(&self, archive: &Archive) -> Result<(), crate::build::BuildError> {
+    /// Bring the search index up to date with `archive`, the archive of the
+    /// last rebuild (after it was served: searches follow a moment later
+    /// than pages): only the incidents that changed, unless an earlier
+    /// update failed. It waits for a build or a search updating the same
+    /// index, as they wait for it.
+    pub fn update_index(&mut self, archive: &Archive) -> Result<(), crate::build::BuildError> {
         let Some(index) = &self.index else { return Ok(()) };
+        let unindexed = std::mem::replace(&mut self.unindexed, Unindexed::All);
         let _lock = crate::build::lock_index(&self.config)?;
-        crate::search::update(&self.config.index_dir, archive, INDEX_FINGERPRINT)?;
-        Ok(index.reload()?)
+        // Noted as from no known files: the preview follows edits that may
+        // not be saved yet, so `coroner search` checks the files again.
+        let sources = crate::sources::Sources::unknown();
+        let dir = &self.config.index_dir;
+        match &unindexed {
+            Unindexed::All => drop(crate::search::update(dir, archive, &sources)?),
+            Unindexed::Some { changed, removed } => {
+                crate::search::update_incidents(dir, archive, changed, removed, &sources)?
+            }
+        }
+        index.reload()?;
+        self.unindexed = Unindexed::Some { changed: Vec::new(), removed: Vec::new() };
+        Ok(())
     }
 
     /// Changes with anything the archive is assembled from.
