@@ -224,6 +224,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "what caused the incident",
             "what caused the issue",
             "what caused this",
+            "how we got here",
+            "how we got there",
         ],
     ),
     (
@@ -422,6 +424,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "next actions",
             "action taken to prevent recurrence",
             "what are we doing to prevent this",
+            "changes",
+            "azioni",
+            "verbeterpunten",
             "what we are doing to prevent this",
             "how will we prevent this",
             "preventing this in the future",
@@ -579,6 +584,10 @@ impl Synonyms {
         if let Some(kind) = self.match_phrase(normalized, false) {
             return Some(Classification { kind, also: Vec::new() });
         }
+        // "What are we doing about it?" is "what we are doing about it".
+        if let Some(kind) = as_statement(normalized).and_then(|s| self.match_phrase(&s, false)) {
+            return Some(Classification { kind, also: Vec::new() });
+        }
         if !loose && !self.by_first_word.contains_key(first_word(normalized)) {
             // A label must be made of known phrases, and its first is not one.
             return None;
@@ -619,6 +628,17 @@ impl Synonyms {
             hit.then_some(*kind)
         })
     }
+}
+
+/// A question heading in the order of a statement: "what are we doing"
+/// → "what we are doing", "why did it happen" → "why it did happen".
+fn as_statement(question: &str) -> Option<String> {
+    let mut words = question.split(' ');
+    let (wh, aux, subject) = (words.next()?, words.next()?, words.next()?);
+    let asks = ["what", "how", "why", "where", "when"].contains(&wh)
+        && ["are", "is", "was", "were", "do", "did", "will", "have", "has"].contains(&aux)
+        && ["we", "i", "it", "this", "they", "you"].contains(&subject);
+    asks.then(|| [wh, subject, aux].into_iter().chain(words).collect::<Vec<_>>().join(" "))
 }
 
 /// What joins the parts of a combined heading ("Root Cause and Resolution").
@@ -1223,6 +1243,9 @@ mod tests {
         assert_eq!(kind("What caused the outage?"), Some(SectionKind::RootCause));
         assert_eq!(kind("How did we fix it?"), Some(SectionKind::Resolution));
         assert_eq!(kind("What are we doing to prevent this?"), Some(SectionKind::ActionItems));
+        assert_eq!(kind("What are we doing about it?"), Some(SectionKind::ActionItems));
+        assert_eq!(kind("How we got there"), Some(SectionKind::RootCause));
+        assert_eq!(kind("Azioni"), Some(SectionKind::ActionItems));
         let c = s.classify("Lessons Learned and Future Improvements").unwrap();
         assert_eq!((c.kind, c.also), (SectionKind::LessonsLearned, vec![SectionKind::ActionItems]));
     }
