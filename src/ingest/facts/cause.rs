@@ -449,8 +449,11 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 17] = [
+        let cases: [(&str, &[&str]); 20] = [
             ("A change to the nginx configuration set worker_connections far too low.", &["config-change"]),
+            ("A rule ordering change put the campaign's allow-all rule first.", &["config-change"]),
+            ("The module's variable defaulted to false, and nobody set it.", &["config-change"]),
+            ("The pool's floor had been reset to the default when it was recreated.", &["config-change"]),
             ("The web server could not read the files because of incorrect file permissions.", &["config-change"]),
             ("The open files limit for the app user was too low.", &["capacity"]),
             ("The domain's A record had been changed to point to the wrong IP address.", &["config-change", "dns"]),
