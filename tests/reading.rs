@@ -220,7 +220,15 @@ fn meeting_notes_that_mention_an_incident_are_not_its_postmortem() {
     assert_eq!(p.kind, Kind::Other);
     let why = p.diagnostics.iter().find(|d| d.code == "kind").expect("the kind is explained");
     assert_eq!(why.line, 1);
-    assert!(why.message.contains("meeting"), "{}", why.message);
+    assert!(why.message.contains("another kind of document (\"sync\")"), "{}", why.message);
+}
+
+#[test]
+fn a_runbook_that_recalls_an_outage_is_not_a_postmortem() {
+    let p = read("runbook.md");
+    assert_eq!(p.kind, Kind::Other);
+    let why = p.diagnostics.iter().find(|d| d.code == "kind").expect("the kind is explained");
+    assert!(why.message.contains("\"Runbook\""), "{}", why.message);
 }
 
 #[test]

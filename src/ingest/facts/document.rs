@@ -49,12 +49,13 @@ static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
 static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"(?i)^\W*(table of contents|contents|toc|introduction|conclusion|appendix|references|resources|requirements|background|concepts|purpose|tasks|notes?)\b").unwrap()
 });
-/// A title that names a recurring meeting ("Ops weekly — 2024-06-18",
-/// "Infra sync minutes"): its notes cover many topics, an incident among
-/// them perhaps, but they are not its postmortem.
-static MEETING_TITLE: PerThread<Regex> = PerThread::new(|| {
+/// A title that names another kind of document: a recurring meeting
+/// ("Ops weekly — 2024-06-18", "Platform sync notes") or a runbook, a
+/// how-to, a design, a report on a period. Its notes may tell incidents,
+/// but as items among others.
+static OTHER_DOCUMENT_TITLE: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(weekly|bi-?weekly|daily|monthly|stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata)\b",
+        r"\b(weekly|bi-?weekly|daily|monthly|stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata|runbook|playbook|how to|how-to|design doc(ument)?|rfc|proposal|release notes|changelog|handbook|checklist|standard operating procedure|sop)\b",
     )
 });
 /// A title that says it is about an incident, whatever else it names.
@@ -314,9 +315,9 @@ impl Facts<'_> {
         let archive_entry = archive_entry_front_matter(self.fm());
         if let Some(title) = p.title.as_deref()
             && !archive_entry
-            && let Some(meeting) = MEETING_TITLE.find(title).filter(|_| !INCIDENT_TITLE.is_match(title))
+            && let Some(other) = OTHER_DOCUMENT_TITLE.find(title).filter(|_| !INCIDENT_TITLE.is_match(title))
         {
-            let why = format!("the title names a meeting (\"{}\"), not an incident", meeting.as_str());
+            let why = format!("the title names another kind of document (\"{}\"), not an incident", other.as_str());
             return (Kind::Other, self.title_line(), why);
         }
         // A failure narrated ("the API returned 500s", "we rolled back")
