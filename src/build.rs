@@ -10,10 +10,12 @@ use crate::diagnostics::Diagnostic;
 use crate::ingest::Reader;
 use crate::model::Postmortem;
 use crate::render::output::Staging;
-use crate::render::{RenderError, Rendered, Site};
+use crate::render::{Memo, RenderError, Rendered, Site};
 use crate::search::SearchIndex;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
@@ -182,12 +184,22 @@ fn walked_source(root: &Path, path: &Path) -> String {
 /// Read and parse every file in parallel. The result is sorted by source
 /// path whatever the thread count.
 pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
+    ingest_hashed(config, discovered).0
+}
+
+/// [`ingest`], with the hash of each file's bytes by source: what tells a
+/// build which incidents changed since the last one.
+fn ingest_hashed(config: &Config, discovered: Discovered) -> (Ingested, HashMap<String, u64>) {
     let reader = Reader::new(config);
-    let results: Vec<Result<Postmortem, FileProblem>> = discovered
+    let results: Vec<Result<(Postmortem, u64), FileProblem>> = discovered
         .files
         .par_iter()
         .map(|file| match std::fs::read(&file.path) {
-            Ok(bytes) => Ok(reader.parse(&file.source, &bytes)),
+            Ok(bytes) => {
+                let mut hasher = std::hash::DefaultHasher::new();
+                bytes.hash(&mut hasher);
+                Ok((reader.parse(&file.source, &bytes), hasher.finish()))
+            }
             Err(err) => Err(FileProblem { source: file.source.clone(), diagnostic: unreadable(&err) }),
         })
         .collect();
@@ -196,14 +208,18 @@ pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
         assets: discovered.assets,
         problems: discovered.problems,
     };
+    let mut hashes = HashMap::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(p) => ingested.postmortems.push(Arc::new(p)),
+            Ok((p, hash)) => {
+                hashes.insert(p.source.clone(), hash);
+                ingested.postmortems.push(Arc::new(p));
+            }
             Err(problem) => ingested.problems.push(problem),
         }
     }
     ingested.problems.sort_by(|a, b| a.source.cmp(&b.source));
-    ingested
+    (ingested, hashes)
 }
 
 /// Discover and parse the content directory of `config`, or `content`
@@ -229,7 +245,6 @@ pub fn add_theme_problems(config: &Config, problems: &mut Vec<FileProblem>) {
 /// `coroner search` can tell in milliseconds that its index is current
 /// instead of parsing the archive again.
 pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, drafts: bool) -> String {
-    use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
         .hash(&mut hasher);
@@ -358,21 +373,39 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let _output_lock =
         crate::lock::lock_beside(&output, || eprintln!("waiting for another build of {}", output.display()))?;
     let _index_lock = lock_index(config)?;
+    let mut phases = Phases::new();
     let discovered = discover(&content, &config.extensions)?;
     let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
-    let mut ingested = ingest(config, discovered);
+    phases.done("discover");
+    let (mut ingested, hashes) = ingest_hashed(config, discovered);
     add_theme_problems(config, &mut ingested.problems);
+    phases.done("parse");
     let mut archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
+    phases.done("assemble");
     // The search index lives beside the site and follows every build;
     // the pages' related incidents come from it, so it is updated first.
     crate::search::update(&config.index_dir, &archive, &fingerprint)?;
-    let index = SearchIndex::open(&config.index_dir)?;
-    for (i, related) in index.related(&archive, 0..archive.incidents.len())? {
-        archive.related[i] = related;
-    }
+    phases.done("search index");
+    archive.related = SearchIndex::open(&config.index_dir)?.related_all(&archive)?;
+    phases.done("related");
     progress.set_length(archive.incidents.len() as u64);
-    let staging = Staging::begin(&output).map_err(RenderError::from)?;
-    let site = Site::new(&archive, config, &staging, None)?;
+    let salt = render_salt(config, options, &output)?;
+    let staging = Staging::begin(&output, &config.index_dir.join(PAGES_FILE), salt).map_err(RenderError::from)?;
+    phases.done("staging");
+    // What each incident shows of itself changes with its bytes, its id and
+    // its path; the render memo keeps every page none of whose incidents
+    // changed, as the published file has it.
+    let versions: Vec<u64> = archive
+        .incidents
+        .iter()
+        .map(|p| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (hashes.get(&p.source), &p.id, &p.source).hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect();
+    let memo = Memo { versions: &versions, previous: staging.previous_keys() };
+    let site = Site::new(&archive, config, &staging, Some(memo))?;
     // The static search index is written beside the pages.
     let (rendered, static_search) = std::thread::scope(|threads| {
         let writing_index = threads.spawn(|| {
@@ -385,10 +418,56 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         rendered.files += files;
         Ok::<_, RenderError>((rendered, static_search))
     })?;
-    drop(site);
+    let keys = site.keys();
     progress.finish_and_clear();
-    staging.commit().map_err(RenderError::from)?;
+    phases.done("render");
+    staging.commit(keys, salt).map_err(RenderError::from)?;
+    phases.done("commit");
     Ok(Built { archive, rendered, output, static_search })
+}
+
+/// The file beside the search index that keeps each page's render key for
+/// the next build (see `render::output::Staging`): never published.
+const PAGES_FILE: &str = "coroner-pages";
+
+/// Changes with everything every page depends on beyond its render key:
+/// the output folder (the keys are of its files), coroner itself (see [`coroner_itself`]: its binary holds the default
+/// theme), site.toml, the base URL and drafts flag as given, and the
+/// theme's files. A page rendered under another salt is rendered again.
+fn render_salt(config: &Config, options: &BuildOptions, output: &Path) -> Result<u64, RenderError> {
+    let theme = crate::render::theme::Theme::load(&config.root, &config.theme)?;
+    let site_toml = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
+    let mut hasher = std::hash::DefaultHasher::new();
+    let output = std::path::absolute(output).ok();
+    (output, coroner_itself(), site_toml, &config.base_url, options.drafts, &theme.files).hash(&mut hasher);
+    Ok(hasher.finish())
+}
+
+/// Coroner itself, for what a build keeps for the next one: its version,
+/// and its binary's size and mtime, which change with any new build of it
+/// (the version alone does not, between releases).
+pub(crate) fn coroner_itself() -> impl Hash {
+    (env!("CARGO_PKG_VERSION"), std::env::current_exe().ok().and_then(|exe| stamp(&exe)))
+}
+
+/// Each phase's wall time on stderr when `CORONER_TIMINGS=1`: what a
+/// build spends where, without a profiler.
+struct Phases {
+    last: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        let on = std::env::var_os("CORONER_TIMINGS").is_some_and(|v| v == "1");
+        Phases { last: on.then(std::time::Instant::now) }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if let Some(last) = &mut self.last {
+            eprintln!("{phase:>14}: {:7.2} s", last.elapsed().as_secs_f64());
+            *last = std::time::Instant::now();
+        }
+    }
 }
 
 /// Building replaces the output folder: never let that be the site's root

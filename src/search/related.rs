@@ -27,6 +27,10 @@ const SERVICE_BOOST: f32 = 2.0;
 /// See [`max_doc_frequency`].
 const MAX_DOC_FREQUENCY: u64 = 500;
 
+/// The file in the index folder that keeps the last build's lists (see
+/// [`SearchIndex::related_all`]).
+const KEPT_FILE: &str = "coroner-related";
+
 /// Per segment, per document: the postmortem it is (see [`postmortems_by_address`]).
 type ByAddress = Vec<Arc<[Option<IncidentIndex>]>>;
 
@@ -100,6 +104,44 @@ impl SearchIndex {
             }
         }
         Ok(found.into_iter().map(|(i, list)| (i, list.unwrap_or_default())).collect())
+    }
+
+    /// Related incidents of every incident of `archive`, by index, as
+    /// [`SearchIndex::related`] finds them, kept in the index folder for
+    /// the next build: when the archive holds, in the same order, the same
+    /// incidents as searched (ids and digests), and coroner is the same,
+    /// the lists are the same, and are read instead of asked again (at
+    /// 100,000 incidents the queries take longer than a whole unchanged
+    /// build may).
+    pub fn related_all(&self, archive: &Archive) -> Result<Vec<Vec<IncidentIndex>>, SearchError> {
+        let n = archive.incidents.len();
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let digests: Vec<String> = archive.incidents.par_iter().map(|p| super::digest(p)).collect();
+            let mut hasher = std::hash::DefaultHasher::new();
+            (crate::build::coroner_itself(), super::DOCUMENT_FORMAT, LIMIT).hash(&mut hasher);
+            for (p, digest) in archive.incidents.iter().zip(&digests) {
+                (&p.id, digest).hash(&mut hasher);
+            }
+            format!("{:016x}", hasher.finish())
+        };
+        let path = self.dir.join(KEPT_FILE);
+        if let Some(lists) = read_kept(&path, &key, n) {
+            return Ok(lists);
+        }
+        let mut lists = vec![Vec::new(); n];
+        for (i, related) in self.related(archive, 0..n)? {
+            lists[i] = related;
+        }
+        let mut text = format!("{key}\n");
+        for list in &lists {
+            let numbers: Vec<String> = list.iter().map(usize::to_string).collect();
+            text.push_str(&numbers.join(" "));
+            text.push('\n');
+        }
+        // Without it the next build asks again: not an error.
+        let _ = super::write_aside(&path, text.as_bytes());
+        Ok(lists)
     }
 
     /// What incident `p` is about, as tantivy's MoreLikeThis would ask it
@@ -259,6 +301,20 @@ fn max_doc_frequency(num_docs: u64) -> u64 {
 
 fn rounded(score: f32) -> i64 {
     (f64::from(score) * 1000.0).round() as i64
+}
+
+/// The lists kept by [`SearchIndex::related_all`] under `key`, one line
+/// per incident; `None` when they are another archive's, or unreadable.
+fn read_kept(path: &std::path::Path, key: &str, n: usize) -> Option<Vec<Vec<IncidentIndex>>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != key {
+        return None;
+    }
+    let lists: Vec<Vec<IncidentIndex>> = lines
+        .map(|line| line.split_ascii_whitespace().map(|k| k.parse().ok().filter(|&k| k < n)).collect())
+        .collect::<Option<_>>()?;
+    (lists.len() == n).then_some(lists)
 }
 
 /// Per segment, per document: the postmortem it is, from the `id` field's
