@@ -421,6 +421,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let keys = site.keys();
     progress.finish_and_clear();
     phases.done("render");
+    phases.note("static index", static_search);
     staging.commit(keys, salt).map_err(RenderError::from)?;
     phases.done("commit");
     Ok(Built { archive, rendered, output, static_search })
@@ -460,6 +461,13 @@ impl Phases {
     fn new() -> Phases {
         let on = std::env::var_os("CORONER_TIMINGS").is_some_and(|v| v == "1");
         Phases { last: on.then(std::time::Instant::now) }
+    }
+
+    /// A part of the last phase, timed where it ran.
+    fn note(&self, part: &str, took: std::time::Duration) {
+        if self.last.is_some() {
+            eprintln!("{:>14}: {:7.2} s", format!("({part})"), took.as_secs_f64());
+        }
     }
 
     fn done(&mut self, phase: &str) {

@@ -292,6 +292,30 @@ impl<'a> Site<'a> {
         same
     }
 
+    /// Whether every file the previous render wrote under `folder` with
+    /// `key` can stay as it left them: files made together from the
+    /// whole archive (the static search index), kept or made again together.
+    fn unchanged_folder(&self, folder: &str, key: u64) -> bool {
+        let Some(memo) = &self.memo else { return false };
+        let prefix = format!("{folder}/");
+        let files: Vec<&String> =
+            memo.previous.iter().filter(|&(file, k)| *k == key && file.starts_with(&prefix)).map(|(f, _)| f).collect();
+        // Those kept before one that cannot be are written again, as is.
+        if files.is_empty() || !files.iter().all(|file| self.sink.keep(file)) {
+            return false;
+        }
+        self.kept.fetch_add(files.len(), Ordering::Relaxed);
+        for file in files {
+            self.remember(file, key);
+        }
+        true
+    }
+
+    /// Note `file`'s key for the next render's memo.
+    fn remember(&self, file: &str, key: u64) {
+        self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_string(), key);
+    }
+
     /// The key of every page rendered or kept, for the next render's memo.
     pub fn keys(self) -> HashMap<String, u64> {
         self.keys.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
