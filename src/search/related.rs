@@ -169,7 +169,11 @@ impl SearchIndex {
             if count < 2 {
                 continue;
             }
-            let doc_frequency = searcher.doc_freq(&term)?;
+            // The count includes the old copies of re-indexed incidents: a
+            // word in every incident would otherwise drop out of a small
+            // archive's queries once one incident was edited, and every
+            // page's related list would change with it.
+            let doc_frequency = searcher.doc_freq(&term)?.min(num_docs);
             if (2..=max_doc_frequency(num_docs)).contains(&doc_frequency) {
                 scored.push((count as Score * idf(doc_frequency, num_docs), term));
             }
@@ -292,9 +296,8 @@ impl SegmentCollector for BestInSegment {
 /// each incident's query as cheap at 100,000 incidents as at 10,000, so
 /// the whole step grows with the archive, not with its square.
 ///
-/// Never more than the incidents in the index: a word's document count
-/// still includes the old copies of re-indexed incidents, and such a word
-/// would otherwise seem in more documents than the index holds.
+/// Never more than the incidents in the index (a word's document count is
+/// capped at it too: see `words`).
 fn max_doc_frequency(num_docs: u64) -> u64 {
     (num_docs / 20).clamp(20, MAX_DOC_FREQUENCY).min(num_docs)
 }
