@@ -8,6 +8,7 @@ pub use crate::content::{ContentFile, Discovered, FileProblem, Ingested, Stamp, 
 use crate::content::{outside_target, real_root};
 use crate::diagnostics::Diagnostic;
 use crate::ingest::Reader;
+use crate::ingest::cache::Cache;
 use crate::model::Postmortem;
 use crate::render::output::Staging;
 use crate::render::{Memo, RenderError, Rendered, Site};
@@ -184,21 +185,24 @@ fn walked_source(root: &Path, path: &Path) -> String {
 /// Read and parse every file in parallel. The result is sorted by source
 /// path whatever the thread count.
 pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
-    ingest_hashed(config, discovered).0
+    ingest_cached(config, discovered, None).0
 }
 
-/// [`ingest`], with the hash of each file's bytes by source: what tells a
-/// build which incidents changed since the last one.
-fn ingest_hashed(config: &Config, discovered: Discovered) -> (Ingested, HashMap<String, u64>) {
+/// [`ingest`], taking the model of a file whose bytes did not change from
+/// `cache`; with the hash of each postmortem's bytes, in the same order:
+/// what tells a build which incidents changed since the last one.
+fn ingest_cached(config: &Config, discovered: Discovered, cache: Option<&Cache>) -> (Ingested, Vec<u64>) {
     let reader = Reader::new(config);
-    let results: Vec<Result<(Postmortem, u64), FileProblem>> = discovered
+    let results: Vec<Result<(Arc<Postmortem>, u64), FileProblem>> = discovered
         .files
         .par_iter()
         .map(|file| match std::fs::read(&file.path) {
             Ok(bytes) => {
                 let mut hasher = std::hash::DefaultHasher::new();
                 bytes.hash(&mut hasher);
-                Ok((reader.parse(&file.source, &bytes), hasher.finish()))
+                let hash = hasher.finish();
+                let model = cache.and_then(|cache| cache.get(&file.source, hash));
+                Ok((model.unwrap_or_else(|| Arc::new(reader.parse(&file.source, &bytes))), hash))
             }
             Err(err) => Err(FileProblem { source: file.source.clone(), diagnostic: unreadable(&err) }),
         })
@@ -208,12 +212,12 @@ fn ingest_hashed(config: &Config, discovered: Discovered) -> (Ingested, HashMap<
         assets: discovered.assets,
         problems: discovered.problems,
     };
-    let mut hashes = HashMap::with_capacity(results.len());
+    let mut hashes = Vec::with_capacity(results.len());
     for result in results {
         match result {
             Ok((p, hash)) => {
-                hashes.insert(p.source.clone(), hash);
-                ingested.postmortems.push(Arc::new(p));
+                hashes.push(hash);
+                ingested.postmortems.push(p);
             }
             Err(problem) => ingested.problems.push(problem),
         }
@@ -377,54 +381,80 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let discovered = discover(&content, &config.extensions)?;
     let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
     phases.done("discover");
-    let (mut ingested, hashes) = ingest_hashed(config, discovered);
-    add_theme_problems(config, &mut ingested.problems);
+    // The models of files whose bytes did not change come from the last
+    // build's, kept beside the search index.
+    let cache = Cache::load(&config.index_dir.join(MODELS_DIR), parse_salt(config));
+    phases.done("read models");
+    let (mut ingested, hashes) = ingest_cached(config, discovered, Some(&cache));
     phases.done("parse");
-    let mut archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
-    phases.done("assemble");
-    // The search index lives beside the site and follows every build;
-    // the pages' related incidents come from it, so it is updated first.
-    crate::search::update(&config.index_dir, &archive, &fingerprint)?;
-    phases.done("search index");
-    archive.related = SearchIndex::open(&config.index_dir)?.related_all(&archive)?;
-    phases.done("related");
-    progress.set_length(archive.incidents.len() as u64);
-    let salt = render_salt(config, options, &output)?;
-    let staging = Staging::begin(&output, &config.index_dir.join(PAGES_FILE), salt).map_err(RenderError::from)?;
-    phases.done("staging");
-    // What each incident shows of itself changes with its bytes, its id and
-    // its path; the render memo keeps every page none of whose incidents
-    // changed, as the published file has it.
-    let versions: Vec<u64> = archive
-        .incidents
-        .iter()
-        .map(|p| {
-            let mut hasher = std::hash::DefaultHasher::new();
-            (hashes.get(&p.source), &p.id, &p.source).hash(&mut hasher);
-            hasher.finish()
-        })
-        .collect();
-    let memo = Memo { versions: &versions, previous: staging.previous_keys() };
-    let site = Site::new(&archive, config, &staging, Some(memo))?;
-    // The static search index is written beside the pages.
-    let (rendered, static_search) = std::thread::scope(|threads| {
-        let writing_index = threads.spawn(|| {
-            let started = std::time::Instant::now();
-            site.write_search_index().map(|files| (files, started.elapsed()))
-        });
-        let rendered = site.render_all(&|| progress.inc(1));
-        let written = writing_index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (mut rendered, (files, static_search)) = (rendered?, written?);
-        rendered.files += files;
-        Ok::<_, RenderError>((rendered, static_search))
-    })?;
-    let keys = site.keys();
-    progress.finish_and_clear();
-    phases.done("render");
-    phases.note("static index", static_search);
-    staging.commit(keys, salt).map_err(RenderError::from)?;
-    phases.done("commit");
-    Ok(Built { archive, rendered, output, static_search })
+    let hashed: Vec<(u64, Arc<Postmortem>)> =
+        hashes.iter().copied().zip(ingested.postmortems.iter().cloned()).collect();
+    // By source: the archive orders incidents its own way.
+    let hashes: HashMap<&str, u64> = hashed.iter().map(|(hash, p)| (p.source.as_str(), *hash)).collect();
+    std::thread::scope(|threads| {
+        // The models are kept for the next build while this one goes on
+        // (at 10,000 incidents, writing them all took 0.8 s).
+        threads.spawn(|| cache.save(&hashed));
+        add_theme_problems(config, &mut ingested.problems);
+        let mut archive = Archive::assemble(ingested, config, archive::Options { drafts: options.drafts });
+        phases.done("assemble");
+        // The search index lives beside the site and follows every build;
+        // the pages' related incidents come from it, so it is updated first.
+        crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+        phases.done("search index");
+        archive.related = SearchIndex::open(&config.index_dir)?.related_all(&archive)?;
+        phases.done("related");
+        progress.set_length(archive.incidents.len() as u64);
+        let salt = render_salt(config, options, &output)?;
+        let staging = Staging::begin(&output, &config.index_dir.join(PAGES_FILE), salt).map_err(RenderError::from)?;
+        phases.done("staging");
+        // What each incident shows of itself changes with its bytes, its id and
+        // its path; the render memo keeps every page none of whose incidents
+        // changed, as the published file has it.
+        let versions: Vec<u64> = archive
+            .incidents
+            .iter()
+            .map(|p| {
+                let mut hasher = std::hash::DefaultHasher::new();
+                (hashes.get(p.source.as_str()), &p.id, &p.source).hash(&mut hasher);
+                hasher.finish()
+            })
+            .collect();
+        let memo = Memo { versions: &versions, previous: staging.previous_keys() };
+        let site = Site::new(&archive, config, &staging, Some(memo))?;
+        // The static search index is written beside the pages.
+        let (rendered, static_search) = std::thread::scope(|threads| {
+            let writing_index = threads.spawn(|| {
+                let started = std::time::Instant::now();
+                site.write_search_index().map(|files| (files, started.elapsed()))
+            });
+            let rendered = site.render_all(&|| progress.inc(1));
+            let written = writing_index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let (mut rendered, (files, static_search)) = (rendered?, written?);
+            rendered.files += files;
+            Ok::<_, RenderError>((rendered, static_search))
+        })?;
+        let keys = site.keys();
+        progress.finish_and_clear();
+        phases.done("render");
+        phases.note("static index", static_search);
+        staging.commit(keys, salt).map_err(RenderError::from)?;
+        phases.done("commit");
+        Ok(Built { archive, rendered, output, static_search })
+    })
+}
+
+/// The folder beside the search index that keeps the models of the last
+/// build (see `ingest::cache`).
+const MODELS_DIR: &str = "coroner-models";
+
+/// Changes with everything a model depends on beyond its file's bytes:
+/// coroner and site.toml (its rules and synonyms).
+fn parse_salt(config: &Config) -> u64 {
+    let site_toml = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
+    let mut hasher = std::hash::DefaultHasher::new();
+    (coroner_itself(), site_toml).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The file beside the search index that keeps each page's render key for
