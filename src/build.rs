@@ -402,7 +402,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         // the pages' related incidents come from it, so it is updated first.
         crate::search::update(&config.index_dir, &archive, &fingerprint)?;
         phases.done("search index");
-        archive.related = SearchIndex::open(&config.index_dir)?.related_all(&archive)?;
+        archive.related = SearchIndex::open(&config.index_dir)?.related_all(&archive, hash_of(coroner_itself()))?;
         phases.done("related");
         progress.set_length(archive.incidents.len() as u64);
         let salt = render_salt(config, options, &output)?;
@@ -452,9 +452,7 @@ const MODELS_DIR: &str = "coroner-models";
 /// coroner and site.toml (its rules and synonyms).
 fn parse_salt(config: &Config) -> u64 {
     let site_toml = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
-    let mut hasher = std::hash::DefaultHasher::new();
-    (coroner_itself(), site_toml).hash(&mut hasher);
-    hasher.finish()
+    hash_of((coroner_itself(), site_toml))
 }
 
 /// The file beside the search index that keeps each page's render key for
@@ -468,16 +466,20 @@ const PAGES_FILE: &str = "coroner-pages";
 fn render_salt(config: &Config, options: &BuildOptions, output: &Path) -> Result<u64, RenderError> {
     let theme = crate::render::theme::Theme::load(&config.root, &config.theme)?;
     let site_toml = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
-    let mut hasher = std::hash::DefaultHasher::new();
     let output = std::path::absolute(output).ok();
-    (output, coroner_itself(), site_toml, &config.base_url, options.drafts, &theme.files).hash(&mut hasher);
-    Ok(hasher.finish())
+    Ok(hash_of((output, coroner_itself(), site_toml, &config.base_url, options.drafts, &theme.files)))
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Coroner itself, for what a build keeps for the next one: its version,
 /// and its binary's size and mtime, which change with any new build of it
 /// (the version alone does not, between releases).
-pub(crate) fn coroner_itself() -> impl Hash {
+fn coroner_itself() -> impl Hash {
     (env!("CARGO_PKG_VERSION"), std::env::current_exe().ok().and_then(|exe| stamp(&exe)))
 }
 

@@ -211,7 +211,10 @@ impl Staging {
             .iter()
             .filter_map(|(file, p)| if let Produced::Staged(n) = p { Some((file, *n)) } else { None })
             .collect();
-        staged.sort_unstable();
+        // Deepest first: the static search index's shards are in place
+        // before the manifest naming them is (and a reader of the folder
+        // during the commit finds no name pointing to a file not yet there).
+        staged.sort_unstable_by_key(|&(file, _)| (std::cmp::Reverse(file.matches('/').count()), file));
         for (relative, n) in staged {
             let target = self.output.join(relative);
             let error = |source| OutputError::Swap { path: target.clone(), source };

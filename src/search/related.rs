@@ -109,17 +109,17 @@ impl SearchIndex {
     /// Related incidents of every incident of `archive`, by index, as
     /// [`SearchIndex::related`] finds them, kept in the index folder for
     /// the next build: when the archive holds, in the same order, the same
-    /// incidents as searched (ids and digests), and coroner is the same,
+    /// incidents as searched (ids and digests) under the same coroner,
     /// the lists are the same, and are read instead of asked again (at
     /// 100,000 incidents the queries take longer than a whole unchanged
-    /// build may).
-    pub fn related_all(&self, archive: &Archive) -> Result<Vec<Vec<IncidentIndex>>, SearchError> {
+    /// build may). `salt` changes with coroner itself.
+    pub fn related_all(&self, archive: &Archive, salt: u64) -> Result<Vec<Vec<IncidentIndex>>, SearchError> {
         let n = archive.incidents.len();
         let key = {
             use std::hash::{Hash, Hasher};
             let digests: Vec<String> = archive.incidents.par_iter().map(|p| super::digest(p)).collect();
             let mut hasher = std::hash::DefaultHasher::new();
-            (crate::build::coroner_itself(), super::DOCUMENT_FORMAT, LIMIT).hash(&mut hasher);
+            (salt, super::DOCUMENT_FORMAT, LIMIT).hash(&mut hasher);
             for (p, digest) in archive.incidents.iter().zip(&digests) {
                 (&p.id, digest).hash(&mut hasher);
             }
