@@ -321,23 +321,35 @@ impl Sink for Staging {
         Ok(())
     }
 
-    /// Streamed to the staging folder, then compared with the published
-    /// file a block at a time: dropped when the same.
+    /// Compared with the published file as it is made, and left alone when
+    /// the same; else made again into the staging folder. Nothing is
+    /// written for an unchanged archive.json (500 MB at 100,000 incidents),
+    /// and a changed one is made twice only up to its first difference.
     fn write_with(
         &self,
         relative: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
-        let (target, mut produced) = self.stage(relative)?;
+        let published = self.output.join(relative);
+        if let Some(file) = (!self.fresh).then(|| fs::File::open(&published).ok()).flatten() {
+            let before = file.metadata().ok().filter(fs::Metadata::is_file).as_ref().and_then(stamp);
+            let mut compare =
+                SameAs { published: io::BufReader::with_capacity(1 << 16, file), differs: false, scratch: Vec::new() };
+            match fill(&mut compare) {
+                Ok(()) if before.is_some() && compare.at_end() => {
+                    self.produced().insert(relative.to_string(), Produced::Published(before));
+                    return Ok(());
+                }
+                Err(_) if compare.differs => {}
+                Err(source) => return Err(OutputError::Write { path: published, source }),
+                Ok(()) => {}
+            }
+        }
+        let (target, produced) = self.stage(relative)?;
         let error = |source| OutputError::Write { path: target.clone(), source };
         let mut file = BufWriter::with_capacity(1 << 16, fs::File::create(&target).map_err(error)?);
         fill(&mut file).map_err(error)?;
         file.into_inner().map_err(|e| error(e.into_error()))?;
-        let published = self.output.join(relative);
-        if !self.fresh && same_bytes(&published, &target).unwrap_or(false) {
-            fs::remove_file(&target).map_err(error)?;
-            produced = Produced::Published(fs::metadata(&published).ok().as_ref().and_then(stamp));
-        }
         self.produced().insert(relative.to_string(), produced);
         Ok(())
     }
@@ -371,22 +383,35 @@ fn same_as_published(path: &Path, bytes: &[u8]) -> Option<Option<Stamp>> {
     (old == bytes).then(|| stamp(&metadata))
 }
 
-/// Whether two files hold the same bytes, read a block at a time.
-fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
-    let (mut a, mut b) = (fs::File::open(a)?, fs::File::open(b)?);
-    if a.metadata()?.len() != b.metadata()?.len() {
-        return Ok(false);
+/// A writer that compares what it is given with a published file, and
+/// fails at the first difference (so that making the rest is not waited for).
+struct SameAs {
+    published: io::BufReader<fs::File>,
+    differs: bool,
+    /// The published bytes each write is compared with.
+    scratch: Vec<u8>,
+}
+
+impl SameAs {
+    /// Whether the published file holds nothing more.
+    fn at_end(&mut self) -> bool {
+        use io::BufRead;
+        self.published.fill_buf().is_ok_and(|rest| rest.is_empty())
     }
-    let (mut block_a, mut block_b) = (vec![0; 1 << 16], vec![0; 1 << 16]);
-    loop {
-        let read = a.read(&mut block_a)?;
-        if read == 0 {
-            return Ok(true);
+}
+
+impl Write for SameAs {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.scratch.resize(bytes.len(), 0);
+        if self.published.read_exact(&mut self.scratch).is_err() || self.scratch != bytes {
+            self.differs = true;
+            return Err(io::Error::other("differs from the published file"));
         }
-        b.read_exact(&mut block_b[..read])?;
-        if block_a[..read] != block_b[..read] {
-            return Ok(false);
-        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -495,6 +520,26 @@ mod tests {
         assert_eq!(mtime("a/index.html"), old_time);
         assert!(mtime("b.html") > old_time);
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_streamed_file_is_rewritten_only_when_its_bytes_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stream = |text: &'static str| {
+            let staging = Staging::begin(&out, &dir.path().join("pages"), 1).unwrap();
+            staging.write_with("archive.json", &mut |w| w.write_all(text.as_bytes())).unwrap();
+            staging.commit(HashMap::new(), 1).unwrap();
+        };
+        stream("[1,2,3]");
+        let old_time = SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options().write(true).open(out.join("archive.json")).unwrap().set_modified(old_time).unwrap();
+        stream("[1,2,3]");
+        assert_eq!(fs::metadata(out.join("archive.json")).unwrap().modified().unwrap(), old_time);
+        for text in ["[1,2,4]", "[1,2]", "[1,2,4,5]"] {
+            stream(text);
+            assert_eq!(fs::read_to_string(out.join("archive.json")).unwrap(), text);
+        }
     }
 
     #[test]
