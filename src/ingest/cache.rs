@@ -8,7 +8,10 @@
 //! Kept in [`SHARDS`] files by source path, so that an edit rewrites one
 //! of them, not the whole cache; a build that parsed nothing writes none.
 //! Each is a line of salt, then one JSON line per model. A shard that
-//! cannot be read (corrupt, another coroner's) counts as empty.
+//! cannot be read (corrupt, another coroner's) counts as empty. JSON, not
+//! a binary format: a model holds free-form front-matter values
+//! (`serde_json::Value`), which only a self-describing format reads back,
+//! and serde_json is already built.
 
 use crate::model::Postmortem;
 use rayon::prelude::*;
