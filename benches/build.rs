@@ -151,9 +151,10 @@ fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measur
     let root = work.to_str().expect("UTF-8 temp path");
     let out_arg = out.to_str().expect("UTF-8 temp path");
     let build = ["build", "--quiet", "--root", root, "--output", out_arg];
-    let clean = clean_builds(passes, &out, coroner, &build);
+    let clean = clean_builds(passes, &out, Some(&work.join(".coroner")), coroner, &build);
     let html_pages = html_pages(&out);
-    // A rebuild with nothing changed: every page is compared and kept.
+    // A rebuild with nothing changed: it takes back what the last build
+    // kept (models, related incidents, page keys) and renders nothing.
     let unchanged = median(
         (0..passes)
             .map(|_| {
@@ -205,13 +206,19 @@ fn hugo_skip(results: &[Measured], files: usize) -> Option<String> {
         .then(|| format!("not run: {:.0} s at {} postmortems says about {:.0} s here (limit 600 s)", t1, n1, expected))
 }
 
-/// Time `passes` builds, each into an emptied output folder. `sync` first,
-/// so that neither tool pays for the other's (or the deletion's) writeback.
-fn clean_builds(passes: usize, output: &Path, program: &str, args: &[&str]) -> Run {
+/// Time `passes` builds, each into an emptied output folder and with
+/// nothing kept from the build before (`state`: coroner's search index,
+/// with the models, related incidents and page keys a rebuild takes back).
+/// `sync` first, so that neither tool pays for the other's (or the
+/// deletion's) writeback.
+fn clean_builds(passes: usize, output: &Path, state: Option<&Path>, program: &str, args: &[&str]) -> Run {
     median(
         (0..passes)
             .map(|_| {
                 let _ = std::fs::remove_dir_all(output);
+                if let Some(state) = state {
+                    let _ = std::fs::remove_dir_all(state);
+                }
                 settle();
                 timed(program, args)
             })
@@ -255,7 +262,7 @@ impl Hugo {
         let out = site.join("public");
         let (site_arg, out_arg) = (site.to_str().expect("UTF-8"), out.to_str().expect("UTF-8"));
         let args = ["--quiet", "--source", site_arg, "--destination", out_arg];
-        let run = clean_builds(passes, &out, &self.command, &args);
+        let run = clean_builds(passes, &out, None, &self.command, &args);
         let html_pages = html_pages(&out);
         let _ = std::fs::remove_dir_all(&site);
         HugoFigure { figure: Figure::from(&run), html_pages }

@@ -7,7 +7,7 @@ use std::fmt;
 
 /// How bad a diagnostic is. `Error` fails `check`; `Warning` fails it only
 /// with `--strict`; `Info` reports a repair coroner made on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -38,6 +38,40 @@ pub struct Diagnostic {
     /// What the author can do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+}
+
+/// A code or fact name read back (by the ingest cache) as the `&'static
+/// str` the parser writes: each distinct name is kept once for the rest of
+/// the process, and there are a few dozen.
+pub fn intern(name: String) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    match names.get(name.as_str()) {
+        Some(&kept) => kept,
+        None => {
+            let kept: &'static str = Box::leak(name.into_boxed_str());
+            names.insert(kept);
+            kept
+        }
+    }
+}
+
+/// Read back as serialised (for the ingest cache), the code interned.
+impl<'de> serde::Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Read {
+            severity: Severity,
+            code: String,
+            line: u32,
+            column: u32,
+            message: String,
+            help: Option<String>,
+        }
+        let Read { severity, code, line, column, message, help } = Read::deserialize(d)?;
+        Ok(Diagnostic { severity, code: intern(code), line, column, message, help })
+    }
 }
 
 impl Diagnostic {

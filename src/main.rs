@@ -59,15 +59,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprint!("{}", report::text(&findings, &content_dir, std::io::stderr().is_terminal()));
             let archive = &built.archive;
             write_stdout(&format!(
-                "built {} pages ({} incidents{}), {} files in all, into {} in {:.2} s: {} errors, {} warnings\n",
-                built.rendered.pages,
+                "built {} pages ({} incidents{}), {} files in all{}, into {} in {:.2} s: {} errors, {} warnings\n",
+                built.rendered.pages + built.rendered.kept_pages,
                 archive.postmortems().count(),
                 match archive.drafts_skipped {
                     0 => String::new(),
                     1 => ", 1 draft skipped".to_string(),
                     n => format!(", {n} drafts skipped"),
                 },
-                built.rendered.files,
+                built.rendered.files + built.rendered.kept,
+                match built.rendered.kept {
+                    0 => String::new(),
+                    kept => format!(" ({kept} not rendered: unchanged since the last build)"),
+                },
                 built.output.display(),
                 started.elapsed().as_secs_f64(),
                 tally.errors,

@@ -5,12 +5,12 @@
 use crate::diagnostics::Diagnostic;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// One parsed file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Postmortem {
     /// Path of the file relative to the content directory, `/`-separated.
     pub source: String,
@@ -61,6 +61,7 @@ pub struct Postmortem {
     pub conflicts: Vec<Conflict>,
     pub diagnostics: Vec<Diagnostic>,
     /// Where each extracted fact came from.
+    #[serde(deserialize_with = "deserialize_provenance")]
     pub provenance: BTreeMap<&'static str, Provenance>,
     /// Front-matter keys coroner does not know, kept as written.
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -85,7 +86,7 @@ pub struct Postmortem {
 }
 
 /// What kind of document a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A report of one incident.
@@ -113,7 +114,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TagsSource {
     FrontMatter,
@@ -123,7 +124,7 @@ pub enum TagsSource {
 }
 
 /// One match that counted towards an inferred root-cause tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagEvidence {
     pub tag: String,
     /// `title`, or the kind of the section the match is in.
@@ -134,7 +135,7 @@ pub struct TagEvidence {
     pub weight: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
     pub text: Option<String>,
     /// Share of users or requests affected, 0–100.
@@ -142,7 +143,7 @@ pub struct Impact {
 }
 
 /// Canonical section kinds; `Other` keeps its heading as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
     Summary,
@@ -199,7 +200,7 @@ impl fmt::Display for SectionKind {
 
 /// A section found in the body: a heading, a bold label or a `Label:` line.
 /// A combined heading ("Root Cause and Resolution") appears once per kind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     pub kind: SectionKind,
     /// The heading or label as written, markup removed.
@@ -210,7 +211,7 @@ pub struct Section {
     pub end_line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// Resolved instant when a date is known (written or carried from the
     /// incident), else `null`.
@@ -223,7 +224,7 @@ pub struct TimelineEntry {
 }
 
 /// Phases an entry can mark; they give time to detect / mitigate / resolve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Milestone {
     Started,
@@ -233,7 +234,7 @@ pub enum Milestone {
     Resolved,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionItem {
     pub text: String,
     pub done: bool,
@@ -241,7 +242,7 @@ pub struct ActionItem {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// Line of the `<<<<<<<` marker.
     pub line: u32,
@@ -254,13 +255,13 @@ pub struct Conflict {
 }
 
 /// Where a fact came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     pub source: FactSource,
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactSource {
     FrontMatter,
@@ -281,7 +282,7 @@ pub const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::E
     .union(pulldown_cmark::Options::ENABLE_WIKILINKS);
 
 /// A link from one postmortem to another file, postmortem or anchor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     /// The destination exactly as written (`../2023/db.md#timeline`).
     pub target: String,
@@ -289,7 +290,7 @@ pub struct Reference {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReferenceKind {
     /// A relative path to a content file (`other.md`, `../2023/x.md#timeline`).
@@ -350,6 +351,26 @@ impl Serialize for ZonedTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// Read back as `Display` writes it (for the ingest cache): RFC 3339 with
+/// the offset.
+impl<'de> Deserialize<'de> for ZonedTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use jiff::fmt::temporal::{Pieces, PiecesOffset};
+        let text = String::deserialize(d)?;
+        let pieces = Pieces::parse(&text).map_err(serde::de::Error::custom)?;
+        let Some(PiecesOffset::Numeric(offset)) = pieces.offset() else {
+            return Err(serde::de::Error::custom(format!("{text}: no UTC offset")));
+        };
+        let time = pieces.time().unwrap_or_default();
+        Ok(ZonedTime { civil: pieces.date().to_datetime(time), offset: offset.offset() })
+    }
+}
+
+fn deserialize_provenance<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<&'static str, Provenance>, D::Error> {
+    let read = BTreeMap::<String, Provenance>::deserialize(d)?;
+    Ok(read.into_iter().map(|(fact, provenance)| (crate::diagnostics::intern(fact), provenance)).collect())
 }
 
 fn serialize_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {

@@ -393,6 +393,100 @@ fn unchanged_files_are_not_rewritten_and_a_failed_build_keeps_the_old_site() {
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("coroner-")), "{leftovers:?}");
 }
 
+/// Every file under `out` whose mtime is not `old`: what a build rewrote
+/// after all were set to `old`.
+fn rewritten(out: &Path, old: std::time::SystemTime) -> Vec<String> {
+    let mut found: Vec<String> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.metadata().unwrap().modified().unwrap() != old)
+        .map(|e| e.path().strip_prefix(out).unwrap().display().to_string())
+        .collect();
+    found.sort();
+    found
+}
+
+fn set_all_mtimes(out: &Path, old: std::time::SystemTime) {
+    for entry in walkdir::WalkDir::new(out).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        fs::File::options().write(true).open(entry.path()).unwrap().set_modified(old).unwrap();
+    }
+}
+
+#[test]
+fn a_rebuild_rewrites_only_what_changed_and_removes_what_is_gone() {
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    // Enough distinct words for the static index to cut several shards.
+    let write = |i: usize, extra: &str| {
+        let words: Vec<String> = (0..300).map(|k| format!("w{i}x{k}")).collect();
+        let text = format!(
+            "---\ndate: 2024-03-{:02}\n---\n# Outage {i} of service {i}\n\nRoot cause: a full disk.\n\n{} {extra}\n",
+            i + 1,
+            words.join(" ")
+        );
+        fs::write(content.join(format!("i{i:02}.md")), text).unwrap();
+    };
+    for i in 0..12 {
+        write(i, "");
+    }
+    let build = || {
+        let result = coroner(&["build"], site.path(), &[]);
+        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        String::from_utf8_lossy(&result.stdout).into_owned()
+    };
+    build();
+    let out = site.path().join("public");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    set_all_mtimes(&out, old);
+
+    // Nothing changed: nothing is rewritten, and once the pages are known
+    // as published, none is rendered again.
+    build();
+    assert_eq!(rewritten(&out, old), Vec::<String>::new());
+    let again = build();
+    assert!(again.contains("not rendered: unchanged since the last build"), "{again}");
+    assert_eq!(rewritten(&out, old), Vec::<String>::new());
+
+    // One postmortem's body changes: its page, the files summing up the
+    // archive and the index shards holding its words, nothing else.
+    let shards = |dir: &str| fs::read_dir(out.join("search/data").join(dir)).unwrap().count();
+    let before = (shards("words"), shards("terms"));
+    write(5, "zyzzyva");
+    build();
+    let changed = rewritten(&out, old);
+    assert!(changed.contains(&"incidents/i05/index.html".to_string()), "{changed:?}");
+    let pages: Vec<_> = changed.iter().filter(|f| f.starts_with("incidents/")).collect();
+    assert_eq!(pages, ["incidents/i05/index.html"]);
+    let docs: Vec<_> = changed.iter().filter(|f| f.starts_with("search/data/doc/")).collect();
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    let new_shards =
+        changed.iter().filter(|f| f.starts_with("search/data/words/") || f.starts_with("search/data/terms/"));
+    assert!(new_shards.count() < before.0 + before.1, "every shard rewritten: {changed:?}");
+    assert!(before.0 > 1 && before.1 > 1, "too few shards to tell: {before:?}");
+    // The shards the new manifest names, and no old one beside them.
+    let manifest: serde_json::Value = serde_json::from_str(&read(out.join("search/data/index.json"))).unwrap();
+    for kind in ["words", "terms"] {
+        let mut named: Vec<String> =
+            manifest[kind].as_array().unwrap().iter().map(|s| s[1].as_str().unwrap().to_string()).collect();
+        let mut present: Vec<String> = fs::read_dir(out.join("search/data").join(kind))
+            .unwrap()
+            .map(|e| format!("{kind}/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        named.sort();
+        present.sort();
+        assert_eq!(named, present);
+    }
+
+    // A deleted postmortem's page and folder go; so does a file put there by hand.
+    fs::remove_file(content.join("i07.md")).unwrap();
+    fs::write(out.join("stray.txt"), "by hand").unwrap();
+    build();
+    assert!(!out.join("incidents/i07").exists());
+    assert!(!out.join("stray.txt").exists());
+    assert!(out.join("incidents/i06/index.html").exists());
+}
+
 #[test]
 fn open_action_items_are_paged_and_whole_archive_files_are_kept_when_unchanged() {
     let site = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 //! files parse in parallel and can be cached by content hash.
 
 pub mod actions;
+pub mod cache;
 pub mod decode;
 pub mod facts;
 pub mod frontmatter;

@@ -47,6 +47,10 @@ pub struct Rendered {
     pub pages: usize,
     /// Every file written: pages, feeds, JSON, static files.
     pub files: usize,
+    /// Files the memo kept as the previous render left them, counted in
+    /// neither of the above, and how many of them are HTML pages.
+    pub kept: usize,
+    pub kept_pages: usize,
 }
 
 /// Which files of the site to render.
@@ -107,6 +111,8 @@ pub struct Site<'a> {
     keys: Mutex<HashMap<String, u64>>,
     pages: AtomicUsize,
     files: AtomicUsize,
+    kept: AtomicUsize,
+    kept_pages: AtomicUsize,
 }
 
 /// The site-wide values every template sees as `site`.
@@ -199,6 +205,8 @@ impl<'a> Site<'a> {
             keys: Mutex::default(),
             pages: AtomicUsize::new(0),
             files: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+            kept_pages: AtomicUsize::new(0),
         })
     }
 
@@ -231,7 +239,12 @@ impl<'a> Site<'a> {
     }
 
     fn rendered(&self) -> Rendered {
-        Rendered { pages: self.pages.load(Ordering::Relaxed), files: self.files.load(Ordering::Relaxed) }
+        Rendered {
+            pages: self.pages.load(Ordering::Relaxed),
+            files: self.files.load(Ordering::Relaxed),
+            kept: self.kept.load(Ordering::Relaxed),
+            kept_pages: self.kept_pages.load(Ordering::Relaxed),
+        }
     }
 
     /// The files that sum up the whole archive.
@@ -269,8 +282,38 @@ impl<'a> Site<'a> {
         key(memo.versions, &mut hasher);
         let (file, key) = (self.urls.file_for(url_path), hasher.finish());
         let same = memo.previous.get(&file) == Some(&key) && self.sink.keep(&file);
+        if same {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            if file.ends_with(".html") {
+                self.kept_pages.fetch_add(1, Ordering::Relaxed);
+            }
+        }
         self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file, key);
         same
+    }
+
+    /// Whether every file the previous render wrote under `folder` with
+    /// `key` can stay as it left them: files made together from the
+    /// whole archive (the static search index), kept or made again together.
+    fn unchanged_folder(&self, folder: &str, key: u64) -> bool {
+        let Some(memo) = &self.memo else { return false };
+        let prefix = format!("{folder}/");
+        let files: Vec<&String> =
+            memo.previous.iter().filter(|&(file, k)| *k == key && file.starts_with(&prefix)).map(|(f, _)| f).collect();
+        // Those kept before one that cannot be are written again, as is.
+        if files.is_empty() || !files.iter().all(|file| self.sink.keep(file)) {
+            return false;
+        }
+        self.kept.fetch_add(files.len(), Ordering::Relaxed);
+        for file in files {
+            self.remember(file, key);
+        }
+        true
+    }
+
+    /// Note `file`'s key for the next render's memo.
+    fn remember(&self, file: &str, key: u64) {
+        self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_string(), key);
     }
 
     /// The key of every page rendered or kept, for the next render's memo.

@@ -1,14 +1,27 @@
-//! Writing the site atomically: every file goes to a temporary folder
-//! beside the output, which replaces the output only once the whole build
-//! succeeded, so a failed build leaves the published site intact. A file
-//! whose bytes did not change is hard-linked from the previous build, so
-//! it keeps its mtime and an rsync deploy moves only what changed.
+//! Writing the site atomically, per file and per build. A first build
+//! renders into a folder beside the output, renamed into place once the
+//! whole build succeeded. Later builds update the published folder in
+//! place: only a file whose bytes differ from the published one is
+//! staged beside the output, and once the whole build succeeded each is
+//! renamed over its published path (one atomic rename per file), then the
+//! files this build did not produce are deleted. A failed build (a broken
+//! template, a full disk) leaves the published site as it was; an
+//! unchanged file is never touched, so it keeps its mtime and an rsync
+//! deploy moves only what changed. Nothing is deleted wholesale: freeing
+//! tens of thousands of folders on every build is what made a rebuild
+//! slower than a clean one on a disk mounted with `discard`.
+//!
+//! A pages file outside the output (beside the search index) keeps each
+//! page's render key (see `render::Memo`) and the stamp its file was
+//! published with, so the next build neither renders nor reads a page
+//! whose inputs and file did not change.
 
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where rendered files go: a [`Staging`] folder for `build`, or
 /// [`Memory`] for the preview server. Written from many threads at once.
@@ -29,8 +42,8 @@ pub trait Sink: Sync {
     }
     /// Whether this render already wrote `relative`.
     fn has(&self, relative: &str) -> bool;
-    /// Keep `relative` as the previous render left it, when there was one:
-    /// its page need not be rendered again. A folder has no previous render.
+    /// Keep `relative` as the previous render left it, when there was one
+    /// and it is still there as left: its page need not be rendered again.
     fn keep(&self, _relative: &str) -> bool {
         false
     }
@@ -56,130 +69,349 @@ fn write_hint(error: &io::Error) -> &'static str {
     }
 }
 
+/// A file's size and modification time (in nanoseconds): a published page
+/// whose stamp is the one it was published with was not edited since.
+type Stamp = (u64, i128);
+
+fn stamp(metadata: &fs::Metadata) -> Option<Stamp> {
+    let modified = metadata.modified().ok()?;
+    let nanos = match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
+    };
+    Some((metadata.len(), nanos))
+}
+
+/// What this build did with one file of the site.
+enum Produced {
+    /// Staged as `temp/<n>`, to be renamed over the published file.
+    Staged(usize),
+    /// Written into the new tree of a first build.
+    Fresh,
+    /// The published file already holds it, with this stamp.
+    Published(Option<Stamp>),
+}
+
 /// A build in progress. Dropping it without [`Staging::commit`] deletes
-/// the temporary folder and leaves the output as it was.
+/// the staging folder and leaves the output as it was.
 pub struct Staging {
     output: PathBuf,
     temp: PathBuf,
+    /// No output yet: `temp` is the whole new tree, renamed into place.
+    fresh: bool,
+    next: AtomicUsize,
+    produced: Mutex<HashMap<String, Produced>>,
+    /// The previous build's pages: render key and published stamp.
+    previous: Pages,
+    /// Where they are kept.
+    pages_file: PathBuf,
     committed: bool,
 }
 
+/// Each page's render key and the stamp of the file it was published as.
+#[derive(Default)]
+struct Pages {
+    keys: HashMap<String, u64>,
+    stamps: HashMap<String, Stamp>,
+}
+
+/// The first line of the pages file: its format, then the salt.
+const PAGES_HEADER: &str = "coroner-pages 1";
+
 impl Staging {
-    pub fn begin(output: &Path) -> Result<Staging, OutputError> {
+    /// Start a build of `output`. `salt` changes with everything every
+    /// page depends on beyond its key (the output folder, coroner,
+    /// site.toml, the theme…): the previous build's page keys, read from
+    /// `pages_file`, count only when it is the same.
+    pub fn begin(output: &Path, pages_file: &Path, salt: u64) -> Result<Staging, OutputError> {
         if output.exists() && !output.is_dir() {
             return Err(OutputError::NotAFolder(output.to_path_buf()));
         }
         let temp = sibling(output, "building");
-        let old = sibling(output, "previous");
-        if !output.exists() && old.is_dir() {
-            // A build killed between its two renames (where the OS cannot
-            // swap folders in one): the previous site goes back.
-            fs::rename(&old, output).map_err(|source| OutputError::Write { path: output.to_path_buf(), source })?;
-        } else if old.exists() {
-            fs::remove_dir_all(&old).map_err(|source| OutputError::Write { path: old.clone(), source })?;
-        }
         if temp.exists() {
             // Left over from a build that was killed: it is ours to remove.
             fs::remove_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
         }
         fs::create_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
-        Ok(Staging { output: output.to_path_buf(), temp, committed: false })
+        let fresh = !output.exists();
+        let previous = if fresh { Pages::default() } else { Pages::load(pages_file, salt) };
+        Ok(Staging {
+            output: output.to_path_buf(),
+            temp,
+            fresh,
+            next: AtomicUsize::new(0),
+            produced: Mutex::default(),
+            previous,
+            pages_file: pages_file.to_path_buf(),
+            committed: false,
+        })
     }
 
-    /// Put the new site in place of the old one: in one step where the OS
-    /// swaps two folders at once, so that the output is never missing.
-    pub fn commit(mut self) -> Result<(), OutputError> {
-        let swap_error = |source| OutputError::Swap { path: self.output.clone(), source };
-        if self.output.is_dir() && exchange(&self.temp, &self.output) {
-            // The temporary folder now holds the previous site.
-            self.committed = true;
-            let _ = fs::remove_dir_all(&self.temp);
-            return Ok(());
-        }
-        let old = sibling(&self.output, "previous");
-        if self.output.exists() {
-            if old.exists() {
-                fs::remove_dir_all(&old).map_err(swap_error)?;
+    /// The previous build's page keys, for `render::Memo`.
+    pub fn previous_keys(&self) -> &HashMap<String, u64> {
+        &self.previous.keys
+    }
+
+    fn produced(&self) -> std::sync::MutexGuard<'_, HashMap<String, Produced>> {
+        self.produced.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Where a new or changed file waits for the commit.
+    fn stage(&self, relative: &str) -> Result<(PathBuf, Produced), OutputError> {
+        if self.fresh {
+            let target = self.temp.join(relative);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(|source| OutputError::Write { path: target.clone(), source })?;
             }
-            fs::rename(&self.output, &old).map_err(swap_error)?;
+            return Ok((target, Produced::Fresh));
         }
-        if let Err(err) = fs::rename(&self.temp, &self.output) {
-            // Put the previous site back before reporting.
-            let _ = fs::rename(&old, &self.output);
-            return Err(swap_error(err));
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        Ok((self.temp.join(n.to_string()), Produced::Staged(n)))
+    }
+
+    /// Publish the build: the new tree renamed into place on a first
+    /// build, else each staged file renamed over its published path and
+    /// the files no longer produced deleted. `keys` (every page's render
+    /// key, from `Site::keys`) are saved for the next build with the
+    /// stamps the pages are published with.
+    pub fn commit(mut self, keys: HashMap<String, u64>, salt: u64) -> Result<(), OutputError> {
+        let produced = std::mem::take(&mut *self.produced());
+        if self.fresh {
+            fs::rename(&self.temp, &self.output)
+                .map_err(|source| OutputError::Swap { path: self.output.clone(), source })?;
+        } else {
+            self.publish_staged(&produced)?;
+            self.delete_unproduced(&produced);
         }
         self.committed = true;
-        let _ = fs::remove_dir_all(&old);
+        let _ = fs::remove_dir_all(&self.temp);
+        // The stamps the pages are published with, now that they are.
+        use rayon::prelude::*;
+        let pages: Vec<(&String, u64, Stamp)> = keys
+            .par_iter()
+            .filter_map(|(file, &key)| {
+                let stamp = match produced.get(file) {
+                    Some(Produced::Published(stamp)) => *stamp,
+                    Some(_) => fs::metadata(self.output.join(file)).ok().as_ref().and_then(stamp),
+                    None => None,
+                }?;
+                Some((file, key, stamp))
+            })
+            .collect();
+        // Without it the next build renders every page again: not an error.
+        let _ = Pages::save(&self.pages_file, salt, pages);
         Ok(())
+    }
+
+    /// Rename every staged file over its published path, making the
+    /// folders it needs; a file or folder in the way (an alias page where
+    /// a folder is now) goes.
+    fn publish_staged(&self, produced: &HashMap<String, Produced>) -> Result<(), OutputError> {
+        let mut staged: Vec<(&String, usize)> = produced
+            .iter()
+            .filter_map(|(file, p)| if let Produced::Staged(n) = p { Some((file, *n)) } else { None })
+            .collect();
+        // Deepest first: the static search index's shards are in place
+        // before the manifest naming them is (and a reader of the folder
+        // during the commit finds no name pointing to a file not yet there).
+        staged.sort_unstable_by_key(|&(file, _)| (std::cmp::Reverse(file.matches('/').count()), file));
+        for (relative, n) in staged {
+            let target = self.output.join(relative);
+            let error = |source| OutputError::Swap { path: target.clone(), source };
+            if let Some(parent) = target.parent()
+                && !parent.is_dir()
+            {
+                for ancestor in parent.ancestors().take_while(|a| a.starts_with(&self.output) && *a != self.output) {
+                    if ancestor.is_file() {
+                        fs::remove_file(ancestor).map_err(error)?;
+                    }
+                }
+                fs::create_dir_all(parent).map_err(error)?;
+            }
+            if target.is_dir() {
+                fs::remove_dir_all(&target).map_err(error)?;
+            }
+            fs::rename(self.temp.join(n.to_string()), &target).map_err(error)?;
+        }
+        Ok(())
+    }
+
+    /// Delete what the published folder holds that this build did not
+    /// produce (a deleted incident's page, a file put there by hand), and
+    /// the folders left empty. Best effort: what cannot be deleted stays.
+    fn delete_unproduced(&self, produced: &HashMap<String, Produced>) {
+        // Depth first, a folder after what it holds: `occupied[d]` says
+        // whether the folder open at depth `d` keeps anything.
+        let mut occupied = vec![false; 1];
+        let walk = walkdir::WalkDir::new(&self.output).min_depth(1).contents_first(true);
+        for entry in walk.into_iter().filter_map(Result::ok) {
+            let depth = entry.depth();
+            if occupied.len() <= depth {
+                occupied.resize(depth + 1, false);
+            }
+            let kept = if entry.file_type().is_dir() {
+                // A folder that holds nothing kept goes.
+                std::mem::take(&mut occupied[depth]) || fs::remove_dir(entry.path()).is_err()
+            } else {
+                let relative = entry.path().strip_prefix(&self.output).ok().and_then(Path::to_str);
+                let file = relative.map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+                file.is_some_and(|f| produced.contains_key(&f)) || fs::remove_file(entry.path()).is_err()
+            };
+            occupied[depth - 1] |= kept;
+        }
+    }
+}
+
+impl Pages {
+    /// The pages file, when it was written with `salt`; else none.
+    fn load(path: &Path, salt: u64) -> Pages {
+        let mut pages = Pages::default();
+        let Ok(text) = fs::read_to_string(path) else { return pages };
+        let mut lines = text.lines();
+        if lines.next() != Some(&format!("{PAGES_HEADER} {salt:016x}")) {
+            return pages;
+        }
+        for line in lines {
+            let mut fields = line.splitn(4, ' ');
+            let (Some(key), Some(len), Some(nanos), Some(file)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let (Ok(key), Ok(len), Ok(nanos)) = (u64::from_str_radix(key, 16), len.parse(), nanos.parse()) else {
+                continue;
+            };
+            pages.keys.insert(file.to_string(), key);
+            pages.stamps.insert(file.to_string(), (len, nanos));
+        }
+        pages
+    }
+
+    /// One line per page, sorted; written beside, then renamed.
+    fn save(path: &Path, salt: u64, mut pages: Vec<(&String, u64, Stamp)>) -> io::Result<()> {
+        pages.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let aside = path.with_extension(format!("{}", std::process::id()));
+        let mut out = BufWriter::new(fs::File::create(&aside)?);
+        writeln!(out, "{PAGES_HEADER} {salt:016x}")?;
+        for (file, key, (len, nanos)) in pages {
+            // A path with a line break could not be read back: its page
+            // is rendered again next time.
+            if !file.contains('\n') {
+                writeln!(out, "{key:016x} {len} {nanos} {file}")?;
+            }
+        }
+        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        fs::rename(&aside, path)
     }
 }
 
 impl Sink for Staging {
-    /// Unchanged files are hard-linked from the previous build.
+    /// A file whose bytes are the published ones is left alone.
     fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let target = self.temp.join(relative);
-        let error = |source| OutputError::Write { path: target.clone(), source };
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(error)?;
-        }
-        let previous = self.output.join(relative);
-        let unchanged = fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && fs::read(&previous).is_ok_and(|old| old == bytes);
-        if unchanged && fs::hard_link(&previous, &target).is_ok() {
-            return Ok(());
-        }
-        fs::write(&target, bytes).map_err(error)
+        let published = if self.fresh { None } else { same_as_published(&self.output.join(relative), bytes) };
+        let produced = match published {
+            Some(stamp) => Produced::Published(stamp),
+            None => {
+                let (target, produced) = self.stage(relative)?;
+                fs::write(&target, bytes).map_err(|source| OutputError::Write { path: target.clone(), source })?;
+                produced
+            }
+        };
+        self.produced().insert(relative.to_string(), produced);
+        Ok(())
     }
 
-    /// Streamed to the folder, then compared with the previous build's
-    /// file a block at a time: hard-linked from it when the same.
+    /// Compared with the published file as it is made, and left alone when
+    /// the same; else made again into the staging folder. Nothing is
+    /// written for an unchanged archive.json (500 MB at 100,000 incidents),
+    /// and a changed one is made twice only up to its first difference.
     fn write_with(
         &self,
         relative: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
-        let target = self.temp.join(relative);
-        let error = |source| OutputError::Write { path: target.clone(), source };
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(error)?;
+        let published = self.output.join(relative);
+        if let Some(file) = (!self.fresh).then(|| fs::File::open(&published).ok()).flatten() {
+            let before = file.metadata().ok().filter(fs::Metadata::is_file).as_ref().and_then(stamp);
+            let mut compare =
+                SameAs { published: io::BufReader::with_capacity(1 << 16, file), differs: false, scratch: Vec::new() };
+            match fill(&mut compare) {
+                Ok(()) if before.is_some() && compare.at_end() => {
+                    self.produced().insert(relative.to_string(), Produced::Published(before));
+                    return Ok(());
+                }
+                Err(_) if compare.differs => {}
+                Err(source) => return Err(OutputError::Write { path: published, source }),
+                Ok(()) => {}
+            }
         }
+        let (target, produced) = self.stage(relative)?;
+        let error = |source| OutputError::Write { path: target.clone(), source };
         let mut file = BufWriter::with_capacity(1 << 16, fs::File::create(&target).map_err(error)?);
         fill(&mut file).map_err(error)?;
         file.into_inner().map_err(|e| error(e.into_error()))?;
-        let previous = self.output.join(relative);
-        if same_bytes(&previous, &target).unwrap_or(false) {
-            // Linked beside it, then renamed over it: where no link can be
-            // made, the new copy stays.
-            let link =
-                target.with_file_name(format!(".{}.coroner-link", relative.rsplit('/').next().unwrap_or(relative)));
-            if fs::hard_link(&previous, &link).is_ok() {
-                fs::rename(&link, &target).map_err(error)?;
-            }
-        }
+        self.produced().insert(relative.to_string(), produced);
         Ok(())
     }
 
     fn has(&self, relative: &str) -> bool {
-        self.temp.join(relative).exists()
+        self.produced().contains_key(relative)
+    }
+
+    /// Kept when the published file is the one the previous build
+    /// published (same size and mtime): not edited or deleted since.
+    fn keep(&self, relative: &str) -> bool {
+        let Some(&saved) = self.previous.stamps.get(relative) else { return false };
+        let now = fs::metadata(self.output.join(relative)).ok().as_ref().and_then(stamp);
+        if now != Some(saved) {
+            return false;
+        }
+        self.produced().insert(relative.to_string(), Produced::Published(now));
+        true
     }
 }
 
-/// Whether two files hold the same bytes, read a block at a time.
-fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
-    let (mut a, mut b) = (fs::File::open(a)?, fs::File::open(b)?);
-    if a.metadata()?.len() != b.metadata()?.len() {
-        return Ok(false);
+/// The published file's stamp when it holds exactly `bytes`.
+fn same_as_published(path: &Path, bytes: &[u8]) -> Option<Option<Stamp>> {
+    let mut file = fs::File::open(path).ok()?;
+    let metadata = file.metadata().ok()?;
+    if !metadata.is_file() || metadata.len() != bytes.len() as u64 {
+        return None;
     }
-    let (mut block_a, mut block_b) = (vec![0; 1 << 16], vec![0; 1 << 16]);
-    loop {
-        let read = a.read(&mut block_a)?;
-        if read == 0 {
-            return Ok(true);
+    let mut old = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut old).ok()?;
+    (old == bytes).then(|| stamp(&metadata))
+}
+
+/// A writer that compares what it is given with a published file, and
+/// fails at the first difference (so that making the rest is not waited for).
+struct SameAs {
+    published: io::BufReader<fs::File>,
+    differs: bool,
+    /// The published bytes each write is compared with.
+    scratch: Vec<u8>,
+}
+
+impl SameAs {
+    /// Whether the published file holds nothing more.
+    fn at_end(&mut self) -> bool {
+        use io::BufRead;
+        self.published.fill_buf().is_ok_and(|rest| rest.is_empty())
+    }
+}
+
+impl Write for SameAs {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.scratch.resize(bytes.len(), 0);
+        if self.published.read_exact(&mut self.scratch).is_err() || self.scratch != bytes {
+            self.differs = true;
+            return Err(io::Error::other("differs from the published file"));
         }
-        b.read_exact(&mut block_b[..read])?;
-        if block_a[..read] != block_b[..read] {
-            return Ok(false);
-        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -243,21 +475,8 @@ impl Sink for Memory {
     }
 }
 
-/// Swap two folders in one step (`renameat2` with `RENAME_EXCHANGE`);
-/// false where the OS or file system cannot.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn exchange(a: &Path, b: &Path) -> bool {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn exchange(_a: &Path, _b: &Path) -> bool {
-    false
-}
-
-/// `.public.coroner-building` beside `public`: same file system, so the
-/// final rename is atomic and hard links work.
+/// `.public.coroner-building` beside `public`: same file system, so each
+/// rename into it is atomic; outside it, so never published.
 fn sibling(output: &Path, purpose: &str) -> PathBuf {
     let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     output.with_file_name(format!(".{name}.coroner-{purpose}"))
@@ -268,24 +487,35 @@ mod tests {
     use super::*;
     use std::time::{Duration, SystemTime};
 
+    /// Build `files` into `out` and publish them, with a key for each.
+    fn build(out: &Path, files: &[(&str, &[u8])]) {
+        let staging = Staging::begin(out, &out.with_file_name("pages"), 1).unwrap();
+        for (file, bytes) in files {
+            staging.write(file, bytes).unwrap();
+        }
+        staging.commit(files.iter().map(|(f, _)| (f.to_string(), 7)).collect(), 1).unwrap();
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut found: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+            .collect();
+        found.sort();
+        found
+    }
+
     #[test]
     fn unchanged_files_keep_their_mtime_and_changed_ones_are_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a/index.html", b"same").unwrap();
-        first.write("b.html", b"old").unwrap();
-        first.commit().unwrap();
+        build(&out, &[("a/index.html", b"same"), ("b.html", b"old")]);
         let old_time = SystemTime::now() - Duration::from_secs(3600);
         for f in ["a/index.html", "b.html"] {
             fs::File::options().write(true).open(out.join(f)).unwrap().set_modified(old_time).unwrap();
         }
-
-        let second = Staging::begin(&out).unwrap();
-        second.write("a/index.html", b"same").unwrap();
-        second.write("b.html", b"new").unwrap();
-        second.commit().unwrap();
-
+        build(&out, &[("a/index.html", b"same"), ("b.html", b"new")]);
         let mtime = |f: &str| fs::metadata(out.join(f)).unwrap().modified().unwrap();
         assert_eq!(mtime("a/index.html"), old_time);
         assert!(mtime("b.html") > old_time);
@@ -293,17 +523,72 @@ mod tests {
     }
 
     #[test]
+    fn a_streamed_file_is_rewritten_only_when_its_bytes_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stream = |text: &'static str| {
+            let staging = Staging::begin(&out, &dir.path().join("pages"), 1).unwrap();
+            staging.write_with("archive.json", &mut |w| w.write_all(text.as_bytes())).unwrap();
+            staging.commit(HashMap::new(), 1).unwrap();
+        };
+        stream("[1,2,3]");
+        let old_time = SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options().write(true).open(out.join("archive.json")).unwrap().set_modified(old_time).unwrap();
+        stream("[1,2,3]");
+        assert_eq!(fs::metadata(out.join("archive.json")).unwrap().modified().unwrap(), old_time);
+        for text in ["[1,2,4]", "[1,2]", "[1,2,4,5]"] {
+            stream(text);
+            assert_eq!(fs::read_to_string(out.join("archive.json")).unwrap(), text);
+        }
+    }
+
+    #[test]
     fn a_build_that_is_not_committed_leaves_the_old_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("index.html", b"v1").unwrap();
-        first.commit().unwrap();
+        build(&out, &[("index.html", b"v1"), ("gone/index.html", b"x")]);
         {
-            let failed = Staging::begin(&out).unwrap();
+            let failed = Staging::begin(&out, &dir.path().join("pages"), 1).unwrap();
             failed.write("index.html", b"v2").unwrap();
+            failed.write("new/index.html", b"v2").unwrap();
         }
+        assert_eq!(listing(&out), ["gone", "gone/index.html", "index.html"]);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary folder left behind");
+        let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(!beside.iter().any(|n| n.to_string_lossy().contains("building")), "{beside:?}");
+    }
+
+    #[test]
+    fn files_no_longer_built_and_stray_files_go_with_their_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"home"), ("incidents/a/index.html", b"a"), ("incidents/b/index.html", b"b")]);
+        fs::write(out.join("incidents/a/notes.txt"), "by hand").unwrap();
+        // An alias page where a folder now is, and the other way round.
+        fs::write(out.join("old"), "a file").unwrap();
+        build(&out, &[("index.html", b"home"), ("incidents/b/index.html", b"b"), ("old/index.html", b"moved")]);
+        assert_eq!(
+            listing(&out),
+            ["incidents", "incidents/b", "incidents/b/index.html", "index.html", "old", "old/index.html"]
+        );
+        build(&out, &[("index.html", b"home"), ("old", b"a file again")]);
+        assert_eq!(listing(&out), ["index.html", "old"]);
+        assert_eq!(fs::read(out.join("old")).unwrap(), b"a file again");
+    }
+
+    #[test]
+    fn a_page_is_kept_only_as_the_last_build_published_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", b"a"), ("b.html", b"b"), ("c.html", b"c")]);
+        fs::write(out.join("b.html"), "edited by hand").unwrap();
+        fs::remove_file(out.join("c.html")).unwrap();
+        let next = Staging::begin(&out, &dir.path().join("pages"), 1).unwrap();
+        assert_eq!(next.previous_keys().get("a.html"), Some(&7));
+        assert!(next.keep("a.html"));
+        assert!(!next.keep("b.html") && !next.keep("c.html"));
+        assert!(next.has("a.html") && !next.has("b.html"));
+        // Another salt (another theme, site.toml, coroner): no page counts.
+        assert!(Staging::begin(&out, &dir.path().join("pages"), 2).unwrap().previous_keys().is_empty());
     }
 }

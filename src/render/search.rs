@@ -10,6 +10,7 @@ use crate::model::Kind;
 use crate::search::static_index::{self, Filter, Searchable};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 /// Each way of browsing with its term pages (see `lists::term_pages`).
 type TermPages = [(Browse, Vec<(String, Vec<crate::archive::IncidentIndex>)>); 4];
@@ -107,8 +108,22 @@ impl Site<'_> {
         self.page("search.html", &self.urls.page("search/"), &context)
     }
 
-    /// Write the static search index (see `search::static_index`).
+    /// Write the static search index (see `search::static_index`). It is
+    /// made from every incident: when none changed (the memo's versions
+    /// are the same), its files stay as published and it is not made at
+    /// all (at 10,000 incidents, making it took longer than every other
+    /// part of an unchanged build's render).
     pub fn write_search_index(&self) -> Result<usize, RenderError> {
+        let key = self.memo.as_ref().map(|memo| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            memo.versions.hash(&mut hasher);
+            hasher.finish()
+        });
+        if let Some(key) = key
+            && self.unchanged_folder(static_index::FOLDER, key)
+        {
+            return Ok(0);
+        }
         let archive = self.archive;
         let pages = all_term_pages(archive);
         let docs: Vec<Searchable> = archive
@@ -129,7 +144,12 @@ impl Site<'_> {
             .collect();
         let values = filter_values(archive, &pages);
         // Straight to the sink: the pages' file count is read while this runs.
-        let put = |path: &str, bytes: &[u8]| Ok::<_, RenderError>(self.sink.write(path, bytes)?);
+        let put = |path: &str, bytes: &[u8]| {
+            if let Some(key) = key {
+                self.remember(path, key);
+            }
+            Ok::<_, RenderError>(self.sink.write(path, bytes)?)
+        };
         static_index::write(&docs, &filters, &|i| result(archive, i, &values[i]), &put)
     }
 }

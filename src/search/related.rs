@@ -27,6 +27,10 @@ const SERVICE_BOOST: f32 = 2.0;
 /// See [`max_doc_frequency`].
 const MAX_DOC_FREQUENCY: u64 = 500;
 
+/// The file in the index folder that keeps the last build's lists (see
+/// [`SearchIndex::related_all`]).
+const KEPT_FILE: &str = "coroner-related";
+
 /// Per segment, per document: the postmortem it is (see [`postmortems_by_address`]).
 type ByAddress = Vec<Arc<[Option<IncidentIndex>]>>;
 
@@ -102,6 +106,44 @@ impl SearchIndex {
         Ok(found.into_iter().map(|(i, list)| (i, list.unwrap_or_default())).collect())
     }
 
+    /// Related incidents of every incident of `archive`, by index, as
+    /// [`SearchIndex::related`] finds them, kept in the index folder for
+    /// the next build: when the archive holds, in the same order, the same
+    /// incidents as searched (ids and digests) under the same coroner,
+    /// the lists are the same, and are read instead of asked again (at
+    /// 100,000 incidents the queries take longer than a whole unchanged
+    /// build may). `salt` changes with coroner itself.
+    pub fn related_all(&self, archive: &Archive, salt: u64) -> Result<Vec<Vec<IncidentIndex>>, SearchError> {
+        let n = archive.incidents.len();
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let digests: Vec<String> = archive.incidents.par_iter().map(|p| super::digest(p)).collect();
+            let mut hasher = std::hash::DefaultHasher::new();
+            (salt, super::DOCUMENT_FORMAT, LIMIT).hash(&mut hasher);
+            for (p, digest) in archive.incidents.iter().zip(&digests) {
+                (&p.id, digest).hash(&mut hasher);
+            }
+            format!("{:016x}", hasher.finish())
+        };
+        let path = self.dir.join(KEPT_FILE);
+        if let Some(lists) = read_kept(&path, &key, n) {
+            return Ok(lists);
+        }
+        let mut lists = vec![Vec::new(); n];
+        for (i, related) in self.related(archive, 0..n)? {
+            lists[i] = related;
+        }
+        let mut text = format!("{key}\n");
+        for list in &lists {
+            let numbers: Vec<String> = list.iter().map(usize::to_string).collect();
+            text.push_str(&numbers.join(" "));
+            text.push('\n');
+        }
+        // Without it the next build asks again: not an error.
+        let _ = super::write_aside(&path, text.as_bytes());
+        Ok(lists)
+    }
+
     /// What incident `p` is about, as tantivy's MoreLikeThis would ask it
     /// but built once, in a fixed order: every word (stem) said at least
     /// twice in its root cause (which counts twice, as in search) and body,
@@ -127,7 +169,11 @@ impl SearchIndex {
             if count < 2 {
                 continue;
             }
-            let doc_frequency = searcher.doc_freq(&term)?;
+            // The count includes the old copies of re-indexed incidents: a
+            // word in every incident would otherwise drop out of a small
+            // archive's queries once one incident was edited, and every
+            // page's related list would change with it.
+            let doc_frequency = searcher.doc_freq(&term)?.min(num_docs);
             if (2..=max_doc_frequency(num_docs)).contains(&doc_frequency) {
                 scored.push((count as Score * idf(doc_frequency, num_docs), term));
             }
@@ -250,15 +296,28 @@ impl SegmentCollector for BestInSegment {
 /// each incident's query as cheap at 100,000 incidents as at 10,000, so
 /// the whole step grows with the archive, not with its square.
 ///
-/// Never more than the incidents in the index: a word's document count
-/// still includes the old copies of re-indexed incidents, and such a word
-/// would otherwise seem in more documents than the index holds.
+/// Never more than the incidents in the index (a word's document count is
+/// capped at it too: see `words`).
 fn max_doc_frequency(num_docs: u64) -> u64 {
     (num_docs / 20).clamp(20, MAX_DOC_FREQUENCY).min(num_docs)
 }
 
 fn rounded(score: f32) -> i64 {
     (f64::from(score) * 1000.0).round() as i64
+}
+
+/// The lists kept by [`SearchIndex::related_all`] under `key`, one line
+/// per incident; `None` when they are another archive's, or unreadable.
+fn read_kept(path: &std::path::Path, key: &str, n: usize) -> Option<Vec<Vec<IncidentIndex>>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != key {
+        return None;
+    }
+    let lists: Vec<Vec<IncidentIndex>> = lines
+        .map(|line| line.split_ascii_whitespace().map(|k| k.parse().ok().filter(|&k| k < n)).collect())
+        .collect::<Option<_>>()?;
+    (lists.len() == n).then_some(lists)
 }
 
 /// Per segment, per document: the postmortem it is, from the `id` field's
