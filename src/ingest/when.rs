@@ -21,6 +21,15 @@ pub(crate) fn window_before(text: &str, end: usize, max: usize) -> (usize, &str)
     (start, text.get(start..end).unwrap_or(""))
 }
 
+/// At most `max` bytes of `text` from `start` (cut back to a char boundary).
+pub(crate) fn window_after(text: &str, start: usize, max: usize) -> &str {
+    let mut end = start.saturating_add(max).min(text.len());
+    while end > start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(start..end).unwrap_or("")
+}
+
 /// A named capture parsed as a number.
 fn int<T: FromStr>(caps: &Captures, name: &str) -> Option<T> {
     caps.name(name)?.as_str().parse().ok()

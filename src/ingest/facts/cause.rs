@@ -3,7 +3,7 @@
 use super::{Facts, Prose, is_placeholder_text, section_source};
 use crate::ingest::sections::OutlineSection;
 use crate::ingest::text::{english, shorten};
-use crate::ingest::when::window_before;
+use crate::ingest::when::{window_after, window_before};
 use crate::model::{FactSource, SectionKind, TagEvidence, TagsSource};
 use crate::per_thread::PerThread;
 use regex::Regex;
@@ -396,11 +396,7 @@ fn cleared(text: &str, end: usize) -> bool {
             r"^\W{0,3}([a-z0-9_-]+ ){0,2}((was|were|is|are|has been|have been) (never|not|in no way) (involved|at fault|to blame|the (root )?cause|the (culprit|problem|issue)|responsible)|(was|were|remained|stayed) (unaffected|fine|healthy|unharmed|untouched))\b",
         )
     });
-    let mut cut = (end + 80).min(text.len());
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    text.get(end..cut).is_some_and(|after| CLEARED.is_match(after))
+    CLEARED.is_match(window_after(text, end, 80))
 }
 
 #[cfg(test)]
