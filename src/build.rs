@@ -205,9 +205,7 @@ fn ingest_cached(config: &Config, discovered: Discovered, cache: Option<&Cache>)
         .par_iter()
         .map(|file| match std::fs::read(&file.path) {
             Ok(bytes) => {
-                let mut hasher = std::hash::DefaultHasher::new();
-                bytes.hash(&mut hasher);
-                let hash = hasher.finish();
+                let hash = hash_of(&bytes);
                 let model = cache.and_then(|cache| cache.get(&file.source, hash));
                 Ok((model.unwrap_or_else(|| Arc::new(reader.parse(&file.source, &bytes))), hash))
             }
@@ -434,15 +432,8 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         // What each incident shows of itself changes with its bytes, its id and
         // its path; the render memo keeps every page none of whose incidents
         // changed, as the published file has it.
-        let versions: Vec<u64> = archive
-            .incidents
-            .iter()
-            .map(|p| {
-                let mut hasher = std::hash::DefaultHasher::new();
-                (hashes.get(p.source.as_str()), &p.id, &p.source).hash(&mut hasher);
-                hasher.finish()
-            })
-            .collect();
+        let versions: Vec<u64> =
+            archive.incidents.iter().map(|p| hash_of((hashes.get(p.source.as_str()), &p.id, &p.source))).collect();
         let memo = Memo { versions: &versions, previous: staging.previous_keys() };
         let site = Site::new(&archive, config, &staging, Some(memo))?;
         // The static search index is written beside the pages.
@@ -493,7 +484,9 @@ fn render_salt(config: &Config, options: &BuildOptions, output: &Path) -> Result
     Ok(hash_of((output, coroner_itself(), site_toml, &config.base_url, options.drafts, &theme.files)))
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+/// A value's hash, for what tells whether something changed between two
+/// builds or two saves (a file's bytes, an incident's version).
+pub(crate) fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()

@@ -237,11 +237,7 @@ impl Preview {
         let versions: Vec<u64> = archive
             .incidents
             .par_iter()
-            .map(|p| {
-                let mut h = std::hash::DefaultHasher::new();
-                (self.files.get(&p.source).map(|c| c.hash), &p.id).hash(&mut h);
-                h.finish()
-            })
+            .map(|p| build::hash_of((self.files.get(&p.source).map(|c| c.hash), &p.id)))
             .collect();
         let memory = Memory::after(previous.files.clone());
         let memo = Memo { versions: &versions, previous: &self.keys };
@@ -457,9 +453,7 @@ impl Preview {
                 let stamp = file.stamp;
                 let outcome = std::fs::read(&file.path)
                     .map(|bytes| {
-                        let mut h = std::hash::DefaultHasher::new();
-                        bytes.hash(&mut h);
-                        let hash = h.finish();
+                        let hash = build::hash_of(&bytes);
                         let unchanged = cache.get(&file.source).is_some_and(|c| c.hash == hash);
                         (hash, (!unchanged).then(|| reader.parse(&file.source, &bytes)))
                     })
