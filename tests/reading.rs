@@ -431,3 +431,15 @@ fn a_sentence_that_runs_from_one_time_until_another_is_the_outage() {
     let want = (Some("2025-05-08T07:12:00+01:00".into()), Some("2025-05-08T07:58:00+01:00".into()), Some(46));
     assert_eq!(when(&p), want);
 }
+
+#[test]
+fn a_jira_export_reads_its_day_month_year_dates_and_its_named_last_headings() {
+    // "02/Sep/25 9:05 AM", "## Response timeline (BST)", "## Customer impact".
+    let p = read("jira-export.md");
+    let want = (Some("2025-09-02T09:05:00+01:00".into()), Some("2025-09-02T10:03:00+01:00".into()), Some(58));
+    assert_eq!(when(&p), want);
+    assert_eq!(p.timeline.len(), 4);
+    let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert!(kinds.contains(&"timeline") && kinds.contains(&"impact"), "{kinds:?}");
+    assert!(p.tags.contains(&"automation".to_string()), "{:?}", p.tags);
+}

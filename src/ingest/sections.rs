@@ -613,8 +613,38 @@ impl Synonyms {
         {
             return Some(Classification { kind, also: Vec::new() });
         }
-        let (&kind, also) = kinds.split_first()?;
-        Some(Classification { kind, also: also.to_vec() })
+        if let Some((&kind, also)) = kinds.split_first() {
+            return Some(Classification { kind, also: also.to_vec() });
+        }
+        // A heading names its kind last in English and in CJK ("Response
+        // timeline", "Customer impact", "発生原因"): the phrase it ends with.
+        let kind = loose.then(|| self.match_ending(normalized)).flatten()?;
+        Some(Classification { kind, also: Vec::new() })
+    }
+
+    /// The kind of the longest known phrase `normalized` ends with, after
+    /// one or two words (or, in CJK, up to four characters). A phrase after
+    /// a preposition is its object, not what the heading is: "Time to
+    /// recovery" is a duration, not the resolution; and a longer heading
+    /// is a title ("The slow dashboards on Oct 9: a retrospective").
+    fn match_ending(&self, normalized: &str) -> Option<SectionKind> {
+        const PREPOSITIONS: [&str; 14] = [
+            "to", "of", "for", "from", "in", "on", "with", "by", "after", "before", "about", "into", "than", "without",
+        ];
+        let cjk = |c: char| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c);
+        normalized
+            .char_indices()
+            .skip(1)
+            .filter(|&(i, c)| {
+                let before = &normalized[..i];
+                let after_word = before.ends_with(' ')
+                    && c != ' '
+                    && before.matches(' ').count() <= 2
+                    && !PREPOSITIONS.contains(&before.trim_end().rsplit(' ').next().unwrap_or(""));
+                let in_cjk = cjk(c) && before.chars().all(cjk) && before.chars().count() <= 4;
+                after_word || in_cjk
+            })
+            .find_map(|(i, _)| self.match_phrase(&normalized[i..], false))
     }
 
     fn match_phrase(&self, normalized: &str, allow_prefix: bool) -> Option<SectionKind> {
@@ -1212,6 +1242,13 @@ mod tests {
         assert_eq!(kind("Cause racine"), Some(SectionKind::RootCause));
         assert_eq!(kind("Postmortem: Outage Incident Report"), None);
         assert_eq!(kind("Impacted users"), None);
+        // The kind named last, as English and CJK headings name it.
+        assert_eq!(kind("Response timeline (CEST)"), Some(SectionKind::Timeline));
+        assert_eq!(kind("Customer impact"), Some(SectionKind::Impact));
+        assert_eq!(kind("発生原因"), Some(SectionKind::RootCause));
+        assert_eq!(kind("対応経緯"), Some(SectionKind::Timeline));
+        assert_eq!(kind("Time to recovery"), None);
+        assert_eq!(kind("What's up with the slow dashboards on Oct 9? A quick retrospective"), None);
     }
 
     #[test]
@@ -1239,6 +1276,7 @@ mod tests {
         assert_eq!(kind("Tindakan Perbaikan (action items)"), Some(SectionKind::ActionItems));
         assert_eq!(kind("대응 조치"), Some(SectionKind::Resolution));
         assert_eq!(kind("Time to recovery"), None);
+        assert_eq!(kind("What's up with the slow dashboards on Oct 9? A quick retrospective"), None);
         assert_eq!(kind("Why did this happen?"), Some(SectionKind::RootCause));
         assert_eq!(kind("What caused the outage?"), Some(SectionKind::RootCause));
         assert_eq!(kind("How did we fix it?"), Some(SectionKind::Resolution));

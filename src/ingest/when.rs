@@ -336,6 +336,12 @@ static MONTH_NAME: PerThread<Regex> = PerThread::new(|| compile(&format!(r"(?i){
 static MONTH_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(true)));
 
+/// Jira's and Oracle's "14/Mar/24", "14-MAR-24": the one spelled-month
+/// form with a two-digit year, told by the slashes or dashes around it.
+static SHORT_YEAR_DATE: PerThread<Regex> = PerThread::new(|| {
+    compile(&format!(r"(?i){B}(?P<day>\d{{1,2}})(?P<s1>[-/])(?P<mon>{})(?P<s2>[-/])(?P<y>\d{{2}}){B}", month_names()))
+});
+
 /// "2023年9月5日" (Japanese, Chinese), "2023년 9월 5일" (Korean).
 static CJK_DATE: PerThread<Regex> =
     PerThread::new(|| compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"));
@@ -429,6 +435,18 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
     Some(found)
 }
 
+/// One match of [`SHORT_YEAR_DATE`], its two separators the same.
+fn short_year_date(text: &str, caps: &Captures) -> Option<FoundDate> {
+    let whole = caps.get(0)?;
+    if caps.name("s1")?.as_str() != caps.name("s2")?.as_str() || !may_start_date(text, whole.start()) {
+        return None;
+    }
+    let month_key = caps.name("mon")?.as_str().to_lowercase();
+    let month = MONTHS.iter().find(|(name, _)| *name == month_key)?.1;
+    let date = Date::new(2000 + int::<i16>(caps, "y")?, month, int(caps, "day")?).ok()?;
+    Some(FoundDate { date, year_written: true, span: whole.range(), ambiguous: false })
+}
+
 /// Every calendar date in the text, in order of appearance. Dates written without a
 /// year ("14th February", "Sep 27", "March 28th") use `default_year`; with None they
 /// are skipped. Invalid dates ("February 30, 2024") are not returned.
@@ -499,6 +517,11 @@ pub fn find_dates_with(text: &str, default_year: Option<i16>, day_first: bool) -
         }
     }
     if MONTH_NAME.is_match(text) {
+        for caps in SHORT_YEAR_DATE.captures_iter(text) {
+            if let Some(date) = short_year_date(text, &caps) {
+                groups.push((date.span.clone(), vec![date]));
+            }
+        }
         for re in [&*MONTH_FIRST, &*DAY_FIRST] {
             for caps in re.captures_iter(text) {
                 if let (Some(whole), Some(dates)) = (caps.get(0), named_dates(text, &caps, default_year)) {
@@ -930,6 +953,9 @@ mod tests {
             "12/Mar/2024 and 3-Apr-2024" => "2024-03-12, 2024-04-03",
             "12.Mar.2024, Mar/12/2024, Mar.12.2024" => "2024-03-12, 2024-03-12, 2024-03-12",
             "Sep-27-2017 13:06" => "2017-09-27",
+            "Created 14/Mar/24 3:12 PM, 02-FEB-23" => "2024-03-14, 2023-02-02",
+            // Not a two-digit year: a range of days, or two separators.
+            "12 Mar-15 Mar, 12/Mar-24" => "2000-03-12?, 2000-03-15?, 2000-03-12?",
         }
     }
 
