@@ -443,3 +443,17 @@ fn a_jira_export_reads_its_day_month_year_dates_and_its_named_last_headings() {
     assert!(kinds.contains(&"timeline") && kinds.contains(&"impact"), "{kinds:?}");
     assert!(p.tags.contains(&"automation".to_string()), "{:?}", p.tags);
 }
+
+#[test]
+fn a_blog_posts_date_is_when_it_was_posted_and_the_story_tells_the_incident() {
+    // Front matter `date: 2025-02-20` is the post; the text starts on the 12th,
+    // "for the next 22 minutes", and "by 09:53 carts were back to normal".
+    let p = read("blog-posted-later.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-02-12"));
+    let want = (Some("2025-02-12T09:31:00+00:00".into()), Some("2025-02-12T09:53:00+00:00".into()), Some(22));
+    assert_eq!(when(&p), want);
+    // "Posted on 2025-04-02" is a byline: the incident is on 24 March.
+    let p = read("byline-story.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-03-24"));
+    assert_eq!(p.end.map(|t| t.to_string()).as_deref(), Some("2025-03-24T16:45:00+01:00"));
+}

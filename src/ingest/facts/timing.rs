@@ -46,9 +46,23 @@ const RANGE_WORDS: &[&str] = &[
 /// "… ended at", "was resolved by": the time that follows is the end.
 static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(ended|resolved|restored|recovered|mitigated|fixed|over|back to normal|back online|back up)\b[^.;]{0,15}\b(at|by|around|as of)\s*(about|approximately|around|~)?\s*$",
+        r"\b(ended|resolved|restored|recovered|mitigated|fixed|over|back to normal|back online|back up|(was|were|came|fully|all) back|(flowing|working) again)\b[^.;]{0,15}\b(at|by|around|as of)\s*(about|approximately|around|~)?\s*$",
     )
 });
+
+/// "Posted on …", "Published …", "Last updated …".
+static BYLINE: PerThread<Regex> = PerThread::new(|| {
+    english(r"^\W*(posted|published|written|updated|last (updated|modified|edited)|date published)\b")
+});
+
+/// "By 14:13 the error rate was back to normal": the time before is the
+/// end (read on the text after it, the time following "by" or "at").
+static THEN_RECOVERED: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"^[^.;:]{0,60}?\b(was|were|had|came|is|are|started|began)?\s*(back to normal|back online|back up|fully back|fully restored|fully recovered|restored|recovered|resolved|(flowing|working|loading|responding) (again|normally))\b",
+    )
+});
+static BY_OR_AT: PerThread<Regex> = PerThread::new(|| english(r"\b(by|at)\s*$"));
 
 /// "… started at 10:00 AM and was resolved at 11:30 AM": the second time
 /// is when the same outage ended.
@@ -189,6 +203,7 @@ impl Facts<'_> {
             }
         }
 
+        let start_in_front_matter = when.start.is_some();
         // Candidate texts, most trusted first: when-labels, then the
         // summary's sentences, the impact's, the preamble and the title.
         let mut candidates: Vec<(String, u32, FactSource)> = Vec::new();
@@ -201,6 +216,9 @@ impl Facts<'_> {
                     "time",
                     "dates",
                     "window",
+                    "time window",
+                    "incident window",
+                    "outage window",
                     "incident date",
                     "date and time",
                     "durée",
@@ -236,8 +254,13 @@ impl Facts<'_> {
         let file_date = || {
             FILE_DATE.captures(self.input.source).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<Date>().ok())
         };
+        // A byline's date ("Posted on 2024-03-28 by …") is when the
+        // write-up was published, not when the incident happened.
         let first_date = |year: Option<i16>| {
-            candidates.iter().find_map(|(t, _, _)| find_dates_with(t, year, day_first).first().map(|d| d.date))
+            candidates
+                .iter()
+                .filter(|(t, _, _)| !BYLINE.is_match(t))
+                .find_map(|(t, _, _)| find_dates_with(t, year, day_first).first().map(|d| d.date))
         };
         let mut date_hint = when.date.or_else(|| first_date(None));
         // "On February 12" with no year: the year the document writes
@@ -347,9 +370,22 @@ impl Facts<'_> {
 
         // "The outage ended at 15:10 CET": an end told in a sentence of its own.
         if let (Some(start), None) = (when.start, when.end) {
-            'sentences: for (text, line, source) in &candidates {
+            // The story's own sections tell the end too ("We reverted at
+            // 14:08 and by 14:13 the error rate was back to normal").
+            let mut proses = vec![self.preamble_prose()];
+            for kind in [SectionKind::Resolution, SectionKind::Other] {
+                proses.extend(self.sections_of(kind).into_iter().map(|s| self.prose(s)));
+            }
+            let mut told = candidates.clone();
+            for prose in &proses {
+                let sentences = prose.sentences().into_iter();
+                told.extend(sentences.map(|(at, x)| (x.to_string(), prose.line_at(at), FactSource::Prose)));
+            }
+            'sentences: for (text, line, source) in &told {
                 for t in find_times(text) {
-                    if !ENDED_AT.is_match(&text[..t.span.start]) {
+                    let recovered_after =
+                        || BY_OR_AT.is_match(&text[..t.span.start]) && THEN_RECOVERED.is_match(&text[t.span.end..]);
+                    if !ENDED_AT.is_match(&text[..t.span.start]) && !recovered_after() {
                         continue;
                     }
                     let dates = find_dates_with(text, default_year, day_first);
@@ -370,6 +406,14 @@ impl Facts<'_> {
             }
         }
 
+        // A blog's front-matter `date` is the day it was posted: a start
+        // the text tells on an earlier day is the incident's.
+        if let (Some(posted), Some(start), false) = (when.date, when.start, start_in_front_matter)
+            && start.civil.date() < posted
+        {
+            when.date = Some(start.civil.date());
+            self.note("date", FactSource::Derived, when.start_line);
+        }
         if when.date.is_none() {
             if let Some(start) = when.start {
                 when.date = Some(start.civil.date());
@@ -604,13 +648,13 @@ impl Facts<'_> {
     pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(about|approximately|approx\.?|around|roughly|nearly|almost|just over|over|some|~)?\s*$",
+                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?(about|approximately|approx\.?|around|roughly|nearly|almost|just over|over|some|~)?\s*$",
             )
         });
         // "3 hours of downtime", "a 45-minute outage".
         static OUTAGE_NOUN: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"^(-long| long)?\s+(of\s+)?(total\s+|complete\s+|partial\s+)?(downtime|outage|disruption|degradation|unavailability|interruption|service interruption)\b",
+                r"^(-long| long)?\s+(of\s+)?(total\s+|complete\s+|partial\s+|full\s+)?(downtime|outage|disruption|degradation|unavailability|interruption|service interruption)\b",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
