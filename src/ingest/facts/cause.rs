@@ -30,7 +30,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|n't|without any|suspect\w*|initially|at first|first thought|looked for|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|we will|will be|we plan|plan to)\b",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|without any|suspect\w*|initially|at first|first thought|looked for|(he|she|we|they|i) (first )?(checked|inspected|examined|investigated|looked at)|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|we will|will be|we plan|plan to|(was|were|is|are|has|have|had)n['’]t)\b|次回|予定",
     )
 });
 
@@ -292,7 +292,12 @@ fn negated(text: &str, at: usize) -> bool {
     static TURN: PerThread<Regex> =
         PerThread::new(|| english(r"\b(but|however|although|whereas|because|due to|caused by)\b"));
     let (_, window) = window_before(text, at, 60);
-    let mut clause = window.rfind(['.', ';', '!', '?']).map_or(window, |i| &window[i + 1..]);
+    // A dash opens a clause of its own ("pages that never call it — a
+    // classic cascading failure").
+    let mut clause = match window.rfind(['.', ';', '!', '?', '—']) {
+        Some(i) => &window[i + window[i..].chars().next().map_or(1, char::len_utf8)..],
+        None => window,
+    };
     if let Some(turn) = TURN.find_iter(clause).last() {
         let before = clause[..turn.start()].trim_end().to_lowercase();
         if !(before.ends_with("not") || before.ends_with("n't")) {
@@ -393,7 +398,7 @@ fn remedy(text: &str, start: usize, end: usize) -> bool {
 fn cleared(text: &str, end: usize) -> bool {
     static CLEARED: PerThread<Regex> = PerThread::new(|| {
         english(
-            r"^\W{0,3}([a-z0-9_-]+ ){0,2}((was|were|is|are|has been|have been) (never|not|in no way) (involved|at fault|to blame|the (root )?cause|the (culprit|problem|issue)|responsible)|(was|were|remained|stayed) (unaffected|fine|healthy|unharmed|untouched))\b",
+            r"^\W{0,3}([a-z0-9_-]+ ){0,2}((was|were|is|are|has been|have been) (never|not|in no way) (involved|at fault|to blame|the (root )?cause|the (culprit|problem|issue)|responsible)|(was|were|remained|stayed) (unaffected|fine|healthy|unharmed|untouched))\b|^\s*\((none|no|not|nothing)\b",
         )
     });
     CLEARED.is_match(window_after(text, end, 80))
@@ -427,6 +432,13 @@ mod tests {
         assert_eq!(tags_of("The database was never involved."), Vec::<String>::new());
         assert_eq!(tags_of("DNS resolution was not the cause."), Vec::<String>::new());
         assert_eq!(tags_of("The DNS servers stayed healthy throughout."), Vec::<String>::new());
+        assert_eq!(tags_of("He checked the deploys (none that day)."), Vec::<String>::new());
+        assert_eq!(tags_of("It wasn’t the database."), Vec::<String>::new());
+        assert_eq!(tags_of("The deploy didn't know the cron script depended on it."), ["deploy", "automation"]);
+        assert_eq!(
+            tags_of("Pages that never call it failed too — a classic cascading failure."),
+            ["cascading-failure"]
+        );
         assert_eq!(tags_of("The DNS record was the cause."), ["dns"]);
         assert_eq!(tags_of("If the certificate had expired, logins would have failed."), Vec::<String>::new());
         assert_eq!(tags_of("We deployed a fix within the hour."), Vec::<String>::new());
