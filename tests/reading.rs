@@ -224,6 +224,12 @@ fn meeting_notes_that_mention_an_incident_are_not_its_postmortem() {
 }
 
 #[test]
+fn an_index_table_of_dated_links_is_a_list() {
+    let p = read("incident-index.md");
+    assert_eq!(p.kind, coroner::model::Kind::List);
+}
+
+#[test]
 fn a_runbook_that_recalls_an_outage_is_not_a_postmortem() {
     let p = read("runbook.md");
     assert_eq!(p.kind, Kind::Other);

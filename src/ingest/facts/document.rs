@@ -312,6 +312,18 @@ impl Facts<'_> {
             };
             return (Kind::List, first.line, format!("{n} headings each name an incident"));
         }
+        // An index: rows or items that each date an incident and link to
+        // its write-up, in a file that tells no incident of its own.
+        let dated_links: Vec<u32> = (1..=self.input.lines.len() as u32)
+            .filter(|&line| {
+                let raw = self.input.lines[line as usize - 1];
+                raw.contains("](") && !self.in_timeline(line) && !find_dates(raw, None).is_empty()
+            })
+            .take(3)
+            .collect();
+        if dated_links.len() >= 3 && p.root_cause.is_none() && !has_timed_entries {
+            return (Kind::List, dated_links[0], "3 or more rows each date an incident and link to it".into());
+        }
         let archive_entry = archive_entry_front_matter(self.fm());
         if let Some(title) = p.title.as_deref()
             && !archive_entry
