@@ -448,6 +448,8 @@ fn a_jira_export_reads_its_day_month_year_dates_and_its_named_last_headings() {
     let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
     assert!(kinds.contains(&"timeline") && kinds.contains(&"impact"), "{kinds:?}");
     assert!(p.tags.contains(&"automation".to_string()), "{:?}", p.tags);
+    // The "Severity" row, not the "Priority" row above it.
+    assert_eq!(p.severity.as_deref(), Some("SEV3"));
 }
 
 #[test]

@@ -313,9 +313,13 @@ impl<'a> Facts<'a> {
     }
 
     /// The value of the first label with one of these (normalised) names.
+    /// The value of the first of `names` the file labels: the names come
+    /// in order of preference (a "Severity" row beats an earlier "Priority").
     pub(super) fn label(&self, names: &[&str]) -> Option<(&'a str, u32)> {
-        self.input.outline.labels.iter().find_map(|l| {
-            (names.contains(&l.key.as_str()) && !l.value.trim().is_empty()).then_some((l.value.as_str(), l.line))
+        let labels = &self.input.outline.labels;
+        names.iter().find_map(|name| {
+            let l = labels.iter().find(|l| l.key == *name && !l.value.trim().is_empty())?;
+            Some((l.value.as_str(), l.line))
         })
     }
 
