@@ -465,3 +465,13 @@ fn a_blog_posts_date_is_when_it_was_posted_and_the_story_tells_the_incident() {
     assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-03-24"));
     assert_eq!(p.end.map(|t| t.to_string()).as_deref(), Some("2025-03-24T16:45:00+01:00"));
 }
+
+#[test]
+fn a_status_pages_updates_are_its_timeline_oldest_first_and_bound_the_outage() {
+    // Newest first on the page, each stamped on the line below it.
+    let p = read("status-page-updates.md");
+    let texts: Vec<&str> = p.timeline.iter().map(|e| e.text.split(' ').next().unwrap_or("")).collect();
+    assert_eq!(texts, ["Investigating", "Identified", "Monitoring", "Resolved"]);
+    let want = (Some("2025-03-04T10:12:00+01:00".into()), Some("2025-03-04T11:40:00+01:00".into()), Some(88));
+    assert_eq!(when(&p), want);
+}

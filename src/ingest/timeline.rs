@@ -30,6 +30,10 @@ pub struct Context<'a> {
 
 pub struct Timeline {
     pub entries: Vec<TimelineEntry>,
+    /// The entries are a status page's updates ("**Resolved** - …" over
+    /// "Jun 12, 2024 - 16:48 PDT"): the first was posted once the outage
+    /// had begun, the last once it was over.
+    pub status_updates: bool,
     pub diagnostics: Vec<Diagnostic>,
     /// Minutes from the first timed entry to the latest, known even when
     /// the file never says on which day ("9:00 AM … 11:30 AM").
@@ -163,13 +167,67 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
             }
         }
     }
+    // A status page's history has no timeline heading: its updates are
+    // the timeline.
+    let status_updates = entries.is_empty() && {
+        entries = status_page_updates(outline, ctx);
+        clocks =
+            entries.iter().map(|e| e.time.map(|t| Clock { civil: t.civil, offset: t.offset, known: true })).collect();
+        !entries.is_empty()
+    };
     // The whole entry decides ("…reverted. Incident resolved." resolves),
     // so each is read once its continuation lines are all in.
     for entry in &mut entries {
         entry.milestone = milestone(&entry.text);
     }
     let span_minutes = span(&clocks);
-    Timeline { entries, diagnostics, span_minutes }
+    Timeline { entries, diagnostics, span_minutes, status_updates }
+}
+
+/// "Investigating - We are looking into …", "**Resolved** - …": a status
+/// page's update, its status word first.
+static STATUS_UPDATE: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"^(investigating|identified|update|monitoring|resolved|postmortem|post-mortem|completed|scheduled|in progress|verifying)\s*[-–—:]\s*\S",
+    )
+});
+
+/// A status page's updates, oldest first, each stamped by the line of
+/// its own that follows it ("Jun 12, 2024 - 16:48 PDT", "Posted
+/// 11/19/2025 - 4:40 PM EST"). Two or more, or none.
+fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
+    let mut entries = Vec::new();
+    let plain = |line: usize| ctx.plain.get(line).map_or("", |l| l.trim());
+    for (i, text) in ctx.plain.iter().enumerate() {
+        if outline.line_kind(i as u32 + 1) != LineKind::Text || !STATUS_UPDATE.is_match(text.trim()) {
+            continue;
+        }
+        // The stamp: the next non-blank line of its own, a date and a time.
+        let Some(stamp_line) = (i + 1..ctx.plain.len().min(i + 4)).find(|&j| !plain(j).is_empty()) else { continue };
+        let stamp = plain(stamp_line);
+        let day_first = day_comes_first(ctx.zone, ctx.other_language);
+        let (Some(date), Some(time)) = (find_dates_with(stamp, None, day_first).first().cloned(), times(stamp).next())
+        else {
+            continue;
+        };
+        let rest = stamp.len() - (date.span.len() + time.span.len());
+        if rest > 16 {
+            continue;
+        }
+        let offset = time.zone.as_ref().unwrap_or(ctx.zone).offset;
+        entries.push(TimelineEntry {
+            time: Some(ZonedTime::new(date.date.to_datetime(time.time), offset)),
+            time_text: stamp.to_string(),
+            milestone: None,
+            text: text.trim().to_string(),
+            line: i as u32 + 1,
+        });
+    }
+    if entries.len() < 2 {
+        return Vec::new();
+    }
+    entries.sort_by_key(|e| e.time.and_then(|t| t.timestamp()));
+    entries
 }
 
 /// Minutes from the first timed entry to the latest one.

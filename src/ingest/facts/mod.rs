@@ -64,6 +64,9 @@ pub fn extract(input: &Input) -> Postmortem {
         &timeline::Context { zone: &zone, date: when.date, plain: &f.plain, other_language },
     );
     f.diagnostics.extend(timeline.diagnostics);
+    if timeline.status_updates {
+        f.start_end_from_status_updates(&mut when, &timeline.entries);
+    }
     f.start_end_from_timeline(&mut when, &timeline.entries);
     f.drop_end_before_start(&mut when);
     let duration_minutes =

@@ -515,6 +515,24 @@ impl Facts<'_> {
         }
     }
 
+    /// A status page's first update was posted once the outage had begun
+    /// and its last once it was over: they bound the outage, unless the
+    /// text tells an earlier start (a write-up added below the updates).
+    pub(super) fn start_end_from_status_updates(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else { return };
+        let (Some(posted), Some(over)) = (first.time, last.time) else { return };
+        let stamp = |t: Option<ZonedTime>| t.and_then(|t| t.timestamp());
+        if when.start.is_some_and(|s| stamp(Some(s)) <= stamp(Some(posted))) {
+            return;
+        }
+        (when.start, when.start_line) = (Some(posted), first.line);
+        self.note("start", FactSource::Derived, first.line);
+        if when.end.is_none_or(|e| stamp(Some(e)) <= stamp(Some(posted))) {
+            (when.end, when.end_line) = (Some(over), last.line);
+            self.note("end", FactSource::Derived, last.line);
+        }
+    }
+
     /// What the text did not say, the timeline does: its first dated entry
     /// is the start and its latest the end (provenance `derived`).
     pub(super) fn start_end_from_timeline(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
