@@ -434,7 +434,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         // changed, as the published file has it.
         let versions: Vec<u64> =
             archive.incidents.iter().map(|p| hash_of((hashes.get(p.source.as_str()), &p.id, &p.source))).collect();
-        let memo = Memo { versions: &versions, previous: staging.previous_keys() };
+        let memo = Memo { versions: &versions, previous: staging.previous_keys(), touched: None };
         let site = Site::new(&archive, config, &staging, Some(memo))?;
         // The static search index is written beside the pages.
         let (rendered, static_search) = std::thread::scope(|threads| {
