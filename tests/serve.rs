@@ -378,8 +378,12 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
     let (mut preview, mut served) = start();
     let dns = preview.content_dir().join(DNS);
     let text = std::fs::read_to_string(&dns).unwrap();
-    // Edits that keep every incident where it was, then one that moves it.
-    let edits = [edit_dns(&text), text.clone(), text.replacen("date: 2024-03-12", "date: 2023-01-02", 1)];
+    // Edits that keep every incident where it was (a link to another
+    // postmortem, then a new title its backlinks show), then one that
+    // moves it in the archive's order.
+    let linked = format!("{text}\nSee also [the CDN purge](../2023/2023-06-08-tracking-cdn-full-purge.md).\n");
+    let edits =
+        [linked.clone(), edit_dns(&linked), text.clone(), text.replacen("date: 2024-03-12", "date: 2023-01-02", 1)];
     for edited in edits {
         std::fs::write(&dns, &edited).unwrap();
         served = preview.rebuild(&[Change::Content(vec![dns.clone()])], &served).expect("a rebuild");
