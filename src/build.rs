@@ -258,7 +258,7 @@ pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, dra
 }
 
 /// What the search index depends on beside the content files (see [`fingerprint`]).
-fn sources_key(config: &Config, content: &Path, drafts: bool) -> u64 {
+pub(crate) fn sources_key(config: &Config, content: &Path, drafts: bool) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
         .hash(&mut hasher);
@@ -323,7 +323,9 @@ pub fn search_current<T: Send>(
     let (existing, current) = rayon::join(
         || SearchIndex::open_existing(&config.index_dir).map(|index| query(&index)),
         || {
-            if crate::sources::unchanged(&saved, sources_key(config, &dir, false), &dir) {
+            // A running preview that vouches for the index saves the `stat`s.
+            let key = sources_key(config, &dir, false);
+            if crate::watching::vouched(&config.index_dir, key) || crate::sources::unchanged(&saved, key, &dir) {
                 return Ok(None);
             }
             discover(&dir, &config.extensions).map(|d| Some((fingerprint(config, &dir, &d, false), d)))

@@ -398,3 +398,34 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
         }
     }
 }
+
+#[test]
+fn searches_see_every_edit_with_a_preview_running_and_after_it_stopped() {
+    let mut server = Server::start();
+    let reloads = server.reloads();
+    let search = |word: &str| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_coroner"))
+            .args(["search", "--format", "json", "--root"])
+            .arg(server.root.path())
+            .arg(word)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = std::fs::read_to_string(server.content(DNS)).unwrap();
+    assert!(search("timeout").contains("\"id\""), "the sample archive is found while the preview runs");
+
+    // Edited while the preview runs: found at once, rebuilt or not yet.
+    std::fs::write(server.content(DNS), format!("{text}\nA zeppelin landed on the resolver.\n")).unwrap();
+    assert!(search("zeppelin").contains(DNS_ID));
+    wait(&reloads, "the edit");
+    eventually("the edit in the preview's index", || search("zeppelin").contains(DNS_ID));
+
+    // Edited after the preview stopped (killed: its note stays behind).
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    std::fs::write(server.content(DNS), format!("{text}\nA xylophone fell on the resolver.\n")).unwrap();
+    assert!(search("xylophone").contains(DNS_ID));
+    assert!(!search("zeppelin").contains(DNS_ID));
+}
