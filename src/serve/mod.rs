@@ -108,7 +108,7 @@ impl Server {
         let first = preview.rebuild(&[], &Snapshot::empty(preview.config())).expect("the first build always renders");
         say(&summary("built", &first));
         if let Some(vouching) = &vouching {
-            vouching.indexed(Vec::new(), first.error.is_none());
+            vouching.indexed(Vec::new(), first.error.is_none(), |path| preview.as_read(path));
             crate::watching::note(&index_dir, key)?;
         }
         let (site, _) = tokio::sync::watch::channel(Arc::new(first));
@@ -200,7 +200,7 @@ impl Rebuilds {
                 Ok(None) => {
                     // Nothing the site is made from changed: nor the index.
                     if let Some(vouching) = &self.vouching {
-                        vouching.indexed(taken, true);
+                        vouching.indexed(taken, true, |path| self.preview.as_read(path));
                     }
                     continue;
                 }
@@ -214,7 +214,7 @@ impl Rebuilds {
             self.site.send_replace(snapshot.clone());
             let updated = self.preview.update_index(&snapshot.archive);
             if let Some(vouching) = &self.vouching {
-                vouching.indexed(taken, updated.is_ok() && snapshot.error.is_none());
+                vouching.indexed(taken, updated.is_ok() && snapshot.error.is_none(), |path| self.preview.as_read(path));
             }
             if let Err(err) = updated {
                 (self.say)(&format!("search index not updated: {err}"));

@@ -399,6 +399,35 @@ impl Preview {
         h.finish()
     }
 
+    /// Whether `path`, a file or folder of the content folder, stands as
+    /// the archive last read it: a path it does not read (skipped, not
+    /// content), a content file read at its size and time now, or nothing
+    /// on either side. A change seen there needs no rebuild.
+    pub fn as_read(&self, path: &std::path::Path) -> bool {
+        let dir = self.content_dir();
+        if !path.starts_with(&dir) {
+            return false;
+        }
+        let source = build::relative(&dir, path);
+        if source.split('/').any(|part| build::is_skipped(part.as_bytes())) {
+            return true;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {
+                let content = path
+                    .file_name()
+                    .is_some_and(|name| build::is_content(name.as_encoded_bytes(), &self.config.extensions));
+                !content || self.files.get(&source).is_some_and(|c| c.stamp == Some(build::stamp_of(&meta)))
+            }
+            Ok(_) => false,
+            Err(_) => {
+                let folder = format!("{source}/");
+                !self.files.contains_key(&source)
+                    && self.files.range(folder.clone()..).next().is_none_or(|(s, _)| !s.starts_with(&folder))
+            }
+        }
+    }
+
     /// Re-read the content files at `paths`. False when only a full rescan
     /// can tell what changed (a folder moved, a file of another kind came).
     fn read_changed(&mut self, paths: &[&PathBuf]) -> bool {

@@ -186,8 +186,11 @@ impl Vouching {
     }
 
     /// The index was brought up to date after the changes `taken` were
-    /// read (`ok`), or failed to be: those not changed again since are done.
-    pub fn indexed(&self, taken: Vec<(PathBuf, u64)>, ok: bool) {
+    /// read (`ok`), or failed to be: those not changed again since are
+    /// done, and so is any other path that stands `as_read` (an editor's
+    /// temporary file, a rename's old name the debounced watcher folded
+    /// into the new one).
+    pub fn indexed(&self, taken: Vec<(PathBuf, u64)>, ok: bool, as_read: impl Fn(&Path) -> bool) {
         let mut state = self.lock();
         state.indexed = ok;
         if ok {
@@ -196,6 +199,7 @@ impl Vouching {
                     state.pending.remove(&path);
                 }
             }
+            state.pending.retain(|path, _| !as_read(path));
         }
     }
 
