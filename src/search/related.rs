@@ -43,6 +43,9 @@ type ByAddress = Vec<Arc<[Option<IncidentIndex>]>>;
 #[derive(Default)]
 pub(super) struct Addresses {
     postmortems: u64,
+    /// Each postmortem by id: made once for the postmortems, not for each
+    /// new segment (a save makes one).
+    by_id: HashMap<String, IncidentIndex>,
     segments: HashMap<tantivy::index::SegmentId, Arc<[Option<IncidentIndex>]>>,
 }
 
@@ -346,19 +349,15 @@ impl SearchIndex {
         };
         let mut kept = self.addresses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if kept.postmortems != postmortems {
-            *kept = Addresses { postmortems, segments: HashMap::new() };
+            let by_id = archive.postmortems().map(|(i, p)| (p.id.clone(), i)).collect();
+            *kept = Addresses { postmortems, by_id, segments: HashMap::new() };
         }
-        let mut by_id: Option<HashMap<&str, IncidentIndex>> = None;
         let mut segments = HashMap::new();
         let mut out = Vec::new();
         for segment in searcher.segment_readers() {
             let docs = match kept.segments.get(&segment.segment_id()) {
                 Some(docs) => docs.clone(),
-                None => {
-                    let by_id =
-                        by_id.get_or_insert_with(|| archive.postmortems().map(|(i, p)| (p.id.as_str(), i)).collect());
-                    segment_postmortems(segment, self.fields.id, by_id)?
-                }
+                None => segment_postmortems(segment, self.fields.id, &kept.by_id)?,
             };
             segments.insert(segment.segment_id(), docs.clone());
             out.push(docs);
@@ -372,7 +371,7 @@ impl SearchIndex {
 fn segment_postmortems(
     segment: &SegmentReader,
     id: tantivy::schema::Field,
-    by_id: &HashMap<&str, IncidentIndex>,
+    by_id: &HashMap<String, IncidentIndex>,
 ) -> tantivy::Result<Arc<[Option<IncidentIndex>]>> {
     let mut docs = vec![None; segment.max_doc() as usize];
     let ids = segment.inverted_index(id)?;
