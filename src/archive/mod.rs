@@ -263,39 +263,30 @@ impl Taxonomies {
 /// incident recurs the earlier one. Only pairs consecutive in some tag and
 /// service are listed, each once, with everything the two share.
 fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_days: u32) -> Vec<Recurrence> {
-    // Tag by tag in parallel (the preview assembles on every save); a pair
-    // found under several tags is the same pair, the same days apart.
-    let mut pairs: Vec<((IncidentIndex, IncidentIndex), i64)> = taxonomies
-        .tags
-        .par_iter()
-        .flat_map_iter(|(_, tagged)| {
-            let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
-            for &i in tagged.iter().filter(|&&i| incidents[i].kind == Kind::Postmortem) {
-                if let Some(date) = incidents[i].date {
-                    for service in &incidents[i].services {
-                        by_service.entry(service).or_default().push((date, i));
-                    }
+    let mut pairs: BTreeMap<(IncidentIndex, IncidentIndex), i64> = BTreeMap::new();
+    for tagged in taxonomies.tags.values() {
+        let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
+        for &i in tagged.iter().filter(|&&i| incidents[i].kind == Kind::Postmortem) {
+            if let Some(date) = incidents[i].date {
+                for service in &incidents[i].services {
+                    by_service.entry(service).or_default().push((date, i));
                 }
             }
-            let mut pairs = Vec::new();
-            for mut dated in by_service.into_values() {
-                dated.sort();
-                for pair in dated.windows(2) {
-                    let [(d1, earlier), (d2, later)] = [pair[0], pair[1]];
-                    let days = (d2 - d1).get_days() as i64;
-                    if days <= i64::from(window_days) && earlier != later {
-                        pairs.push(((later, earlier), days));
-                    }
+        }
+        for mut dated in by_service.into_values() {
+            dated.sort();
+            for pair in dated.windows(2) {
+                let [(d1, earlier), (d2, later)] = [pair[0], pair[1]];
+                let days = (d2 - d1).get_days() as i64;
+                if days <= i64::from(window_days) && earlier != later {
+                    pairs.insert((later, earlier), days);
                 }
             }
-            pairs
-        })
-        .collect();
-    // Lower index is newer: in this order the newest recurrence comes first.
-    pairs.par_sort_unstable();
-    pairs.dedup_by_key(|(pair, _)| *pair);
+        }
+    }
+    // Lower index is newer: the map's order lists the newest recurrence first.
     pairs
-        .into_par_iter()
+        .into_iter()
         .map(|((later, earlier), days_apart)| {
             let shared = |of: fn(&Postmortem) -> &Vec<String>| -> Vec<String> {
                 of(&incidents[later]).iter().filter(|v| of(&incidents[earlier]).contains(v)).cloned().collect()
