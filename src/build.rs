@@ -258,7 +258,7 @@ pub fn fingerprint(config: &Config, content: &Path, discovered: &Discovered, dra
 }
 
 /// What the search index depends on beside the content files (see [`fingerprint`]).
-fn sources_key(config: &Config, content: &Path, drafts: bool) -> u64 {
+pub(crate) fn sources_key(config: &Config, content: &Path, drafts: bool) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (env!("CARGO_PKG_VERSION"), crate::search::DOCUMENT_FORMAT, drafts, std::path::absolute(content).ok())
         .hash(&mut hasher);
@@ -323,7 +323,9 @@ pub fn search_current<T: Send>(
     let (existing, current) = rayon::join(
         || SearchIndex::open_existing(&config.index_dir).map(|index| query(&index)),
         || {
-            if crate::sources::unchanged(&saved, sources_key(config, &dir, false), &dir) {
+            // A running preview that vouches for the index saves the `stat`s.
+            let key = sources_key(config, &dir, false);
+            if crate::watching::vouched(&config.index_dir, key) || crate::sources::unchanged(&saved, key, &dir) {
                 return Ok(None);
             }
             discover(&dir, &config.extensions).map(|d| Some((fingerprint(config, &dir, &d, false), d)))
@@ -434,7 +436,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         // changed, as the published file has it.
         let versions: Vec<u64> =
             archive.incidents.iter().map(|p| hash_of((hashes.get(p.source.as_str()), &p.id, &p.source))).collect();
-        let memo = Memo { versions: &versions, previous: staging.previous_keys() };
+        let memo = Memo { versions: &versions, previous: staging.previous_keys(), touched: None };
         let site = Site::new(&archive, config, &staging, Some(memo))?;
         // The static search index is written beside the pages.
         let (rendered, static_search) = std::thread::scope(|threads| {

@@ -20,6 +20,7 @@ pub mod search;
 pub mod serve;
 pub mod sources;
 pub mod tag_matcher;
+pub mod watching;
 pub mod zone;
 
 pub use config::Config;

@@ -327,3 +327,105 @@ fn searches_follow_edits_renames_and_removals() {
     std::fs::remove_file(server.content(renamed)).unwrap();
     eventually("the removal in the index", || ids("zeppelin").is_empty());
 }
+
+/// The DNS outage, edited as an author might: a new title, a root cause
+/// swapped for another, and the Timeline heading renamed, which breaks
+/// the link another postmortem makes to `#timeline`.
+fn edit_dns(text: &str) -> String {
+    let edited = text
+        .replacen("title: \"Checkout unreachable after a DNS record", "title: \"Checkout gone: a DNS record", 1)
+        .replacen("tags: [dns, config-change]", "tags: [dns, certificate]", 1)
+        .replacen("## Timeline", "## Sequence of events", 1);
+    assert_ne!(text, edited, "the fixture's lines are where the test expects them");
+    edited
+}
+
+#[test]
+fn an_edit_updates_its_page_its_lists_and_the_pages_linking_to_it() {
+    let server = Server::start();
+    let reloads = server.reloads();
+    let linking = "incidents/2024-05-28-checkout-dns-recurrence/";
+    let (status, before) = server.get(linking);
+    assert_eq!(status, 200);
+    assert!(!before.contains("broken-link"), "the link to the timeline works before the edit");
+    assert!(!server.get("tags/certificate/").1.contains("Checkout unreachable after a DNS record"));
+
+    let text = std::fs::read_to_string(server.content(DNS)).unwrap();
+    std::fs::write(server.content(DNS), edit_dns(&text)).unwrap();
+    wait(&reloads, "an edit");
+    assert!(server.get(DNS_PAGE).1.contains("Checkout gone: a DNS record"));
+    assert!(server.get("/").1.contains("Checkout gone: a DNS record"));
+    assert!(server.get("tags/certificate/").1.contains("Checkout gone: a DNS record"), "the new root cause lists it");
+    let config_change = server.get("tags/config-change/").1;
+    assert!(!config_change.contains("Checkout gone") && !config_change.contains("after a DNS record"));
+    assert!(server.get(linking).1.contains("broken-link"), "the page linking to the old heading shows it broken");
+    assert!(server.get(DNS_PAGE).1.contains("2024-05-28-checkout-dns-recurrence"), "its backlinks stay");
+}
+
+#[test]
+fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
+    use coroner::serve::{Change, Preview, Snapshot};
+    let root = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &root.path().join("content"));
+    std::fs::copy(repo.join("site.toml"), root.path().join("site.toml")).unwrap();
+    let config = coroner::config::Config::load(root.path()).unwrap();
+    let start = || {
+        let mut preview = Preview::new(config.clone(), None, "http://127.0.0.1:1/".into(), false, None);
+        let snapshot = preview.rebuild(&[], &Snapshot::empty(preview.config())).expect("a first build");
+        (preview, snapshot)
+    };
+    let (mut preview, mut served) = start();
+    let dns = preview.content_dir().join(DNS);
+    let text = std::fs::read_to_string(&dns).unwrap();
+    // Edits that keep every incident where it was (a link to another
+    // postmortem, then a new title its backlinks show), then one that
+    // moves it in the archive's order.
+    let linked = format!("{text}\nSee also [the CDN purge](../2023/2023-06-08-tracking-cdn-full-purge.md).\n");
+    let edits =
+        [linked.clone(), edit_dns(&linked), text.clone(), text.replacen("date: 2024-03-12", "date: 2023-01-02", 1)];
+    for edited in edits {
+        std::fs::write(&dns, &edited).unwrap();
+        served = preview.rebuild(&[Change::Content(vec![dns.clone()])], &served).expect("a rebuild");
+        let (_, fresh) = start();
+        let mut files: Vec<&String> = served.files.keys().collect();
+        files.sort();
+        let mut expected: Vec<&String> = fresh.files.keys().collect();
+        expected.sort();
+        assert_eq!(files, expected);
+        for file in files {
+            assert!(served.files[file] == fresh.files[file], "{file} differs from a fresh preview's");
+        }
+    }
+}
+
+#[test]
+fn searches_see_every_edit_with_a_preview_running_and_after_it_stopped() {
+    let mut server = Server::start();
+    let reloads = server.reloads();
+    let search = |word: &str| -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_coroner"))
+            .args(["search", "--format", "json", "--root"])
+            .arg(server.root.path())
+            .arg(word)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = std::fs::read_to_string(server.content(DNS)).unwrap();
+    assert!(search("timeout").contains("\"id\""), "the sample archive is found while the preview runs");
+
+    // Edited while the preview runs: found at once, rebuilt or not yet.
+    std::fs::write(server.content(DNS), format!("{text}\nA zeppelin landed on the resolver.\n")).unwrap();
+    assert!(search("zeppelin").contains(DNS_ID));
+    wait(&reloads, "the edit");
+    eventually("the edit in the preview's index", || search("zeppelin").contains(DNS_ID));
+
+    // Edited after the preview stopped (killed: its note stays behind).
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    std::fs::write(server.content(DNS), format!("{text}\nA xylophone fell on the resolver.\n")).unwrap();
+    assert!(search("xylophone").contains(DNS_ID));
+    assert!(!search("zeppelin").contains(DNS_ID));
+}

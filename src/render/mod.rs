@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod output;
 mod search;
 pub mod theme;
+pub mod touched;
 pub mod urls;
 pub mod view;
 
@@ -77,6 +78,11 @@ pub struct Memo<'m> {
     pub versions: &'m [u64],
     /// Each page's key at the previous render (see [`Site::keys`]).
     pub previous: &'m HashMap<String, u64>,
+    /// Which incident pages may have changed since the previous render
+    /// ([`touched::touched`]), given only when that render made every
+    /// incident's page: the others are carried over unvisited, and keep
+    /// their keys in `previous`. `None`: every page is checked.
+    pub touched: Option<&'m touched::Touched>,
 }
 
 /// Items a page of the lists that grow with the archive but are no list
@@ -222,8 +228,11 @@ impl<'a> Site<'a> {
             self.summaries()?;
             return Ok(self.rendered());
         }
+        let touched = self.carry_untouched();
         (0..self.archive.incidents.len()).into_par_iter().try_for_each(|i| {
-            self.incident_page(i)?;
+            if touched.is_none_or(|touched| touched[i]) {
+                self.incident_page(i)?;
+            }
             tick();
             Ok::<_, RenderError>(())
         })?;
@@ -236,6 +245,29 @@ impl<'a> Site<'a> {
         self.redirects()?;
         self.write_static()?;
         Ok(self.rendered())
+    }
+
+    /// With the memo's `touched`, keep every untouched incident page as the
+    /// previous render left it (which must have rendered every incident),
+    /// in one pass, and return which pages are still to visit. `None`:
+    /// visit them all (no memo of touched pages, or a sink that cannot carry).
+    fn carry_untouched(&self) -> Option<&'a [bool]> {
+        let touched = self.memo.as_ref()?.touched?;
+        let incidents = &self.archive.incidents;
+        let visited: std::collections::HashSet<String> = (0..incidents.len())
+            .filter(|&i| touched.pages[i])
+            .map(|i| self.urls.file_for(&self.urls.incident(&incidents[i].id)))
+            .collect();
+        // A redirect may sit where an incident's page would: those of the
+        // changed incidents are made again (or go) with the others.
+        let redirects: std::collections::HashSet<String> =
+            touched.aliases.iter().map(|path| self.urls.file_for(&self.urls.page(path))).collect();
+        let carried =
+            |file: &str| touched::is_incident_page(file) && !visited.contains(file) && !redirects.contains(file);
+        let kept = self.sink.keep_where(&carried)?;
+        self.kept.fetch_add(kept, Ordering::Relaxed);
+        self.kept_pages.fetch_add(kept, Ordering::Relaxed);
+        Some(&touched.pages)
     }
 
     fn rendered(&self) -> Rendered {
@@ -316,7 +348,8 @@ impl<'a> Site<'a> {
         self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_string(), key);
     }
 
-    /// The key of every page rendered or kept, for the next render's memo.
+    /// The key of every page rendered or kept, for the next render's memo
+    /// (but those carried over untouched: their keys stay as they were).
     pub fn keys(self) -> HashMap<String, u64> {
         self.keys.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

@@ -47,6 +47,12 @@ pub trait Sink: Sync {
     fn keep(&self, _relative: &str) -> bool {
         false
     }
+    /// Keep, as the previous render left them, every file `carried` picks:
+    /// one pass over them all instead of a [`Sink::keep`] per file. The
+    /// number kept; `None` when this sink cannot (then keep them one by one).
+    fn keep_where(&self, _carried: &(dyn Fn(&str) -> bool + Sync)) -> Option<usize> {
+        None
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -472,6 +478,22 @@ impl Sink for Memory {
             }
             None => false,
         }
+    }
+
+    fn keep_where(&self, carried: &(dyn Fn(&str) -> bool + Sync)) -> Option<usize> {
+        let mut files = self.lock();
+        let Files { previous, current } = &mut *files;
+        // The few others move out; the many kept stay in their map, which
+        // becomes the current one when nothing was written yet.
+        let others: HashMap<String, bytes::Bytes> = previous.extract_if(|file, _| !carried(file)).collect();
+        let kept = std::mem::replace(previous, others);
+        let count = kept.len();
+        if current.is_empty() {
+            *current = kept;
+        } else {
+            current.extend(kept);
+        }
+        Some(count)
     }
 }
 

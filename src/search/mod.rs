@@ -381,6 +381,9 @@ pub struct SearchIndex {
     index: Index,
     reader: tantivy::IndexReader,
     fields: Fields,
+    /// What [`SearchIndex::related`] last learnt of which document is
+    /// which incident, for the next call (the preview's, on every save).
+    addresses: std::sync::Mutex<related::Addresses>,
 }
 
 impl SearchIndex {
@@ -404,7 +407,7 @@ impl SearchIndex {
 
     fn with_reader(dir: &Path, index: Index, fields: Fields) -> tantivy::Result<SearchIndex> {
         let reader = reader(&index)?;
-        Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields })
+        Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields, addresses: Default::default() })
     }
 
     /// See the index's latest commit now, not at the reader's next poll.

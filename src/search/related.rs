@@ -10,6 +10,7 @@ use crate::model::{Kind, Postmortem};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -31,8 +32,22 @@ const MAX_DOC_FREQUENCY: u64 = 500;
 /// [`SearchIndex::related_all`]).
 const KEPT_FILE: &str = "coroner-related";
 
-/// Per segment, per document: the postmortem it is (see [`postmortems_by_address`]).
+/// Per segment, per document: the postmortem it is (see [`SearchIndex::postmortems_by_address`]).
 type ByAddress = Vec<Arc<[Option<IncidentIndex>]>>;
+
+/// [`ByAddress`] of the segments last searched, by segment, and the
+/// archive's postmortems it was made for (a hash of their ids in order).
+/// A segment's documents never change; deleted ones are never collected,
+/// so a kept map stays right while the postmortems stay where they were:
+/// a save then maps only the new small segment, not the whole index.
+#[derive(Default)]
+pub(super) struct Addresses {
+    postmortems: u64,
+    /// Each postmortem by id: made once for the postmortems, not for each
+    /// new segment (a save makes one).
+    by_id: HashMap<String, IncidentIndex>,
+    segments: HashMap<tantivy::index::SegmentId, Arc<[Option<IncidentIndex>]>>,
+}
 
 /// A query's clauses.
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
@@ -51,7 +66,7 @@ impl SearchIndex {
     ) -> Result<Vec<(IncidentIndex, Vec<IncidentIndex>)>, SearchError> {
         let error = |source| SearchError::Index { path: self.dir.clone(), source };
         let searcher = self.reader.searcher();
-        let postmortems = postmortems_by_address(&searcher, self.fields.id, archive).map_err(error)?;
+        let postmortems = self.postmortems_by_address(&searcher, archive).map_err(error)?;
         let which: Vec<IncidentIndex> = which.into_iter().collect();
         let analyzers = thread_local::ThreadLocal::new();
         // Only incidents that share telling words with this one are
@@ -320,35 +335,59 @@ fn read_kept(path: &std::path::Path, key: &str, n: usize) -> Option<Vec<Vec<Inci
     (lists.len() == n).then_some(lists)
 }
 
-/// Per segment, per document: the postmortem it is, from the `id` field's
-/// terms (reading each stored document would cost far more). Deleted
-/// documents, documents of incidents no longer in the archive, and
-/// templates, lists and other documents are `None`.
-fn postmortems_by_address(
-    searcher: &Searcher,
-    id: tantivy::schema::Field,
-    archive: &Archive,
-) -> tantivy::Result<ByAddress> {
-    let by_id: HashMap<&str, IncidentIndex> = archive.postmortems().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut out = Vec::new();
-    for segment in searcher.segment_readers() {
-        let mut docs = vec![None; segment.max_doc() as usize];
-        let ids = segment.inverted_index(id)?;
-        let mut terms = ids.terms().stream()?;
-        while terms.advance() {
-            let Some(&incident) = std::str::from_utf8(terms.key()).ok().and_then(|key| by_id.get(key)) else {
-                continue;
-            };
-            let mut postings = ids.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if !segment.is_deleted(doc) {
-                    docs[doc as usize] = Some(incident);
-                }
-                doc = postings.advance();
-            }
+impl SearchIndex {
+    /// Per segment, per document: the postmortem it is, from the `id`
+    /// field's terms (reading each stored document would cost far more).
+    /// Documents of incidents no longer in the archive, and templates,
+    /// lists and other documents are `None`; so may deleted ones be. Maps
+    /// kept from the last call serve the segments it saw (see [`Addresses`]).
+    fn postmortems_by_address(&self, searcher: &Searcher, archive: &Archive) -> tantivy::Result<ByAddress> {
+        let postmortems = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            archive.postmortems().for_each(|(i, p)| (i, &p.id).hash(&mut hasher));
+            hasher.finish()
+        };
+        let mut kept = self.addresses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.postmortems != postmortems {
+            let by_id = archive.postmortems().map(|(i, p)| (p.id.clone(), i)).collect();
+            *kept = Addresses { postmortems, by_id, segments: HashMap::new() };
         }
-        out.push(docs.into());
+        let mut segments = HashMap::new();
+        let mut out = Vec::new();
+        for segment in searcher.segment_readers() {
+            let docs = match kept.segments.get(&segment.segment_id()) {
+                Some(docs) => docs.clone(),
+                None => segment_postmortems(segment, self.fields.id, &kept.by_id)?,
+            };
+            segments.insert(segment.segment_id(), docs.clone());
+            out.push(docs);
+        }
+        kept.segments = segments;
+        Ok(out)
     }
-    Ok(out)
+}
+
+/// One segment's part of [`SearchIndex::postmortems_by_address`].
+fn segment_postmortems(
+    segment: &SegmentReader,
+    id: tantivy::schema::Field,
+    by_id: &HashMap<String, IncidentIndex>,
+) -> tantivy::Result<Arc<[Option<IncidentIndex>]>> {
+    let mut docs = vec![None; segment.max_doc() as usize];
+    let ids = segment.inverted_index(id)?;
+    let mut terms = ids.terms().stream()?;
+    while terms.advance() {
+        let Some(&incident) = std::str::from_utf8(terms.key()).ok().and_then(|key| by_id.get(key)) else {
+            continue;
+        };
+        let mut postings = ids.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if !segment.is_deleted(doc) {
+                docs[doc as usize] = Some(incident);
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(docs.into())
 }

@@ -67,6 +67,9 @@ pub struct Server {
     listener: TcpListener,
     site: Sender<Arc<Snapshot>>,
     index: Option<Arc<SearchIndex>>,
+    /// The index folder where this server noted that it vouches for the
+    /// index (see `crate::watching`), to take the note back when it stops.
+    vouched: Option<PathBuf>,
 }
 
 impl Server {
@@ -89,16 +92,32 @@ impl Server {
                 None
             }
         };
+        let watch_error = |err: notify_debouncer_full::notify::Error| ServeError::Watch {
+            path: content_dir.clone(),
+            message: err.to_string(),
+        };
+        // Only an index of what `coroner search` reads (no drafts) is
+        // vouched for; watched from before the first build reads a file.
+        let index_dir = config.index_dir.clone();
+        let vouching = match (&index, options.drafts) {
+            (Some(_), false) => Some(watch::Vouching::start(&root, &content_dir, &index_dir).map_err(watch_error)?),
+            _ => None,
+        };
+        let key = crate::build::sources_key(&config, &content_dir, false);
         let mut preview = Preview::new(config, options.content.clone(), url.clone(), options.drafts, index.clone());
         let first = preview.rebuild(&[], &Snapshot::empty(preview.config())).expect("the first build always renders");
         say(&summary("built", &first));
+        if let Some(vouching) = &vouching {
+            vouching.indexed(Vec::new(), first.error.is_none(), |path| preview.as_read(path));
+            crate::watching::note(&index_dir, key)?;
+        }
         let (site, _) = tokio::sync::watch::channel(Arc::new(first));
         let (changes_in, changes) = std::sync::mpsc::channel();
-        let watcher = watch::Watcher::start(&root, &preview.content_dir(), changes_in)
-            .map_err(|err| ServeError::Watch { path: preview.content_dir(), message: err.to_string() })?;
-        let rebuilds = Rebuilds { preview, watcher, site: site.clone(), say };
+        let watcher = watch::Watcher::start(&root, &preview.content_dir(), changes_in).map_err(watch_error)?;
+        let vouched = vouching.is_some().then_some(index_dir);
+        let rebuilds = Rebuilds { preview, watcher, vouching, site: site.clone(), say };
         std::thread::Builder::new().name("coroner rebuild".into()).spawn(move || rebuilds.run(changes))?;
-        Ok(Server { url, listener, site, index })
+        Ok(Server { url, listener, site, index, vouched })
     }
 
     /// Serve until Ctrl-C.
@@ -117,6 +136,9 @@ impl Server {
                     stop.send_replace(true);
                 })
                 .await?;
+            if let Some(dir) = &self.vouched {
+                crate::watching::unnote(dir);
+            }
             Ok(())
         })
     }
@@ -155,6 +177,7 @@ fn listen(bind: IpAddr, port: Option<u16>, say: fn(&str)) -> Result<TcpListener,
 struct Rebuilds {
     preview: Preview,
     watcher: watch::Watcher,
+    vouching: Option<watch::Vouching>,
     site: Sender<Arc<Snapshot>>,
     say: fn(&str),
 }
@@ -168,12 +191,19 @@ impl Rebuilds {
                 self.watcher.watch_theme_folders();
             }
             let previous = self.site.borrow().clone();
+            let taken = self.vouching.as_ref().map(|v| v.taken(&batch)).unwrap_or_default();
             // A bug must not end the preview: the last good site stays up.
             let rebuilt =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.preview.rebuild(&batch, &previous)));
             let snapshot = match rebuilt {
                 Ok(Some(snapshot)) => snapshot,
-                Ok(None) => continue,
+                Ok(None) => {
+                    // Nothing the site is made from changed: nor the index.
+                    if let Some(vouching) = &self.vouching {
+                        vouching.indexed(taken, true, |path| self.preview.as_read(path));
+                    }
+                    continue;
+                }
                 Err(_) => {
                     (self.say)("error: the rebuild failed (a bug in coroner); still serving the last good build");
                     continue;
@@ -182,7 +212,11 @@ impl Rebuilds {
             (self.say)(&summary("rebuilt", &snapshot));
             let snapshot = Arc::new(snapshot);
             self.site.send_replace(snapshot.clone());
-            if let Err(err) = self.preview.update_index(&snapshot.archive) {
+            let updated = self.preview.update_index(&snapshot.archive);
+            if let Some(vouching) = &self.vouching {
+                vouching.indexed(taken, updated.is_ok() && snapshot.error.is_none(), |path| self.preview.as_read(path));
+            }
+            if let Err(err) = updated {
                 (self.say)(&format!("search index not updated: {err}"));
             }
         }

@@ -144,6 +144,11 @@ pub struct Preview {
     problems: Vec<FileProblem>,
     /// Page keys of the last render (see `render::Memo`).
     keys: HashMap<String, u64>,
+    /// Each incident's version in the archive last built (see `render::Memo`).
+    versions: Vec<u64>,
+    /// Whether the pages served are those of the archive served (false
+    /// after a render failed): only then can a page be carried over untouched.
+    pages_current: bool,
     generation: u64,
     /// Why site.toml could not be read, until it can: the previous
     /// configuration stays in use meanwhile.
@@ -173,6 +178,8 @@ impl Preview {
             assets: Vec::new(),
             problems: Vec::new(),
             keys: HashMap::new(),
+            versions: Vec::new(),
+            pages_current: false,
             generation: 0,
             config_error: None,
             index,
@@ -231,21 +238,27 @@ impl Preview {
         }
         self.generation += 1;
         let mut archive = self.assemble();
-        if let Err(err) = self.relate(&mut archive, &previous.archive, first) {
+        let changed = changed(&previous.archive, &archive);
+        if let Err(err) = self.relate(&mut archive, &previous.archive, first, changed.as_deref()) {
             error = Some(err.to_string());
         }
-        let versions: Vec<u64> = archive
-            .incidents
-            .par_iter()
-            .map(|p| build::hash_of((self.files.get(&p.source).map(|c| c.hash), &p.id)))
-            .collect();
+        self.versions = self.versions(&archive, changed.as_deref());
+        // Pages carried over untouched must be those of the archive served.
+        let touched = changed
+            .as_deref()
+            .filter(|_| only_content && self.pages_current && !self.keys.is_empty())
+            .and_then(|changed| crate::render::touched::touched(&previous.archive, &archive, changed));
         let memory = Memory::after(previous.files.clone());
-        let memo = Memo { versions: &versions, previous: &self.keys };
+        let memo = Memo { versions: &self.versions, previous: &self.keys, touched: touched.as_ref() };
         let rendered = Site::new(&archive, &self.config, &memory, Some(memo))
             .and_then(|site| site.render(Scope::Pages, &|| {}).map(|rendered| (rendered, site.keys())));
+        self.pages_current = rendered.is_ok();
         let (files, rendered) = match rendered {
             Ok((rendered, keys)) => {
-                self.keys = keys;
+                match touched {
+                    Some(_) => self.keys.extend(keys),
+                    None => self.keys = keys,
+                }
                 (memory.into_files(), rendered.pages)
             }
             Err(err) => {
@@ -278,6 +291,7 @@ impl Preview {
         archive: &mut Archive,
         previous: &Archive,
         first: bool,
+        changed: Option<&[bool]>,
     ) -> Result<(), crate::build::BuildError> {
         let Some(index) = self.index.clone() else { return Ok(()) };
         if first {
@@ -287,15 +301,13 @@ impl Preview {
         }
         let mut fresh = Vec::new();
         let mut removed = Vec::new();
-        let same_ids = archive.incidents.len() == previous.incidents.len()
-            && archive.incidents.iter().zip(&previous.incidents).all(|(p, q)| p.id == q.id);
-        if same_ids {
+        if let Some(changed) = changed {
             // The common save: every incident where it was, so each kept
             // list stands as it is, without looking ids up.
-            for (i, p) in archive.incidents.iter().enumerate() {
-                match Arc::ptr_eq(&previous.incidents[i], p) {
-                    true => archive.related[i].clone_from(&previous.related[i]),
-                    false => fresh.push(i),
+            for (i, &changed) in changed.iter().enumerate() {
+                match changed {
+                    false => archive.related[i].clone_from(&previous.related[i]),
+                    true => fresh.push(i),
                 }
             }
         } else {
@@ -330,6 +342,22 @@ impl Preview {
             archive.related[i] = related;
         }
         Ok(())
+    }
+
+    /// Each incident's version (its file's hash and its id): only the
+    /// changed ones hashed again when every incident is where it was.
+    fn versions(&mut self, archive: &Archive, changed: Option<&[bool]>) -> Vec<u64> {
+        let version = |p: &Postmortem| build::hash_of((self.files.get(&p.source).map(|c| c.hash), &p.id));
+        match changed {
+            Some(changed) if self.versions.len() == changed.len() => {
+                let mut versions = std::mem::take(&mut self.versions);
+                for (i, _) in changed.iter().enumerate().filter(|(_, c)| **c) {
+                    versions[i] = version(&archive.incidents[i]);
+                }
+                versions
+            }
+            _ => archive.incidents.par_iter().map(|p| version(p)).collect(),
+        }
     }
 
     /// Bring the search index up to date with `archive`, the archive of the
@@ -369,6 +397,35 @@ impl Preview {
             (&problem.source, &problem.diagnostic.message).hash(&mut h);
         }
         h.finish()
+    }
+
+    /// Whether `path`, a file or folder of the content folder, stands as
+    /// the archive last read it: a path it does not read (skipped, not
+    /// content), a content file read at its size and time now, or nothing
+    /// on either side. A change seen there needs no rebuild.
+    pub fn as_read(&self, path: &std::path::Path) -> bool {
+        let dir = self.content_dir();
+        if !path.starts_with(&dir) {
+            return false;
+        }
+        let source = build::relative(&dir, path);
+        if source.split('/').any(|part| build::is_skipped(part.as_bytes())) {
+            return true;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {
+                let content = path
+                    .file_name()
+                    .is_some_and(|name| build::is_content(name.as_encoded_bytes(), &self.config.extensions));
+                !content || self.files.get(&source).is_some_and(|c| c.stamp == Some(build::stamp_of(&meta)))
+            }
+            Ok(_) => false,
+            Err(_) => {
+                let folder = format!("{source}/");
+                !self.files.contains_key(&source)
+                    && self.files.range(folder.clone()..).next().is_none_or(|(s, _)| !s.starts_with(&folder))
+            }
+        }
     }
 
     /// Re-read the content files at `paths`. False when only a full rescan
@@ -490,4 +547,12 @@ impl Preview {
         build::add_theme_problems(&self.config, &mut ingested.problems);
         Archive::assemble(ingested, &self.config, archive::Options { drafts: self.drafts })
     }
+}
+
+/// Per incident, whether its model is new since `previous` (its file
+/// changed); `None` unless every incident is where it was, under its id.
+fn changed(previous: &Archive, archive: &Archive) -> Option<Vec<bool>> {
+    let (before, now) = (&previous.incidents, &archive.incidents);
+    let same_places = before.len() == now.len() && before.iter().zip(now).all(|(p, q)| p.id == q.id);
+    same_places.then(|| before.par_iter().zip(now).map(|(p, q)| !Arc::ptr_eq(p, q)).collect())
 }
