@@ -454,6 +454,16 @@ mod tests {
         assert_eq!(tags_of("It was not because of the database."), Vec::<String>::new());
     }
 
+    #[test]
+    fn a_monitoring_gap_in_plain_words() {
+        for text in [
+            "It failed in August and we had not noticed, because we never set up alerts on the sensors.",
+            "Health checks looked at each node's own view, so a split brain was invisible to monitoring.",
+        ] {
+            assert_eq!(tags_of(text), ["monitoring-gap"], "{text}");
+        }
+    }
+
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
