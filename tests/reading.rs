@@ -475,3 +475,11 @@ fn a_status_pages_updates_are_its_timeline_oldest_first_and_bound_the_outage() {
     let want = (Some("2025-03-04T10:12:00+01:00".into()), Some("2025-03-04T11:40:00+01:00".into()), Some(88));
     assert_eq!(when(&p), want);
 }
+
+#[test]
+fn a_pasted_chat_log_is_the_timeline_of_a_file_without_one() {
+    let p = read("chat-log.md");
+    assert_eq!(p.timeline.len(), 5);
+    assert_eq!(p.timeline[0].time.map(|t| t.to_string()).as_deref(), Some("2025-05-06T09:02:00+02:00"));
+    assert!(p.timeline[4].text.contains("queue empty"), "{:?}", p.timeline[4].text);
+}

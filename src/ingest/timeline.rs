@@ -175,6 +175,13 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
             entries.iter().map(|e| e.time.map(|t| Clock { civil: t.civil, offset: t.offset, known: true })).collect();
         !entries.is_empty()
     };
+    // Nor has a chat log pasted in ("[7:12 AM] dana: …"): a run of lines
+    // that each open with a time, outside the sections that name
+    // something else, is one.
+    if entries.is_empty() {
+        let mut cursor = Cursor { day: ctx.date.unwrap_or(stand_in), known: ctx.date.is_some(), last: None };
+        (entries, clocks) = time_led_runs(outline, ctx, &mut cursor);
+    }
     // The whole entry decides ("…reverted. Incident resolved." resolves),
     // so each is read once its continuation lines are all in.
     for entry in &mut entries {
@@ -182,6 +189,57 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
     }
     let span_minutes = span(&clocks);
     Timeline { entries, diagnostics, span_minutes, status_updates }
+}
+
+/// Runs of three or more lines that each open with a time (a blank line,
+/// or one other line, may stand between two), in the preamble or in
+/// sections of no known kind.
+fn time_led_runs(outline: &Outline, ctx: &Context, cursor: &mut Cursor) -> (Vec<TimelineEntry>, Vec<Option<Clock>>) {
+    let named = |line: u32| {
+        outline
+            .sections
+            .iter()
+            .any(|s| s.section.kind != SectionKind::Other && s.section.line <= line && line <= s.section.end_line)
+    };
+    let day_first = day_comes_first(ctx.zone, ctx.other_language);
+    let (mut entries, mut clocks) = (Vec::new(), Vec::new());
+    let mut run: Vec<(TimelineEntry, Option<Clock>)> = Vec::new();
+    let mut others = 0;
+    let mut close = |run: &mut Vec<(TimelineEntry, Option<Clock>)>| {
+        if run.len() >= 3 {
+            for (entry, clock) in run.drain(..) {
+                entries.push(entry);
+                clocks.push(clock);
+            }
+        }
+        run.clear();
+    };
+    for (i, text) in ctx.plain.iter().enumerate() {
+        let line = i as u32 + 1;
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if outline.line_kind(line) != LineKind::Text || named(line) {
+            close(&mut run);
+            continue;
+        }
+        match read_entry(text, false, cursor, ctx.zone, day_first) {
+            Read::Entry { clock: Some(clock), time_text, rest, .. } => {
+                others = 0;
+                let time = clock.known.then(|| ZonedTime::new(clock.civil, clock.offset));
+                run.push((TimelineEntry { time, time_text, milestone: None, text: rest, line }, Some(clock)));
+            }
+            _ => {
+                others += 1;
+                if others > 1 {
+                    close(&mut run);
+                }
+            }
+        }
+    }
+    close(&mut run);
+    (entries, clocks)
 }
 
 /// "Investigating - We are looking into …", "**Resolved** - …": a status
