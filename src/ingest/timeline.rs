@@ -195,12 +195,12 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
 /// or one other line, may stand between two), in the preamble or in
 /// sections of no known kind.
 fn time_led_runs(outline: &Outline, ctx: &Context, cursor: &mut Cursor) -> (Vec<TimelineEntry>, Vec<Option<Clock>>) {
-    let named = |line: u32| {
-        outline
-            .sections
-            .iter()
-            .any(|s| s.section.kind != SectionKind::Other && s.section.line <= line && line <= s.section.end_line)
-    };
+    // The lines inside sections of a known kind, marked once.
+    let mut named = vec![false; ctx.plain.len()];
+    for s in outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other) {
+        let lines = (s.section.line as usize).saturating_sub(1)..(s.section.end_line as usize).min(named.len());
+        named.get_mut(lines).into_iter().flatten().for_each(|n| *n = true);
+    }
     let day_first = day_comes_first(ctx.zone, ctx.other_language);
     let (mut entries, mut clocks) = (Vec::new(), Vec::new());
     let mut run: Vec<(TimelineEntry, Option<Clock>)> = Vec::new();
@@ -220,11 +220,16 @@ fn time_led_runs(outline: &Outline, ctx: &Context, cursor: &mut Cursor) -> (Vec<
         if text.is_empty() {
             continue;
         }
-        if outline.line_kind(line) != LineKind::Text || named(line) {
+        if outline.line_kind(line) != LineKind::Text || named[i] {
             close(&mut run);
             continue;
         }
-        match read_entry(text, false, cursor, ctx.zone, day_first) {
+        // A time opens the line: a digit comes early (most lines have none).
+        let opens_with_digit = text.bytes().take(45).any(|b| b.is_ascii_digit());
+        match opens_with_digit
+            .then(|| read_entry(text, false, cursor, ctx.zone, day_first))
+            .unwrap_or(Read::Continuation)
+        {
             Read::Entry { clock: Some(clock), time_text, rest, .. } => {
                 others = 0;
                 let time = clock.known.then(|| ZonedTime::new(clock.civil, clock.offset));
