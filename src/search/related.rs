@@ -152,6 +152,8 @@ impl SearchIndex {
         let index_of: HashMap<&str, IncidentIndex> =
             archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let (stale, alone) = self.stale(archive, &digests, &kept, &index_of)?;
+        // Nothing asked and nothing gone: the kept file says it all already.
+        let same = stale.is_empty() && kept.len() == n;
         let mut lists = vec![Vec::new(); n];
         let mut by_labels = vec![false; n];
         for (i, p) in archive.incidents.iter().enumerate() {
@@ -163,6 +165,9 @@ impl SearchIndex {
         for found in self.related_found(archive, stale, &alone)? {
             lists[found.incident] = found.list;
             by_labels[found.incident] = found.by_labels;
+        }
+        if same {
+            return Ok(lists);
         }
         let mut text = format!("{header}\n");
         for (i, p) in archive.incidents.iter().enumerate() {
