@@ -11,6 +11,12 @@
 //! tens of thousands of folders on every build is what made a rebuild
 //! slower than a clean one on a disk mounted with `discard`.
 //!
+//! Those renames and deletions are many steps, so before the first one the
+//! commit writes a [`Journal`] of them all into the staging folder: a build
+//! killed halfway through leaves it there, and the next build finishes that
+//! commit before anything else (a journal's steps can be taken again), so
+//! the site never stays half old, half new.
+//!
 //! A pages file outside the output (beside the search index) keeps each
 //! page's render key (see `render::Memo`) and the stamp its file was
 //! published with, so the next build neither renders nor reads a page
@@ -92,18 +98,18 @@ fn stamp(metadata: &fs::Metadata) -> Option<Stamp> {
 enum Produced {
     /// Staged as `temp/<n>`, to be renamed over the published file.
     Staged(usize),
-    /// Written into the new tree of a first build.
+    /// Written into the new tree of a first build (`temp/site`).
     Fresh,
     /// The published file already holds it, with this stamp.
     Published(Option<Stamp>),
 }
 
-/// A build in progress. Dropping it without [`Staging::commit`] deletes
-/// the staging folder and leaves the output as it was.
+/// A build in progress. Dropping it before [`Staging::commit`] wrote its
+/// journal deletes the staging folder and leaves the output as it was.
 pub struct Staging {
     output: PathBuf,
     temp: PathBuf,
-    /// No output yet: `temp` is the whole new tree, renamed into place.
+    /// No output yet: `temp/site` is the whole new tree, renamed into place.
     fresh: bool,
     next: AtomicUsize,
     produced: Mutex<HashMap<String, Produced>>,
@@ -111,6 +117,8 @@ pub struct Staging {
     previous: Pages,
     /// Where they are kept.
     pages_file: PathBuf,
+    /// The commit has begun (its journal is written): the staging folder
+    /// is the next build's to finish, never to delete.
     committed: bool,
 }
 
@@ -135,7 +143,11 @@ impl Staging {
         }
         let temp = sibling(output, "building");
         if temp.exists() {
-            // Left over from a build that was killed: it is ours to remove.
+            // Left over from a build that was killed: one killed while it
+            // published is finished first; any other is ours to remove.
+            if let Some(journal) = Journal::read(&temp)? {
+                journal.finish(output, &temp)?;
+            }
             fs::remove_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
         }
         fs::create_dir_all(&temp).map_err(|source| OutputError::Write { path: temp.clone(), source })?;
@@ -165,7 +177,7 @@ impl Staging {
     /// Where a new or changed file waits for the commit.
     fn stage(&self, relative: &str) -> Result<(PathBuf, Produced), OutputError> {
         if self.fresh {
-            let target = self.temp.join(relative);
+            let target = self.temp.join(FRESH_TREE).join(relative);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|source| OutputError::Write { path: target.clone(), source })?;
             }
@@ -177,19 +189,23 @@ impl Staging {
 
     /// Publish the build: the new tree renamed into place on a first
     /// build, else each staged file renamed over its published path and
-    /// the files no longer produced deleted. `keys` (every page's render
-    /// key, from `Site::keys`) are saved for the next build with the
-    /// stamps the pages are published with.
+    /// the files no longer produced deleted, as the journal written first
+    /// lists them. `keys` (every page's render key, from `Site::keys`) are
+    /// saved for the next build with the stamps the pages are published with.
     pub fn commit(mut self, keys: HashMap<String, u64>, salt: u64) -> Result<(), OutputError> {
         let produced = std::mem::take(&mut *self.produced());
         if self.fresh {
-            fs::rename(&self.temp, &self.output)
+            fs::rename(self.temp.join(FRESH_TREE), &self.output)
                 .map_err(|source| OutputError::Swap { path: self.output.clone(), source })?;
         } else {
-            self.publish_staged(&produced)?;
-            self.delete_unproduced(&produced);
+            let journal = Journal::of(&self.output, &produced);
+            journal.write(&self.temp)?;
+            // From here on, the next build finishes what this one does not.
+            self.committed = true;
+            journal.finish(&self.output, &self.temp)?;
         }
         self.committed = true;
+        let _ = fs::remove_file(self.temp.join(JOURNAL));
         let _ = fs::remove_dir_all(&self.temp);
         // The stamps the pages are published with, now that they are.
         use rayon::prelude::*;
@@ -208,26 +224,156 @@ impl Staging {
         let _ = Pages::save(&self.pages_file, salt, pages);
         Ok(())
     }
+}
 
-    /// Rename every staged file over its published path, making the
-    /// folders it needs; a file or folder in the way (an alias page where
-    /// a folder is now) goes.
-    fn publish_staged(&self, produced: &HashMap<String, Produced>) -> Result<(), OutputError> {
-        let mut staged: Vec<(&String, usize)> = produced
+/// The folder of `temp` a first build writes the new tree into: a name no
+/// staged file (`temp/<n>`) or journal takes.
+const FRESH_TREE: &str = "site";
+
+/// The file of `temp` that names a commit's steps (see [`Journal`]).
+const JOURNAL: &str = "journal";
+
+/// The first line of a journal: its format.
+const JOURNAL_HEADER: &[u8] = b"coroner-commit 1\n";
+
+/// Every step of one commit, written (atomically) before the first is
+/// taken, so that a build killed while it publishes is finished by the
+/// next. Each step can be taken twice: a staged file no longer in the
+/// staging folder was renamed already, and deleting what is gone is
+/// nothing.
+#[derive(Debug, Default, PartialEq)]
+struct Journal {
+    /// Each staged file's published path and its number in `temp`,
+    /// deepest first: the static search index's shards are in place before
+    /// the manifest naming them is (and a reader of the folder during the
+    /// commit finds no name pointing to a file not yet there).
+    renames: Vec<(String, usize)>,
+    /// What the published folder holds that this build did not produce (a
+    /// deleted incident's page, a file put there by hand), then the
+    /// folders that hold nothing else, a folder after what it holds.
+    deletes: Vec<(PathBuf, Entry)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Entry {
+    File,
+    /// Deleted only once empty.
+    Folder,
+}
+
+impl Journal {
+    /// The steps that turn the published `output` into what was `produced`.
+    fn of(output: &Path, produced: &HashMap<String, Produced>) -> Journal {
+        let mut renames: Vec<(String, usize)> = produced
             .iter()
-            .filter_map(|(file, p)| if let Produced::Staged(n) = p { Some((file, *n)) } else { None })
+            .filter_map(|(file, p)| if let Produced::Staged(n) = p { Some((file.clone(), *n)) } else { None })
             .collect();
-        // Deepest first: the static search index's shards are in place
-        // before the manifest naming them is (and a reader of the folder
-        // during the commit finds no name pointing to a file not yet there).
-        staged.sort_unstable_by_key(|&(file, _)| (std::cmp::Reverse(file.matches('/').count()), file));
-        for (relative, n) in staged {
-            let target = self.output.join(relative);
+        let depth = |file: &str| std::cmp::Reverse(file.matches('/').count());
+        renames.sort_unstable_by(|a, b| depth(&a.0).cmp(&depth(&b.0)).then_with(|| a.0.cmp(&b.0)));
+        // Depth first, a folder after what it holds: `occupied[d]` says
+        // whether the folder open at depth `d` keeps anything.
+        let mut deletes = Vec::new();
+        let mut occupied = vec![false; 1];
+        let walk = walkdir::WalkDir::new(output).min_depth(1).contents_first(true);
+        for entry in walk.into_iter().filter_map(Result::ok) {
+            let depth = entry.depth();
+            if occupied.len() <= depth {
+                occupied.resize(depth + 1, false);
+            }
+            let Ok(relative) = entry.path().strip_prefix(output) else { continue };
+            let kept = if entry.file_type().is_dir() {
+                let kept = std::mem::take(&mut occupied[depth]);
+                if !kept {
+                    deletes.push((relative.to_path_buf(), Entry::Folder));
+                }
+                kept
+            } else {
+                let file = relative.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+                let kept = file.is_some_and(|f| produced.contains_key(&f));
+                if !kept {
+                    deletes.push((relative.to_path_buf(), Entry::File));
+                }
+                kept
+            };
+            occupied[depth - 1] |= kept;
+        }
+        Journal { renames, deletes }
+    }
+
+    /// Written beside, flushed to disk, then renamed into `temp`: a
+    /// journal is there whole or not at all.
+    fn write(&self, temp: &Path) -> Result<(), OutputError> {
+        let path = temp.join(JOURNAL);
+        let error = |source| OutputError::Write { path: path.clone(), source };
+        let mut bytes = JOURNAL_HEADER.to_vec();
+        // NUL ends each step: the one byte no path holds.
+        for (file, n) in &self.renames {
+            bytes.extend_from_slice(format!("R{n}\t{file}\0").as_bytes());
+        }
+        for (path, entry) in &self.deletes {
+            if let Some(name) = path_bytes(path) {
+                bytes.push(if *entry == Entry::Folder { b'E' } else { b'D' });
+                bytes.extend_from_slice(name);
+                bytes.push(0);
+            }
+        }
+        let aside = temp.join(format!("{JOURNAL}.part"));
+        let mut file = fs::File::create(&aside).map_err(error)?;
+        file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(error)?;
+        fs::rename(&aside, &path).map_err(error)?;
+        // The rename itself reaches the disk with its folder's entry.
+        #[cfg(unix)]
+        fs::File::open(temp).and_then(|folder| folder.sync_all()).map_err(error)?;
+        Ok(())
+    }
+
+    /// The journal a commit left in `temp`, if it wrote one.
+    fn read(temp: &Path) -> Result<Option<Journal>, OutputError> {
+        let path = temp.join(JOURNAL);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(OutputError::Swap { path, source }),
+        };
+        let corrupt =
+            || OutputError::Swap { path: path.clone(), source: io::Error::other("the journal is unreadable") };
+        let steps = bytes.strip_prefix(JOURNAL_HEADER).ok_or_else(corrupt)?;
+        let mut journal = Journal::default();
+        for step in steps.split(|&b| b == 0).filter(|s| !s.is_empty()) {
+            let (kind, rest) = step.split_first().ok_or_else(corrupt)?;
+            match kind {
+                b'R' => {
+                    let text = std::str::from_utf8(rest).map_err(|_| corrupt())?;
+                    let (n, file) = text.split_once('\t').ok_or_else(corrupt)?;
+                    journal.renames.push((file.to_string(), n.parse().map_err(|_| corrupt())?));
+                }
+                b'D' | b'E' => {
+                    let entry = if *kind == b'E' { Entry::Folder } else { Entry::File };
+                    journal.deletes.push((path_from(rest).ok_or_else(corrupt)?, entry));
+                }
+                _ => return Err(corrupt()),
+            }
+        }
+        Ok(Some(journal))
+    }
+
+    /// Take every step not taken yet: rename each staged file still in
+    /// `temp` over its published path, making the folders it needs (a
+    /// file or folder in the way, an alias page where a folder is now,
+    /// goes), then delete what is listed. Best effort for the deletions:
+    /// what cannot be deleted stays.
+    fn finish(&self, output: &Path, temp: &Path) -> Result<(), OutputError> {
+        for (relative, n) in &self.renames {
+            let staged = temp.join(n.to_string());
+            if fs::symlink_metadata(&staged).is_err() {
+                continue;
+            }
+            let target = output.join(relative);
             let error = |source| OutputError::Swap { path: target.clone(), source };
             if let Some(parent) = target.parent()
                 && !parent.is_dir()
             {
-                for ancestor in parent.ancestors().take_while(|a| a.starts_with(&self.output) && *a != self.output) {
+                for ancestor in parent.ancestors().take_while(|a| a.starts_with(output) && *a != output) {
                     if ancestor.is_file() {
                         fs::remove_file(ancestor).map_err(error)?;
                     }
@@ -237,35 +383,32 @@ impl Staging {
             if target.is_dir() {
                 fs::remove_dir_all(&target).map_err(error)?;
             }
-            fs::rename(self.temp.join(n.to_string()), &target).map_err(error)?;
+            fs::rename(&staged, &target).map_err(error)?;
+        }
+        for (relative, entry) in &self.deletes {
+            let path = output.join(relative);
+            let _ = match entry {
+                Entry::File => fs::remove_file(path),
+                Entry::Folder => fs::remove_dir(path),
+            };
         }
         Ok(())
     }
+}
 
-    /// Delete what the published folder holds that this build did not
-    /// produce (a deleted incident's page, a file put there by hand), and
-    /// the folders left empty. Best effort: what cannot be deleted stays.
-    fn delete_unproduced(&self, produced: &HashMap<String, Produced>) {
-        // Depth first, a folder after what it holds: `occupied[d]` says
-        // whether the folder open at depth `d` keeps anything.
-        let mut occupied = vec![false; 1];
-        let walk = walkdir::WalkDir::new(&self.output).min_depth(1).contents_first(true);
-        for entry in walk.into_iter().filter_map(Result::ok) {
-            let depth = entry.depth();
-            if occupied.len() <= depth {
-                occupied.resize(depth + 1, false);
-            }
-            let kept = if entry.file_type().is_dir() {
-                // A folder that holds nothing kept goes.
-                std::mem::take(&mut occupied[depth]) || fs::remove_dir(entry.path()).is_err()
-            } else {
-                let relative = entry.path().strip_prefix(&self.output).ok().and_then(Path::to_str);
-                let file = relative.map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
-                file.is_some_and(|f| produced.contains_key(&f)) || fs::remove_file(entry.path()).is_err()
-            };
-            occupied[depth - 1] |= kept;
-        }
-    }
+/// A path's bytes as the journal keeps them.
+fn path_bytes(path: &Path) -> Option<&[u8]> {
+    #[cfg(unix)]
+    return Some(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()));
+    #[cfg(not(unix))]
+    path.to_str().map(str::as_bytes)
+}
+
+fn path_from(bytes: &[u8]) -> Option<PathBuf> {
+    #[cfg(unix)]
+    return Some(PathBuf::from(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes)));
+    #[cfg(not(unix))]
+    std::str::from_utf8(bytes).ok().map(PathBuf::from)
 }
 
 impl Pages {
@@ -578,6 +721,60 @@ mod tests {
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
         let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(!beside.iter().any(|n| n.to_string_lossy().contains("building")), "{beside:?}");
+    }
+
+    #[test]
+    fn a_commit_killed_halfway_is_finished_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"v1"), ("same.html", b"same"), ("gone/index.html", b"x"), ("old", b"a file")]);
+        let v2: &[(&str, &[u8])] =
+            &[("index.html", b"v2"), ("same.html", b"same"), ("new/index.html", b"v2"), ("old/index.html", b"moved")];
+        // Killed after the journal and one of its renames.
+        let staging = Staging::begin(&out, &dir.path().join("pages"), 1).unwrap();
+        for (file, bytes) in v2 {
+            staging.write(file, bytes).unwrap();
+        }
+        let journal = Journal::of(&out, &staging.produced());
+        assert_eq!(journal.renames.len(), 3, "{journal:?}");
+        journal.write(&staging.temp).unwrap();
+        let first = Journal { renames: journal.renames[..1].to_vec(), deletes: Vec::new() };
+        first.finish(&out, &staging.temp).unwrap();
+        let temp = staging.temp.clone();
+        std::mem::forget(staging);
+        assert_eq!(Journal::read(&temp).unwrap(), Some(journal));
+
+        drop(Staging::begin(&out, &dir.path().join("pages"), 1).unwrap());
+        assert_eq!(listing(&out), ["index.html", "new", "new/index.html", "old", "old/index.html", "same.html"]);
+        for (file, bytes) in v2 {
+            assert_eq!(fs::read(out.join(file)).unwrap(), *bytes, "{file}");
+        }
+        assert!(!temp.exists());
+    }
+
+    #[test]
+    fn a_build_killed_before_its_commit_is_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", b"v1")]);
+        let staging = Staging::begin(&out, &dir.path().join("pages"), 1).unwrap();
+        staging.write("index.html", b"v2").unwrap();
+        std::mem::forget(staging);
+        drop(Staging::begin(&out, &dir.path().join("pages"), 1).unwrap());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
+    }
+
+    #[test]
+    fn a_journal_reads_back_as_written_whatever_the_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal {
+            renames: vec![("a/b\nc\td.html".into(), 12), ("index.html".into(), 0)],
+            deletes: vec![("by hand\t.txt".into(), Entry::File), ("empty".into(), Entry::Folder)],
+        };
+        journal.write(dir.path()).unwrap();
+        assert_eq!(Journal::read(dir.path()).unwrap(), Some(journal));
+        fs::write(dir.path().join(JOURNAL), "something else").unwrap();
+        assert!(Journal::read(dir.path()).is_err(), "an unreadable journal is an error, not a half-published site");
     }
 
     #[test]

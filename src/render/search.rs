@@ -108,12 +108,27 @@ impl Site<'_> {
         self.page("search.html", &self.urls.page("search/"), &context)
     }
 
-    /// Write the static search index (see `search::static_index`). It is
-    /// made from every incident: when none changed (the memo's versions
-    /// are the same), its files stay as published and it is not made at
-    /// all (at 10,000 incidents, making it took longer than every other
-    /// part of an unchanged build's render).
+    /// Write the static search index (see `search::static_index`). Each
+    /// incident's result file is made again only when what it shows or
+    /// its number changed. The rest is made from every incident: when none
+    /// changed (the memo's versions are the same), its files stay as
+    /// published and it is not made at all (at 10,000 incidents, making
+    /// it took longer than every other part of an unchanged build's render).
     pub fn write_search_index(&self) -> Result<usize, RenderError> {
+        let archive = self.archive;
+        let pages = all_term_pages(archive);
+        let values = filter_values(archive, &pages);
+        let n = archive.incidents.len();
+        // Straight to the sink: the pages' file count is read while this runs.
+        let put = |path: &str, bytes: &[u8]| Ok::<_, RenderError>(self.sink.write(path, bytes)?);
+        let results = static_index::write_results(
+            n,
+            &|i| {
+                let shows = |versions: &[u64], h: &mut std::hash::DefaultHasher| (versions[i], n, &values[i]).hash(h);
+                (!self.unchanged(&static_index::result_path(n, i), shows)).then(|| result(archive, i, &values[i]))
+            },
+            &put,
+        )?;
         let key = self.memo.as_ref().map(|memo| {
             let mut hasher = std::hash::DefaultHasher::new();
             memo.versions.hash(&mut hasher);
@@ -122,10 +137,8 @@ impl Site<'_> {
         if let Some(key) = key
             && self.unchanged_folder(static_index::FOLDER, key)
         {
-            return Ok(0);
+            return Ok(results);
         }
-        let archive = self.archive;
-        let pages = all_term_pages(archive);
         let docs: Vec<Searchable> = archive
             .incidents
             .iter()
@@ -142,14 +155,12 @@ impl Site<'_> {
                 values: pages.iter().map(|(name, list)| (name.as_str(), list.as_slice())).collect(),
             })
             .collect();
-        let values = filter_values(archive, &pages);
-        // Straight to the sink: the pages' file count is read while this runs.
-        let put = |path: &str, bytes: &[u8]| {
+        let put_rest = |path: &str, bytes: &[u8]| {
             if let Some(key) = key {
                 self.remember(path, key);
             }
-            Ok::<_, RenderError>(self.sink.write(path, bytes)?)
+            put(path, bytes)
         };
-        static_index::write(&docs, &filters, &|i| result(archive, i, &values[i]), &put)
+        Ok(results + static_index::write(&docs, &filters, &put_rest)?)
     }
 }

@@ -202,7 +202,8 @@ fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
     writer_with(index, 2, 200_000_000)
 }
 
-/// [`writer`] with `threads` and `memory` bytes in all.
+/// [`writer`] with `threads` and `memory` bytes in all, after the files
+/// of a killed writer are cleared.
 fn writer_with(index: &Index, threads: usize, memory: usize) -> tantivy::Result<IndexWriter> {
     let mut attempts = 0;
     loop {
@@ -210,6 +211,13 @@ fn writer_with(index: &Index, threads: usize, memory: usize) -> tantivy::Result<
             Err(tantivy::TantivyError::LockFailure(..)) if attempts < 100 => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Ok(writer) => {
+                // A writer killed while it committed leaves files no commit
+                // names (a `.del` file): one of the same name would be made
+                // again, and refused as already there.
+                writer.garbage_collect_files().wait()?;
+                return Ok(writer);
             }
             result => return result,
         }

@@ -13,6 +13,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
@@ -52,6 +53,10 @@ pub(super) struct Addresses {
 /// A query's clauses.
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
+/// The incidents whose related list is asked again, and those of them
+/// known to share no telling word (see [`SearchIndex::stale`]).
+type Stale = (std::collections::BTreeSet<IncidentIndex>, std::collections::HashSet<IncidentIndex>);
+
 impl SearchIndex {
     /// Up to five related postmortems, best first, for each incident of
     /// `which` (in that order): never the incident itself, never a
@@ -64,6 +69,19 @@ impl SearchIndex {
         archive: &Archive,
         which: impl IntoIterator<Item = IncidentIndex>,
     ) -> Result<Vec<(IncidentIndex, Vec<IncidentIndex>)>, SearchError> {
+        let found = self.related_found(archive, which, &std::collections::HashSet::new())?;
+        Ok(found.into_iter().map(|found| (found.incident, found.list)).collect())
+    }
+
+    /// [`SearchIndex::related`], saying of each list whether it came from
+    /// the incident's tags and services alone (no telling word); those of
+    /// `alone` are known to, and their words are not looked for.
+    fn related_found(
+        &self,
+        archive: &Archive,
+        which: impl IntoIterator<Item = IncidentIndex>,
+        alone: &std::collections::HashSet<IncidentIndex>,
+    ) -> Result<Vec<Found>, SearchError> {
         let error = |source| SearchError::Index { path: self.dir.clone(), source };
         let searcher = self.reader.searcher();
         let postmortems = self.postmortems_by_address(&searcher, archive).map_err(error)?;
@@ -80,6 +98,9 @@ impl SearchIndex {
                 let Some(p) = archive.incidents.get(i).filter(|p| p.kind == Kind::Postmortem) else {
                     return Ok((i, Some(Vec::new())));
                 };
+                if alone.contains(&i) {
+                    return Ok((i, None));
+                }
                 let analyzer = analyzers.get_or(|| RefCell::new(super::stemming::en_stem()));
                 let words = self.words(&searcher, &mut analyzer.borrow_mut(), p)?;
                 if words.is_empty() {
@@ -118,45 +139,174 @@ impl SearchIndex {
                 found[k].1 = Some(list.iter().copied().filter(|&j| j != i).take(LIMIT).collect());
             }
         }
-        Ok(found.into_iter().map(|(i, list)| (i, list.unwrap_or_default())).collect())
+        let by_labels: std::collections::HashSet<usize> = alike.iter().flatten().copied().collect();
+        Ok(found
+            .into_iter()
+            .enumerate()
+            .map(|(k, (incident, list))| Found {
+                incident,
+                list: list.unwrap_or_default(),
+                by_labels: by_labels.contains(&k),
+            })
+            .collect())
     }
 
     /// Related incidents of every incident of `archive`, by index, as
-    /// [`SearchIndex::related`] finds them, kept in the index folder for
-    /// the next build: when the archive holds, in the same order, the same
-    /// incidents as searched (ids and digests) under the same coroner,
-    /// the lists are the same, and are read instead of asked again (at
-    /// 100,000 incidents the queries take longer than a whole unchanged
-    /// build may). `salt` changes with coroner itself.
+    /// [`SearchIndex::related`] finds them. The lists are kept in the index
+    /// folder for the next build, each with its incident's id and digest,
+    /// and asked again only for the incidents whose list an edit could
+    /// change (see [`SearchIndex::stale`]): at 100,000 incidents asking
+    /// for them all took longer than a whole unchanged build may. `salt`
+    /// changes with coroner itself, and throws every kept list away.
     pub fn related_all(&self, archive: &Archive, salt: u64) -> Result<Vec<Vec<IncidentIndex>>, SearchError> {
         let n = archive.incidents.len();
-        let key = {
-            use std::hash::{Hash, Hasher};
-            let digests: Vec<String> = archive.incidents.par_iter().map(|p| super::digest(p)).collect();
-            let mut hasher = std::hash::DefaultHasher::new();
-            (salt, super::DOCUMENT_FORMAT, LIMIT).hash(&mut hasher);
-            for (p, digest) in archive.incidents.iter().zip(&digests) {
-                (&p.id, digest).hash(&mut hasher);
-            }
-            format!("{:016x}", hasher.finish())
-        };
+        let header = format!("{KEPT_HEADER} {}", super::hex_digest((salt, super::DOCUMENT_FORMAT, LIMIT)));
+        let digests: Vec<String> = archive.incidents.par_iter().map(|p| super::digest(p)).collect();
         let path = self.dir.join(KEPT_FILE);
-        if let Some(lists) = read_kept(&path, &key, n) {
+        let kept = read_kept(&path, &header);
+        let index_of: HashMap<&str, IncidentIndex> =
+            archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let (stale, alone) = self.stale(archive, &digests, &kept, &index_of)?;
+        // Nothing asked and nothing gone: the kept file says it all already.
+        let same = stale.is_empty() && kept.len() == n;
+        let mut lists = vec![Vec::new(); n];
+        let mut by_labels = vec![false; n];
+        for (i, p) in archive.incidents.iter().enumerate() {
+            if let Some(kept) = kept.get(p.id.as_str()).filter(|_| !stale.contains(&i)) {
+                lists[i] = kept.related.iter().filter_map(|id| index_of.get(id.as_str()).copied()).collect();
+                by_labels[i] = kept.by_labels;
+            }
+        }
+        for found in self.related_found(archive, stale, &alone)? {
+            lists[found.incident] = found.list;
+            by_labels[found.incident] = found.by_labels;
+        }
+        if same {
             return Ok(lists);
         }
-        let mut lists = vec![Vec::new(); n];
-        for (i, related) in self.related(archive, 0..n)? {
-            lists[i] = related;
-        }
-        let mut text = format!("{key}\n");
-        for list in &lists {
-            let numbers: Vec<String> = list.iter().map(usize::to_string).collect();
-            text.push_str(&numbers.join(" "));
+        let mut text = format!("{header}\n");
+        for (i, p) in archive.incidents.iter().enumerate() {
+            let related: Vec<&str> = lists[i].iter().map(|&j| archive.incidents[j].id.as_str()).collect();
+            let line = serde_json::to_string(&(&p.id, &digests[i], by_labels[i], related)).unwrap_or_default();
+            text.push_str(&line);
             text.push('\n');
         }
         // Without it the next build asks again: not an error.
         let _ = super::write_aside(&path, text.as_bytes());
         Ok(lists)
+    }
+
+    /// The incidents whose related list must be asked again, against the
+    /// lists `kept` by the last build: all of them when none were kept;
+    /// else each incident that is new or changed, each whose list names
+    /// one changed or gone, each that now shares a telling word with a
+    /// changed one (which may now enter its list: see [`SearchIndex::sharing`]),
+    /// and each whose list came from its tags and services alone that
+    /// shares one with a changed incident. The others' lists stand, as do
+    /// their scores up to the word statistics an edit moves a little (as
+    /// an edited incident's old copy does: see docs/output.md). Second:
+    /// those of them that still share no telling word (none of their words
+    /// changed), whose lists are asked by their tags and services alone,
+    /// one query per set of them: 65,877 of 100,000 generated incidents.
+    fn stale(
+        &self,
+        archive: &Archive,
+        digests: &[String],
+        kept: &HashMap<String, Kept>,
+        index_of: &HashMap<&str, IncidentIndex>,
+    ) -> Result<Stale, SearchError> {
+        let n = archive.incidents.len();
+        if kept.is_empty() {
+            return Ok(((0..n).collect(), std::collections::HashSet::new()));
+        }
+        let changed: Vec<IncidentIndex> = (0..n)
+            .filter(|&i| kept.get(archive.incidents[i].id.as_str()).is_none_or(|k| k.digest != digests[i]))
+            .collect();
+        let mut touched: std::collections::HashSet<&str> =
+            changed.iter().map(|&i| archive.incidents[i].id.as_str()).collect();
+        touched.extend(kept.keys().map(String::as_str).filter(|id| !index_of.contains_key(id)));
+        let mut stale: std::collections::BTreeSet<IncidentIndex> = changed.iter().copied().collect();
+        let mut alone = std::collections::HashSet::new();
+        if touched.is_empty() {
+            return Ok((stale, alone));
+        }
+        let labels: std::collections::HashSet<(bool, &str)> = changed
+            .iter()
+            .flat_map(|&i| {
+                let p = &archive.incidents[i];
+                p.tags.iter().map(|t| (true, t.as_str())).chain(p.services.iter().map(|s| (false, s.as_str())))
+            })
+            .collect();
+        for (i, p) in archive.incidents.iter().enumerate() {
+            let Some(kept) = kept.get(p.id.as_str()) else { continue };
+            let names_touched = kept.related.iter().any(|id| touched.contains(id.as_str()));
+            let shares_label = || {
+                kept.by_labels
+                    && (p.tags.iter().any(|t| labels.contains(&(true, t.as_str())))
+                        || p.services.iter().any(|s| labels.contains(&(false, s.as_str()))))
+            };
+            if names_touched || shares_label() {
+                stale.insert(i);
+                if kept.by_labels && kept.digest == digests[i] {
+                    alone.insert(i);
+                }
+            }
+        }
+        for i in self.sharing(archive, &changed)? {
+            stale.insert(i);
+            alone.remove(&i);
+        }
+        Ok((stale, alone))
+    }
+
+    /// The postmortems that hold one of the words of one of `incidents`
+    /// as one of their own telling words (in the same field, said twice,
+    /// the root cause counting twice as in [`SearchIndex::words`], as the
+    /// index holds the body: its plain text): those whose query may now
+    /// find it.
+    fn sharing(&self, archive: &Archive, incidents: &[IncidentIndex]) -> Result<Vec<IncidentIndex>, SearchError> {
+        let error = |source| SearchError::Index { path: self.dir.clone(), source };
+        let searcher = self.reader.searcher();
+        let postmortems = postmortems_by_address(&searcher, self.fields.id, archive).map_err(error)?;
+        let (f, num_docs) = (self.fields, searcher.num_docs());
+        let mut analyzer = super::stemming::en_stem();
+        let mut terms = std::collections::BTreeSet::new();
+        for p in incidents.iter().filter_map(|&i| archive.incidents.get(i)).filter(|p| p.kind == Kind::Postmortem) {
+            let root_cause = p.root_cause.as_deref().unwrap_or("");
+            for (field, text) in [(f.root_cause, root_cause), (f.body, p.body.as_str())] {
+                analyzer.token_stream(text).process(&mut |token| {
+                    if !token.text.is_empty() {
+                        terms.insert(Term::from_field_text(field, &token.text));
+                    }
+                });
+            }
+        }
+        let mut found = std::collections::BTreeSet::new();
+        for term in terms {
+            let doc_frequency = searcher.doc_freq(&term).map_err(error)?.min(num_docs);
+            if !(2..=max_doc_frequency(num_docs)).contains(&doc_frequency) {
+                continue;
+            }
+            let times = if term.field() == f.root_cause { 2 } else { 1 };
+            for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+                let inverted = reader.inverted_index(term.field()).map_err(error)?;
+                let Some(mut postings) =
+                    inverted.read_postings(&term, IndexRecordOption::WithFreqs).map_err(|e| error(e.into()))?
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if let Some(Some(j)) = postmortems[segment].get(doc as usize)
+                        && postings.term_freq() * times >= 2
+                    {
+                        found.insert(*j);
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        Ok(found.into_iter().collect())
     }
 
     /// What incident `p` is about, as tantivy's MoreLikeThis would ask it
@@ -321,18 +471,42 @@ fn rounded(score: f32) -> i64 {
     (f64::from(score) * 1000.0).round() as i64
 }
 
-/// The lists kept by [`SearchIndex::related_all`] under `key`, one line
-/// per incident; `None` when they are another archive's, or unreadable.
-fn read_kept(path: &std::path::Path, key: &str, n: usize) -> Option<Vec<Vec<IncidentIndex>>> {
-    let text = std::fs::read_to_string(path).ok()?;
+/// One incident's list as the last build kept it.
+struct Kept {
+    digest: String,
+    by_labels: bool,
+    /// By id: the archive's order (its indices) may have changed since.
+    related: Vec<String>,
+}
+
+/// One incident's list as [`SearchIndex::related_found`] finds it.
+struct Found {
+    incident: IncidentIndex,
+    list: Vec<IncidentIndex>,
+    /// Found by its tags and services alone: it shares no telling word.
+    by_labels: bool,
+}
+
+/// The first line of the kept lists: their format, then a hash of what
+/// they depend on beside the incidents (coroner, the list length).
+const KEPT_HEADER: &str = "coroner-related 2";
+
+/// The lists kept by [`SearchIndex::related_all`] under `header`, by id;
+/// none when they are another coroner's, or unreadable.
+fn read_kept(path: &std::path::Path, header: &str) -> HashMap<String, Kept> {
+    let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
     let mut lines = text.lines();
-    if lines.next()? != key {
-        return None;
+    if lines.next() != Some(header) {
+        return HashMap::new();
     }
-    let lists: Vec<Vec<IncidentIndex>> = lines
-        .map(|line| line.split_ascii_whitespace().map(|k| k.parse().ok().filter(|&k| k < n)).collect())
-        .collect::<Option<_>>()?;
-    (lists.len() == n).then_some(lists)
+    let kept: Option<HashMap<String, Kept>> = lines
+        .map(|line| {
+            let (id, digest, by_labels, related): (String, String, bool, Vec<String>) =
+                serde_json::from_str(line).ok()?;
+            Some((id, Kept { digest, by_labels, related }))
+        })
+        .collect();
+    kept.unwrap_or_default()
 }
 
 impl SearchIndex {

@@ -82,30 +82,45 @@ fn stem_analyzer() -> TextAnalyzer {
 /// Where the index's files go: a path inside the output, and its bytes.
 pub type Put<'a, E> = dyn Fn(&str, &[u8]) -> Result<(), E> + Sync + 'a;
 
-/// Write the index through `put` (a path inside the output, its bytes);
-/// `docs` are in archive order, and `fragment(i)` is the JSON of the i-th
-/// incident's result. Returns the number of files written.
-pub fn write<E: Send>(
-    docs: &[Searchable],
-    filters: &[Filter],
-    fragment: &(dyn Fn(usize) -> serde_json::Map<String, serde_json::Value> + Sync),
+/// The path of the i-th of `n` incidents' result file.
+pub fn result_path(n: usize, i: usize) -> String {
+    format!("{FOLDER}/doc/{}.json", n - 1 - i)
+}
+
+/// Write the result file of each of `n` incidents (in archive order)
+/// through `put`: `fragment(i)` is the JSON of the i-th incident's result,
+/// or none when its published file stands. Returns the number written.
+/// Apart from [`write`]: a result depends on its incident alone, so an
+/// edit to one incident makes one result again, not all of them.
+pub fn write_results<E: Send>(
+    n: usize,
+    fragment: &(dyn Fn(usize) -> Option<serde_json::Map<String, serde_json::Value>> + Sync),
     put: &Put<'_, E>,
 ) -> Result<usize, E> {
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let Some(mut fields) = fragment(i) else { return Ok(0) };
+            if let Some(serde_json::Value::String(text)) = fields.get_mut("text") {
+                truncate_at_char(text, FRAGMENT_TEXT);
+            }
+            let json = serde_json::to_vec(&fields).unwrap_or_default();
+            put(&result_path(n, i), &json).map(|()| 1)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))
+}
+
+/// Write the rest of the index through `put` (a path inside the output,
+/// its bytes): the dictionary, postings and filter shards and the
+/// manifest, made from every incident; `docs` are in archive order.
+/// Returns the number of files written.
+pub fn write<E: Send>(docs: &[Searchable], filters: &[Filter], put: &Put<'_, E>) -> Result<usize, E> {
     let n = docs.len();
     let number = |i: usize| (n - 1 - i) as u32;
-    // The results first: they need nothing else, and are most of the files.
-    (0..n).into_par_iter().try_for_each(|i| {
-        let mut fields = fragment(i);
-        if let Some(serde_json::Value::String(text)) = fields.get_mut("text") {
-            truncate_at_char(text, FRAGMENT_TEXT);
-        }
-        let json = serde_json::to_vec(&fields).unwrap_or_default();
-        put(&format!("{FOLDER}/doc/{}.json", number(i)), &json)
-    })?;
     let analysis = analyse(docs);
     let scale = score_scale(n);
     let mut manifest = serde_json::Map::new();
-    let mut files = n;
+    let mut files = 0;
     let mut write_shards = |kind: &str, extension: &str, records: Vec<(String, Vec<u8>)>| -> Result<(), E> {
         let mut starts = Vec::new();
         for (first, bytes) in shards(records) {
@@ -409,7 +424,8 @@ mod tests {
             files.lock().unwrap().insert(path.to_string(), bytes.to_vec());
             Ok::<_, ()>(())
         };
-        let written = write(&docs, &[], &|_| serde_json::Map::new(), &put).unwrap();
+        let written = write_results(docs.len(), &|_| Some(serde_json::Map::new()), &put).unwrap()
+            + write(&docs, &[], &put).unwrap();
         let files = files.into_inner().unwrap();
         assert_eq!(written, files.len());
         files
