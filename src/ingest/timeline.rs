@@ -226,10 +226,9 @@ fn time_led_runs(outline: &Outline, ctx: &Context, cursor: &mut Cursor) -> (Vec<
         }
         // A time opens the line: a digit comes early (most lines have none).
         let opens_with_digit = text.bytes().take(45).any(|b| b.is_ascii_digit());
-        match opens_with_digit
-            .then(|| read_entry(text, false, cursor, ctx.zone, day_first))
-            .unwrap_or(Read::Continuation)
-        {
+        let read =
+            if opens_with_digit { read_entry(text, false, cursor, ctx.zone, day_first) } else { Read::Continuation };
+        match read {
             Read::Entry { clock: Some(clock), time_text, rest, .. } => {
                 others = 0;
                 let time = clock.known.then(|| ZonedTime::new(clock.civil, clock.offset));

@@ -267,7 +267,7 @@ impl SearchIndex {
     fn sharing(&self, archive: &Archive, incidents: &[IncidentIndex]) -> Result<Vec<IncidentIndex>, SearchError> {
         let error = |source| SearchError::Index { path: self.dir.clone(), source };
         let searcher = self.reader.searcher();
-        let postmortems = postmortems_by_address(&searcher, self.fields.id, archive).map_err(error)?;
+        let postmortems = self.postmortems_by_address(&searcher, archive).map_err(error)?;
         let (f, num_docs) = (self.fields, searcher.num_docs());
         let mut analyzer = super::stemming::en_stem();
         let mut terms = std::collections::BTreeSet::new();
