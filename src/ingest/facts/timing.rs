@@ -521,13 +521,13 @@ impl Facts<'_> {
     pub(super) fn start_end_from_status_updates(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
         let (Some(first), Some(last)) = (entries.first(), entries.last()) else { return };
         let (Some(posted), Some(over)) = (first.time, last.time) else { return };
-        let stamp = |t: Option<ZonedTime>| t.and_then(|t| t.timestamp());
-        if when.start.is_some_and(|s| stamp(Some(s)) <= stamp(Some(posted))) {
+        let at = |t: ZonedTime| t.timestamp();
+        if when.start.is_some_and(|s| at(s) <= at(posted)) {
             return;
         }
         (when.start, when.start_line) = (Some(posted), first.line);
         self.note("start", FactSource::Derived, first.line);
-        if when.end.is_none_or(|e| stamp(Some(e)) <= stamp(Some(posted))) {
+        if when.end.is_none_or(|e| at(e) <= at(posted)) {
             (when.end, when.end_line) = (Some(over), last.line);
             self.note("end", FactSource::Derived, last.line);
         }
