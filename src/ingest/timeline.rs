@@ -260,6 +260,7 @@ static STATUS_UPDATE: PerThread<Regex> = PerThread::new(|| {
 fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
     let mut entries = Vec::new();
     let plain = |line: usize| ctx.plain.get(line).map_or("", |l| l.trim());
+    let day_first = day_comes_first(ctx.zone, ctx.other_language);
     for (i, text) in ctx.plain.iter().enumerate() {
         if outline.line_kind(i as u32 + 1) != LineKind::Text || !STATUS_UPDATE.is_match(text.trim()) {
             continue;
@@ -267,7 +268,6 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
         // The stamp: the next non-blank line of its own, a date and a time.
         let Some(stamp_line) = (i + 1..ctx.plain.len().min(i + 4)).find(|&j| !plain(j).is_empty()) else { continue };
         let stamp = plain(stamp_line);
-        let day_first = day_comes_first(ctx.zone, ctx.other_language);
         let (Some(date), Some(time)) = (find_dates_with(stamp, None, day_first).first().cloned(), times(stamp).next())
         else {
             continue;

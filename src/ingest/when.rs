@@ -295,6 +295,11 @@ const MONTHS: &[(&str, i8)] = &[
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
 
+/// The number of a month by its lower-case name or abbreviation.
+fn month_number(name: &str) -> Option<i8> {
+    MONTHS.iter().find(|(month, _)| *month == name).map(|(_, number)| *number)
+}
+
 /// The month names as alternatives, longest first.
 fn month_names() -> String {
     let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
@@ -396,7 +401,7 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
     let whole = caps.get(0)?;
     let month_text = caps.name("mon")?.as_str();
     let month_key = month_text.to_lowercase();
-    let month = MONTHS.iter().find(|(name, _)| *name == month_key)?.1;
+    let month = month_number(&month_key)?;
     let written_year = caps.name("y").or(caps.name("ry"));
     // "may", "march" and "mar" are also words: lowercase, they need a written year.
     let is_word = month_text == month_key && matches!(month_key.as_str(), "may" | "march" | "mar" | "mars" | "mayo");
@@ -441,8 +446,7 @@ fn short_year_date(text: &str, caps: &Captures) -> Option<FoundDate> {
     if caps.name("s1")?.as_str() != caps.name("s2")?.as_str() || !may_start_date(text, whole.start()) {
         return None;
     }
-    let month_key = caps.name("mon")?.as_str().to_lowercase();
-    let month = MONTHS.iter().find(|(name, _)| *name == month_key)?.1;
+    let month = month_number(&caps.name("mon")?.as_str().to_lowercase())?;
     let date = Date::new(2000 + int::<i16>(caps, "y")?, month, int(caps, "day")?).ok()?;
     Some(FoundDate { date, year_written: true, span: whole.range(), ambiguous: false })
 }

@@ -294,10 +294,7 @@ fn negated(text: &str, at: usize) -> bool {
     let (_, window) = window_before(text, at, 60);
     // A dash opens a clause of its own ("pages that never call it — a
     // classic cascading failure").
-    let mut clause = match window.rfind(['.', ';', '!', '?', '—']) {
-        Some(i) => &window[i + window[i..].chars().next().map_or(1, char::len_utf8)..],
-        None => window,
-    };
+    let mut clause = window.rsplit(['.', ';', '!', '?', '—']).next().unwrap_or(window);
     if let Some(turn) = TURN.find_iter(clause).last() {
         let before = clause[..turn.start()].trim_end().to_lowercase();
         if !(before.ends_with("not") || before.ends_with("n't")) {

@@ -314,11 +314,10 @@ impl Facts<'_> {
         }
         // An index: rows or items that each date an incident and link to
         // its write-up, in a file that tells no incident of its own.
-        let dated_links: Vec<u32> = (1..=self.input.lines.len() as u32)
-            .filter(|&line| {
-                let raw = self.input.lines[line as usize - 1];
-                raw.contains("](") && !self.in_timeline(line) && !find_dates(raw, None).is_empty()
-            })
+        let dated_links: Vec<u32> = (1..)
+            .zip(self.input.lines)
+            .filter(|&(line, raw)| raw.contains("](") && !self.in_timeline(line) && !find_dates(raw, None).is_empty())
+            .map(|(line, _)| line)
             .take(3)
             .collect();
         if dated_links.len() >= 3 && p.root_cause.is_none() && !has_timed_entries {

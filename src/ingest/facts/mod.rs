@@ -315,8 +315,7 @@ impl<'a> Facts<'a> {
         self.plain.get((line as usize).wrapping_sub(1)).map_or("", |l| l)
     }
 
-    /// The value of the first label with one of these (normalised) names.
-    /// The value of the first of `names` the file labels: the names come
+    /// The value of the first of `names` (normalised) the file labels: the names come
     /// in order of preference (a "Severity" row beats an earlier "Priority").
     pub(super) fn label(&self, names: &[&str]) -> Option<(&'a str, u32)> {
         let labels = &self.input.outline.labels;
