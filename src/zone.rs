@@ -4,10 +4,13 @@
 //! that config need not import the ingest stage.
 
 use crate::per_thread::PerThread;
-use jiff::tz::Offset;
+use jiff::civil::DateTime;
+use jiff::tz::{Offset, TimeZone};
 use regex::Regex;
 use std::cmp::Reverse;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// Compiles one of this module's fixed patterns. They do not depend on the input and
 /// every one is exercised by the tests, so a failure is a programming error.
@@ -38,21 +41,39 @@ pub(crate) fn continues_number(rest: &str, seps: &[char]) -> bool {
     }
 }
 
-/// A fixed UTC offset as written in the text.
+/// A zone as written in the text: a fixed offset ("PST", "UTC+2"), or a zone
+/// whose offset follows daylight saving ("America/New_York", "Eastern time",
+/// "London time"), read for the date it is written with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
+    /// The fixed offset; for a seasonal zone, its offset on the first of January,
+    /// which is only used where no date is known.
     pub offset: Offset,
+    /// The tz database's rules of a seasonal zone.
+    pub rules: Option<TimeZone>,
     /// as written, e.g. "PST", "GMT+ 1", "West African Time"
     pub text: String,
+}
+
+impl Zone {
+    /// The offset of this zone at local time `civil`. A local time that falls
+    /// twice when the clocks go back takes the first (as `date` and most
+    /// libraries do); one skipped when they go forward, the offset before.
+    pub fn offset_at(&self, civil: DateTime) -> Offset {
+        match &self.rules {
+            Some(rules) => rules.to_ambiguous_timestamp(civil).compatible().map_or(self.offset, |t| rules.to_offset(t)),
+            None => self.offset,
+        }
+    }
 }
 
 /// Abbreviations with their offsets in minutes. Matched case-sensitively as whole
 /// words, so the verb "eat" or the French "est" never read as zones.
 #[rustfmt::skip]
 const ABBREVIATIONS: &[(&str, i32)] = &[
-    ("UTC", 0), ("GMT", 0), ("UT", 0), ("PST", -480), ("PDT", -420), ("PT", -480),
+    ("UTC", 0), ("GMT", 0), ("UT", 0), ("PST", -480), ("PDT", -420),
     ("MST", -420), ("MDT", -360), ("CST", -360), ("CDT", -300), ("EST", -300), ("EDT", -240),
-    ("ET", -300), ("AKST", -540), ("HST", -600), ("BST", 60), ("IST", 330), ("CET", 60),
+    ("AKST", -540), ("HST", -600), ("BST", 60), ("IST", 330), ("CET", 60),
     ("CEST", 120), ("EET", 120), ("EEST", 180), ("WET", 0), ("WEST", 60), ("MSK", 180),
     ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120), ("WIB", 420), ("SGT", 480),
     ("HKT", 480), ("JST", 540), ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
@@ -63,8 +84,8 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
 /// "greenwitch" is a spelling found in real reports.
 #[rustfmt::skip]
 const LONG_NAMES: &[(&str, i32)] = &[
-    ("pacific standard time", -480), ("pacific daylight time", -420), ("pacific time", -480),
-    ("eastern standard time", -300), ("eastern time", -300),
+    ("pacific standard time", -480), ("pacific daylight time", -420),
+    ("eastern standard time", -300), ("eastern daylight time", -240),
     ("central european summer time", 120), ("central european time", 60),
     ("west african time", 60), ("west africa time", 60), ("east african time", 180),
     ("east africa time", 180), ("greenwich mean time", 0), ("greenwich", 0), ("greenwitch", 0),
@@ -72,12 +93,61 @@ const LONG_NAMES: &[(&str, i32)] = &[
     ("western indonesia time", 420),
 ];
 
+/// Names of zones with daylight saving, and the tz database zone each stands
+/// for. Upper-case ones are matched as written, the others in any case.
+#[rustfmt::skip]
+const SEASONAL: &[(&str, &str)] = &[
+    ("ET", "America/New_York"), ("PT", "America/Los_Angeles"),
+    ("eastern time", "America/New_York"), ("pacific time", "America/Los_Angeles"),
+    ("central time", "America/Chicago"), ("mountain time", "America/Denver"),
+    ("uk time", "Europe/London"), ("british time", "Europe/London"),
+    ("horário de brasília", "America/Sao_Paulo"), ("hora de brasília", "America/Sao_Paulo"),
+    ("brasília time", "America/Sao_Paulo"), ("brasilia time", "America/Sao_Paulo"),
+];
+
+/// US zones by region alone, a zone only right after a time ("9:14 AM (Eastern)"):
+/// elsewhere "Eastern" and "Central" name regions.
+const US_REGIONS: &[(&str, &str)] = &[
+    ("Eastern", "America/New_York"),
+    ("Central", "America/Chicago"),
+    ("Mountain", "America/Denver"),
+    ("Pacific", "America/Los_Angeles"),
+];
+
+/// The regions of tz database names ("Europe/Berlin", "America/Argentina/Salta").
+const TZ_NAME: &str = r"(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Z][A-Za-z_\-]+(?:/[A-Z][A-Za-z_\-]+)?";
+
+/// "Chicago time", "Sao Paulo time": a tz database city followed by "time".
+const PLACE_TIME: &str = r"[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?[ \t]+time";
+
+/// The tz database's cities, lower case with spaces ("new york"), to their zones.
+static CITIES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    jiff::tz::db()
+        .available()
+        .filter_map(|name| {
+            let name = name.as_str();
+            let city = name.rsplit('/').next()?.replace('_', " ").to_lowercase();
+            name.contains('/').then(|| (city, name.to_string()))
+        })
+        .collect()
+});
+
+/// A seasonal zone from the tz database, with its offset on the first of January.
+fn seasonal_zone(name: &str, text: &str) -> Option<Zone> {
+    let rules = jiff::tz::db().get(name).ok()?;
+    let january = jiff::civil::date(2024, 1, 1).to_datetime(jiff::civil::Time::midnight());
+    let offset = rules.to_ambiguous_timestamp(january).compatible().ok().map(|t| rules.to_offset(t))?;
+    Some(Zone { offset, rules: Some(rules), text: text.to_string() })
+}
+
 fn zone_pattern() -> String {
     let mut long: Vec<&str> = LONG_NAMES.iter().map(|(name, _)| *name).collect();
+    long.extend(SEASONAL.iter().map(|(name, _)| *name).filter(|name| name.contains(' ')));
     long.sort_by_key(|name| Reverse(name.len()));
     let long = long.join("|").replace(' ', r"\s+");
-    let abbr: Vec<&str> = ABBREVIATIONS.iter().map(|(name, _)| *name).collect();
-    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}){B}", abbr.join("|"))
+    let mut abbr: Vec<&str> = ABBREVIATIONS.iter().map(|(name, _)| *name).collect();
+    abbr.extend(SEASONAL.iter().map(|(name, _)| *name).filter(|name| !name.contains(' ')));
+    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}", abbr.join("|"))
 }
 
 static ZONE: PerThread<Regex> = PerThread::new(|| compile(&zone_pattern()));
@@ -113,7 +183,7 @@ pub(crate) fn numeric_offset(rest: &str) -> Option<(i32, usize)> {
 
 pub(crate) fn make_zone(minutes: i32, text: &str) -> Option<Zone> {
     let offset = Offset::from_seconds(minutes.checked_mul(60)?).ok()?;
-    Some(Zone { offset, text: text.to_string() })
+    Some(Zone { offset, rules: None, text: text.to_string() })
 }
 
 /// Turns a zone-name match at `range` of `text` into a zone, extending "UTC", "GMT" and
@@ -122,26 +192,44 @@ pub(crate) fn make_zone(minutes: i32, text: &str) -> Option<Zone> {
 fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize>)> {
     let name = text.get(range.clone())?;
     let mut end = range.end;
-    let minutes = match ABBREVIATIONS.iter().find(|(abbr, _)| *abbr == name) {
-        Some(&(_, mut minutes)) => {
-            if matches!(name, "UTC" | "GMT" | "UT")
-                && let Some((extra, len)) = text.get(end..).and_then(numeric_offset)
-            {
-                minutes += extra;
-                end += len;
-            }
-            let hyphen = |c: Option<char>| matches!(c, Some('-' | '_' | '/'));
-            if hyphen(char_before(text, range.start)) || hyphen(char_at(text, end)) {
-                return None;
-            }
-            minutes
+    let hyphen = |c: Option<char>| matches!(c, Some('-' | '_' | '/'));
+    let joined = |end: usize| hyphen(char_before(text, range.start)) || hyphen(char_at(text, end));
+    let Some(&(_, mut minutes)) = ABBREVIATIONS.iter().find(|(abbr, _)| *abbr == name) else {
+        let abbreviation = name.bytes().all(|b| b.is_ascii_uppercase());
+        if abbreviation && joined(end) {
+            return None;
         }
-        None => {
-            let key = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-            LONG_NAMES.iter().find(|(long, _)| *long == key)?.1
-        }
+        return Some((named_zone(name)?, range));
     };
+    if matches!(name, "UTC" | "GMT" | "UT")
+        && let Some((extra, len)) = text.get(end..).and_then(numeric_offset)
+    {
+        minutes += extra;
+        end += len;
+    }
+    if joined(end) {
+        return None;
+    }
     Some((make_zone(minutes, text.get(range.start..end)?)?, range.start..end))
+}
+
+/// A zone written as a long name, a seasonal abbreviation, a tz database name
+/// or "<city> time".
+fn named_zone(name: &str) -> Option<Zone> {
+    let key = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = key.to_lowercase();
+    if let Some((_, minutes)) = LONG_NAMES.iter().find(|(long, _)| *long == lower) {
+        return make_zone(*minutes, name);
+    }
+    let seasonal = SEASONAL.iter().find(|(written, _)| *written == key || *written == lower);
+    if let Some((_, tz)) = seasonal {
+        return seasonal_zone(tz, name);
+    }
+    if key.contains('/') {
+        return seasonal_zone(&key, name);
+    }
+    let city = lower.strip_suffix(" time")?.replace('_', " ");
+    seasonal_zone(CITIES.get(&city)?, name)
 }
 
 /// A zone name starting exactly at the beginning of `s`, with its length.
@@ -150,8 +238,15 @@ pub(crate) fn zone_at_start(s: &str) -> Option<(Zone, usize)> {
     if !s.starts_with(char::is_alphabetic) {
         return None;
     }
-    let m = ZONE_AT_START.find(s)?;
-    zone_from_match(s, m.range()).map(|(zone, range)| (zone, range.end))
+    if let Some(m) = ZONE_AT_START.find(s) {
+        return zone_from_match(s, m.range()).map(|(zone, range)| (zone, range.end));
+    }
+    let (region, tz) = US_REGIONS.iter().find(|(region, _)| s.starts_with(region))?;
+    let after = char_at(s, region.len());
+    if after.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some((seasonal_zone(tz, region)?, region.len()))
 }
 
 /// The whole string (trimmed, parentheses/brackets/trailing '.' ignored) names a zone.
@@ -175,7 +270,7 @@ pub fn parse_zone(s: &str) -> Option<Zone> {
     let upper = inner.to_ascii_uppercase();
     [inner, upper.as_str()].into_iter().find_map(|candidate| {
         let zone = whole_zone(candidate)?;
-        Some(Zone { offset: zone.offset, text: inner.to_string() })
+        Some(Zone { text: inner.to_string(), ..zone })
     })
 }
 

@@ -483,3 +483,14 @@ fn a_pasted_chat_log_is_the_timeline_of_a_file_without_one() {
     assert_eq!(p.timeline[0].time.map(|t| t.to_string()).as_deref(), Some("2025-05-06T09:02:00+02:00"));
     assert!(p.timeline[4].text.contains("queue empty"), "{:?}", p.timeline[4].text);
 }
+
+#[test]
+fn a_zone_with_daylight_saving_is_read_for_the_date() {
+    // "All times America/Chicago" in July is CDT, not CST.
+    let p = read("seasonal-zones.md");
+    let (start, end, minutes) = when(&p);
+    assert_eq!(start.as_deref(), Some("2024-07-18T21:41:00-05:00"));
+    assert_eq!(end.as_deref(), Some("2024-07-18T22:58:00-05:00"));
+    assert_eq!(minutes, Some(77));
+    assert_eq!(p.timezone.as_deref(), Some("America/Chicago"));
+}

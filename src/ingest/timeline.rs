@@ -276,9 +276,9 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
         if rest > 16 {
             continue;
         }
-        let offset = time.zone.as_ref().unwrap_or(ctx.zone).offset;
+        let civil = date.date.to_datetime(time.time);
         entries.push(TimelineEntry {
-            time: Some(ZonedTime::new(date.date.to_datetime(time.time), offset)),
+            time: Some(ZonedTime::new(civil, time.zone.as_ref().unwrap_or(ctx.zone).offset_at(civil))),
             time_text: stamp.to_string(),
             milestone: None,
             text: text.trim().to_string(),
@@ -330,11 +330,12 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone, day_f
     }
     match (time, line_date) {
         (Some(t), date) => {
-            let offset = t.zone.as_ref().unwrap_or(zone).offset;
+            let civil = cursor.day.to_datetime(t.time);
+            let offset = t.zone.as_ref().unwrap_or(zone).offset_at(civil);
             let start = date.map_or(t.span.start, |d| d.span.start.min(t.span.start));
             let time_text = text[start..t.span.end].trim().to_string();
             let rest = clean_rest(&text[t.span.end.max(date.map_or(0, |d| d.span.end))..]);
-            let clock = Clock { civil: cursor.day.to_datetime(t.time), offset, known: cursor.known };
+            let clock = Clock { civil, offset, known: cursor.known };
             Read::Entry { clock: Some(clock), time_text, rest, problem: t.problem, dated: date.is_some() || next_day }
         }
         (None, Some(d)) if d.span.start <= 12 => {

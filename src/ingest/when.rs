@@ -585,12 +585,13 @@ pub fn parse_datetime(s: &str) -> Option<(DateTime, Option<Offset>)> {
         None => Time::midnight(),
     };
     let rest = caps.name("rest").map_or("", |m| m.as_str()).trim();
+    let civil = DateTime::from_parts(date, time);
     let offset = match (rest.is_empty(), caps.name("h").is_some()) {
         (true, _) => None,
-        (false, true) => Some(parse_zone(rest)?.offset),
+        (false, true) => Some(parse_zone(rest)?.offset_at(civil)),
         (false, false) => return None,
     };
-    Some((DateTime::from_parts(date, time), offset))
+    Some((civil, offset))
 }
 
 // ---- Durations ----
@@ -828,6 +829,30 @@ mod tests {
             "Central European  Summer\tTime" => "Central European  Summer\tTime +02",
             "UTC tomorrow" => "-", "Mars time" => "-", "UTC5" => "-", "PST_x" => "-", "Japan time2" => "-",
         }
+    }
+
+    /// Zones with daylight saving are read for the date: their offset in
+    /// January, and in July when asked for a summer time.
+    #[test]
+    fn seasonal_zones() {
+        let summer = jiff::civil::date(2024, 7, 2).at(14, 5, 0, 0);
+        let both =
+            |s: &str| parse_zone(s).map_or("-".into(), |z| format!("{} {} {}", z.text, z.offset, z.offset_at(summer)));
+        check! {both,
+            "America/New_York" => "America/New_York -05 -04", "Europe/Berlin" => "Europe/Berlin +01 +02",
+            "(Eastern time)" => "Eastern time -05 -04", "PT" => "PT -08 -07",
+            "London time" => "London time +00 +01", "Sao Paulo time" => "Sao Paulo time -03 -03",
+            "horário de Brasília" => "horário de Brasília -03 -03",
+            // Fixed zones keep their offset in summer, as written.
+            "PST" => "PST -08 -08", "CET" => "CET +01 +01",
+            "America/Atlantis" => "-", "Response time" => "-",
+        }
+        // The hour that falls twice when the clocks go back is the first pass.
+        let fold = jiff::civil::date(2024, 11, 3).at(1, 30, 0, 0);
+        assert_eq!(parse_zone("America/New_York").unwrap().offset_at(fold).seconds(), -4 * 3600);
+        // "Eastern" alone is a zone right after a time, not in a sentence.
+        assert_eq!(times("at 9:14 AM (Eastern), the server"), "09:14:00 -05");
+        assert_eq!(found_zone("Eastern Europe was asleep"), "-");
     }
 
     #[test]

@@ -127,13 +127,13 @@ impl Facts<'_> {
         let outline = self.input.outline;
         let front_matter = self.fm().and_then(|fm| {
             [("start", &fm.start), ("end", &fm.end)].into_iter().find_map(|(key, value)| {
-                let (_, offset) = parse_datetime(value.as_deref()?)?;
+                let (written, offset) = parse_datetime(value.as_deref()?)?;
                 let offset = offset?;
-                Some((Zone { offset, text: offset.to_string() }, self.fm_line(key)))
+                Some((Zone { offset, rules: None, text: offset.to_string() }, self.fm_line(key), written))
             })
         });
         // Front matter gives an offset; the text may name it (`EDT` for -04:00).
-        let names_it = |z: &Zone| front_matter.as_ref().is_none_or(|(fm, _)| fm.offset == z.offset);
+        let names_it = |z: &Zone| front_matter.as_ref().is_none_or(|(fm, _, at)| fm.offset == z.offset_at(*at));
         let mut found: Option<(Zone, u32)> = None;
         for s in self.sections_of(SectionKind::Timeline) {
             if let Some((z, _)) = find_zone(&s.section.heading).filter(|(z, _)| names_it(z)) {
@@ -158,9 +158,9 @@ impl Facts<'_> {
                 times(l).filter_map(|t| t.zone).find(names_it).map(|z| (z, i as u32 + 1))
             });
         }
-        if let Some((fm, line)) = front_matter {
+        if let Some((fm, line, _)) = front_matter {
             let text = found.map_or(fm.text, |(named, _)| named.text);
-            found = Some((Zone { offset: fm.offset, text }, line));
+            found = Some((Zone { text, ..fm }, line));
         }
         match found {
             Some((zone, line)) => {
@@ -182,7 +182,7 @@ impl Facts<'_> {
                     self.diagnostics.push(implausible_date(key, value.as_deref().unwrap_or_default(), line));
                     continue;
                 }
-                let z = ZonedTime::new(dt, offset.unwrap_or(zone.offset));
+                let z = ZonedTime::new(dt, offset.unwrap_or_else(|| zone.offset_at(dt)));
                 if key == "start" {
                     (when.start, when.start_line) = (Some(z), line);
                 } else {
@@ -294,7 +294,8 @@ impl Facts<'_> {
             if let (Some(written), true) = (&t.zone, is_start) {
                 when.zone = Some(written.text.clone());
             }
-            let z = ZonedTime::new(d.to_datetime(t.time), t.zone.as_ref().unwrap_or(zone).offset);
+            let civil = d.to_datetime(t.time);
+            let z = ZonedTime::new(civil, t.zone.as_ref().unwrap_or(zone).offset_at(civil));
             if is_start && when.start.is_none() {
                 (when.start, when.start_line) = (Some(z), label.line);
                 self.note("start", FactSource::Label, label.line);
@@ -344,7 +345,8 @@ impl Facts<'_> {
                     when.zone = Some(w.text.clone());
                 }
                 let z = written.unwrap_or_else(|| zone.clone());
-                let start = ZonedTime::new(d.to_datetime(first.time), first.zone.as_ref().unwrap_or(&z).offset);
+                let civil = d.to_datetime(first.time);
+                let start = ZonedTime::new(civil, first.zone.as_ref().unwrap_or(&z).offset_at(civil));
                 when.start = Some(start);
                 when.start_line = *line;
                 self.note("start", *source, *line);
@@ -353,8 +355,8 @@ impl Facts<'_> {
                         .iter()
                         .find(|dd| dd.span.start > first.span.end && dd.span.start < second.span.start)
                         .map_or(d, |dd| dd.date);
-                    let mut end =
-                        ZonedTime::new(end_date.to_datetime(second.time), second.zone.as_ref().unwrap_or(&z).offset);
+                    let civil = end_date.to_datetime(second.time);
+                    let mut end = ZonedTime::new(civil, second.zone.as_ref().unwrap_or(&z).offset_at(civil));
                     if end.civil < start.civil
                         && let Ok(next) = end.civil.checked_add(1.day())
                     {
@@ -391,8 +393,8 @@ impl Facts<'_> {
                     let dates = find_dates_with(text, default_year, day_first);
                     let day =
                         dates.iter().rev().find(|d| d.span.end <= t.span.start).map_or(start.civil.date(), |d| d.date);
-                    let offset = t.zone.as_ref().map_or(start.offset, |z| z.offset);
-                    let mut end = ZonedTime::new(day.to_datetime(t.time), offset);
+                    let civil = day.to_datetime(t.time);
+                    let mut end = ZonedTime::new(civil, t.zone.as_ref().map_or(start.offset, |z| z.offset_at(civil)));
                     if end.civil <= start.civil
                         && let Ok(next) = end.civil.checked_add(1.day())
                     {
