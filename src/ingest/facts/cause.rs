@@ -30,7 +30,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|without any|suspect\w*|initially|at first|first thought|looked for|(he|she|we|they|i) (first )?(checked|inspected|examined|investigated|looked at)|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|we will|will be|we plan|plan to|(was|were|is|are|has|have|had)n['’]t)\b|次回|予定",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|without any|suspect\w*|initially|at first|first thought|looked for|(he|she|we|they|i) (first )?(checked|inspected|examined|investigated|looked at)|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|will|we plan|plan to|(was|were|is|are|has|have|had)n['’]t)\b|次回|予定",
     )
 });
 
@@ -376,16 +376,18 @@ impl Connectives {
 
 /// A match next to "a fix" or "the patch" names the remedy, not the
 /// cause: "we deployed a fix", "released the patch", "the hotfix was
-/// released"; one before "report" or "ticket" names the paperwork ("a
-/// detailed bug report").
+/// released", "a patched build went live", "shipped 7.3.1, which fixes
+/// it", "a new release … has since been published"; one before "report"
+/// or "ticket" names the paperwork ("a detailed bug report").
 fn remedy(text: &str, start: usize, end: usize) -> bool {
     static AFTER: PerThread<Regex> = PerThread::new(|| {
         english(
-            r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)|^[ -](reports?|tickets?|trackers?|bount(y|ies))\b",
+            r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)|^[ -](reports?|tickets?|trackers?|bount(y|ies))\b|^([^.;:]|\.\d){0,60}\b((which|that) (fix|fixes|fixed|corrects|corrected|restores|restored|reverts|reverted)|(has|have) since been)\b",
         )
     });
-    static BEFORE: PerThread<Regex> =
-        PerThread::new(|| english(r"\b(hot ?)?(fix|fixes|patch|patches|workaround)( \w+){0,2}\W{0,3}$"));
+    static BEFORE: PerThread<Regex> = PerThread::new(|| {
+        english(r"\b((hot ?)?(fix|fixes|patch|patches|workaround)|patched|fixed|corrected)( \w+){0,2}\W{0,3}$")
+    });
     let (_, before) = window_before(text, start, 30);
     text.get(end..).is_some_and(|after| AFTER.is_match(after)) || BEFORE.is_match(before)
 }
@@ -439,6 +441,10 @@ mod tests {
         assert_eq!(tags_of("The DNS record was the cause."), ["dns"]);
         assert_eq!(tags_of("If the certificate had expired, logins would have failed."), Vec::<String>::new());
         assert_eq!(tags_of("We deployed a fix within the hour."), Vec::<String>::new());
+        assert_eq!(tags_of("Matches failed until a patched build went live at 06:45."), Vec::<String>::new());
+        assert_eq!(tags_of("The team shipped 7.3.1, which fixes the detection."), Vec::<String>::new());
+        assert_eq!(tags_of("A new release that pins the root has since been published."), Vec::<String>::new());
+        assert_eq!(tags_of("The team says it will roll out limit changes one region at a time."), Vec::<String>::new());
         assert_eq!(tags_of("The hotfix was released at noon."), Vec::<String>::new());
         assert_eq!(
             tags_of("Moving forward, we plan to test configurations in the deployment pipeline."),
