@@ -333,6 +333,10 @@ struct Connectives {
     /// Where each sentence ends and the next begins.
     breaks: Vec<std::ops::Range<usize>>,
     turns: Vec<(std::ops::Range<usize>, Turn)>,
+    /// Parenthesised asides: a connective inside one speaks only of what
+    /// is inside it ("the dependency update (auto-merged because the tests
+    /// passed) bumped the library": the update is no consequence).
+    asides: Vec<std::ops::Range<usize>>,
 }
 
 impl Connectives {
@@ -354,13 +358,23 @@ impl Connectives {
                 Some((c.get(0)?.range(), turn))
             })
             .collect();
-        Connectives { breaks: BREAK.find_iter(text).map(|m| m.range()).collect(), turns }
+        static ASIDE: PerThread<Regex> = PerThread::new(|| Regex::new(r"\([^()\n]*\)").unwrap());
+        let asides = ASIDE.find_iter(text).map(|m| m.range()).collect();
+        Connectives { breaks: BREAK.find_iter(text).map(|m| m.range()).collect(), turns, asides }
+    }
+
+    /// The aside that holds `at`, if any.
+    fn aside_of(&self, at: usize) -> Option<&std::ops::Range<usize>> {
+        self.asides.iter().find(|a| a.contains(&at))
     }
 
     fn role(&self, start: usize, end: usize) -> Role {
         let sentence_start = self.breaks.iter().rev().find(|b| b.end <= start).map_or(0, |b| b.end);
         let sentence_end = self.breaks.iter().find(|b| b.start >= end).map_or(usize::MAX, |b| b.start);
-        let in_sentence = |r: &std::ops::Range<usize>| r.start >= sentence_start && r.end <= sentence_end;
+        let aside = self.aside_of(start);
+        let in_sentence = |r: &std::ops::Range<usize>| {
+            r.start >= sentence_start && r.end <= sentence_end && self.aside_of(r.start) == aside
+        };
         let preceding = self.turns.iter().rev().find(|(r, _)| r.end <= start && in_sentence(r));
         let following = self.turns.iter().find(|(r, _)| r.start >= end && in_sentence(r));
         match (preceding, following) {
@@ -443,6 +457,11 @@ mod tests {
         assert_eq!(tags_of("We deployed a fix within the hour."), Vec::<String>::new());
         assert_eq!(tags_of("Matches failed until a patched build went live at 06:45."), Vec::<String>::new());
         assert_eq!(tags_of("The team shipped 7.3.1, which fixes the detection."), Vec::<String>::new());
+        // A reason given in an aside does not make the sentence's subject a consequence.
+        assert_eq!(
+            tags_of("The dependency update (auto-merged because all tests passed) bumped our queue library."),
+            ["dependency"]
+        );
         assert_eq!(tags_of("A new release that pins the root has since been published."), Vec::<String>::new());
         assert_eq!(tags_of("The team says it will roll out limit changes one region at a time."), Vec::<String>::new());
         assert_eq!(tags_of("The hotfix was released at noon."), Vec::<String>::new());
