@@ -481,6 +481,8 @@ mod tests {
         for text in [
             "It failed in August and we had not noticed, because we never set up alerts on the sensors.",
             "Health checks looked at each node's own view, so a split brain was invisible to monitoring.",
+            "The lag alert had been muted since the June maintenance window.",
+            "The alert goes to a channel that is not paged, and nothing alerted on the queue.",
         ] {
             assert_eq!(tags_of(text), ["monitoring-gap"], "{text}");
         }
@@ -489,7 +491,11 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 20] = [
+        let cases: [(&str, &[&str]); 24] = [
+            ("The API servers hit the database's maximum connection limit.", &["capacity", "database"]),
+            ("Debug logs filled the data volume that holds the spool.", &["capacity"]),
+            ("Their second uplinks had been disabled during the cabling work and never re-enabled.", &["human-error"]),
+            ("The id column's 32-bit integer sequence overflowed after eight years.", &["software-bug"]),
             ("A change to the nginx configuration set worker_connections far too low.", &["config-change"]),
             ("A rule ordering change put the campaign's allow-all rule first.", &["config-change"]),
             ("The module's variable defaulted to false, and nobody set it.", &["config-change"]),
