@@ -494,3 +494,20 @@ fn a_zone_with_daylight_saving_is_read_for_the_date() {
     assert_eq!(minutes, Some(77));
     assert_eq!(p.timezone.as_deref(), Some("America/Chicago"));
 }
+
+#[test]
+fn an_e_mails_date_header_is_when_it_was_sent_not_the_incident() {
+    let p = read("mail-to-customers.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-09-03"));
+    let (start, end, minutes) = when(&p);
+    assert_eq!(start.as_deref(), Some("2024-09-03T09:12:00+00:00"));
+    assert_eq!(end.as_deref(), Some("2024-09-03T10:02:00+00:00"));
+    assert_eq!(minutes, Some(50));
+}
+
+#[test]
+fn a_time_said_to_start_it_takes_the_day_from_the_title() {
+    let p = read("bullet-notes.md");
+    let (start, _, _) = when(&p);
+    assert_eq!(start.as_deref(), Some("2024-10-15T16:42:00+00:00"));
+}

@@ -55,6 +55,17 @@ static BYLINE: PerThread<Regex> = PerThread::new(|| {
     english(r"^\W*(posted|published|written|updated|last (updated|modified|edited)|date published)\b")
 });
 
+/// An e-mail's header lines: its `Date:` is when the mail was sent.
+static MAIL_HEADER: PerThread<Regex> = PerThread::new(|| english(r"^(from|to|cc|subject|date|sent|reply-to):\s"));
+
+/// "… started 13:05 UTC", "began at about 9:40": a time that needs no date
+/// of its own to be the start, the day being known from elsewhere.
+static STARTED_AT: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(started|starting|began|begun|beginning|first (noticed|seen|reported|observed|detected)|went (down|offline|dark)|stopped (working|responding|serving))\b[^.;]{0,15}?\s*(at|around|from|since)?\s*(about|approximately|around|~)?\s*$",
+    )
+});
+
 /// "By 14:13 the error rate was back to normal": the time before is the
 /// end (read on the text after it, the time following "by" or "at").
 static THEN_RECOVERED: PerThread<Regex> = PerThread::new(|| {
@@ -171,6 +182,14 @@ impl Facts<'_> {
         }
     }
 
+    /// Whether `line` is one of the header lines an e-mail opens with
+    /// (two or more of `From:`, `To:`, `Subject:`, `Date:` … at the top).
+    fn mail_header(&self, line: u32) -> bool {
+        let top = self.plain.iter().take(8).take_while(|l| !l.trim().is_empty());
+        let headers = top.filter(|l| MAIL_HEADER.is_match(l)).count();
+        headers >= 2 && line <= 8 && MAIL_HEADER.is_match(self.plain_line(line))
+    }
+
     /// Date, start and end from front matter, labels and prose.
     pub(super) fn when(&mut self, zone: &Zone, day_first: bool) -> When {
         let mut when = When::default();
@@ -229,7 +248,7 @@ impl Facts<'_> {
                     "日時",
                 ]
                 .contains(&name.as_str());
-            if is_when {
+            if is_when && !(name == "date" && self.mail_header(label.line)) {
                 candidates.push((labelled_text(label), label.line, FactSource::Label));
             }
         }
@@ -245,7 +264,7 @@ impl Facts<'_> {
             self.input.outline.sections.first().map_or(self.input.lines.len() as u32, |s| s.section.line);
         for line in 1..first_section.min(self.plain.len() as u32 + 1) {
             let text = self.plain_line(line);
-            if !text.is_empty() {
+            if !text.is_empty() && !self.mail_header(line) {
                 candidates.push((text.to_string(), line, FactSource::Prose));
             }
         }
@@ -330,7 +349,7 @@ impl Facts<'_> {
                     when.range_minutes = Some(((seconds / 60) as u32, *line, *source));
                 }
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
-                if times.len() < 2 && dates.is_empty() {
+                if times.len() < 2 && dates.is_empty() && !STARTED_AT.is_match(&text[..first.span.start]) {
                     continue;
                 }
                 for t in &times {
