@@ -511,3 +511,26 @@ fn a_time_said_to_start_it_takes_the_day_from_the_title() {
     let (start, _, _) = when(&p);
     assert_eq!(start.as_deref(), Some("2024-10-15T16:42:00+00:00"));
 }
+
+#[test]
+fn a_postmortem_written_in_html_is_read_like_markdown() {
+    let p = read("html-page.md");
+    assert_eq!(p.kind, Kind::Postmortem);
+    assert!(p.diagnostics.iter().any(|d| d.code == "html-document" && d.line == 1));
+    let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
+    for kind in ["summary", "timeline", "root_cause", "action_items"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    // The table's rows are the timeline, on the lines the rows were written.
+    let times: Vec<(String, u32)> = p.timeline.iter().map(|e| (e.time_text.clone(), e.line)).collect();
+    assert_eq!(times, [("13:02".to_string(), 22), ("13:15".to_string(), 23), ("13:49".to_string(), 24)]);
+    let (start, end, _) = when(&p);
+    assert_eq!(
+        (start.as_deref(), end.as_deref()),
+        (Some("2024-06-18T13:02:00+00:00"), Some("2024-06-18T13:49:00+00:00"))
+    );
+    assert!(p.tags.contains(&"capacity".to_string()), "{:?}", p.tag_evidence);
+    assert_eq!(p.action_items.len(), 2);
+    // The page shows the table as a table.
+    assert!(p.body.contains("| Time | Event |"), "{}", p.body);
+}

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod decode;
 pub mod facts;
 pub mod frontmatter;
+mod html;
 pub mod links;
 pub mod repair;
 pub mod sections;
@@ -35,10 +36,15 @@ impl<'c> Reader<'c> {
     pub fn parse(&self, source: &str, bytes: &[u8]) -> Postmortem {
         let decoded = decode::decode(bytes);
         let repaired = repair::repair(&decoded.text);
-        let split = frontmatter::split(&repaired.text);
+        let mut split = frontmatter::split(&repaired.text);
         let mut diagnostics = decoded.diagnostics;
         diagnostics.extend(repaired.diagnostics);
-        diagnostics.extend(split.diagnostics);
+        diagnostics.extend(std::mem::take(&mut split.diagnostics));
+        if html::is_html_document(&split.body) {
+            let (markdown, note) = html::to_markdown(&split.body);
+            split.body = markdown;
+            diagnostics.push(note);
+        }
         if split.body.trim().is_empty() && split.front_matter.is_none() {
             diagnostics.push(
                 Diagnostic::warning("empty-file", 1, "the file has no text to publish")
