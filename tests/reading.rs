@@ -534,3 +534,12 @@ fn a_postmortem_written_in_html_is_read_like_markdown() {
     // The page shows the table as a table.
     assert!(p.body.contains("| Time | Event |"), "{}", p.body);
 }
+
+#[test]
+fn a_story_that_opens_with_its_time_starts_then() {
+    let p = read("story-opening-time.md");
+    let (start, end, minutes) = when(&p);
+    assert_eq!(start.as_deref(), Some("2025-03-11T09:40:00+03:00"));
+    assert_eq!(end.as_deref(), Some("2025-03-11T10:25:00+03:00"));
+    assert_eq!(minutes, Some(45));
+}

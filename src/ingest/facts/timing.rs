@@ -66,6 +66,11 @@ static STARTED_AT: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// "At …", "Shortly after …" opening a sentence.
+static OPENS_WITH: PerThread<Regex> = PerThread::new(|| {
+    english(r"^\W*(at|around|(shortly|just|right) (after|before))\s*(about|approximately|around|~)?\s*$")
+});
+
 /// "By 14:13 the error rate was back to normal": the time before is the
 /// end (read on the text after it, the time following "by" or "at").
 static THEN_RECOVERED: PerThread<Regex> = PerThread::new(|| {
@@ -326,7 +331,12 @@ impl Facts<'_> {
 
         // A range in one sentence: "from 10:00 AM to 12:00 PM (UTC) on
         // January 15th, 2024", "June 9, 2023, 10:00 AM to June 10, 2023, 2:00 PM".
-        if when.start.is_none() {
+        // Failing those, a story's first sentence that opens with its time
+        // ("At 10:17 in the morning, a user …") on the day known from elsewhere.
+        for story in [false, true] {
+            if when.start.is_some() {
+                break;
+            }
             for (text, line, source) in &candidates {
                 let mut times: Vec<FoundTime> = find_times(text);
                 if times.is_empty() {
@@ -349,7 +359,9 @@ impl Facts<'_> {
                     when.range_minutes = Some(((seconds / 60) as u32, *line, *source));
                 }
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
-                if times.len() < 2 && dates.is_empty() && !STARTED_AT.is_match(&text[..first.span.start]) {
+                let before = &text[..first.span.start];
+                let alone_told_as_start = STARTED_AT.is_match(before) || (story && OPENS_WITH.is_match(before));
+                if times.len() < 2 && dates.is_empty() && !alone_told_as_start {
                     continue;
                 }
                 for t in &times {
