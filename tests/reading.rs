@@ -318,6 +318,8 @@ fn durations_written_before_the_outage_and_as_start_then_resolution() {
     // Said after the outage's noun, after "took us", in words with a half.
     assert_eq!(minutes("Downtime was 6 hours and 12 minutes."), Some(372));
     assert_eq!(minutes("The total outage was about 50 minutes."), Some(50));
+    // HTTP errors are the outage: "checkout returned 500s for 25 min".
+    assert_eq!(minutes("Checkout returned 500s for 25 min after the deploy."), Some(25));
     assert_eq!(minutes("It took us 2 hours to restore service."), Some(120));
     assert_eq!(minutes("Customers could not pay for approximately two and a half hours."), Some(150));
     // A wait that is not the outage's length stays unread.

@@ -710,7 +710,7 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*)\b",
+                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         let mut proses: Vec<Prose> = [SectionKind::Summary, SectionKind::Impact]
