@@ -267,6 +267,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "lösung",
             "behebung",
             "対応",
+            "対応内容",
+            "対応状況",
             "復旧",
             "조치",
             "해결",
@@ -1082,7 +1084,19 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
         // A bold-only line is a heading in all but name.
         (inner, "", 7)
     } else {
-        return None;
+        // `**Fix.** Patched …`, `**tl;dr** the cron …`: a run-in heading,
+        // when it names a known section.
+        let name = inner.strip_suffix('.').unwrap_or(inner).trim();
+        let key = normalize_heading(name);
+        let class = synonyms.classify_key(&key, false)?;
+        return Some(Marker {
+            line,
+            level: 8,
+            heading: name.to_string(),
+            key,
+            value: rest.to_string(),
+            class: Some(class),
+        });
     };
     if name.is_empty() || name.chars().count() > 80 {
         return None;
@@ -1117,14 +1131,20 @@ fn plain_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     // search, where a search for either is not.)
     let has_colon = [raw.find(':'), raw.find('：')].into_iter().flatten().min().is_some_and(|i| i <= 96);
     if let Some((name, value)) = has_colon.then(|| split_label(raw)).flatten() {
-        // "Note: see http://…" and times ("Detected at 10:00") are not labels.
-        if name.split_whitespace().count() <= 6 && !value.starts_with("//") {
-            let key = normalize_heading(name);
-            let class = synonyms.classify_key(&key, false);
-            let level = if value.is_empty() { 7 } else { 8 };
-            return Some(Marker { line, level, heading: name.to_string(), key, value: value.to_string(), class });
+        // "Note: see http://…" and times ("Detected at 10:00") are not
+        // labels; a longer name is one when it names a known section ("What
+        // we are doing to prevent this:").
+        let words = name.split_whitespace().count();
+        if words > 10 || value.starts_with("//") {
+            return None;
         }
-        return None;
+        let key = normalize_heading(name);
+        let class = synonyms.classify_key(&key, false);
+        if words > 6 && class.is_none() {
+            return None;
+        }
+        let level = if value.is_empty() { 7 } else { 8 };
+        return Some(Marker { line, level, heading: name.to_string(), key, value: value.to_string(), class });
     }
     let trimmed = raw.trim().trim_end_matches(['.', ':']);
     if trimmed.is_empty() || trimmed.chars().count() > 60 {
@@ -1369,6 +1389,13 @@ It broke.
         let content = o.content(first, &lines);
         assert_eq!(content[0], (1, "On May 15 it broke."));
         assert_eq!(content[1], (2, "More text."));
+    }
+
+    #[test]
+    fn run_in_bold_headings_and_long_labels_that_name_a_section() {
+        let body = "**tl;dr** the cron deleted uploads.\n\n**Fix.** Patched the job.\n\n**Database** failover was slow.\n\nWhat we are doing to prevent this:\n- a daily check\n\nWe went over every single one of the hosts: none\n";
+        let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
+        assert_eq!(names, [("summary".to_string(), 1), ("resolution".to_string(), 3), ("action_items".to_string(), 7)]);
     }
 
     #[test]

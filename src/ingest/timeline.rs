@@ -192,12 +192,13 @@ pub fn extract(outline: &Outline, lines: &[&str], ctx: &Context) -> Timeline {
 }
 
 /// Runs of three or more lines that each open with a time (a blank line,
-/// or one other line, may stand between two), in the preamble or in
-/// sections of no known kind.
+/// or one other line, may stand between two), in the preamble, in sections
+/// of no known kind or in a summary (a log pasted under a "tl;dr").
 fn time_led_runs(outline: &Outline, ctx: &Context, cursor: &mut Cursor) -> (Vec<TimelineEntry>, Vec<Option<Clock>>) {
     // The lines inside sections of a known kind, marked once.
     let mut named = vec![false; ctx.plain.len()];
-    for s in outline.sections.iter().filter(|s| s.section.kind != SectionKind::Other) {
+    let named_kind = |kind: SectionKind| !matches!(kind, SectionKind::Other | SectionKind::Summary);
+    for s in outline.sections.iter().filter(|s| named_kind(s.section.kind)) {
         let lines = (s.section.line as usize).saturating_sub(1)..(s.section.end_line as usize).min(named.len());
         named.get_mut(lines).into_iter().flatten().for_each(|n| *n = true);
     }
