@@ -545,3 +545,12 @@ fn a_story_that_opens_with_its_time_starts_then() {
     assert_eq!(end.as_deref(), Some("2025-03-11T10:25:00+03:00"));
     assert_eq!(minutes, Some(45));
 }
+
+#[test]
+fn an_archive_entrys_story_names_things_in_passing_its_summary_states_the_cause() {
+    // The front matter's summary states the cause; the text retells the
+    // morning, naming the firewall, the database and a release on the way.
+    let p = read("archive-entry-story.md");
+    assert_eq!(p.tags, ["config-change"], "{:?}", p.tag_evidence);
+    assert!(p.tag_evidence.iter().any(|e| e.place == "summary" && e.line == 9));
+}

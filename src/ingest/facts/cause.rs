@@ -129,19 +129,23 @@ impl Facts<'_> {
         if let Some(title) = title {
             places.push(Place { name: "title", prose: Prose::of_line(title, self.title_line()) });
         }
-        if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
+        let summarised = self.fm().and_then(|m| m.summary.as_deref());
+        if let Some(summary) = summarised {
             let prose = Prose::of_line(summary, self.fm_line("summary"));
             places.push(Place { name: SectionKind::Summary.as_str(), prose });
         }
         // Before any section: the lead paragraph is a summary, the rest
-        // other text; a file without sections is all summary.
+        // other text; a file without sections is all summary. Where the
+        // front matter holds the summary (an archive's entry), the text
+        // retells the story, naming much in passing: other text.
         let preamble = self.preamble_prose();
         let lead_end = match self.input.outline.sections.is_empty() {
             true => preamble.text.len(),
             false => preamble.paragraph_end(),
         };
         let (lead, rest) = preamble.split_at(lead_end);
-        places.push(Place { name: SectionKind::Summary.as_str(), prose: lead });
+        let lead_kind = if summarised.is_some() { SectionKind::Other } else { SectionKind::Summary };
+        places.push(Place { name: lead_kind.as_str(), prose: lead });
         places.push(Place { name: SectionKind::Other.as_str(), prose: rest });
         for section in &self.input.outline.sections {
             let kinds = std::iter::once(section.section.kind).chain(section.also.iter().copied());
