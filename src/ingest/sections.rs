@@ -80,6 +80,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "qué pasó",
             "o que aconteceu",
             "何が起きたか",
+            // Templates ask for "what broke, for whom, for how long" there.
+            "what broke",
             "무슨 일이 있었나",
             "inledning",
         ],
@@ -90,7 +92,6 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "what was affected",
             "what was impacted",
             "who was impacted",
-            "what broke",
             "impatto",
             "impatto sugli utenti",
             "impacto nos usuários",
