@@ -229,7 +229,8 @@ impl Preview {
         }
         let paths: Vec<&PathBuf> =
             changes.iter().flat_map(|c| if let Change::Content(paths) = c { paths.as_slice() } else { &[] }).collect();
-        if rescan || !self.read_changed(&paths) {
+        let reparsed = if rescan { None } else { self.read_changed(&paths) };
+        if reparsed.is_none() {
             self.rescan();
         }
         let only_content = !changes.iter().any(|c| matches!(c, Change::Theme | Change::Config));
@@ -237,7 +238,8 @@ impl Preview {
             return None;
         }
         self.generation += 1;
-        let mut archive = self.assemble();
+        let patched = reparsed.filter(|_| only_content).and_then(|sources| self.patch(&previous.archive, &sources));
+        let mut archive = patched.unwrap_or_else(|| self.assemble());
         let changed = changed(&previous.archive, &archive);
         if let Err(err) = self.relate(&mut archive, &previous.archive, first, changed.as_deref()) {
             error = Some(err.to_string());
@@ -428,9 +430,10 @@ impl Preview {
         }
     }
 
-    /// Re-read the content files at `paths`. False when only a full rescan
-    /// can tell what changed (a folder moved, a file of another kind came).
-    fn read_changed(&mut self, paths: &[&PathBuf]) -> bool {
+    /// Re-read the content files at `paths`; the files whose model is new.
+    /// `None` when only a full rescan can tell what changed (a folder
+    /// moved, a file of another kind came).
+    fn read_changed(&mut self, paths: &[&PathBuf]) -> Option<Vec<String>> {
         let dir = self.content_dir();
         let mut read = Vec::new();
         for path in paths {
@@ -448,7 +451,7 @@ impl Preview {
             // Through a link out of the content folder: only a rescan
             // tells it (and reports it), nothing is read from there.
             if metadata.is_ok() && !std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(&dir)) {
-                return false;
+                return None;
             }
             match metadata {
                 Ok(meta) if meta.is_file() && is_content => {
@@ -458,7 +461,7 @@ impl Preview {
                     // A folder, or another kind of file: attachments are
                     // found by discovery; a known one is read at render.
                     if !self.assets.iter().any(|a| a.source == source) {
-                        return false;
+                        return None;
                     }
                 }
                 Err(_) => {
@@ -466,13 +469,12 @@ impl Preview {
                     let before = self.files.len();
                     self.files.retain(|s, _| *s != source && !s.starts_with(&folder));
                     if self.files.len() == before && self.assets.iter().any(|a| a.source == source) {
-                        return false;
+                        return None;
                     }
                 }
             }
         }
-        self.read(read);
-        true
+        Some(self.read(read))
     }
 
     /// Discover the content folder again; read only the files whose size or
@@ -500,8 +502,8 @@ impl Preview {
     }
 
     /// Read and parse `files` in parallel, keeping the cached model of any
-    /// whose bytes did not change.
-    fn read(&mut self, files: Vec<ContentFile>) {
+    /// whose bytes did not change; the files whose model is new.
+    fn read(&mut self, files: Vec<ContentFile>) -> Vec<String> {
         let reader = Reader::new(&self.config);
         let cache = &self.files;
         let results: Vec<FileRead> = files
@@ -518,10 +520,12 @@ impl Preview {
                 FileRead { source: file.source, stamp, outcome }
             })
             .collect();
+        let mut reparsed = Vec::new();
         for FileRead { source, stamp, outcome } in results {
             self.problems.retain(|p| p.source != source);
             match outcome {
                 Ok((hash, Some(postmortem))) => {
+                    reparsed.push(source.clone());
                     self.files.insert(source, Cached { stamp, hash, postmortem: Arc::new(postmortem) });
                 }
                 Ok((_, None)) => {
@@ -536,6 +540,26 @@ impl Preview {
             }
         }
         self.problems.sort_by(|a, b| a.source.cmp(&b.source));
+        reparsed
+    }
+
+    /// `previous` with the models of the files at `sources` put in,
+    /// when they are files it was assembled from and the patch can take
+    /// them (see [`Archive::patched`]): no file came or went.
+    fn patch(&self, previous: &Archive, sources: &[String]) -> Option<Archive> {
+        if self.files.len() != previous.incidents.len() + previous.drafts_skipped {
+            return None;
+        }
+        let models: HashMap<&str, &Arc<Postmortem>> =
+            sources.iter().map(|s| Some((s.as_str(), &self.files.get(s)?.postmortem))).collect::<Option<_>>()?;
+        let edits: Vec<(usize, Arc<Postmortem>)> = (previous.incidents.par_iter().enumerate())
+            .filter_map(|(i, p)| Some((i, Arc::clone(models.get(p.source.as_str())?))))
+            .collect();
+        // A file not in `previous`: a draft, or one that came.
+        if edits.len() != models.len() {
+            return None;
+        }
+        previous.patched(edits, &self.assets, &self.config, archive::Options { drafts: self.drafts })
     }
 
     fn assemble(&self) -> Archive {
