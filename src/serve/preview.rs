@@ -149,6 +149,10 @@ pub struct Preview {
     /// Whether the pages served are those of the archive served (false
     /// after a render failed): only then can a page be carried over untouched.
     pages_current: bool,
+    /// Whether the last rebuild ran to its end (not while one runs, nor
+    /// after one panicked): only then is the archive served the one the
+    /// files read so far make, which a save can patch.
+    settled: bool,
     generation: u64,
     /// Why site.toml could not be read, until it can: the previous
     /// configuration stays in use meanwhile.
@@ -180,6 +184,7 @@ impl Preview {
             keys: HashMap::new(),
             versions: Vec::new(),
             pages_current: false,
+            settled: false,
             generation: 0,
             config_error: None,
             index,
@@ -206,6 +211,7 @@ impl Preview {
     /// reports itself in the snapshot.
     pub fn rebuild(&mut self, changes: &[Change], previous: &Snapshot) -> Option<Snapshot> {
         let started = Instant::now();
+        let settled = std::mem::replace(&mut self.settled, false) && previous.generation == self.generation;
         let before = self.sources_digest();
         let first = self.generation == 0;
         let mut rescan = first;
@@ -235,12 +241,20 @@ impl Preview {
         }
         let only_content = !changes.iter().any(|c| matches!(c, Change::Theme | Change::Config));
         if only_content && self.generation > 0 && self.sources_digest() == before {
+            self.settled = settled;
             return None;
         }
         self.generation += 1;
-        let patched = reparsed.filter(|_| only_content).and_then(|sources| self.patch(&previous.archive, &sources));
-        let mut archive = patched.unwrap_or_else(|| self.assemble());
-        let changed = changed(&previous.archive, &archive);
+        let patched =
+            (reparsed.filter(|_| only_content && settled)).and_then(|sources| self.patch(&previous.archive, &sources));
+        let (mut archive, changed) = match patched {
+            Some((archive, changed)) => (archive, Some(changed)),
+            None => {
+                let archive = self.assemble();
+                let changed = changed(&previous.archive, &archive);
+                (archive, changed)
+            }
+        };
         if let Err(err) = self.relate(&mut archive, &previous.archive, first, changed.as_deref()) {
             error = Some(err.to_string());
         }
@@ -269,6 +283,7 @@ impl Preview {
             }
         };
         let config = self.config.clone();
+        self.settled = true;
         Some(Snapshot {
             generation: self.generation,
             files,
@@ -545,21 +560,29 @@ impl Preview {
 
     /// `previous` with the models of the files at `sources` put in,
     /// when they are files it was assembled from and the patch can take
-    /// them (see [`Archive::patched`]): no file came or went.
-    fn patch(&self, previous: &Archive, sources: &[String]) -> Option<Archive> {
+    /// them (see [`Archive::patched`]): no file came or went. With it, per
+    /// incident, whether its model is new.
+    fn patch(&self, previous: &Archive, sources: &[String]) -> Option<(Archive, Vec<bool>)> {
         if self.files.len() != previous.incidents.len() + previous.drafts_skipped {
             return None;
         }
-        let models: HashMap<&str, &Arc<Postmortem>> =
+        let models: Vec<(&str, &Arc<Postmortem>)> =
             sources.iter().map(|s| Some((s.as_str(), &self.files.get(s)?.postmortem))).collect::<Option<_>>()?;
+        // A save names a file or two: comparing with each is cheaper than
+        // hashing every incident's source.
         let edits: Vec<(usize, Arc<Postmortem>)> = (previous.incidents.par_iter().enumerate())
-            .filter_map(|(i, p)| Some((i, Arc::clone(models.get(p.source.as_str())?))))
+            .filter_map(|(i, p)| models.iter().find(|(s, _)| *s == p.source).map(|(_, m)| (i, Arc::clone(m))))
             .collect();
         // A file not in `previous`: a draft, or one that came.
         if edits.len() != models.len() {
             return None;
         }
-        previous.patched(edits, &self.assets, &self.config, archive::Options { drafts: self.drafts })
+        let mut changed = vec![false; previous.incidents.len()];
+        for (i, _) in &edits {
+            changed[*i] = true;
+        }
+        let archive = previous.patched(edits, &self.assets, &self.config, archive::Options { drafts: self.drafts })?;
+        Some((archive, changed))
     }
 
     fn assemble(&self) -> Archive {
