@@ -379,12 +379,24 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
     let dns = preview.content_dir().join(DNS);
     let text = std::fs::read_to_string(&dns).unwrap();
     // Edits that keep every incident where it was (a link to another
-    // postmortem, then a new title its backlinks show), then one that
-    // moves it in the archive's order.
+    // postmortem, then a new title and tag its backlinks show, a link to
+    // a heading, a service and a date that change its recurrences), then
+    // one that moves it in the archive's order.
     let linked = format!("{text}\nSee also [the CDN purge](../2023/2023-06-08-tracking-cdn-full-purge.md).\n");
-    let edits =
-        [linked.clone(), edit_dns(&linked), text.clone(), text.replacen("date: 2024-03-12", "date: 2023-01-02", 1)];
+    let to_heading = format!("{text}\nSee [its timeline](../2023/2023-06-08-tracking-cdn-full-purge.md#timeline).\n");
+    let one_service = text.replacen("services: [checkout, cdn]", "services: [cdn]", 1);
+    let two_days_later = text.replace("2024-03-12", "2024-03-14");
+    let edits = [
+        linked.clone(),
+        edit_dns(&linked),
+        to_heading,
+        one_service,
+        two_days_later,
+        text.clone(),
+        text.replace("2024-03-12", "2023-01-02"),
+    ];
     for edited in edits {
+        assert_ne!(edited, std::fs::read_to_string(&dns).unwrap(), "every edit changes the file");
         std::fs::write(&dns, &edited).unwrap();
         served = preview.rebuild(&[Change::Content(vec![dns.clone()])], &served).expect("a rebuild");
         let (_, fresh) = start();
@@ -395,6 +407,12 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
         assert_eq!(files, expected);
         for file in files {
             assert!(served.files[file] == fresh.files[file], "{file} differs from a fresh preview's");
+        }
+        // The summaries, rendered when asked for, show the recurrences too.
+        for file in ["stats/index.html", "stats/recurrences/index.html", "actions/index.html", "archive.json"] {
+            let summary = served.summary(file).expect("summaries render");
+            assert!(summary.is_some(), "{file} is a summary");
+            assert!(summary == fresh.summary(file).unwrap(), "{file} differs from a fresh preview's");
         }
     }
 }

@@ -32,26 +32,31 @@ pub enum Target {
 
 /// Resolve every reference of every incident; `assets` are the content
 /// paths of the other files in the content folder.
-pub fn resolve(incidents: &[Arc<Postmortem>], assets: &HashSet<&str>) -> (Vec<Vec<Link>>, Vec<Finding>) {
-    let lookup = Lookup::new(incidents, assets);
+pub fn resolve(incidents: &[Arc<Postmortem>], names: &Names, assets: &HashSet<&str>) -> (Vec<Vec<Link>>, Vec<Finding>) {
     let mut findings = Vec::new();
-    let links = incidents
-        .iter()
-        .enumerate()
-        .map(|(from, p)| {
-            p.references
-                .iter()
-                .map(|reference| {
-                    let target = lookup.target(from, p, reference);
-                    if let Target::Broken { reason } = &target {
-                        findings.push(broken(p, reference, reason));
-                    }
-                    Link { written: reference.target.clone(), line: reference.line, target }
-                })
-                .collect()
-        })
-        .collect();
+    let links = (0..incidents.len()).map(|from| links_of(incidents, names, assets, from, &mut findings)).collect();
     (links, findings)
+}
+
+/// The links of incident `from`, its broken ones added to `findings`.
+pub fn links_of(
+    incidents: &[Arc<Postmortem>],
+    names: &Names,
+    assets: &HashSet<&str>,
+    from: IncidentIndex,
+    findings: &mut Vec<Finding>,
+) -> Vec<Link> {
+    let p = &incidents[from];
+    p.references
+        .iter()
+        .map(|reference| {
+            let target = target(incidents, names, assets, from, reference);
+            if let Target::Broken { reason } = &target {
+                findings.push(broken(p, reference, reason));
+            }
+            Link { written: reference.target.clone(), line: reference.line, target }
+        })
+        .collect()
 }
 
 /// Who links to whom, each list in archive order without repeats or self.
@@ -91,17 +96,18 @@ fn broken(p: &Postmortem, reference: &Reference, reason: &str) -> Finding {
     }
 }
 
-/// Ways to find an incident: by source path, by id or alias.
-struct Lookup<'a> {
-    incidents: &'a [Arc<Postmortem>],
-    assets: &'a HashSet<&'a str>,
-    by_source: HashMap<&'a str, IncidentIndex>,
+/// Ways to find an incident: by source path, by id or alias. They hold
+/// while every incident keeps its place, source, id and aliases, so a
+/// patched archive shares them with the one it was patched from.
+#[derive(Debug, Default)]
+pub struct Names {
+    by_source: HashMap<String, IncidentIndex>,
     by_name: HashMap<String, IncidentIndex>,
 }
 
-impl<'a> Lookup<'a> {
-    fn new(incidents: &'a [Arc<Postmortem>], assets: &'a HashSet<&'a str>) -> Self {
-        let by_source = incidents.iter().enumerate().map(|(i, p)| (p.source.as_str(), i)).collect();
+impl Names {
+    pub fn new(incidents: &[Arc<Postmortem>]) -> Names {
+        let by_source = incidents.iter().enumerate().map(|(i, p)| (p.source.clone(), i)).collect();
         let mut by_name = HashMap::new();
         // Aliases first, so that an id always wins over another file's alias.
         for (i, p) in incidents.iter().enumerate() {
@@ -112,38 +118,45 @@ impl<'a> Lookup<'a> {
         for (i, p) in incidents.iter().enumerate() {
             by_name.insert(p.id.to_lowercase(), i);
         }
-        Lookup { incidents, assets, by_source, by_name }
+        Names { by_source, by_name }
     }
+}
 
-    fn target(&self, from: IncidentIndex, p: &Postmortem, reference: &Reference) -> Target {
-        let (path, anchor) = reference.split();
-        let index = match reference.kind {
-            ReferenceKind::Anchor => Some(from),
-            ReferenceKind::Id => self.by_name.get(&path.trim().to_lowercase()).copied(),
-            ReferenceKind::File => self.by_source.get(join(&p.source, path).as_str()).copied(),
-            ReferenceKind::Asset => {
-                let source = join(&p.source, path.split('?').next().unwrap_or(path));
-                return match self.assets.contains(source.as_str()) {
-                    true => Target::Asset { source },
-                    false => Target::Broken { reason: format!("no file at `{source}` in the content folder") },
-                };
-            }
-        };
-        let Some(index) = index else {
-            let reason = match reference.kind {
-                ReferenceKind::Id => format!("no postmortem has the id `{path}`"),
-                _ => format!("no postmortem at `{}`", join(&p.source, path)),
+fn target(
+    incidents: &[Arc<Postmortem>],
+    names: &Names,
+    assets: &HashSet<&str>,
+    from: IncidentIndex,
+    reference: &Reference,
+) -> Target {
+    let p = &incidents[from];
+    let (path, anchor) = reference.split();
+    let index = match reference.kind {
+        ReferenceKind::Anchor => Some(from),
+        ReferenceKind::Id => names.by_name.get(&path.trim().to_lowercase()).copied(),
+        ReferenceKind::File => names.by_source.get(join(&p.source, path).as_str()).copied(),
+        ReferenceKind::Asset => {
+            let source = join(&p.source, path.split('?').next().unwrap_or(path));
+            return match assets.contains(source.as_str()) {
+                true => Target::Asset { source },
+                false => Target::Broken { reason: format!("no file at `{source}` in the content folder") },
             };
-            return Target::Broken { reason };
-        };
-        let target = &self.incidents[index];
-        match anchor.filter(|a| !a.is_empty()) {
-            None => Target::Incident { index, anchor: None },
-            Some(anchor) => match find_anchor(target, anchor) {
-                Some(id) => Target::Incident { index, anchor: Some(id.to_string()) },
-                None => Target::Broken { reason: format!("\"{}\" has no heading `#{anchor}`", target.display_title) },
-            },
         }
+    };
+    let Some(index) = index else {
+        let reason = match reference.kind {
+            ReferenceKind::Id => format!("no postmortem has the id `{path}`"),
+            _ => format!("no postmortem at `{}`", join(&p.source, path)),
+        };
+        return Target::Broken { reason };
+    };
+    let target = &incidents[index];
+    match anchor.filter(|a| !a.is_empty()) {
+        None => Target::Incident { index, anchor: None },
+        Some(anchor) => match find_anchor(target, anchor) {
+            Some(id) => Target::Incident { index, anchor: Some(id.to_string()) },
+            None => Target::Broken { reason: format!("\"{}\" has no heading `#{anchor}`", target.display_title) },
+        },
     }
 }
 

@@ -5,6 +5,7 @@
 //! come from the search index, once the build has updated it.
 
 mod links;
+mod patch;
 pub mod stats;
 
 use crate::config::Config;
@@ -36,8 +37,9 @@ pub struct Archive {
     /// Per incident: time to detect, mitigate and resolve.
     pub phases: Vec<Phases>,
     /// Pairs where the same root cause hit the same service again within
-    /// the recurrence window, one per pair, newest first.
-    pub recurrences: Vec<Recurrence>,
+    /// the recurrence window, one per pair, newest first. Shared, so that
+    /// a patched archive copies pointers, not every pair's terms.
+    pub recurrences: Vec<Arc<Recurrence>>,
     pub taxonomies: Taxonomies,
     /// Files beside the postmortems that a postmortem links to (images,
     /// attachments): published under `assets/`.
@@ -48,6 +50,8 @@ pub struct Archive {
     pub findings: Vec<Finding>,
     /// Drafts left out (published only with `--drafts`).
     pub drafts_skipped: usize,
+    /// How links find incidents, kept for [`Archive::patched`].
+    names: Arc<links::Names>,
 }
 
 /// Minutes from the start of an incident to each phase, when its timeline
@@ -71,7 +75,7 @@ pub struct Recurrence {
 }
 
 /// Term → incidents (in archive order) for each way of browsing.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Taxonomies {
     pub tags: BTreeMap<String, Vec<IncidentIndex>>,
     pub services: BTreeMap<String, Vec<IncidentIndex>>,
@@ -96,8 +100,12 @@ impl Archive {
         let asset_sources = ingested.assets.iter().map(|a| a.source.as_str()).collect();
         // Links, and the taxonomies with what recurs in them, need only the
         // ordered incidents: worked out side by side.
-        let ((links, link_findings), (taxonomies, recurrences)) = rayon::join(
-            || links::resolve(&incidents, &asset_sources),
+        let ((names, (links, link_findings)), (taxonomies, recurrences)) = rayon::join(
+            || {
+                let names = links::Names::new(&incidents);
+                let resolved = links::resolve(&incidents, &names, &asset_sources);
+                (names, resolved)
+            },
             || {
                 let taxonomies = Taxonomies::of(&incidents);
                 let recurrences = recurrences(&incidents, &taxonomies, config.recurrence_window_days);
@@ -105,16 +113,11 @@ impl Archive {
             },
         );
         findings.extend(link_findings);
-        let linked: HashSet<&str> = links
-            .iter()
-            .flatten()
-            .filter_map(|l| if let Target::Asset { source } = &l.target { Some(source.as_str()) } else { None })
-            .collect();
-        let assets = ingested.assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect();
+        let assets = linked_assets(&links, &ingested.assets);
         let backlinks = links::backlinks(&links, incidents.len());
         let related = vec![Vec::new(); incidents.len()];
         let phases = incidents.par_iter().map(|p| phases(p)).collect();
-        findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
+        sort_findings(&mut findings);
         Archive {
             incidents,
             links,
@@ -127,6 +130,7 @@ impl Archive {
             problems: ingested.problems,
             findings,
             drafts_skipped,
+            names: Arc::new(names),
         }
     }
 
@@ -145,6 +149,22 @@ impl Archive {
         let newer = index.checked_sub(1);
         (older, newer)
     }
+}
+
+/// The files beside the postmortems that `links` lead to.
+fn linked_assets(links: &[Vec<Link>], assets: &[ContentFile]) -> Vec<ContentFile> {
+    let linked: HashSet<&str> = links
+        .iter()
+        .flatten()
+        .filter_map(|l| if let Target::Asset { source } = &l.target { Some(source.as_str()) } else { None })
+        .collect();
+    assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect()
+}
+
+/// By file and line; stable, so a file's findings on one line keep the
+/// order they were found in.
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| (a.source.as_str(), a.diagnostic.line).cmp(&(b.source.as_str(), b.diagnostic.line)));
 }
 
 /// Postmortems first, newest first by start (or date); undated after the
@@ -228,41 +248,88 @@ impl Taxonomies {
     /// Every published document is browsable by its terms, whatever its
     /// kind: a list or essay tagged `database` belongs on that page too.
     fn of(incidents: &[Arc<Postmortem>]) -> Taxonomies {
-        // A term is copied once, when first met, not for every incident.
-        fn add(terms: &mut BTreeMap<String, Vec<IncidentIndex>>, term: &str, i: IncidentIndex) {
-            match terms.get_mut(term) {
-                Some(list) => list.push(i),
-                None => {
-                    terms.insert(term.to_string(), vec![i]);
-                }
-            }
-        }
         let mut t = Taxonomies::default();
         for (i, p) in incidents.iter().enumerate() {
-            for tag in &p.tags {
-                add(&mut t.tags, tag, i);
-            }
-            for service in &p.services {
-                add(&mut t.services, service, i);
-            }
-            if let Some(sev) = &p.severity {
-                add(&mut t.severity, sev, i);
-            }
-            if let Some(date) = p.date {
-                t.years.entry(date.year()).or_default().push(i);
-            }
-        }
-        for list in t.tags.values_mut().chain(t.services.values_mut()) {
-            list.dedup();
+            t.enter(p, i);
         }
         t
+    }
+
+    /// Add incident `i`, `p`, to the list of each of its terms.
+    fn enter(&mut self, p: &Postmortem, i: IncidentIndex) {
+        for tag in &p.tags {
+            enter(&mut self.tags, tag.as_str(), i);
+        }
+        for service in &p.services {
+            enter(&mut self.services, service.as_str(), i);
+        }
+        if let Some(sev) = &p.severity {
+            enter(&mut self.severity, sev.as_str(), i);
+        }
+        if let Some(date) = p.date {
+            enter(&mut self.years, &date.year(), i);
+        }
+    }
+
+    /// Take incident `i`, `p`, out of the list of each of its terms; a
+    /// term left with no incident goes.
+    fn leave(&mut self, p: &Postmortem, i: IncidentIndex) {
+        for tag in &p.tags {
+            leave(&mut self.tags, tag.as_str(), i);
+        }
+        for service in &p.services {
+            leave(&mut self.services, service.as_str(), i);
+        }
+        if let Some(sev) = &p.severity {
+            leave(&mut self.severity, sev.as_str(), i);
+        }
+        if let Some(date) = p.date {
+            leave(&mut self.years, &date.year(), i);
+        }
+    }
+}
+
+/// Put `i` in `term`'s list, kept in archive order without repeats. A
+/// term is copied once, when first met, not for every incident.
+fn enter<K, Q>(terms: &mut BTreeMap<K, Vec<IncidentIndex>>, term: &Q, i: IncidentIndex)
+where
+    K: std::borrow::Borrow<Q> + Ord,
+    Q: ToOwned<Owned = K> + Ord + ?Sized,
+{
+    let Some(list) = terms.get_mut(term) else {
+        terms.insert(term.to_owned(), vec![i]);
+        return;
+    };
+    match list.last() {
+        // The whole archive goes in order: most incidents come last.
+        Some(&last) if last >= i => {
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        _ => list.push(i),
+    }
+}
+
+fn leave<K, Q>(terms: &mut BTreeMap<K, Vec<IncidentIndex>>, term: &Q, i: IncidentIndex)
+where
+    K: std::borrow::Borrow<Q> + Ord,
+    Q: Ord + ?Sized,
+{
+    if let Some(list) = terms.get_mut(term) {
+        if let Ok(at) = list.binary_search(&i) {
+            list.remove(at);
+        }
+        if list.is_empty() {
+            terms.remove(term);
+        }
     }
 }
 
 /// Same root-cause tag and same service within `window_days`: the later
 /// incident recurs the earlier one. Only pairs consecutive in some tag and
 /// service are listed, each once, with everything the two share.
-fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_days: u32) -> Vec<Recurrence> {
+fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_days: u32) -> Vec<Arc<Recurrence>> {
     let mut pairs: BTreeMap<(IncidentIndex, IncidentIndex), i64> = BTreeMap::new();
     for tagged in taxonomies.tags.values() {
         let mut by_service: BTreeMap<&str, Vec<(jiff::civil::Date, IncidentIndex)>> = BTreeMap::new();
@@ -275,25 +342,37 @@ fn recurrences(incidents: &[Arc<Postmortem>], taxonomies: &Taxonomies, window_da
         }
         for mut dated in by_service.into_values() {
             dated.sort();
-            for pair in dated.windows(2) {
-                let [(d1, earlier), (d2, later)] = [pair[0], pair[1]];
-                let days = (d2 - d1).get_days() as i64;
-                if days <= i64::from(window_days) && earlier != later {
-                    pairs.insert((later, earlier), days);
-                }
-            }
+            pairs.extend(consecutive(&dated, window_days));
         }
     }
     // Lower index is newer: the map's order lists the newest recurrence first.
-    pairs
-        .into_iter()
-        .map(|((later, earlier), days_apart)| {
-            let shared = |of: fn(&Postmortem) -> &Vec<String>| -> Vec<String> {
-                of(&incidents[later]).iter().filter(|v| of(&incidents[earlier]).contains(v)).cloned().collect()
-            };
-            Recurrence { earlier, later, tags: shared(|p| &p.tags), services: shared(|p| &p.services), days_apart }
-        })
-        .collect()
+    pairs.into_iter().map(|((later, earlier), days_apart)| recurrence(incidents, later, earlier, days_apart)).collect()
+}
+
+/// The pairs next to each other in `dated` (one tag and service, by date)
+/// at most `window_days` apart: (later, earlier) and the days between.
+fn consecutive(
+    dated: &[(jiff::civil::Date, IncidentIndex)],
+    window_days: u32,
+) -> impl Iterator<Item = ((IncidentIndex, IncidentIndex), i64)> + '_ {
+    dated.windows(2).filter_map(move |pair| {
+        let [(d1, earlier), (d2, later)] = [pair[0], pair[1]];
+        let days = (d2 - d1).get_days() as i64;
+        (days <= i64::from(window_days) && earlier != later).then_some(((later, earlier), days))
+    })
+}
+
+/// The recurrence of `earlier` in `later`, with every tag and service the two share.
+fn recurrence(
+    incidents: &[Arc<Postmortem>],
+    later: IncidentIndex,
+    earlier: IncidentIndex,
+    days_apart: i64,
+) -> Arc<Recurrence> {
+    let shared = |of: fn(&Postmortem) -> &Vec<String>| -> Vec<String> {
+        of(&incidents[later]).iter().filter(|v| of(&incidents[earlier]).contains(v)).cloned().collect()
+    };
+    Arc::new(Recurrence { earlier, later, tags: shared(|p| &p.tags), services: shared(|p| &p.services), days_apart })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::archive::{Archive, Recurrence, Target};
 use crate::diagnostics::Finding;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// What a save can change among the incident pages (see [`touched`]).
 pub struct Touched {
@@ -74,9 +75,9 @@ pub fn touched(old: &Archive, new: &Archive, changed: &[bool]) -> Option<Touched
 
 /// The recurrences in one list and not the other (both in the archive's
 /// order: by later, then earlier incident).
-fn recurrences_apart<'r>(old: &'r [Recurrence], new: &'r [Recurrence]) -> Vec<&'r Recurrence> {
+fn recurrences_apart<'r>(old: &'r [Arc<Recurrence>], new: &'r [Arc<Recurrence>]) -> Vec<&'r Recurrence> {
     let key = |r: &Recurrence| (r.later, r.earlier);
-    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    let (mut a, mut b) = (old.iter().map(|r| &**r).peekable(), new.iter().map(|r| &**r).peekable());
     let mut apart = Vec::new();
     loop {
         match (a.peek(), b.peek()) {

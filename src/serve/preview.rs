@@ -149,6 +149,10 @@ pub struct Preview {
     /// Whether the pages served are those of the archive served (false
     /// after a render failed): only then can a page be carried over untouched.
     pages_current: bool,
+    /// Whether the last rebuild ran to its end (not while one runs, nor
+    /// after one panicked): only then is the archive served the one the
+    /// files read so far make, which a save can patch.
+    settled: bool,
     generation: u64,
     /// Why site.toml could not be read, until it can: the previous
     /// configuration stays in use meanwhile.
@@ -180,6 +184,7 @@ impl Preview {
             keys: HashMap::new(),
             versions: Vec::new(),
             pages_current: false,
+            settled: false,
             generation: 0,
             config_error: None,
             index,
@@ -206,6 +211,7 @@ impl Preview {
     /// reports itself in the snapshot.
     pub fn rebuild(&mut self, changes: &[Change], previous: &Snapshot) -> Option<Snapshot> {
         let started = Instant::now();
+        let settled = std::mem::replace(&mut self.settled, false) && previous.generation == self.generation;
         let before = self.sources_digest();
         let first = self.generation == 0;
         let mut rescan = first;
@@ -229,16 +235,26 @@ impl Preview {
         }
         let paths: Vec<&PathBuf> =
             changes.iter().flat_map(|c| if let Change::Content(paths) = c { paths.as_slice() } else { &[] }).collect();
-        if rescan || !self.read_changed(&paths) {
+        let reparsed = if rescan { None } else { self.read_changed(&paths) };
+        if reparsed.is_none() {
             self.rescan();
         }
         let only_content = !changes.iter().any(|c| matches!(c, Change::Theme | Change::Config));
         if only_content && self.generation > 0 && self.sources_digest() == before {
+            self.settled = settled;
             return None;
         }
         self.generation += 1;
-        let mut archive = self.assemble();
-        let changed = changed(&previous.archive, &archive);
+        let patched =
+            (reparsed.filter(|_| only_content && settled)).and_then(|sources| self.patch(&previous.archive, &sources));
+        let (mut archive, changed) = match patched {
+            Some((archive, changed)) => (archive, Some(changed)),
+            None => {
+                let archive = self.assemble();
+                let changed = changed(&previous.archive, &archive);
+                (archive, changed)
+            }
+        };
         if let Err(err) = self.relate(&mut archive, &previous.archive, first, changed.as_deref()) {
             error = Some(err.to_string());
         }
@@ -267,6 +283,7 @@ impl Preview {
             }
         };
         let config = self.config.clone();
+        self.settled = true;
         Some(Snapshot {
             generation: self.generation,
             files,
@@ -428,9 +445,10 @@ impl Preview {
         }
     }
 
-    /// Re-read the content files at `paths`. False when only a full rescan
-    /// can tell what changed (a folder moved, a file of another kind came).
-    fn read_changed(&mut self, paths: &[&PathBuf]) -> bool {
+    /// Re-read the content files at `paths`; the files whose model is new.
+    /// `None` when only a full rescan can tell what changed (a folder
+    /// moved, a file of another kind came).
+    fn read_changed(&mut self, paths: &[&PathBuf]) -> Option<Vec<String>> {
         let dir = self.content_dir();
         let mut read = Vec::new();
         for path in paths {
@@ -448,7 +466,7 @@ impl Preview {
             // Through a link out of the content folder: only a rescan
             // tells it (and reports it), nothing is read from there.
             if metadata.is_ok() && !std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(&dir)) {
-                return false;
+                return None;
             }
             match metadata {
                 Ok(meta) if meta.is_file() && is_content => {
@@ -458,7 +476,7 @@ impl Preview {
                     // A folder, or another kind of file: attachments are
                     // found by discovery; a known one is read at render.
                     if !self.assets.iter().any(|a| a.source == source) {
-                        return false;
+                        return None;
                     }
                 }
                 Err(_) => {
@@ -466,13 +484,12 @@ impl Preview {
                     let before = self.files.len();
                     self.files.retain(|s, _| *s != source && !s.starts_with(&folder));
                     if self.files.len() == before && self.assets.iter().any(|a| a.source == source) {
-                        return false;
+                        return None;
                     }
                 }
             }
         }
-        self.read(read);
-        true
+        Some(self.read(read))
     }
 
     /// Discover the content folder again; read only the files whose size or
@@ -500,8 +517,8 @@ impl Preview {
     }
 
     /// Read and parse `files` in parallel, keeping the cached model of any
-    /// whose bytes did not change.
-    fn read(&mut self, files: Vec<ContentFile>) {
+    /// whose bytes did not change; the files whose model is new.
+    fn read(&mut self, files: Vec<ContentFile>) -> Vec<String> {
         let reader = Reader::new(&self.config);
         let cache = &self.files;
         let results: Vec<FileRead> = files
@@ -518,10 +535,12 @@ impl Preview {
                 FileRead { source: file.source, stamp, outcome }
             })
             .collect();
+        let mut reparsed = Vec::new();
         for FileRead { source, stamp, outcome } in results {
             self.problems.retain(|p| p.source != source);
             match outcome {
                 Ok((hash, Some(postmortem))) => {
+                    reparsed.push(source.clone());
                     self.files.insert(source, Cached { stamp, hash, postmortem: Arc::new(postmortem) });
                 }
                 Ok((_, None)) => {
@@ -536,6 +555,34 @@ impl Preview {
             }
         }
         self.problems.sort_by(|a, b| a.source.cmp(&b.source));
+        reparsed
+    }
+
+    /// `previous` with the models of the files at `sources` put in,
+    /// when they are files it was assembled from and the patch can take
+    /// them (see [`Archive::patched`]): no file came or went. With it, per
+    /// incident, whether its model is new.
+    fn patch(&self, previous: &Archive, sources: &[String]) -> Option<(Archive, Vec<bool>)> {
+        if self.files.len() != previous.incidents.len() + previous.drafts_skipped {
+            return None;
+        }
+        let models: Vec<(&str, &Arc<Postmortem>)> =
+            sources.iter().map(|s| Some((s.as_str(), &self.files.get(s)?.postmortem))).collect::<Option<_>>()?;
+        // A save names a file or two: comparing with each is cheaper than
+        // hashing every incident's source.
+        let edits: Vec<(usize, Arc<Postmortem>)> = (previous.incidents.par_iter().enumerate())
+            .filter_map(|(i, p)| models.iter().find(|(s, _)| *s == p.source).map(|(_, m)| (i, Arc::clone(m))))
+            .collect();
+        // A file not in `previous`: a draft, or one that came.
+        if edits.len() != models.len() {
+            return None;
+        }
+        let mut changed = vec![false; previous.incidents.len()];
+        for (i, _) in &edits {
+            changed[*i] = true;
+        }
+        let archive = previous.patched(edits, &self.assets, &self.config, archive::Options { drafts: self.drafts })?;
+        Some((archive, changed))
     }
 
     fn assemble(&self) -> Archive {
