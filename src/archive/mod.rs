@@ -250,47 +250,37 @@ impl Taxonomies {
     fn of(incidents: &[Arc<Postmortem>]) -> Taxonomies {
         let mut t = Taxonomies::default();
         for (i, p) in incidents.iter().enumerate() {
-            t.enter(p, i);
+            t.file(p, i, true);
         }
         t
     }
 
-    /// Add incident `i`, `p`, to the list of each of its terms.
-    fn enter(&mut self, p: &Postmortem, i: IncidentIndex) {
+    /// Add incident `i`, `p`, to the list of each of its terms, or (not
+    /// `joining`) take it out of them: a term left with no incident goes.
+    fn file(&mut self, p: &Postmortem, i: IncidentIndex, joining: bool) {
         for tag in &p.tags {
-            enter(&mut self.tags, tag.as_str(), i);
+            file(&mut self.tags, tag.as_str(), i, joining);
         }
         for service in &p.services {
-            enter(&mut self.services, service.as_str(), i);
+            file(&mut self.services, service.as_str(), i, joining);
         }
         if let Some(sev) = &p.severity {
-            enter(&mut self.severity, sev.as_str(), i);
+            file(&mut self.severity, sev.as_str(), i, joining);
         }
         if let Some(date) = p.date {
-            enter(&mut self.years, &date.year(), i);
-        }
-    }
-
-    /// Take incident `i`, `p`, out of the list of each of its terms; a
-    /// term left with no incident goes.
-    fn leave(&mut self, p: &Postmortem, i: IncidentIndex) {
-        for tag in &p.tags {
-            leave(&mut self.tags, tag.as_str(), i);
-        }
-        for service in &p.services {
-            leave(&mut self.services, service.as_str(), i);
-        }
-        if let Some(sev) = &p.severity {
-            leave(&mut self.severity, sev.as_str(), i);
-        }
-        if let Some(date) = p.date {
-            leave(&mut self.years, &date.year(), i);
+            file(&mut self.years, &date.year(), i, joining);
         }
     }
 }
 
-/// Put `i` in `term`'s list, kept in archive order without repeats. A
-/// term is copied once, when first met, not for every incident.
+fn file<K, Q>(terms: &mut BTreeMap<K, Vec<IncidentIndex>>, term: &Q, i: IncidentIndex, joining: bool)
+where
+    K: std::borrow::Borrow<Q> + Ord,
+    Q: ToOwned<Owned = K> + Ord + ?Sized,
+{
+    if joining { enter(terms, term, i) } else { leave(terms, term, i) }
+}
+
 fn enter<K, Q>(terms: &mut BTreeMap<K, Vec<IncidentIndex>>, term: &Q, i: IncidentIndex)
 where
     K: std::borrow::Borrow<Q> + Ord,

@@ -51,8 +51,8 @@ impl Archive {
         let edited: BTreeSet<IncidentIndex> = edits.iter().map(|(i, _)| *i).collect();
         let mut taxonomies = self.taxonomies.clone();
         for &i in &edited {
-            taxonomies.leave(&self.incidents[i], i);
-            taxonomies.enter(&incidents[i], i);
+            taxonomies.file(&self.incidents[i], i, false);
+            taxonomies.file(&incidents[i], i, true);
         }
         let recurrences = self.recurrences_patched(&incidents, &taxonomies, &edited, config.recurrence_window_days);
         let (links, backlinks, findings) = self.links_patched(&incidents, assets, &edited);
