@@ -259,8 +259,9 @@ fn analyse(docs: &[Searchable], previous: Option<&Kept>) -> Analysis {
                 let lengths = previous.block(old, &mut words)?;
                 Some((lengths, previous.raw_block(old)))
             });
+            let counted_block;
             let (lengths, block) = match old {
-                Some((lengths, raw)) => (lengths, raw.to_vec()),
+                Some((lengths, raw)) => (lengths, raw),
                 // Counted now (or kept unreadably, which is counted here).
                 None => {
                     let (lengths, counts) =
@@ -275,14 +276,15 @@ fn analyse(docs: &[Searchable], previous: Option<&Kept>) -> Analysis {
                         words.push((id, tf));
                     }
                     words.sort_unstable_by_key(|&(id, _)| id);
-                    (lengths, word_counts::encode_block(lengths, &words))
+                    counted_block = word_counts::encode_block(lengths, &words);
+                    (lengths, counted_block.as_slice())
                 }
             };
             analysis.lengths.push(lengths);
             for &(id, tf) in &words {
                 analysis.postings[id as usize].push((number, tf));
             }
-            let range = word_counts::incident(&mut analysis.kept, digest, &block);
+            let range = word_counts::incident(&mut analysis.kept, digest, block);
             analysis.blocks.push((digest, range));
         }
     }
@@ -410,13 +412,16 @@ fn merge(postings: impl Iterator<Item = (u32, Tf)>) -> Vec<(u32, Tf)> {
     merged.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         if same {
-            for (k, l) in kept.1.iter_mut().zip(later.1) {
-                *k = k.saturating_add(l);
-            }
+            kept.1 = add(kept.1, later.1);
         }
         same
     });
     merged
+}
+
+/// Two forms' counts in one incident, as their stem's.
+fn add(a: Tf, b: Tf) -> Tf {
+    [a[0].saturating_add(b[0]), a[1].saturating_add(b[1]), a[2].saturating_add(b[2])]
 }
 
 /// What every score of an archive depends on beyond its own incident:
@@ -445,28 +450,31 @@ impl Scoring {
     /// A stem's record from its merged postings; `lengths` gives an
     /// incident's field lengths by number.
     fn record(&self, stem: &str, merged: &[(u32, Tf)], lengths: &dyn Fn(u32) -> [u32; 3]) -> Vec<u8> {
-        let n = self.n;
-        let df = merged.len() as f32;
-        let idf = (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln();
+        let idf = self.idf(merged.len());
         let numbers: Vec<u32> = merged.iter().map(|&(number, _)| number).collect();
-        let scores: Vec<u8> = merged
-            .iter()
-            .map(|&(number, tf)| {
-                let lengths = lengths(number);
-                let score: f32 = (0..3)
-                    .filter(|&f| tf[f] > 0)
-                    .map(|f| {
-                        let tf = f32::from(tf[f]);
-                        let norm = 1.0 - B + B * lengths[f] as f32 / self.average[f];
-                        BOOSTS[f] * tf * (K1 + 1.0) / (tf + K1 * norm)
-                    })
-                    .sum();
-                quantize(idf * score, self.scale)
-            })
-            .collect();
+        let scores: Vec<u8> = merged.iter().map(|&(number, tf)| self.score(idf, tf, lengths(number))).collect();
         let mut bytes = Vec::new();
-        encode(&mut bytes, stem, &numbers, Some(&scores), n);
+        encode(&mut bytes, stem, &numbers, Some(&scores), self.n);
         bytes
+    }
+
+    /// The inverse document frequency of a stem `df` incidents have.
+    fn idf(&self, df: usize) -> f32 {
+        let df = df as f32;
+        (1.0 + (self.n as f32 - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The score of an incident of field `lengths` with `tf` of a stem, as a byte.
+    fn score(&self, idf: f32, tf: Tf, lengths: [u32; 3]) -> u8 {
+        let score: f32 = (0..3)
+            .filter(|&f| tf[f] > 0)
+            .map(|f| {
+                let tf = f32::from(tf[f]);
+                let norm = 1.0 - B + B * lengths[f] as f32 / self.average[f];
+                BOOSTS[f] * tf * (K1 + 1.0) / (tf + K1 * norm)
+            })
+            .sum();
+        quantize(idf * score, self.scale)
     }
 }
 
@@ -526,23 +534,36 @@ impl Changes {
                     forms_of.entry(stem.as_str()).or_default().push(id as u32);
                 }
             }
+            // With the scoring the same, a record is the same when every
+            // changed incident has the stem before and after or neither,
+            // and with the same score (the other incidents' are as they were).
             stems
                 .into_par_iter()
                 .filter(|stem| {
                     let forms = &forms_of[stem];
-                    let postings = |id: &u32| analysis.postings[*id as usize].iter().copied();
-                    let now = merge(forms.iter().flat_map(postings));
-                    let unchanged = now.iter().copied().filter(|(number, _)| !new_words.contains_key(number));
-                    let before = merge(unchanged.chain(old_words.iter().flat_map(|(&number, (_, words))| {
-                        words.iter().filter(|(id, _)| forms.contains(id)).map(move |&(_, tf)| (number, tf))
-                    })));
-                    let lengths_now = |number: u32| analysis.lengths[number as usize];
-                    let lengths_before =
-                        |number: u32| old_words.get(&number).map_or_else(|| analysis.lengths[number as usize], |w| w.0);
-                    let record = |merged: &[(u32, Tf)], lengths: &dyn Fn(u32) -> [u32; 3]| {
-                        (!merged.is_empty()).then(|| scoring.record(stem, merged, lengths))
+                    let tf = |words: &[(u32, Tf)]| {
+                        let mut found = words.iter().filter(|(id, _)| forms.contains(id)).map(|&(_, tf)| tf).peekable();
+                        found.peek().is_some().then(|| found.fold([0; 3], add))
                     };
-                    record(&now, &lengths_now) != record(&before, &lengths_before)
+                    let numbers = old_words.keys().chain(new_words.keys().filter(|k| !old_words.contains_key(k)));
+                    let pairs: Vec<(u32, Option<Tf>, Option<Tf>)> = numbers
+                        .map(|&k| (k, old_words.get(&k).and_then(|w| tf(&w.1)), new_words.get(&k).and_then(|w| tf(w))))
+                        .collect();
+                    if pairs.iter().any(|(_, before, now)| before.is_some() != now.is_some()) {
+                        return true;
+                    }
+                    let df = match forms.as_slice() {
+                        [form] => analysis.postings[*form as usize].len(),
+                        _ => merge(forms.iter().flat_map(|&id| analysis.postings[id as usize].iter().copied())).len(),
+                    };
+                    let idf = scoring.idf(df);
+                    pairs.iter().any(|&(k, before, now)| match (before, now) {
+                        (Some(before), Some(now)) => {
+                            scoring.score(idf, before, old_words[&k].0)
+                                != scoring.score(idf, now, analysis.lengths[k as usize])
+                        }
+                        _ => false,
+                    })
                 })
                 .map(str::to_string)
                 .collect()
