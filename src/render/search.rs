@@ -115,8 +115,9 @@ impl Site<'_> {
     /// build kept them (`previous`, read only when needed), and only its
     /// shards that changed are made again. When no incident changed (the
     /// memo's versions are the same), its files stay as published and it
-    /// is not made at all. Returns the number of files written or kept,
-    /// and the counts to keep for the next build, when made.
+    /// is not made at all. Returns the number of files written (those kept
+    /// are counted as the memo's), and the counts to keep for the next
+    /// build, when made.
     pub fn write_search_index(
         &self,
         previous: impl FnOnce() -> Option<static_index::Kept>,
@@ -173,6 +174,7 @@ impl Site<'_> {
         let keep = |path: &str| {
             let kept = self.sink.keep(path);
             if kept {
+                self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 remember(path);
             }
             kept

@@ -135,7 +135,7 @@ pub struct Output<'a, E> {
 /// counts the `previous` build kept, only the incidents whose text
 /// changed are counted again, and only the shards whose records changed
 /// are made again: the others are kept. Returns the number of files
-/// written or kept, and what to keep for the next build (see [`save`]).
+/// written (not kept), and what to keep for the next build (see [`save`]).
 pub fn write<E: Send>(
     docs: &[Searchable],
     filters: &[Filter],
@@ -159,8 +159,8 @@ pub fn write<E: Send>(
             Some(changes) => changes.affected(k, old),
             None => Vec::new(),
         };
-        let shards = cut(kind, extension, records, old, &affected, output)?;
-        files += shards.len();
+        let (shards, made) = cut(kind, extension, records, old, &affected, output)?;
+        files += made;
         manifest
             .insert(kind.to_string(), shards.iter().map(|(first, name)| serde_json::json!([first, name])).collect());
         kept_shards[k] = shards;
@@ -597,7 +597,8 @@ fn shard_of(old: &[(String, String)], key: &str) -> Option<usize> {
 /// `affected` where the cut comes to its first key. A cut falls after a
 /// key whose hash says so (once past a minimum size), so cutting from
 /// any shard's start gives the shards a clean cut gives from there: the
-/// shards are those of a build from nothing.
+/// shards are those of a build from nothing. Returns them, and how many
+/// were made (not kept).
 fn cut<E: Send>(
     kind: &str,
     extension: &str,
@@ -605,7 +606,7 @@ fn cut<E: Send>(
     old: &[(String, String)],
     affected: &[bool],
     output: &Output<'_, E>,
-) -> Result<Vec<(String, String)>, E> {
+) -> Result<(Vec<(String, String)>, usize), E> {
     let keys = records.keys();
     let unaffected = |m: Option<usize>| m.is_some_and(|m| !affected.get(m).copied().unwrap_or(true));
     // Made ahead, in parallel: the records of the shards to cut again.
@@ -614,7 +615,7 @@ fn cut<E: Send>(
         .enumerate()
         .map(|(place, key)| (!unaffected(shard_of(old, key))).then(|| records.record(place)))
         .collect();
-    let mut shards = Vec::new();
+    let (mut shards, mut made_shards) = (Vec::new(), 0);
     let mut place = 0;
     while place < keys.len() {
         let m = shard_of(old, keys[place]).filter(|&m| old[m].0 == keys[place] && unaffected(Some(m)));
@@ -643,8 +644,9 @@ fn cut<E: Send>(
         let name = format!("{kind}/{}.{extension}", content_name(&bytes));
         (output.put)(&format!("{FOLDER}/{name}"), &bytes)?;
         shards.push((first.to_string(), name));
+        made_shards += 1;
     }
-    Ok(shards)
+    Ok((shards, made_shards))
 }
 
 /// The highest score an incident can have for one stem, in an archive of
