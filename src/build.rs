@@ -15,6 +15,7 @@ use crate::model::Postmortem;
 use crate::render::output::Staging;
 use crate::render::{Memo, RenderError, Rendered, Site};
 use crate::search::SearchIndex;
+use crate::search::static_index;
 use crate::sources::Sources;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -438,23 +439,32 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
             archive.incidents.iter().map(|p| hash_of((hashes.get(p.source.as_str()), &p.id, &p.source))).collect();
         let memo = Memo { versions: &versions, previous: staging.previous_keys(), touched: None };
         let site = Site::new(&archive, config, &staging, Some(memo))?;
-        // The static search index is written beside the pages.
-        let (rendered, static_search) = std::thread::scope(|threads| {
+        // The static search index is written beside the pages, from the
+        // word counts the last build kept.
+        let counts_file = config.index_dir.join(COUNTS_FILE);
+        let counts_salt = hash_of(coroner_itself());
+        let (rendered, counts, static_search) = std::thread::scope(|threads| {
             let writing_index = threads.spawn(|| {
                 let started = std::time::Instant::now();
-                site.write_search_index().map(|files| (files, started.elapsed()))
+                let previous = || static_index::Kept::load(&counts_file, counts_salt);
+                site.write_search_index(previous).map(|written| (written, started.elapsed()))
             });
             let rendered = site.render_all(&|| progress.inc(1));
             let written = writing_index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let (mut rendered, (files, static_search)) = (rendered?, written?);
+            let (mut rendered, ((files, counts), static_search)) = (rendered?, written?);
             rendered.files += files;
-            Ok::<_, RenderError>((rendered, static_search))
+            Ok::<_, RenderError>((rendered, counts, static_search))
         })?;
         let keys = site.keys();
         progress.finish_and_clear();
         phases.done("render");
         phases.note("static index", static_search);
         staging.commit(keys, salt).map_err(RenderError::from)?;
+        // Kept only once the shards they name are published. Without them
+        // the next build counts every incident again: not an error.
+        if let Some(counts) = counts {
+            let _ = static_index::save(&counts_file, counts_salt, &counts);
+        }
         phases.done("commit");
         Ok(Built { archive, rendered, output, static_search })
     })
@@ -470,6 +480,11 @@ fn parse_salt(config: &Config) -> u64 {
     let site_toml = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
     hash_of((coroner_itself(), site_toml))
 }
+
+/// The file beside the search index that keeps each incident's word
+/// counts and the static index's shards for the next build (see
+/// `search::static_index`): never published.
+const COUNTS_FILE: &str = "coroner-word-counts";
 
 /// The file beside the search index that keeps each page's render key for
 /// the next build (see `render::output::Staging`): never published.

@@ -487,6 +487,107 @@ fn a_rebuild_rewrites_only_what_changed_and_removes_what_is_gone() {
     assert!(out.join("incidents/i06/index.html").exists());
 }
 
+/// An archive of `count` postmortems with enough distinct words for the
+/// static index to cut many shards of each kind; `extra` is appended to
+/// the postmortem of the same number.
+fn write_many(content: &Path, count: usize, extra: &[(usize, &str)]) {
+    fs::create_dir_all(content).unwrap();
+    for i in 0..count {
+        let words: Vec<String> = (0..150).map(|k| format!("w{i}x{k} shared{}", k % 40)).collect();
+        let more = extra.iter().filter(|(e, _)| *e == i).map(|(_, text)| *text).collect::<Vec<_>>().join(" ");
+        let text = format!(
+            "---\ndate: 2024-{:02}-{:02}\n---\n# Outage {i} of service {i}\n\nRoot cause: a full disk.\n\n{} {more}\n",
+            i / 28 + 1,
+            i % 28 + 1,
+            words.join(" ")
+        );
+        fs::write(content.join(format!("i{i:02}.md")), text).unwrap();
+    }
+}
+
+/// The search folder a build from nothing makes of `content`.
+fn clean_search_folder(content: &Path) -> Vec<(String, Vec<u8>)> {
+    let site = tempfile::tempdir().unwrap();
+    let copy = site.path().join("content");
+    fs::create_dir_all(&copy).unwrap();
+    for entry in fs::read_dir(content).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    tree(&site.path().join("public/search"))
+}
+
+#[test]
+fn after_an_edit_the_search_folder_is_the_one_a_clean_build_makes() {
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    write_many(&content, 40, &[]);
+    let build = || assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    build();
+    let search = site.path().join("public/search");
+    // Each edit patches the index the one before left: a sentence with a
+    // new word, a word gone, an incident's date moved (which renumbers
+    // incidents), one deleted, one added.
+    let edits: [(&str, &dyn Fn()); 5] = [
+        ("a sentence appended", &|| write_many(&content, 40, &[(17, "a zyzzyva overheated")])),
+        ("a word gone", &|| {
+            write_many(&content, 40, &[(17, "a zyzzyva")]);
+        }),
+        ("a date moved", &|| {
+            let path = content.join("i03.md");
+            fs::write(&path, read(&path).replace("date: 2024-01-04", "date: 2024-02-20")).unwrap();
+        }),
+        ("a postmortem deleted", &|| fs::remove_file(content.join("i30.md")).unwrap()),
+        ("a postmortem added", &|| {
+            fs::write(content.join("new.md"), "# Quokka outage\n\nA quokka ate the cable.\n").unwrap()
+        }),
+    ];
+    for (edit, apply) in edits {
+        apply();
+        build();
+        assert!(
+            tree(&search) == clean_search_folder(&content),
+            "{edit}: the search folder differs from a clean build's"
+        );
+    }
+}
+
+#[test]
+fn an_edit_rewrites_only_the_search_shards_whose_records_changed() {
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    write_many(&content, 40, &[]);
+    let build = || assert!(coroner(&["build", "--quiet"], site.path(), &[]).status.success());
+    build();
+    let out = site.path().join("public");
+    let shards = |manifest: &serde_json::Value| -> Vec<String> {
+        ["words", "terms"]
+            .iter()
+            .flat_map(|kind| {
+                manifest[kind].as_array().unwrap().iter().map(|s| format!("search/data/{}", s[1].as_str().unwrap()))
+            })
+            .collect()
+    };
+    let before = shards(&StaticIndex::open(&out).manifest);
+    assert!(before.len() >= 10, "too few shards to tell: {before:?}");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    set_all_mtimes(&out, old);
+
+    // One new word in one postmortem: the shard its word falls in, and
+    // those whose scores moved with the postmortem's length.
+    write_many(&content, 40, &[(17, "zyzzyva")]);
+    build();
+    let after = shards(&StaticIndex::open(&out).manifest);
+    let rewritten = rewritten(&out, old);
+    let new: Vec<&String> = after.iter().filter(|s| !before.contains(s)).collect();
+    assert!((2..=4).contains(&new.len()), "{} of {} shards new: {new:?}", new.len(), after.len());
+    for shard in &after {
+        assert_eq!(rewritten.contains(shard), new.contains(&shard), "{shard}");
+    }
+    assert!(StaticIndex::open(&out).find("zyzzyva").len() == 1);
+}
+
 #[test]
 fn open_action_items_are_paged_and_whole_archive_files_are_kept_when_unchanged() {
     let site = tempfile::tempdir().unwrap();

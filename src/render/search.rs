@@ -110,11 +110,18 @@ impl Site<'_> {
 
     /// Write the static search index (see `search::static_index`). Each
     /// incident's result file is made again only when what it shows or
-    /// its number changed. The rest is made from every incident: when none
-    /// changed (the memo's versions are the same), its files stay as
-    /// published and it is not made at all (at 10,000 incidents, making
-    /// it took longer than every other part of an unchanged build's render).
-    pub fn write_search_index(&self) -> Result<usize, RenderError> {
+    /// its number changed. The rest is made from every incident's word
+    /// counts, those of the incidents that did not change as the previous
+    /// build kept them (`previous`, read only when needed), and only its
+    /// shards that changed are made again. When no incident changed (the
+    /// memo's versions are the same), its files stay as published and it
+    /// is not made at all. Returns the number of files written (those kept
+    /// are counted as the memo's), and the counts to keep for the next
+    /// build, when made.
+    pub fn write_search_index(
+        &self,
+        previous: impl FnOnce() -> Option<static_index::Kept>,
+    ) -> Result<(usize, Option<Vec<u8>>), RenderError> {
         let archive = self.archive;
         let pages = all_term_pages(archive);
         let values = filter_values(archive, &pages);
@@ -137,7 +144,7 @@ impl Site<'_> {
         if let Some(key) = key
             && self.unchanged_folder(static_index::FOLDER, key)
         {
-            return Ok(results);
+            return Ok((results, None));
         }
         let docs: Vec<Searchable> = archive
             .incidents
@@ -155,12 +162,25 @@ impl Site<'_> {
                 values: pages.iter().map(|(name, list)| (name.as_str(), list.as_slice())).collect(),
             })
             .collect();
-        let put_rest = |path: &str, bytes: &[u8]| {
+        let remember = |path: &str| {
             if let Some(key) = key {
                 self.remember(path, key);
             }
+        };
+        let put_rest = |path: &str, bytes: &[u8]| {
+            remember(path);
             put(path, bytes)
         };
-        Ok(results + static_index::write(&docs, &filters, &put_rest)?)
+        let keep = |path: &str| {
+            let kept = self.sink.keep(path);
+            if kept {
+                self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                remember(path);
+            }
+            kept
+        };
+        let output = static_index::Output { put: &put_rest, keep: &keep };
+        let (files, kept) = static_index::write(&docs, &filters, previous().as_ref(), &output)?;
+        Ok((results + files, Some(kept)))
     }
 }

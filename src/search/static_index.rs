@@ -19,10 +19,22 @@
 //! postmortem changes only the shards its words fall in. Incidents are
 //! numbered from the oldest, so a new incident takes the next number and
 //! the others keep theirs. See docs/output.md for the formats.
+//!
+//! A build keeps each incident's word counts and the shards it published
+//! (`word_counts`): the next one counts only the incidents whose text
+//! changed, compares the records their words are in before and after, and
+//! cuts again only the shards holding a record that changed, keeping the
+//! others; what it publishes is what a build from nothing would.
+
+mod word_counts;
 
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+pub use word_counts::{Kept, save};
+use word_counts::{Tf, varint};
 
 /// The folder of the output the index is published in.
 pub const FOLDER: &str = "search/data";
@@ -110,30 +122,49 @@ pub fn write_results<E: Send>(
         .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
-/// Write the rest of the index through `put` (a path inside the output,
-/// its bytes): the dictionary, postings and filter shards and the
-/// manifest, made from every incident; `docs` are in archive order.
-/// Returns the number of files written.
-pub fn write<E: Send>(docs: &[Searchable], filters: &[Filter], put: &Put<'_, E>) -> Result<usize, E> {
+/// Where [`write`] puts the index: `put` writes a file (a path inside the
+/// output, its bytes); `keep` keeps one as the previous build published
+/// it, when it still stands as published (false when it cannot).
+pub struct Output<'a, E> {
+    pub put: &'a Put<'a, E>,
+    pub keep: &'a (dyn Fn(&str) -> bool + Sync + 'a),
+}
+
+/// Write the rest of the index (the dictionary, postings and filter
+/// shards and the manifest); `docs` are in archive order. With the
+/// counts the `previous` build kept, only the incidents whose text
+/// changed are counted again, and only the shards whose records changed
+/// are made again: the others are kept. Returns the number of files
+/// written (not kept), and what to keep for the next build (see [`save`]).
+pub fn write<E: Send>(
+    docs: &[Searchable],
+    filters: &[Filter],
+    previous: Option<&Kept>,
+    output: &Output<'_, E>,
+) -> Result<(usize, Vec<u8>), E> {
     let n = docs.len();
     let number = |i: usize| (n - 1 - i) as u32;
-    let analysis = analyse(docs);
-    let scale = score_scale(n);
+    let analysis = analyse(docs, previous);
+    let scoring = Scoring::new(n, analysis.lengths.iter().copied());
+    let changes = previous.map(|previous| Changes::between(previous, &analysis, &scoring));
     let mut manifest = serde_json::Map::new();
     let mut files = 0;
-    let mut write_shards = |kind: &str, extension: &str, records: Vec<(String, Vec<u8>)>| -> Result<(), E> {
-        let mut starts = Vec::new();
-        for (first, bytes) in shards(records) {
-            let name = format!("{kind}/{}.{extension}", content_name(&bytes));
-            put(&format!("{FOLDER}/{name}"), &bytes)?;
-            starts.push(serde_json::json!([first, name]));
-            files += 1;
-        }
-        manifest.insert(kind.to_string(), starts.into());
-        Ok(())
-    };
-    write_shards("words", "txt", dictionary(&analysis))?;
-    write_shards("terms", "bin", postings(&analysis, n, scale))?;
+    let mut kept_shards: [Vec<(String, String)>; 2] = Default::default();
+    let words = Dictionary::of(&analysis);
+    let terms = Postings::of(&analysis, &scoring);
+    let kinds: [(&str, &str, &dyn Records); 2] = [("words", "txt", &words), ("terms", "bin", &terms)];
+    for (k, (kind, extension, records)) in kinds.into_iter().enumerate() {
+        let old: &[(String, String)] = previous.map_or(&[], |p| &p.shards[k]);
+        let affected = match &changes {
+            Some(changes) => changes.affected(k, old),
+            None => Vec::new(),
+        };
+        let (shards, made) = cut(kind, extension, records, old, &affected, output)?;
+        files += made;
+        manifest
+            .insert(kind.to_string(), shards.iter().map(|(first, name)| serde_json::json!([first, name])).collect());
+        kept_shards[k] = shards;
+    }
     let mut filter_files = serde_json::Map::new();
     for filter in filters {
         let mut bytes = Vec::new();
@@ -143,57 +174,133 @@ pub fn write<E: Send>(docs: &[Searchable], filters: &[Filter], put: &Put<'_, E>)
             encode(&mut bytes, value, &numbers, None, n);
         }
         let name = format!("filters/{}-{}.bin", filter.name, content_name(&bytes));
-        put(&format!("{FOLDER}/{name}"), &bytes)?;
+        (output.put)(&format!("{FOLDER}/{name}"), &bytes)?;
         filter_files.insert(filter.name.to_string(), name.into());
         files += 1;
     }
     manifest.insert("filters".into(), filter_files.into());
     manifest.insert("docs".into(), n.into());
-    manifest.insert("scale".into(), serde_json::json!(scale));
-    put(&format!("{FOLDER}/index.json"), &serde_json::to_vec(&manifest).unwrap_or_default())?;
-    Ok(files + 1)
+    manifest.insert("scale".into(), serde_json::json!(scoring.scale));
+    (output.put)(&format!("{FOLDER}/index.json"), &serde_json::to_vec(&manifest).unwrap_or_default())?;
+    let body =
+        word_counts::body(&analysis.forms, &analysis.stems, (n, &analysis.kept), [&kept_shards[0], &kept_shards[1]]);
+    Ok((files + 1, body))
 }
 
 /// Every written form, its stem, and per form the incidents it is in with
-/// how often per field; and each incident's field lengths, for BM25.
+/// how often per field; each incident's field lengths, for BM25; and
+/// each incident's digest and block, as the next build keeps them.
 struct Analysis {
     forms: Vec<String>,
     stems: Vec<String>,
-    postings: Vec<Vec<(u32, [u16; 3])>>,
+    postings: Vec<Vec<(u32, Tf)>>,
     lengths: Vec<[u32; 3]>,
+    /// The incidents as [`word_counts::incident`] wrote them, and where
+    /// each one's block is.
+    kept: Vec<u8>,
+    blocks: Vec<(u64, Range<usize>)>,
 }
 
-fn analyse(docs: &[Searchable]) -> Analysis {
+impl Analysis {
+    /// Incident `number`'s forms and counts, decoded into `words`.
+    fn block(&self, number: usize, words: &mut Vec<(u32, Tf)>) {
+        word_counts::decode_block(&self.kept[self.blocks[number].1.clone()], self.forms.len(), words);
+    }
+}
+
+/// A digest of what an incident gives the index: the counts of one whose
+/// digest the previous build kept are read back, not counted again.
+fn digest(doc: &Searchable) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    (&doc.title, doc.root_cause, &doc.body).hash(&mut hasher);
+    hasher.finish()
+}
+
+fn analyse(docs: &[Searchable], previous: Option<&Kept>) -> Analysis {
     let n = docs.len();
+    let mut analysis = Analysis {
+        forms: Vec::new(),
+        stems: Vec::new(),
+        postings: Vec::new(),
+        lengths: Vec::new(),
+        kept: Vec::new(),
+        blocks: Vec::new(),
+    };
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut analysis = Analysis { forms: Vec::new(), stems: Vec::new(), postings: Vec::new(), lengths: Vec::new() };
+    // The previous build's forms keep their ids, so its blocks hold.
+    if let Some(previous) = previous {
+        for (id, (form, stem)) in previous.forms.iter().enumerate() {
+            ids.insert(form.clone(), id as u32);
+            analysis.forms.push(form.clone());
+            analysis.stems.push(stem.clone());
+            analysis.postings.push(Vec::new());
+        }
+    }
+    let kept_forms = analysis.forms.len();
+    let known: HashMap<u64, usize> = previous
+        .map(|p| p.incidents.iter().enumerate().map(|(number, (digest, _))| (*digest, number)).collect())
+        .unwrap_or_default();
     let numbered: Vec<usize> = (0..n).rev().collect();
+    let mut words = Vec::new();
     // In slices, so that only a slice's counts are held at once; merged
     // in incident number order, so every form's postings come sorted.
     for slice in numbered.chunks(2_048) {
-        let counted: Vec<Counted> =
-            slice.par_iter().map_init(forms_analyzer, |analyzer, &i| count(analyzer, &docs[i])).collect();
-        for (number, (lengths, counts)) in (analysis.lengths.len() as u32..).zip(counted) {
+        let digests: Vec<u64> = slice.par_iter().map(|&i| digest(&docs[i])).collect();
+        let counted: Vec<Option<Counted>> = slice
+            .par_iter()
+            .zip(&digests)
+            .map_init(forms_analyzer, |analyzer, (&i, digest)| {
+                (!known.contains_key(digest)).then(|| count(analyzer, &docs[i]))
+            })
+            .collect();
+        for ((number, digest), counted) in (analysis.lengths.len() as u32..).zip(digests).zip(counted) {
+            let old = known.get(&digest).and_then(|&old| {
+                let previous = previous?;
+                let lengths = previous.block(old, &mut words)?;
+                Some((lengths, previous.raw_block(old)))
+            });
+            let counted_block;
+            let (lengths, block) = match old {
+                Some((lengths, raw)) => (lengths, raw),
+                // Counted now (or kept unreadably, which is counted here).
+                None => {
+                    let (lengths, counts) =
+                        counted.unwrap_or_else(|| count(&mut forms_analyzer(), &docs[n - 1 - number as usize]));
+                    words.clear();
+                    for (form, tf) in counts {
+                        let id = *ids.entry(form).or_insert_with_key(|form| {
+                            analysis.forms.push(form.clone());
+                            analysis.postings.push(Vec::new());
+                            (analysis.forms.len() - 1) as u32
+                        });
+                        words.push((id, tf));
+                    }
+                    words.sort_unstable_by_key(|&(id, _)| id);
+                    counted_block = word_counts::encode_block(lengths, &words);
+                    (lengths, counted_block.as_slice())
+                }
+            };
             analysis.lengths.push(lengths);
-            for (form, tf) in counts {
-                let id = *ids.entry(form).or_insert_with_key(|form| {
-                    analysis.forms.push(form.clone());
-                    analysis.postings.push(Vec::new());
-                    (analysis.forms.len() - 1) as u32
-                });
+            for &(id, tf) in &words {
                 analysis.postings[id as usize].push((number, tf));
             }
+            let range = word_counts::incident(&mut analysis.kept, digest, block);
+            analysis.blocks.push((digest, range));
         }
     }
-    analysis.stems = analysis.forms.par_iter().map_init(stem_analyzer, |analyzer, form| stem(analyzer, form)).collect();
+    let new_stems: Vec<String> = analysis.forms[kept_forms..]
+        .par_iter()
+        .map_init(stem_analyzer, |analyzer, form| stem(analyzer, form))
+        .collect();
+    analysis.stems.extend(new_stems);
     analysis
 }
 
 /// One incident's field lengths, and its forms with their count per field.
-type Counted = ([u32; 3], Vec<(String, [u16; 3])>);
+type Counted = ([u32; 3], Vec<(String, Tf)>);
 
 fn count(analyzer: &mut TextAnalyzer, doc: &Searchable) -> Counted {
-    let mut counts: HashMap<String, [u16; 3]> = HashMap::new();
+    let mut counts: HashMap<String, Tf> = HashMap::new();
     let mut lengths = [0u32; 3];
     let fields: [&[&str]; 3] = [&doc.title, std::slice::from_ref(&doc.root_cause), &doc.body];
     for (field, texts) in fields.iter().enumerate() {
@@ -223,77 +330,323 @@ fn stem(analyzer: &mut TextAnalyzer, form: &str) -> String {
     }
 }
 
-/// The dictionary's records: a form alone when it is its own stem, else
-/// the form, a tab and the stem; one per line.
-fn dictionary(analysis: &Analysis) -> Vec<(String, Vec<u8>)> {
-    let mut order: Vec<usize> = (0..analysis.forms.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| browser_order(&analysis.forms[a], &analysis.forms[b]));
-    order
-        .into_iter()
-        .map(|id| {
-            let (form, stem) = (&analysis.forms[id], &analysis.stems[id]);
-            let line = if form == stem { format!("{form}\n") } else { format!("{form}\t{stem}\n") };
-            (form.clone(), line.into_bytes())
-        })
-        .collect()
+/// The records of one kind of shard, by key in browser order.
+trait Records: Sync {
+    fn keys(&self) -> &[&str];
+    /// The record of the key at `place` in [`Records::keys`].
+    fn record(&self, place: usize) -> Vec<u8>;
 }
 
-/// The postings' records, one per stem in browser order: the incidents
-/// of all its forms, each with its BM25 score over the three fields.
-fn postings(analysis: &Analysis, n: usize, scale: f32) -> Vec<(String, Vec<u8>)> {
-    let mut by_stem: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (id, stem) in analysis.stems.iter().enumerate() {
-        by_stem.entry(stem.as_str()).or_default().push(id);
-    }
-    let mut stems: Vec<(&str, Vec<usize>)> = by_stem.into_iter().collect();
-    stems.par_sort_unstable_by(|a, b| browser_order(a.0, b.0));
-    let mut average = [0f32; 3];
-    for lengths in &analysis.lengths {
-        for (sum, &length) in average.iter_mut().zip(lengths) {
-            *sum += length as f32;
+/// The dictionary's records: a form alone when it is its own stem, else
+/// the form, a tab and the stem; one per line. Forms no incident has any
+/// more are left out.
+struct Dictionary<'a> {
+    keys: Vec<&'a str>,
+    stems: Vec<&'a str>,
+}
+
+impl<'a> Dictionary<'a> {
+    fn of(analysis: &'a Analysis) -> Dictionary<'a> {
+        let mut order: Vec<usize> = (0..analysis.forms.len()).filter(|&id| !analysis.postings[id].is_empty()).collect();
+        order.par_sort_unstable_by(|&a, &b| browser_order(&analysis.forms[a], &analysis.forms[b]));
+        Dictionary {
+            keys: order.iter().map(|&id| analysis.forms[id].as_str()).collect(),
+            stems: order.iter().map(|&id| analysis.stems[id].as_str()).collect(),
         }
     }
-    // Whole words: an edit that changes an incident's length by a few
-    // words then leaves every other incident's scores, and shards, as they were.
-    average.iter_mut().for_each(|sum| *sum = (*sum / n.max(1) as f32).round().max(1.0));
-    stems
-        .into_par_iter()
-        .map(|(stem, forms)| {
-            let mut merged: Vec<(u32, [u16; 3])> =
-                forms.iter().flat_map(|&id| analysis.postings[id].iter().copied()).collect();
-            merged.sort_unstable_by_key(|&(number, _)| number);
-            merged.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    for (k, l) in kept.1.iter_mut().zip(later.1) {
-                        *k = k.saturating_add(l);
-                    }
+}
+
+impl Records for Dictionary<'_> {
+    fn keys(&self) -> &[&str] {
+        &self.keys
+    }
+
+    fn record(&self, place: usize) -> Vec<u8> {
+        let (form, stem) = (self.keys[place], self.stems[place]);
+        if form == stem { format!("{form}\n") } else { format!("{form}\t{stem}\n") }.into_bytes()
+    }
+}
+
+/// The postings' records, one per stem: the incidents of all its forms,
+/// each with its BM25 score over the three fields.
+struct Postings<'a> {
+    analysis: &'a Analysis,
+    scoring: &'a Scoring,
+    keys: Vec<&'a str>,
+    /// Each key's forms.
+    forms: Vec<Vec<u32>>,
+}
+
+impl<'a> Postings<'a> {
+    fn of(analysis: &'a Analysis, scoring: &'a Scoring) -> Postings<'a> {
+        let mut by_stem: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (id, stem) in analysis.stems.iter().enumerate() {
+            if !analysis.postings[id].is_empty() {
+                by_stem.entry(stem.as_str()).or_default().push(id as u32);
+            }
+        }
+        let mut stems: Vec<(&str, Vec<u32>)> = by_stem.into_iter().collect();
+        stems.par_sort_unstable_by(|a, b| browser_order(a.0, b.0));
+        let (keys, forms) = stems.into_iter().unzip();
+        Postings { analysis, scoring, keys, forms }
+    }
+}
+
+impl Records for Postings<'_> {
+    fn keys(&self) -> &[&str] {
+        &self.keys
+    }
+
+    fn record(&self, place: usize) -> Vec<u8> {
+        let postings = &self.analysis.postings;
+        let merged = merge(self.forms[place].iter().flat_map(|&id| postings[id as usize].iter().copied()));
+        self.scoring.record(self.keys[place], &merged, &|number| self.analysis.lengths[number as usize])
+    }
+}
+
+/// A stem's postings from those of its forms: by incident number, the
+/// counts of one incident's forms summed.
+fn merge(postings: impl Iterator<Item = (u32, Tf)>) -> Vec<(u32, Tf)> {
+    let mut merged: Vec<(u32, Tf)> = postings.collect();
+    merged.sort_unstable_by_key(|&(number, _)| number);
+    merged.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 = add(kept.1, later.1);
+        }
+        same
+    });
+    merged
+}
+
+/// Two forms' counts in one incident, as their stem's.
+fn add(a: Tf, b: Tf) -> Tf {
+    [a[0].saturating_add(b[0]), a[1].saturating_add(b[1]), a[2].saturating_add(b[2])]
+}
+
+/// What every score of an archive depends on beyond its own incident:
+/// how many incidents there are and their average field lengths.
+#[derive(PartialEq)]
+struct Scoring {
+    n: usize,
+    scale: f32,
+    average: [f32; 3],
+}
+
+impl Scoring {
+    fn new(n: usize, lengths: impl Iterator<Item = [u32; 3]>) -> Scoring {
+        let mut average = [0f32; 3];
+        for lengths in lengths {
+            for (sum, length) in average.iter_mut().zip(lengths) {
+                *sum += length as f32;
+            }
+        }
+        // Whole words: an edit that changes an incident's length by a few
+        // words then leaves every other incident's scores, and shards, as they were.
+        average.iter_mut().for_each(|sum| *sum = (*sum / n.max(1) as f32).round().max(1.0));
+        Scoring { n, scale: score_scale(n), average }
+    }
+
+    /// A stem's record from its merged postings; `lengths` gives an
+    /// incident's field lengths by number.
+    fn record(&self, stem: &str, merged: &[(u32, Tf)], lengths: &dyn Fn(u32) -> [u32; 3]) -> Vec<u8> {
+        let idf = self.idf(merged.len());
+        let numbers: Vec<u32> = merged.iter().map(|&(number, _)| number).collect();
+        let scores: Vec<u8> = merged.iter().map(|&(number, tf)| self.score(idf, tf, lengths(number))).collect();
+        let mut bytes = Vec::new();
+        encode(&mut bytes, stem, &numbers, Some(&scores), self.n);
+        bytes
+    }
+
+    /// The inverse document frequency of a stem `df` incidents have.
+    fn idf(&self, df: usize) -> f32 {
+        let df = df as f32;
+        (1.0 + (self.n as f32 - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The score of an incident of field `lengths` with `tf` of a stem, as a byte.
+    fn score(&self, idf: f32, tf: Tf, lengths: [u32; 3]) -> u8 {
+        let score: f32 = (0..3)
+            .filter(|&f| tf[f] > 0)
+            .map(|f| {
+                let tf = f32::from(tf[f]);
+                let norm = 1.0 - B + B * lengths[f] as f32 / self.average[f];
+                BOOSTS[f] * tf * (K1 + 1.0) / (tf + K1 * norm)
+            })
+            .sum();
+        quantize(idf * score, self.scale)
+    }
+}
+
+/// The keys whose records differ from the previous build's, per kind of
+/// shard; none when every record of a kind may have changed.
+struct Changes {
+    /// Forms come or gone; none when a changed incident's kept counts are unreadable.
+    words: Option<Vec<String>>,
+    /// Stems whose record differs; none as well when the scoring changed.
+    terms: Option<Vec<String>>,
+}
+
+impl Changes {
+    /// Compare the incidents whose digest changed at their number (or that
+    /// came or went) with what the `previous` build counted there.
+    fn between(previous: &Kept, analysis: &Analysis, scoring: &Scoring) -> Changes {
+        let (old_n, n) = (previous.incidents.len(), analysis.blocks.len());
+        let changed: Vec<usize> = (0..old_n.max(n))
+            .filter(|&k| previous.incidents.get(k).map(|b| b.0) != analysis.blocks.get(k).map(|b| b.0))
+            .collect();
+        // Each changed incident's words before and after, and how many of
+        // them had or have each form.
+        let (mut old_words, mut new_words) = (HashMap::new(), HashMap::new());
+        let mut df_change: HashMap<u32, i64> = HashMap::new();
+        let mut words = Vec::new();
+        for &k in &changed {
+            if k < old_n {
+                let Some(lengths) = previous.block(k, &mut words) else {
+                    return Changes { words: None, terms: None };
+                };
+                words.iter().for_each(|&(id, _)| *df_change.entry(id).or_default() -= 1);
+                old_words.insert(k as u32, (lengths, words.clone()));
+            }
+            if k < n {
+                analysis.block(k, &mut words);
+                words.iter().for_each(|&(id, _)| *df_change.entry(id).or_default() += 1);
+                new_words.insert(k as u32, words.clone());
+            }
+        }
+        let forms = |id: u32| analysis.forms[id as usize].clone();
+        let came_or_went = df_change.iter().filter(|&(&id, &change)| {
+            let now = analysis.postings[id as usize].len() as i64;
+            (now > 0) != (now - change > 0)
+        });
+        let words = Some(came_or_went.map(|(&id, _)| forms(id)).collect());
+        let old_scoring = Scoring::new(
+            old_n,
+            (0..old_n as u32).map(|k| old_words.get(&k).map_or_else(|| analysis.lengths[k as usize], |w| w.0)),
+        );
+        let terms = (old_scoring == *scoring).then(|| {
+            let mut stems: Vec<&str> = df_change.keys().map(|&id| analysis.stems[id as usize].as_str()).collect();
+            stems.sort_unstable();
+            stems.dedup();
+            let mut forms_of: HashMap<&str, Vec<u32>> = HashMap::new();
+            for (id, stem) in analysis.stems.iter().enumerate() {
+                if df_change.contains_key(&(id as u32)) || stems.binary_search(&stem.as_str()).is_ok() {
+                    forms_of.entry(stem.as_str()).or_default().push(id as u32);
                 }
-                same
-            });
-            let df = merged.len() as f32;
-            let idf = (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln();
-            let numbers: Vec<u32> = merged.iter().map(|&(number, _)| number).collect();
-            let scores: Vec<u8> = merged
-                .iter()
-                .map(|(number, tf)| {
-                    let lengths = analysis.lengths[*number as usize];
-                    let score: f32 = (0..3)
-                        .filter(|&f| tf[f] > 0)
-                        .map(|f| {
-                            let tf = f32::from(tf[f]);
-                            let norm = 1.0 - B + B * lengths[f] as f32 / average[f];
-                            BOOSTS[f] * tf * (K1 + 1.0) / (tf + K1 * norm)
-                        })
-                        .sum();
-                    quantize(idf * score, scale)
+            }
+            // With the scoring the same, a record is the same when every
+            // changed incident has the stem before and after or neither,
+            // and with the same score (the other incidents' are as they were).
+            stems
+                .into_par_iter()
+                .filter(|stem| {
+                    let forms = &forms_of[stem];
+                    let tf = |words: &[(u32, Tf)]| {
+                        let mut found = words.iter().filter(|(id, _)| forms.contains(id)).map(|&(_, tf)| tf).peekable();
+                        found.peek().is_some().then(|| found.fold([0; 3], add))
+                    };
+                    let numbers = old_words.keys().chain(new_words.keys().filter(|k| !old_words.contains_key(k)));
+                    let pairs: Vec<(u32, Option<Tf>, Option<Tf>)> = numbers
+                        .map(|&k| (k, old_words.get(&k).and_then(|w| tf(&w.1)), new_words.get(&k).and_then(|w| tf(w))))
+                        .collect();
+                    if pairs.iter().any(|(_, before, now)| before.is_some() != now.is_some()) {
+                        return true;
+                    }
+                    let df = match forms.as_slice() {
+                        [form] => analysis.postings[*form as usize].len(),
+                        _ => merge(forms.iter().flat_map(|&id| analysis.postings[id as usize].iter().copied())).len(),
+                    };
+                    let idf = scoring.idf(df);
+                    pairs.iter().any(|&(k, before, now)| match (before, now) {
+                        (Some(before), Some(now)) => {
+                            scoring.score(idf, before, old_words[&k].0)
+                                != scoring.score(idf, now, analysis.lengths[k as usize])
+                        }
+                        _ => false,
+                    })
                 })
-                .collect();
-            let mut bytes = Vec::new();
-            encode(&mut bytes, stem, &numbers, Some(&scores), n);
-            (stem.to_string(), bytes)
-        })
-        .collect()
+                .map(str::to_string)
+                .collect()
+        });
+        Changes { words, terms }
+    }
+
+    /// Which of the previous build's shards of kind `k` (0 words, 1 terms)
+    /// hold a changed key.
+    fn affected(&self, k: usize, old: &[(String, String)]) -> Vec<bool> {
+        let Some(keys) = (if k == 0 { &self.words } else { &self.terms }) else {
+            return vec![true; old.len()];
+        };
+        let mut affected = vec![false; old.len()];
+        for key in keys {
+            if let Some(m) = shard_of(old, key) {
+                affected[m] = true;
+            }
+        }
+        affected
+    }
+}
+
+/// The place of the shard of `old` whose keys `key` falls among.
+fn shard_of(old: &[(String, String)], key: &str) -> Option<usize> {
+    old.partition_point(|(first, _)| browser_order(first, key) != std::cmp::Ordering::Greater).checked_sub(1)
+}
+
+/// Cut the records into shards and write them, each with its first key,
+/// keeping each of the previous build's shards (`old`) that is not
+/// `affected` where the cut comes to its first key. A cut falls after a
+/// key whose hash says so (once past a minimum size), so cutting from
+/// any shard's start gives the shards a clean cut gives from there: the
+/// shards are those of a build from nothing. Returns them, and how many
+/// were made (not kept).
+fn cut<E: Send>(
+    kind: &str,
+    extension: &str,
+    records: &dyn Records,
+    old: &[(String, String)],
+    affected: &[bool],
+    output: &Output<'_, E>,
+) -> Result<(Vec<(String, String)>, usize), E> {
+    let keys = records.keys();
+    let unaffected = |m: Option<usize>| m.is_some_and(|m| !affected.get(m).copied().unwrap_or(true));
+    // Made ahead, in parallel: the records of the shards to cut again.
+    let mut made: Vec<Option<Vec<u8>>> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(place, key)| (!unaffected(shard_of(old, key))).then(|| records.record(place)))
+        .collect();
+    let (mut shards, mut made_shards) = (Vec::new(), 0);
+    let mut place = 0;
+    while place < keys.len() {
+        let m = shard_of(old, keys[place]).filter(|&m| old[m].0 == keys[place] && unaffected(Some(m)));
+        if let Some(m) = m
+            && (output.keep)(&format!("{FOLDER}/{}", old[m].1))
+        {
+            shards.push(old[m].clone());
+            place += match old.get(m + 1) {
+                Some((next, _)) => {
+                    keys[place..].partition_point(|key| browser_order(key, next) == std::cmp::Ordering::Less)
+                }
+                None => keys.len() - place,
+            };
+            continue;
+        }
+        let first = keys[place];
+        let mut bytes = Vec::new();
+        while place < keys.len() {
+            bytes.extend(made[place].take().unwrap_or_else(|| records.record(place)));
+            place += 1;
+            let size = bytes.len();
+            if size >= SHARD_MAX || (size >= SHARD_MIN && fnv(keys[place - 1].as_bytes()).is_multiple_of(CUT_EVERY)) {
+                break;
+            }
+        }
+        let name = format!("{kind}/{}.{extension}", content_name(&bytes));
+        (output.put)(&format!("{FOLDER}/{name}"), &bytes)?;
+        shards.push((first.to_string(), name));
+        made_shards += 1;
+    }
+    Ok((shards, made_shards))
 }
 
 /// The highest score an incident can have for one stem, in an archive of
@@ -357,32 +710,6 @@ fn encode(out: &mut Vec<u8>, key: &str, numbers: &[u32], scores: Option<&[u8]>, 
     }
 }
 
-fn varint(out: &mut Vec<u8>, mut value: u32) {
-    while value >= 0x80 {
-        out.push(value as u8 | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-/// Records cut into shards, each with its first key. A cut falls after a
-/// key whose hash says so, so it stays where it was when records before
-/// or after it change.
-fn shards(records: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
-    let mut shards = Vec::new();
-    let mut current: Option<(String, Vec<u8>)> = None;
-    for (key, bytes) in records {
-        let (_, shard) = current.get_or_insert_with(|| (key.clone(), Vec::new()));
-        shard.extend_from_slice(&bytes);
-        let size = shard.len();
-        if size >= SHARD_MAX || (size >= SHARD_MIN && fnv(key.as_bytes()).is_multiple_of(CUT_EVERY)) {
-            shards.extend(current.take());
-        }
-    }
-    shards.extend(current);
-    shards
-}
-
 /// FNV-1a: stable across runs and Rust versions, unlike std's hasher.
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
@@ -425,7 +752,7 @@ mod tests {
             Ok::<_, ()>(())
         };
         let written = write_results(docs.len(), &|_| Some(serde_json::Map::new()), &put).unwrap()
-            + write(&docs, &[], &put).unwrap();
+            + write(&docs, &[], None, &Output { put: &put, keep: &|_| false }).unwrap().0;
         let files = files.into_inner().unwrap();
         assert_eq!(written, files.len());
         files
@@ -491,6 +818,62 @@ mod tests {
             let changed = new.difference(&old).count();
             // One word gone (w1500c), one come (zzedited): at most two shards each.
             assert!((1..=2).contains(&changed), "{kind}: {changed} of {} shards changed", new.len());
+        }
+    }
+
+    /// The files `write` makes of `texts` after the build that made
+    /// `previous` (its files and what it kept); what this one keeps, and
+    /// the words and terms shards it wrote rather than kept.
+    fn rebuild(
+        texts: &[String],
+        previous: Option<&(BTreeMap<String, Vec<u8>>, Kept)>,
+    ) -> (BTreeMap<String, Vec<u8>>, Kept, usize) {
+        let docs: Vec<Searchable> =
+            texts.iter().map(|t| Searchable { title: vec![&t[..2]], root_cause: "", body: vec![t] }).collect();
+        let (files, made) = (Mutex::new(BTreeMap::new()), Mutex::new(0));
+        let put = |path: &str, bytes: &[u8]| {
+            *made.lock().unwrap() += usize::from(path.contains("/words/") || path.contains("/terms/"));
+            files.lock().unwrap().insert(path.to_string(), bytes.to_vec());
+            Ok::<_, ()>(())
+        };
+        let keep = |path: &str| match previous.and_then(|(old, _)| old.get(path)) {
+            Some(bytes) => files.lock().unwrap().insert(path.to_string(), bytes.clone()).is_none(),
+            None => false,
+        };
+        let (_, body) = write(&docs, &[], previous.map(|p| &p.1), &Output { put: &put, keep: &keep }).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        save(&dir.path().join("counts"), 1, &body).unwrap();
+        let kept = Kept::load(&dir.path().join("counts"), 1).unwrap();
+        (files.into_inner().unwrap(), kept, made.into_inner().unwrap())
+    }
+
+    #[test]
+    fn an_index_patched_from_the_kept_counts_is_the_index_made_from_nothing() {
+        let texts: Vec<String> = (0..3_000).map(|i| format!("w{i}a w{i}b w{} common words here", i % 97)).collect();
+        let first = rebuild(&texts, None);
+        let (clean_shards, _, clean_made) = rebuild(&texts, None);
+        assert_eq!(first.0, clean_shards);
+        type Edit = (&'static str, fn(&mut Vec<String>));
+        let edits: [Edit; 7] = [
+            ("a sentence appended", |t| t[1_500].push_str(" and zzappended words here")),
+            ("a word gone", |t| t[10] = "w10a w10b common here".into()),
+            ("an incident's only word replaced", |t| t[2_999] = "w2999a w2999b zzsole common words here".into()),
+            ("nothing", |_| {}),
+            ("an incident added", |t| t.insert(0, "zznew incident words".into())),
+            ("an incident gone", |t| drop(t.remove(1_200))),
+            ("two incidents swap places", |t| t.swap(5, 2_000)),
+        ];
+        let mut previous = (first.0, first.1);
+        let mut texts = texts;
+        for (edit, apply) in edits {
+            apply(&mut texts);
+            let patched = rebuild(&texts, Some(&(previous.0, previous.1)));
+            let clean = rebuild(&texts, None);
+            assert!(patched.0 == clean.0, "{edit}: the patched index differs from a clean one");
+            if edit == "a sentence appended" || edit == "nothing" {
+                assert!(patched.2 <= 6, "{edit}: {} of {clean_made} shards made again", patched.2);
+            }
+            previous = (patched.0, patched.1);
         }
     }
 
