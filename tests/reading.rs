@@ -554,3 +554,14 @@ fn an_archive_entrys_story_names_things_in_passing_its_summary_states_the_cause(
     assert_eq!(p.tags, ["config-change"], "{:?}", p.tag_evidence);
     assert!(p.tag_evidence.iter().any(|e| e.place == "summary" && e.line == 9));
 }
+
+#[test]
+fn a_default_timezone_named_from_the_tz_database_follows_the_date() {
+    let mut config = Config::default_for(Path::new("."));
+    config.default_timezone = coroner::zone::parse_zone("Europe/Berlin").expect("a tz database name");
+    let summer = Reader::new(&config).parse("s.md", b"# Outage\n\nOn 2024-07-02 at 14:05 the API failed.\n");
+    let winter = Reader::new(&config).parse("w.md", b"# Outage\n\nOn 2024-01-09 at 14:05 the API failed.\n");
+    assert_eq!(summer.start.map(|t| t.to_string()).as_deref(), Some("2024-07-02T14:05:00+02:00"));
+    assert_eq!(winter.start.map(|t| t.to_string()).as_deref(), Some("2024-01-09T14:05:00+01:00"));
+    assert!(summer.tz_assumed);
+}
