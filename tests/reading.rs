@@ -512,6 +512,10 @@ fn a_time_said_to_start_it_takes_the_day_from_the_title() {
     let p = read("bullet-notes.md");
     let (start, _, _) = when(&p);
     assert_eq!(start.as_deref(), Some("2024-10-15T16:42:00+00:00"));
+    // When the response started is not when the outage did.
+    let config = Config::default_for(Path::new("."));
+    let notes = b"# 2024-10-15 search outage\n\n- we started investigating at 16:50 UTC\n";
+    assert_eq!(Reader::new(&config).parse("n.md", notes).start, None);
 }
 
 #[test]

@@ -66,6 +66,13 @@ static STARTED_AT: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// "We started investigating at 10:30": the response started, not the outage.
+static RESPONSE_STARTED: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"\b(started|starting|began|begun|beginning) (to )?(investigat|look|work|debug|respond|roll|deploy|fix|mitigat|restor|migrat|recover|revert)",
+    )
+});
+
 /// "At …", "Shortly after …" opening a sentence.
 static OPENS_WITH: PerThread<Regex> = PerThread::new(|| {
     english(r"^\W*(at|around|(shortly|just|right) (after|before))\s*(about|approximately|around|~)?\s*$")
@@ -360,7 +367,8 @@ impl Facts<'_> {
                 }
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
                 let before = &text[..first.span.start];
-                let alone_told_as_start = STARTED_AT.is_match(before) || (story && OPENS_WITH.is_match(before));
+                let said_to_start = STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before);
+                let alone_told_as_start = said_to_start || (story && OPENS_WITH.is_match(before));
                 if times.len() < 2 && dates.is_empty() && !alone_told_as_start {
                     continue;
                 }
