@@ -142,7 +142,8 @@ fn meridiem(rest: &str) -> Option<(bool, usize)> {
 
 /// A zone written right after a time: "Z" attached, "+01:00" (attached or after a
 /// space), "-08:00" only attached to a time with seconds (else "10:00-11:00" would be
-/// an offset), or a zone name after up to two spaces, optionally in () or [].
+/// an offset), or a zone name after up to two spaces, optionally in () or [],
+/// or last in a short aside ("(hora peninsular, CEST)").
 fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
     if let Some(after) = rest.strip_prefix('Z') {
         if after.starts_with(char::is_alphanumeric) {
@@ -173,7 +174,13 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
         Some('[') => (Some(']'), after_gap.get(1..)?),
         _ => (None, after_gap),
     };
-    let (zone, len) = zone_at_start(inner)?;
+    let Some((zone, len)) = zone_at_start(inner) else {
+        // "(hora peninsular, CEST)", "(our time, UTC+2)": an aside that
+        // ends with the zone.
+        let aside = inner.get(..inner.find(close?)?).filter(|aside| aside.len() <= 40)?;
+        let zone = parse_zone(aside.rsplit(',').next()?)?;
+        return Some((zone, rest.len() - inner.len() + aside.len() + 1));
+    };
     let mut end = rest.len() - inner.len() + len;
     if let Some(close) = close {
         if char_at(rest, end) != Some(close) {
@@ -914,6 +921,7 @@ mod tests {
         let zone = t.zone.as_ref().unwrap();
         assert_eq!((t.text.as_str(), zone.text.as_str()), ("10:00 AM (UTC)", "UTC"));
         assert_eq!(zone.offset, Offset::UTC);
+        check! {times, "entre las 18:30 y las 20:15 (hora peninsular, CEST)" => "18:30:00, 20:15:00 +02", "at 04:07 (our time, UTC+2) the switch" => "04:07:00 +02", "at 14:30 (Jane, on-call)" => "14:30:00"}
         let t = &find_times("- *14:51 PST* restart")[0];
         assert_eq!((t.text.as_str(), t.span.clone()), ("14:51 PST", 3..12));
         assert_eq!(find_times("until 2:00 PM GMT+1.")[0].text, "2:00 PM GMT+1");
