@@ -3,6 +3,7 @@
 //! `config` (`default_timezone`) and `ingest` (every time in a file), so
 //! that config need not import the ingest stage.
 
+use crate::model::ZonedTime;
 use crate::per_thread::PerThread;
 use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
@@ -64,6 +65,11 @@ impl Zone {
             Some(rules) => rules.to_ambiguous_timestamp(civil).compatible().map_or(self.offset, |t| rules.to_offset(t)),
             None => self.offset,
         }
+    }
+
+    /// Local time `civil` in this zone.
+    pub fn at(&self, civil: DateTime) -> ZonedTime {
+        ZonedTime::new(civil, self.offset_at(civil))
     }
 }
 
@@ -135,9 +141,9 @@ static CITIES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
 /// A seasonal zone from the tz database, with its offset on the first of January.
 fn seasonal_zone(name: &str, text: &str) -> Option<Zone> {
     let rules = jiff::tz::db().get(name).ok()?;
-    let january = jiff::civil::date(2024, 1, 1).to_datetime(jiff::civil::Time::midnight());
-    let offset = rules.to_ambiguous_timestamp(january).compatible().ok().map(|t| rules.to_offset(t))?;
-    Some(Zone { offset, rules: Some(rules), text: text.to_string() })
+    let mut zone = Zone { offset: Offset::UTC, rules: Some(rules), text: text.to_string() };
+    zone.offset = zone.offset_at(jiff::civil::date(2024, 1, 1).to_datetime(jiff::civil::Time::midnight()));
+    Some(zone)
 }
 
 fn zone_pattern() -> String {

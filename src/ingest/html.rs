@@ -44,35 +44,41 @@ pub fn to_markdown(body: &str) -> (String, Diagnostic) {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        let line = lines[i];
-        let lower = line.to_ascii_lowercase();
-        let block_end = |open: &str, close: &str| {
-            lower.contains(open).then(|| (i..lines.len()).find(|&j| lines[j].to_ascii_lowercase().contains(close)))
-        };
-        if let Some(end) = block_end("<table", "</table") {
-            let end = end.unwrap_or(lines.len() - 1);
-            fill(&mut out, table(&lines[i..=end].join("\n")), end + 1 - i);
-            i = end + 1;
-        } else if let Some(end) = block_end("<style", "</style").or_else(|| block_end("<script", "</script")) {
-            let end = end.unwrap_or(lines.len() - 1);
-            fill(&mut out, Vec::new(), end + 1 - i);
-            i = end + 1;
-        } else if let Some(end) = block_end("<pre", "</pre") {
-            let end = end.unwrap_or(lines.len() - 1);
-            let code = ANY_TAG.replace_all(&lines[i..=end].join("\n"), "").into_owned();
-            let mut block = vec!["```".to_string()];
-            block.extend(code.split('\n').filter(|l| !l.trim().is_empty()).map(str::to_string));
-            block.push("```".to_string());
-            fill(&mut out, block, end + 1 - i);
-            i = end + 1;
-        } else {
-            out.push(block_line(line));
+        let lower = lines[i].to_ascii_lowercase();
+        let spanning = SPANNING.iter().find(|(open, ..)| lower.contains(open));
+        let Some((_, close, convert)) = spanning else {
+            out.push(block_line(lines[i]));
             i += 1;
-        }
+            continue;
+        };
+        let end = (i..lines.len()).find(|&j| lines[j].to_ascii_lowercase().contains(close)).unwrap_or(lines.len() - 1);
+        fill(&mut out, convert(&lines[i..=end].join("\n")), end + 1 - i);
+        i = end + 1;
     }
     let note = Diagnostic::info("html-document", 1, "the file is written in HTML: read and published as markdown")
         .with_help("write it in markdown to control how its page looks");
     (out.join("\n"), note)
+}
+
+/// What a block spanning lines becomes: its HTML, joined, to markdown lines.
+type Convert = fn(&str) -> Vec<String>;
+
+/// Blocks that span lines, by their opening and closing tags, and the
+/// markdown each becomes.
+const SPANNING: [(&str, &str, Convert); 4] = [
+    ("<table", "</table", table),
+    ("<style", "</style", |_| Vec::new()),
+    ("<script", "</script", |_| Vec::new()),
+    ("<pre", "</pre", preformatted),
+];
+
+/// Preformatted text as a code fence, its tags dropped.
+fn preformatted(html: &str) -> Vec<String> {
+    let code = ANY_TAG.replace_all(html, "");
+    let mut block = vec!["```".to_string()];
+    block.extend(code.split('\n').filter(|l| !l.trim().is_empty()).map(str::to_string));
+    block.push("```".to_string());
+    block
 }
 
 /// Puts `block` on the `lines` lines it replaces, blank lines after it; a

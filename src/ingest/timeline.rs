@@ -277,9 +277,8 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
         if rest > 16 {
             continue;
         }
-        let civil = date.date.to_datetime(time.time);
         entries.push(TimelineEntry {
-            time: Some(ZonedTime::new(civil, time.zone.as_ref().unwrap_or(ctx.zone).offset_at(civil))),
+            time: Some(time.zone.as_ref().unwrap_or(ctx.zone).at(date.date.to_datetime(time.time))),
             time_text: stamp.to_string(),
             milestone: None,
             text: text.trim().to_string(),

@@ -325,8 +325,7 @@ impl Facts<'_> {
             if let (Some(written), true) = (&t.zone, is_start) {
                 when.zone = Some(written.text.clone());
             }
-            let civil = d.to_datetime(t.time);
-            let z = ZonedTime::new(civil, t.zone.as_ref().unwrap_or(zone).offset_at(civil));
+            let z = t.zone.as_ref().unwrap_or(zone).at(d.to_datetime(t.time));
             if is_start && when.start.is_none() {
                 (when.start, when.start_line) = (Some(z), label.line);
                 self.note("start", FactSource::Label, label.line);
@@ -384,8 +383,7 @@ impl Facts<'_> {
                     when.zone = Some(w.text.clone());
                 }
                 let z = written.unwrap_or_else(|| zone.clone());
-                let civil = d.to_datetime(first.time);
-                let start = ZonedTime::new(civil, first.zone.as_ref().unwrap_or(&z).offset_at(civil));
+                let start = first.zone.as_ref().unwrap_or(&z).at(d.to_datetime(first.time));
                 when.start = Some(start);
                 when.start_line = *line;
                 self.note("start", *source, *line);
@@ -394,8 +392,7 @@ impl Facts<'_> {
                         .iter()
                         .find(|dd| dd.span.start > first.span.end && dd.span.start < second.span.start)
                         .map_or(d, |dd| dd.date);
-                    let civil = end_date.to_datetime(second.time);
-                    let mut end = ZonedTime::new(civil, second.zone.as_ref().unwrap_or(&z).offset_at(civil));
+                    let mut end = second.zone.as_ref().unwrap_or(&z).at(end_date.to_datetime(second.time));
                     if end.civil < start.civil
                         && let Ok(next) = end.civil.checked_add(1.day())
                     {
