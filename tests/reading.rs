@@ -425,6 +425,14 @@ fn a_report_in_italian_reads_its_date_and_its_range() {
 }
 
 #[test]
+fn a_duration_told_in_german_or_japanese_prose_is_read() {
+    // "für knapp zwei Stunden nicht erreichbar": no duration label, no times.
+    assert_eq!(when(&read("non-english-de-duration.md")).2, Some(120));
+    // "約2時間にわたり停止": the clock time "14時30分" is not a duration.
+    assert_eq!(when(&read("non-english-ja-duration.md")).2, Some(120));
+}
+
+#[test]
 fn a_date_without_its_year_takes_the_year_the_page_writes_elsewhere() {
     // "on November 19": the year comes from the "Posted 11/19/2025" lines.
     let p = read("status-page-history.md");

@@ -617,29 +617,79 @@ const NUMBER_WORDS: &[(&str, f64)] = &[
     ("five", 5.0), ("six", 6.0), ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0),
     ("eleven", 11.0), ("twelve", 12.0), ("fifteen", 15.0), ("twenty", 20.0), ("thirty", 30.0),
     ("forty-five", 45.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("ninety", 90.0),
+    // Spanish, Portuguese, French, Italian, German and Dutch: the numbers
+    // reports write out before an hour or a minute.
+    ("un", 1.0), ("una", 1.0), ("uno", 1.0), ("um", 1.0), ("uma", 1.0), ("une", 1.0),
+    ("ein", 1.0), ("eine", 1.0), ("einer", 1.0), ("een", 1.0),
+    ("dos", 2.0), ("dois", 2.0), ("duas", 2.0), ("deux", 2.0), ("due", 2.0), ("zwei", 2.0), ("twee", 2.0),
+    ("tres", 3.0), ("três", 3.0), ("trois", 3.0), ("tre", 3.0), ("drei", 3.0), ("drie", 3.0),
+    ("cuatro", 4.0), ("quatro", 4.0), ("quatre", 4.0), ("quattro", 4.0), ("vier", 4.0),
+    ("cinco", 5.0), ("cinq", 5.0), ("cinque", 5.0), ("fünf", 5.0), ("vijf", 5.0),
+    ("seis", 6.0), ("sechs", 6.0), ("zes", 6.0), ("acht", 8.0), ("zehn", 10.0), ("diez", 10.0),
+    ("dez", 10.0), ("dix", 10.0), ("dieci", 10.0), ("tien", 10.0), ("quince", 15.0), ("quinze", 15.0),
+    ("fünfzehn", 15.0), ("quindici", 15.0), ("veinte", 20.0), ("vinte", 20.0), ("vingt", 20.0),
+    ("venti", 20.0), ("zwanzig", 20.0), ("treinta", 30.0), ("trinta", 30.0), ("trente", 30.0),
+    ("trenta", 30.0), ("dreißig", 30.0), ("noventa", 90.0), ("neunzig", 90.0), ("quatre-vingt-dix", 90.0),
+    // Halves said as one word: "anderthalb Stunden", "eineinhalb Stunden".
+    ("anderthalb", 1.5), ("eineinhalb", 1.5), ("zweieinhalb", 2.5),
 ];
+
+/// Seconds in a unit of each rank.
+const UNIT_SECONDS: [f64; 5] = [1.0, 60.0, 3_600.0, 86_400.0, 604_800.0];
+
+/// Unit words by rank (0 seconds, 1 minutes, 2 hours, 3 days, 4 weeks), in
+/// English and the languages the corpus holds, then the Japanese and Chinese
+/// ones (no word boundary after those); single letters are matched apart.
+const UNIT_WORDS: [(&str, &str); 5] = [
+    ("seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden", "秒"),
+    ("minutes?|mins?|minutos?|minuten?|minuti|minuto", "分間?"),
+    ("hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur", "時間"),
+    ("days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag", "日間"),
+    ("weeks?|wks?|semanas?|wochen?|semaines?|settimane?|weken", "週間"),
+];
+
+/// Words for half of the unit after them: "half an hour", "media hora",
+/// "meia hora", "eine halbe Stunde", "une demi-heure".
+const HALF: &str = r"half[\ \t]+an?|media|meia|(?:eine[\ \t]+)?halbe|(?:une[\ \t]+)?demi|(?:een[\ \t]+)?half";
+
+static HALF_WORD: PerThread<Regex> = PerThread::new(|| compile(&format!("^(?:{HALF})$")));
+
+/// A half more of the unit before: "an hour and a half", "hora y media",
+/// "hora e meia", "heure et demie", "ora e mezza".
+static AND_A_HALF: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"^(?i:[\ \t]+and[\ \t]+a[\ \t]+half|[\ \t]+y[\ \t]+media|[\ \t]+e[\ \t]+meia|[\ \t]+et[\ \t]+demie|[\ \t]+e[\ \t]+mezz[ao])\b",
+    )
+});
 
 /// A number and a unit; single-letter units are lower case ("45M" is millions).
 fn duration_pattern(prefix: &str) -> String {
     let mut words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
     words.sort_by_key(|w| Reverse(w.len()));
     let words = words.join("|");
+    let units: Vec<String> = UNIT_WORDS
+        .iter()
+        .enumerate()
+        .map(|(rank, (words, cjk))| format!("(?P<u{rank}>(?:{words}){B}|{cjk})"))
+        .collect();
+    let units = units.join("|");
     format!(
         r"(?x) {prefix}
-        (?P<num> \d{{1,6}}(?:\.\d{{1,3}})? | (?i:{B}(?:half[\ \t]+an?|{words}){B}) )
+        (?P<num> \d{{1,6}}(?:[.,]\d{{1,3}})? | (?i:{B}(?:{HALF}|{words}){B}) )
         (?P<half> (?i:[\ \t]+and[\ \t]+a[\ \t]+half) )?
         (?P<gap> [\ \t\x{{A0}}] | - )?
-        (?P<unit> (?i:weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?) | [hms] )"
+        (?P<unit> (?i:{units}) | [hms] )"
     )
 }
 
 static DURATION_PART: PerThread<Regex> = PerThread::new(|| compile(&duration_pattern("")));
 /// The next part of "5 hours, 26 minutes", "5 hours and 26 minutes", "2h15m".
-static NEXT_DURATION_PART: PerThread<Regex> =
-    PerThread::new(|| compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+and[\ \t]+ | [\ \t]+ )?")));
+static NEXT_DURATION_PART: PerThread<Regex> = PerThread::new(|| {
+    compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+(?i:and|y|e|und|et|en)[\ \t]+ | [\ \t]+ )?"))
+});
 static APPROXIMATELY: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?i)(?:\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|etwa|ungefähr)|~|≈)[ \t]*$",
+        r"(?i)(?:\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|près de|presque|plus de|etwa|ungefähr|knapp|rund|fast|über|aproximadamente|cerca de|unos|unas|alrededor de|casi|más de|quase|mais de|quasi|oltre|ongeveer|bijna|ruim)|~|≈|約|およそ)[ \t]*$",
     )
 });
 
@@ -649,18 +699,25 @@ struct Part {
     /// 0 seconds, 1 minutes, 2 hours, 3 days, 4 weeks: parts must descend
     rank: u8,
     letter: bool,
+    /// a Japanese or Chinese unit, written against its number and the next part ("1時間35分")
+    cjk: bool,
     digits: bool,
     end: usize,
 }
 
+fn is_cjk(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c >= '\u{3000}')
+}
+
 fn number_value(num: &str) -> Option<f64> {
     let lower = num.to_lowercase();
-    if lower.starts_with("half") {
+    if HALF_WORD.is_match(&lower) {
         return Some(0.5);
     }
     match NUMBER_WORDS.iter().find(|(word, _)| *word == lower) {
         Some(&(_, value)) => Some(value),
-        None => lower.parse::<f64>().ok().filter(|v| v.is_finite()),
+        // "1,5 Stunden": a decimal comma.
+        None => lower.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite()),
     }
 }
 
@@ -672,6 +729,7 @@ fn read_part(caps: &Captures, base: usize) -> Option<Part> {
     let unit = caps.name("unit")?;
     let gap = caps.name("gap").map_or("", |g| g.as_str());
     let letter = unit.as_str().len() == 1;
+    let cjk = is_cjk(unit.as_str());
     let digits = num.starts_with(|c: char| c.is_ascii_digit());
     // "two and a half hours": a half more of the unit.
     let half = if caps.name("half").is_some() { 0.5 } else { 0.0 };
@@ -687,15 +745,14 @@ fn read_part(caps: &Captures, base: usize) -> Option<Part> {
             return None;
         }
     }
-    let (rank, unit_seconds) = match unit.as_str().chars().next()?.to_ascii_lowercase() {
-        'w' => (4, 604_800.0),
-        'd' => (3, 86_400.0),
-        'h' => (2, 3_600.0),
-        'm' => (1, 60.0),
-        _ => (0, 1.0),
+    let rank = match unit.as_str() {
+        "h" => 2,
+        "m" => 1,
+        "s" => 0,
+        _ => ["u0", "u1", "u2", "u3", "u4"].iter().position(|group| caps.name(group).is_some())?,
     };
-    let seconds = (number_value(num)? + half) * unit_seconds;
-    Some(Part { seconds, rank, letter, digits, end: base + unit.end() })
+    let seconds = (number_value(num)? + half) * UNIT_SECONDS[rank];
+    Some(Part { seconds, rank: rank as u8, letter, cjk, digits, end: base + unit.end() })
 }
 
 /// Grows one [`DURATION_PART`] match into a full duration statement, or rejects it.
@@ -703,7 +760,9 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     let start = caps.get(0)?.start();
     let first = read_part(caps, 0)?;
     let prev = char_before(text, start);
-    if first.digits && prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | ':' | '/' | '_')) {
+    // "約2時間" reads on from a word, "14時30分" is a clock time.
+    let continues = |c: char| c.is_alphanumeric() && !(first.cjk && c >= '\u{3000}' && c != '時');
+    if first.digits && prev.is_some_and(|c| continues(c) || matches!(c, '.' | ',' | ':' | '/' | '_')) {
         return None;
     }
     let mut parts = vec![first];
@@ -715,7 +774,7 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
             break;
         };
         let attached = next_caps.name("sep").is_none_or(|s| s.is_empty());
-        if next.rank >= last.rank || (attached && !(last.letter && next.digits)) {
+        if next.rank >= last.rank || (attached && !((last.letter || last.cjk) && next.digits)) {
             break;
         }
         parts.push(next);
@@ -734,15 +793,13 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
         }
         seconds += minutes.parse::<f64>().ok()? * 60.0;
         end += 2;
-    } else if after.starts_with(char::is_alphabetic) || parts.iter().all(|p| p.rank == 0) {
+    } else if (after.starts_with(char::is_alphabetic) && !last.cjk) || parts.iter().all(|p| p.rank == 0) {
         return None;
     }
     // "an hour and a half": half of the last part's unit more.
-    const AND_A_HALF: &str = " and a half";
-    if after.get(..AND_A_HALF.len()).is_some_and(|a| a.eq_ignore_ascii_case(AND_A_HALF)) {
-        const UNIT_SECONDS: [f64; 5] = [1.0, 60.0, 3600.0, 86400.0, 604800.0];
+    if let Some(and_a_half) = AND_A_HALF.find(after) {
         seconds += UNIT_SECONDS.get(usize::from(last.rank)).copied().unwrap_or(0.0) / 2.0;
-        end += AND_A_HALF.len();
+        end += and_a_half.end();
     }
     let mut minutes = (seconds / 60.0).round();
     if seconds > 0.0 && minutes < 1.0 {
@@ -1109,6 +1166,22 @@ mod tests {
             "down for about an hour and a half, then 2 days and a half" => "90~, 3600",
             "two and a half hours; 1 and a half days; three and a half minutes" => "150, 2160, 4",
         }
+    }
+
+    /// The languages of the corpus write durations their own way.
+    #[test]
+    fn durations_in_other_languages() {
+        check! {durations,
+            "duró 1 hora y 45 minutos; unas 3 horas; media hora" => "105, 180~, 30",
+            "durou quase 2 horas; uma hora e meia; 3 horas e 15 minutos" => "120~, 90, 195",
+            "für knapp zwei Stunden; 1 Stunde 25 Minuten; 2 Std. lang; eine halbe Stunde" => "120~, 85, 120, 30",
+            "anderthalb Stunden; ca. 38 Stunden; 1,5 Stunden" => "90, 2280~, 90",
+            "a duré environ 50 minutes; une demi-heure; une heure et demie" => "50~, 30, 90",
+            "è durato circa due ore; 40 minuti; gedurende 1 uur en 35 minuten" => "120~, 40, 95",
+            "障害時間：1時間35分、約2時間にわたり、45分間" => "95, 120~, 45",
+        }
+        // A Japanese clock time is not a duration.
+        check! {durations, none: "14時30分に復旧", "3 tags", "2 Minutenzeiger"}
     }
 
     #[test]

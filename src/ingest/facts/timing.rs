@@ -11,6 +11,7 @@ use crate::ingest::when::{
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use crate::per_thread::PerThread;
+use crate::zone::compile;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use regex::Regex;
@@ -630,19 +631,23 @@ impl Facts<'_> {
                 // "Time to recovery" says how long it lasted; "time to
                 // detection" says only part of it.
                 let recovery = name.starts_with("time to re") || ["ttr", "mttr", "ttm"].contains(&name.as_str());
-                if (name.contains("duration")
+                // "Gesamtdauer", "Ausfalldauer", "durée totale", "障害時間".
+                let names_length = ["duration", "durée", "duración", "duração", "durata", "dauer", "duur"]
+                    .iter()
+                    .any(|word| name.contains(word));
+                if (names_length
                     || recovery
                     || [
-                        "durée",
-                        "duración",
-                        "duração",
-                        "dauer",
                         "downtime",
                         "total downtime",
                         "outage length",
                         "lead time",
+                        "tiempo de inactividad",
+                        "tempo de indisponibilidade",
                         "総影響時間",
                         "影響時間",
+                        "障害時間",
+                        "停止時間",
                         "총 영향 시간",
                     ]
                     .contains(&name.as_str()))
@@ -707,10 +712,29 @@ impl Facts<'_> {
                 r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|within|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?(about|approximately|approx\.?|around|roughly|nearly|almost|just over|over|some|~)?\s*$",
             )
         });
+        // The same in the other languages of the corpus: "durante 2 horas",
+        // "durou quase 2 horas", "für knapp zwei Stunden", "a duré environ 50
+        // minutes", "è durato circa un'ora", "gedurende 1 uur", "約2時間".
+        static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
+            compile(
+                r"(?i)(?:\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|per (?:circa|quasi|oltre|più di)|durata di|è durat[oa]|gedurende|duurde)\s*(?:casi|cerca de|aproximadamente|unos|unas|alrededor de|más de|quase|mais de|knapp|etwa|ca\.|rund|fast|über|environ|près de|presque|plus de|circa|quasi|oltre|ongeveer|bijna|ruim)?\s*|約|およそ)$",
+            )
+        });
         // "3 hours of downtime", "a 45-minute outage".
         static OUTAGE_NOUN: PerThread<Regex> = PerThread::new(|| {
             english(
                 r"^(-long| long)?\s+(of\s+)?(total\s+|complete\s+|partial\s+|full\s+)?(downtime|outage|disruption|degradation|unavailability|interruption|service interruption)\b",
+            )
+        });
+        static OUTAGE_NOUN_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
+            compile(
+                r"(?i)^(?:\s+lang\b|\s+(?:de|d'|di|da)\s*(?:caída|interrupci[oó]n|indisponibilidad|inactividad|indisponibilidade|interrupção|queda|panne|coupure|interruption|indisponibilité|disservizio|interruzione)|\s+(?:Ausfall|Störung|storing|uitval)|(?:程度|ほど)?(?:にわたり|にわたって|の間|の障害|の停止|停止|継続))",
+            )
+        });
+        // Words that make a sentence about the outage in the other languages.
+        static OUTAGE_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
+            compile(
+                r"(?i)\b(?:ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
@@ -746,16 +770,19 @@ impl Facts<'_> {
             let is_break = |c: char| matches!(c, ',' | ';' | ':' | '—');
             let Some(start) = sentence[..span.start].rfind(is_break) else { return true };
             let end = sentence[span.end..].find(is_break).map_or(sentence.len(), |i| span.end + i);
-            OUTAGE.is_match(&sentence[start..end])
+            let clause = &sentence[start..end];
+            OUTAGE.is_match(clause) || OUTAGE_ELSEWHERE.is_match(clause)
         };
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
-                if !OUTAGE.is_match(sentence) {
+                if !OUTAGE.is_match(sentence) && !OUTAGE_ELSEWHERE.is_match(sentence) {
                     continue;
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
-                    (LEAD.is_match(&sentence[..d.span.start]) || OUTAGE_NOUN.is_match(&sentence[d.span.end..]))
-                        && about_the_outage(sentence, &d.span)
+                    let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
+                    let led = LEAD.is_match(before) || LEAD_ELSEWHERE.is_match(before);
+                    let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
+                    (led || names_the_outage) && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
