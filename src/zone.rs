@@ -109,6 +109,21 @@ const SEASONAL: &[(&str, &str)] = &[
     ("uk time", "Europe/London"), ("british time", "Europe/London"),
     ("horário de brasília", "America/Sao_Paulo"), ("hora de brasília", "America/Sao_Paulo"),
     ("brasília time", "America/Sao_Paulo"), ("brasilia time", "America/Sao_Paulo"),
+    ("ora italiana", "Europe/Rome"), ("hora peninsular", "Europe/Madrid"),
+    ("hora española", "Europe/Madrid"), ("heure française", "Europe/Paris"),
+    ("deutsche zeit", "Europe/Berlin"), ("deutscher zeit", "Europe/Berlin"),
+];
+
+/// Countries a Spanish, Portuguese, French or Italian report names its time
+/// by ("hora de Colombia"), to the zone most of their people live in.
+#[rustfmt::skip]
+const COUNTRIES: &[(&str, &str)] = &[
+    ("colombia", "America/Bogota"), ("mexico", "America/Mexico_City"), ("méxico", "America/Mexico_City"),
+    ("argentina", "America/Argentina/Buenos_Aires"), ("chile", "America/Santiago"),
+    ("peru", "America/Lima"), ("perú", "America/Lima"), ("españa", "Europe/Madrid"),
+    ("espagne", "Europe/Madrid"), ("france", "Europe/Paris"), ("francia", "Europe/Paris"),
+    ("italia", "Europe/Rome"), ("portugal", "Europe/Lisbon"), ("brasil", "America/Sao_Paulo"),
+    ("alemania", "Europe/Berlin"), ("allemagne", "Europe/Berlin"), ("germania", "Europe/Berlin"),
 ];
 
 /// US zones by region alone, a zone only right after a time ("9:14 AM (Eastern)"):
@@ -125,6 +140,13 @@ const TZ_NAME: &str = r"(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Eur
 
 /// "Chicago time", "Sao Paulo time": a tz database city followed by "time".
 const PLACE_TIME: &str = r"[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?[ \t]+time";
+
+/// "hora de Madrid", "heure de Paris", "ora di Roma", "horário de Lisboa":
+/// a place's time in the Romance languages of the corpus.
+const PLACE_TIME_ROMANCE: &str =
+    r"(?i:hora|heure|ora|horário|horario)[ \t]+(?:de|di|del)[ \t]+[A-ZÁÉÍÓÚ][a-záéíóúãç]+(?:[ _][A-Z][a-záéíóúãç]+)?";
+static PLACE_TIME_ROMANCE_WORDS: PerThread<Regex> =
+    PerThread::new(|| compile(r"^(?i:hora|heure|ora|horário|horario)\s+(?i:de|di|del)\s+"));
 
 /// The tz database's cities, lower case with spaces ("new york"), to their zones.
 static CITIES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
@@ -153,7 +175,9 @@ fn zone_pattern() -> String {
     let long = long.join("|").replace(' ', r"\s+");
     let mut abbr: Vec<&str> = ABBREVIATIONS.iter().map(|(name, _)| *name).collect();
     abbr.extend(SEASONAL.iter().map(|(name, _)| *name).filter(|name| !name.contains(' ')));
-    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}", abbr.join("|"))
+    // A place's name may end in a letter that is no ASCII word character
+    // ("Bogotá"): the words before it have their boundary, it needs none.
+    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}|{B}{PLACE_TIME_ROMANCE}", abbr.join("|"))
 }
 
 static ZONE: PerThread<Regex> = PerThread::new(|| compile(&zone_pattern()));
@@ -234,8 +258,27 @@ fn named_zone(name: &str) -> Option<Zone> {
     if key.contains('/') {
         return seasonal_zone(&key, name);
     }
+    if let Some(words) = PLACE_TIME_ROMANCE_WORDS.find(&key) {
+        let place = lower.get(words.end()..)?.replace('_', " ");
+        let country = COUNTRIES.iter().find(|(country, _)| *country == place).map(|(_, tz)| *tz);
+        let unaccented: String = place.chars().map(unaccent).collect();
+        return seasonal_zone(country.or_else(|| CITIES.get(&unaccented).map(String::as_str))?, name);
+    }
     let city = lower.strip_suffix(" time")?.replace('_', " ");
     seasonal_zone(CITIES.get(&city)?, name)
+}
+
+/// The tz database writes its cities without accents ("Bogota").
+fn unaccent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ã' => 'a',
+        'é' | 'è' | 'ê' => 'e',
+        'í' | 'ì' => 'i',
+        'ó' | 'ò' | 'ô' | 'õ' => 'o',
+        'ú' | 'ù' | 'ü' => 'u',
+        'ç' => 'c',
+        other => other,
+    }
 }
 
 /// A zone name starting exactly at the beginning of `s`, with its length.

@@ -879,6 +879,14 @@ struct Marker {
     class: Option<Classification>,
 }
 
+/// "Root cause analysis: object storage outage": a heading that names its
+/// subject after a colon or a dash, in two words or more.
+fn names_a_subject(heading: &str) -> bool {
+    [": ", " - ", " – ", " — "]
+        .iter()
+        .any(|sep| heading.split_once(sep).is_some_and(|(_, subject)| subject.split_whitespace().nth(1).is_some()))
+}
+
 /// Read the structure of a markdown body (front matter already blanked);
 /// `lines` are its lines, which the caller has split already. Every event
 /// also goes to `links`, so that links and heading ids cost no second pass.
@@ -924,7 +932,11 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
                     let text = text.trim().to_string();
                     if !text.is_empty() {
                         let key = normalize_heading(&text);
-                        let class = synonyms.classify_key(&key, true);
+                        // "# Root cause analysis: storage outage, 5 December
+                        // 2017" opens the file with what it is and its
+                        // subject: the title, not a section.
+                        let titles_the_file = headings.is_empty() && level == 1 && names_a_subject(&text);
+                        let class = (!titles_the_file).then(|| synonyms.classify_key(&key, true)).flatten();
                         headings.push(Heading { level, text: text.clone(), line });
                         markers.push(Marker { line, level, heading: text, key, value: String::new(), class });
                     }
@@ -1327,6 +1339,16 @@ It broke.
 ";
         let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
         assert_eq!(names, [("root_cause".to_string(), 3), ("summary".to_string(), 9), ("summary".to_string(), 11)]);
+    }
+
+    #[test]
+    fn a_title_that_says_what_the_file_is_and_its_subject_is_no_section() {
+        let body =
+            "# Root cause analysis: storage outage in OSL1\n\n## Summary\n\nDisks failed.\n\n## Root cause\n\nPower.\n";
+        let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
+        assert_eq!(names, [("summary".to_string(), 3), ("root_cause".to_string(), 7)]);
+        // A first heading that is a section stays one.
+        assert_eq!(kinds("# Root Cause Analysis\n\nPower.\n")[0].0, "root_cause");
     }
 
     #[test]

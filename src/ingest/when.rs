@@ -174,21 +174,22 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
         Some('[') => (Some(']'), after_gap.get(1..)?),
         _ => (None, after_gap),
     };
-    let Some((zone, len)) = zone_at_start(inner) else {
-        // "(hora peninsular, CEST)", "(our time, UTC+2)": an aside that
-        // ends with the zone.
-        let aside = inner.get(..inner.find(close?)?).filter(|aside| aside.len() <= 40)?;
-        let zone = parse_zone(aside.rsplit(',').next()?)?;
-        return Some((zone, rest.len() - inner.len() + aside.len() + 1));
-    };
-    let mut end = rest.len() - inner.len() + len;
-    if let Some(close) = close {
-        if char_at(rest, end) != Some(close) {
-            return None;
+    let closed = |(zone, len): (Zone, usize)| {
+        let end = rest.len() - inner.len() + len;
+        match close {
+            Some(close) if char_at(rest, end) != Some(close) => None,
+            Some(_) => Some((zone, end + 1)),
+            None => Some((zone, end)),
         }
-        end += 1;
+    };
+    if let Some(found) = zone_at_start(inner).and_then(closed) {
+        return Some(found);
     }
-    Some((zone, end))
+    // "(hora peninsular, CEST)", "(our time, UTC+2)": an aside that ends
+    // with the zone.
+    let aside = inner.get(..inner.find(close?)?).filter(|aside| aside.len() <= 40)?;
+    let zone = parse_zone(aside.rsplit(',').next()?)?;
+    Some((zone, rest.len() - inner.len() + aside.len() + 1))
 }
 
 /// Decides whether one [`CLOCK`] match is a time. Forms and their conditions:
@@ -907,6 +908,9 @@ mod tests {
             "(Eastern time)" => "Eastern time -05 -04", "PT" => "PT -08 -07",
             "London time" => "London time +00 +01", "Sao Paulo time" => "Sao Paulo time -03 -03",
             "horário de Brasília" => "horário de Brasília -03 -03",
+            "heure de Paris" => "heure de Paris +01 +02", "ora italiana" => "ora italiana +01 +02",
+            "(hora de Bogotá)" => "hora de Bogotá -05 -05", "hora de Colombia" => "hora de Colombia -05 -05",
+            "hora peninsular" => "hora peninsular +01 +02", "Hora de Inicio" => "-",
             // Fixed zones keep their offset in summer, as written.
             "PST" => "PST -08 -08", "CET" => "CET +01 +01",
             "America/Atlantis" => "-", "Response time" => "-",
