@@ -71,6 +71,11 @@ pub struct Taxonomy {
     pub weights: EvidenceWeights,
     /// The score a tag's evidence must reach for the tag to be inferred.
     pub threshold: f64,
+    /// Tag i's `hints` as one anchored pattern: a match that is wholly one
+    /// of them names the part or the symptom, not what went wrong with it.
+    hints: Vec<Option<regex::Regex>>,
+    /// The share of its place's weight a hint counts.
+    pub hint_weight: f64,
 }
 
 /// Per-thread clones of the taxonomy's matcher. A cloned config starts
@@ -160,6 +165,11 @@ pub struct TagRule {
 }
 
 impl Taxonomy {
+    /// Whether `phrase`, a match of tag `tag`'s rules, is wholly one of its hints.
+    pub fn is_hint(&self, tag: usize, phrase: &str) -> bool {
+        self.hints.get(tag).and_then(Option::as_ref).is_some_and(|hints| hints.is_match(phrase))
+    }
+
     /// Every tag's `match` rules, compiled to find them all in one pass
     /// (see [`TagMatcher`]); this thread's clone of it.
     pub fn matcher(&self) -> &TagMatcher {
@@ -263,6 +273,8 @@ struct TaxonomyToml {
     replace: bool,
     /// The score a tag's evidence must reach to be inferred.
     threshold: Option<f64>,
+    /// The share of its place's weight a match of a tag's `hints` counts.
+    hint_weight: Option<f64>,
     /// Weight of a match by where it is: `title` or a section kind.
     #[serde(default)]
     weights: BTreeMap<String, f64>,
@@ -278,6 +290,9 @@ struct TagToml {
     aliases: Option<Vec<String>>,
     #[serde(rename = "match")]
     patterns: Option<Vec<String>>,
+    /// Rules that only name the part or the symptom ("the database",
+    /// "saturated"): matched like `match`, they count at `hint_weight`.
+    hints: Option<Vec<String>>,
     /// Weights by place for this tag's matches, over `[taxonomy.weights]`.
     weights: Option<BTreeMap<String, f64>>,
 }
@@ -406,6 +421,10 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
             entry.patterns.clone_from(&tag.patterns);
             site_rules.insert(name.clone());
         }
+        if tag.hints.is_some() {
+            entry.hints.clone_from(&tag.hints);
+            site_rules.insert(name.clone());
+        }
         if tag.weights.is_some() {
             entry.weights.clone_from(&tag.weights);
         }
@@ -419,11 +438,19 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
     if !threshold.is_finite() || threshold <= 0.0 {
         return Err(format!("taxonomy.threshold = {threshold}: the threshold is a number above 0"));
     }
+    let hint_weight = site.hint_weight.or(defaults.hint_weight).unwrap_or(1.0);
+    if !hint_weight.is_finite() || hint_weight < 0.0 {
+        return Err(format!("taxonomy.hint_weight = {hint_weight}: the hint weight is a number of 0 or more"));
+    }
     let mut tags = Vec::with_capacity(order.len());
     let mut rules = Vec::with_capacity(order.len());
+    let mut hints = Vec::with_capacity(order.len());
     for name in order {
         let Some(tag) = merged.remove(&name) else { continue };
-        let written = tag.patterns.unwrap_or_default();
+        // A tag's hints are its last rules: where a `match` rule matches
+        // at the same place, it wins.
+        let hinted = tag.hints.unwrap_or_default();
+        let written: Vec<String> = tag.patterns.unwrap_or_default().into_iter().chain(hinted.iter().cloned()).collect();
         let patterns: Vec<String> = written.iter().map(|p| ascii_word_boundaries(p)).collect();
         // The site's own rules are checked now, one at a time so that an
         // error names the bad one; the built-in ones by a test. A tag
@@ -433,6 +460,18 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
                 parse_rule(pattern).map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))?;
             }
         }
+        let hint_patterns = &patterns[written.len() - hinted.len()..];
+        // Each hint parsed as a rule above; one that is too big for a
+        // whole-phrase pattern only counts in full.
+        hints.push(
+            (!hint_patterns.is_empty())
+                .then(|| {
+                    regex::RegexBuilder::new(&format!("^(?:{})$", hint_patterns.join("|")))
+                        .case_insensitive(true)
+                        .build()
+                })
+                .and_then(Result::ok),
+        );
         rules.push(patterns);
         let tag_weights = weights
             .clone()
@@ -447,7 +486,16 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         });
     }
     let matcher_clones = MatcherClones::default();
-    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), matcher_clones, weights, threshold })
+    Ok(Taxonomy {
+        tags,
+        rules,
+        matcher: std::sync::OnceLock::new(),
+        matcher_clones,
+        weights,
+        threshold,
+        hints,
+        hint_weight,
+    })
 }
 
 #[cfg(test)]

@@ -218,7 +218,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             // wherever it is written; what it says followed from the
             // cause, as a consequence, never more than where it is.
             let connectives = connectives.get_or_insert_with(|| Connectives::of(text));
-            let (place_name, weight) = match connectives.role(start, end) {
+            let role = connectives.role(start, end);
+            let (place_name, weight) = match role {
                 Role::Cause if !NARRATIVE_PLACES.contains(&place.name) => {
                     (SectionKind::RootCause.as_str(), weight.max(rule.weights.of(SectionKind::RootCause)))
                 }
@@ -227,12 +228,18 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
                 }
                 Role::Cause | Role::Unsaid => (place.name, weight),
             };
+            // "The database" or "saturated" alone names the part or the
+            // symptom, which is as often the victim as the cause, unless
+            // the sentence gives it as the cause ("caused by the database").
+            let phrase = &text[m.range];
+            let hint = role != Role::Cause && taxonomy.is_hint(tag, phrase);
+            let weight = if hint { weight * taxonomy.hint_weight } else { weight };
             *count += 1;
             by_tag[tag].push(TagEvidence {
                 tag: rule.name.clone(),
                 place: place_name.to_string(),
                 line: place.prose.line_at(start),
-                phrase: text[m.range].to_string(),
+                phrase: phrase.to_string(),
                 weight,
             });
         }
@@ -576,6 +583,20 @@ mod tests {
         assert_eq!(
             tags_of("A firewall rule pushed during maintenance blocked port 443."),
             ["config-change", "network"]
+        );
+    }
+
+    #[test]
+    fn a_part_named_is_a_hint_and_what_went_wrong_with_it_is_evidence() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let place = |text| [Place { name: "root_cause", prose: Prose::of_line(text, 1) }];
+        // The database named once in the cause counts half: it may be the victim.
+        let named = infer_tags(&config.taxonomy, &place("A bad deploy took the database down."), true);
+        assert_eq!(named.iter().map(|e| e.tag.as_str()).collect::<Vec<_>>(), ["deploy"]);
+        let evidence = infer_tags(&config.taxonomy, &place("A deadlock in the database stalled writes."), true);
+        assert_eq!(
+            evidence.iter().map(|e| (e.phrase.as_str(), e.weight)).collect::<Vec<_>>(),
+            [("deadlock", 3.0), ("database", 1.5)]
         );
     }
 
