@@ -554,5 +554,17 @@ mod tests {
         let err = load("[sections]\nrequired = [\"summry\"]").unwrap_err().to_string();
         assert!(err.contains("unknown section kind"), "{err}");
         assert!(load("titel = 1").is_err());
+        for idle in ["0s", "soon", "-5m"] {
+            let err = load(&format!("[search]\nwatcher_idle = \"{idle}\"")).unwrap_err().to_string();
+            assert!(err.contains("a duration above 0, like \"15m\""), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_search_watcher_is_auto_and_idles_out_after_15_minutes_unless_told() {
+        let default = load("").unwrap();
+        assert_eq!((default.search_watcher, default.search_watcher_idle), (SearchWatcher::Auto, WATCHER_IDLE));
+        let set = load("[search]\nwatcher = \"never\"\nwatcher_idle = \"90s\"").unwrap();
+        assert_eq!((set.search_watcher, set.search_watcher_idle.as_secs()), (SearchWatcher::Never, 90));
     }
 }

@@ -114,11 +114,16 @@ pub fn vouched(dir: &Path, key: u64) -> bool {
 }
 
 /// When process `pid` started (in clock ticks since boot), which tells
-/// it from a later process given the same id; `None` when it is gone.
+/// it from a later process given the same id; `None` when it is gone,
+/// or has ended and is not reaped yet (a zombie answers nothing).
 fn process_start(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // After the name in parentheses, the 20th field is the start time.
-    stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
+    // After the name in parentheses: the state, and 19 fields on, the start time.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    if matches!(fields.next()?, "Z" | "X") {
+        return None;
+    }
+    fields.nth(18)?.parse().ok()
 }
 
 /// What a watcher has seen change and the search index may not hold yet,
@@ -337,5 +342,18 @@ mod tests {
         assert!(dir.path().join(NOTE).exists());
         std::fs::write(dir.path().join(NOTE), "garbage").unwrap();
         assert!(!vouched(dir.path(), 7));
+    }
+
+    #[test]
+    fn a_process_that_ended_is_gone_before_it_is_reaped() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let started = Instant::now();
+        while std::fs::read_to_string(format!("/proc/{}/stat", child.id())).is_ok_and(|s| !s.contains(") Z")) {
+            assert!(started.elapsed() < Duration::from_secs(10));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(process_start(child.id()), None, "a zombie watches nothing");
+        child.wait().unwrap();
+        assert!(process_start(std::process::id()).is_some());
     }
 }
