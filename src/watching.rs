@@ -243,8 +243,9 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 /// starts when no watcher runs): watch the archive as the preview does,
 /// vouch for the index while it holds every change, and stop after
 /// `[search] watcher_idle` without a search, when another watcher takes
-/// over the note, when the index folder goes, or when site.toml changes
-/// (what it watches for is another archive then).
+/// over the note, when the index folder goes, when site.toml changes or
+/// the content folder is replaced (what it watches is another archive
+/// then), or when the kernel dropped events.
 ///
 /// It never updates the index itself: a change makes it answer
 /// "changed", the search then checks the files and re-indexes as without
@@ -254,6 +255,10 @@ pub fn watch(config: &Config, content: Option<&Path>) -> std::io::Result<()> {
     let content = content.map_or_else(|| config.content_dir.clone(), Path::to_path_buf);
     let dir = &config.index_dir;
     let key = crate::build::sources_key(config, &content, false);
+    // The watches follow the folder, not its name: another folder put in
+    // its place is not watched. Taken first, so that a folder replaced
+    // while the watches are set up is noticed.
+    let folder = identity(&content);
     let vouching = Vouching::start(&config.root, &content, dir).map_err(std::io::Error::other)?;
     // Watched first, checked next: a change made before the check is seen
     // by the check, and one made after it by the watcher.
@@ -266,9 +271,6 @@ pub fn watch(config: &Config, content: Option<&Path>) -> std::io::Result<()> {
     // (and heard "changed", so it checks and updates the index), or the
     // listing beside the index was saved again.
     let since = || (vouching.lock().asked, std::fs::metadata(crate::search::sources_path(dir)).ok().map(stamp));
-    // The watches follow the folder, not its name: another folder put in
-    // its place is not watched.
-    let folder = identity(&content);
     let mut checked = since();
     check();
     note(dir, key)?;

@@ -492,3 +492,23 @@ fn no_watcher_starts_when_opted_out_or_outside_a_terminal() {
     assert!(archive.watchers().is_empty());
     assert!(!archive.index().join("coroner-watched").exists());
 }
+
+#[test]
+fn a_search_started_watcher_stops_when_site_toml_or_the_content_folder_is_replaced() {
+    let archive = Watched::new("watcher_idle = \"60s\"");
+    archive.search("disk", "always");
+    archive.noted_watcher();
+    fs::write(archive.site.path().join("site.toml"), "title = \"Incidents\"\n[search]\nwatcher_idle = \"60s\"\n")
+        .unwrap();
+    eventually("the watcher of the old site.toml to stop", || archive.watchers().is_empty());
+
+    archive.search("disk", "always");
+    archive.noted_watcher();
+    let content = archive.site.path().join("content");
+    fs::rename(&content, archive.site.path().join("old")).unwrap();
+    let copied = Command::new("cp").arg("-a").arg(archive.site.path().join("old")).arg(&content).status();
+    assert!(copied.is_ok_and(|s| s.success()));
+    eventually("the watcher of the folder moved away to stop", || archive.watchers().is_empty());
+    archive.write("2024/a.md", "# Disk full on db-1\n\nRoot cause: a zeppelin on the WAL volume.\n");
+    assert!(found(&archive.search("zeppelin", "never"), "a"));
+}
