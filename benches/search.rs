@@ -70,16 +70,34 @@ fn main() {
 
     let coroner = env!("CARGO_BIN_EXE_coroner");
     let root = work.to_str().expect("UTF-8 path");
-    let mut process_times = Vec::new();
-    for _ in 0..3 {
-        for query in QUERIES {
-            let started = Instant::now();
-            let out = Command::new(coroner).args(["search", query, "--root", root]).output().expect("coroner search");
-            process_times.push(started.elapsed());
-            assert!(out.status.success(), "{query}: {}", String::from_utf8_lossy(&out.stderr));
-            assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("brought up to date"));
+    let processes = || {
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            for query in QUERIES {
+                let started = Instant::now();
+                let out = Command::new(coroner)
+                    .args(["search", query, "--root", root, "--watcher", "never"])
+                    .output()
+                    .expect("coroner search");
+                times.push(started.elapsed());
+                assert!(out.status.success(), "{query}: {}", String::from_utf8_lossy(&out.stderr));
+                assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("brought up to date"));
+            }
         }
+        times
+    };
+    let mut process_times = processes();
+    // Again with the watcher a search starts (`coroner watch-index`) running.
+    let mut watcher = Command::new(coroner).args(["watch-index", "--root", root]).spawn().expect("coroner watch-index");
+    let note = config.index_dir.join("coroner-watched");
+    let started = Instant::now();
+    while !note.exists() {
+        assert!(started.elapsed() < Duration::from_secs(120), "the watcher noted nothing in 120 s");
+        std::thread::sleep(Duration::from_millis(50));
     }
+    let mut watched_times = processes();
+    let _ = watcher.kill();
+    let _ = watcher.wait();
 
     let index = SearchIndex::open(&config.index_dir).expect("open the index");
     let options = Options { limit: 10, sort: Sort::Relevance, facets: false };
@@ -107,6 +125,11 @@ fn main() {
         process_times.len(),
         ms(percentile(&mut process_times, 0.5)),
         ms(percentile(&mut process_times, 1.0))
+    );
+    println!(
+        "| the same, with the watcher a search starts running | median {}, max {} |",
+        ms(percentile(&mut watched_times, 0.5)),
+        ms(percentile(&mut watched_times, 1.0))
     );
     println!(
         "| in process, {} queries | p50 {}, p99 {} (target: p99 under 5 ms) |",

@@ -80,6 +80,20 @@ pub enum Command {
         /// with `hits`, `notes` and `facets` instead of the list of hits).
         #[arg(long)]
         facets: bool,
+        /// Start a watcher that keeps the next searches from checking every
+        /// file, when none runs (default: site.toml's `[search] watcher`, or
+        /// auto: at a terminal, outside CI).
+        #[arg(long, value_enum)]
+        watcher: Option<WatcherWhen>,
+    },
+    /// The watcher `coroner search` starts: vouches for the search index
+    /// until idle (see docs/cli.md).
+    #[command(hide = true)]
+    WatchIndex {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        content: Option<PathBuf>,
     },
     /// Create a new archive: site.toml, content/ with an example, .gitignore.
     Init {
@@ -131,6 +145,14 @@ pub enum Command {
 pub enum Format {
     Json,
     Text,
+}
+
+/// When `search` starts a watcher (see `coroner::config::SearchWatcher`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatcherWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 /// Result order for `search` (newest first whenever there are no words).

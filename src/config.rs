@@ -50,9 +50,27 @@ pub struct Config {
     pub paginate: usize,
     /// Publish raw HTML from the markdown as written instead of sanitising it.
     pub unsafe_html: bool,
+    /// When `coroner search` starts a watcher of its own (`[search] watcher`).
+    pub search_watcher: SearchWatcher,
+    /// How long that watcher stays without a search (`[search] watcher_idle`).
+    pub search_watcher_idle: std::time::Duration,
     /// Free-form `[extra]` table for templates.
     pub extra: toml::Table,
 }
+
+/// When a search that finds no watcher vouching for the index starts one
+/// (see `crate::watching::watch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchWatcher {
+    /// At a terminal, outside CI: where the next search comes soon.
+    Auto,
+    Always,
+    Never,
+}
+
+/// The default `[search] watcher_idle`: a while of looking things up.
+const WATCHER_IDLE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Root-cause tags with their match rules, checked when loaded.
 #[derive(Debug, Clone)]
@@ -248,7 +266,17 @@ struct SiteToml {
     #[serde(default)]
     taxonomy: TaxonomyToml,
     #[serde(default)]
+    search: SearchToml,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SearchToml {
+    watcher: Option<SearchWatcher>,
+    /// A duration: `"15m"`, `"90s"`, `"1h"`.
+    watcher_idle: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -356,6 +384,17 @@ impl Config {
             Some(0) => return Err(invalid("paginate = 0: a list page must show at least one incident".into())),
             n => n.unwrap_or(50),
         };
+        let search_watcher_idle = match &site.search.watcher_idle {
+            None => WATCHER_IDLE,
+            Some(text) => text
+                .parse::<jiff::SignedDuration>()
+                .ok()
+                .and_then(|d| std::time::Duration::try_from(d).ok())
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    invalid(format!("[search] watcher_idle = {text:?}: a duration above 0, like \"15m\" or \"90s\""))
+                })?,
+        };
         let extensions = site
             .content
             .extensions
@@ -381,6 +420,8 @@ impl Config {
             index_dir: root.join(site.index_dir.unwrap_or_else(|| PathBuf::from(".coroner/index"))),
             paginate,
             unsafe_html: site.unsafe_html.unwrap_or(false),
+            search_watcher: site.search.watcher.unwrap_or(SearchWatcher::Auto),
+            search_watcher_idle,
             extra: site.extra,
         })
     }
@@ -561,5 +602,17 @@ mod tests {
         let err = load("[sections]\nrequired = [\"summry\"]").unwrap_err().to_string();
         assert!(err.contains("unknown section kind"), "{err}");
         assert!(load("titel = 1").is_err());
+        for idle in ["0s", "soon", "-5m"] {
+            let err = load(&format!("[search]\nwatcher_idle = \"{idle}\"")).unwrap_err().to_string();
+            assert!(err.contains("a duration above 0, like \"15m\""), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_search_watcher_is_auto_and_idles_out_after_15_minutes_unless_told() {
+        let default = load("").unwrap();
+        assert_eq!((default.search_watcher, default.search_watcher_idle), (SearchWatcher::Auto, WATCHER_IDLE));
+        let set = load("[search]\nwatcher = \"never\"\nwatcher_idle = \"90s\"").unwrap();
+        assert_eq!((set.search_watcher, set.search_watcher_idle.as_secs()), (SearchWatcher::Never, 90));
     }
 }

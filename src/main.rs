@@ -4,11 +4,11 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command, Format, SortBy};
+use cli::{Cli, Command, Format, SortBy, WatcherWhen};
 use coroner::archive::{self, Archive};
 use coroner::build::{self, BuildOptions, build_site, read_archive};
 use coroner::check::{Tally, check};
-use coroner::config::Config;
+use coroner::config::{Config, SearchWatcher};
 use coroner::diagnostics::Severity;
 use coroner::report;
 use coroner::scaffold;
@@ -91,7 +91,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             server.run()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, root, content, limit, format, sort, facets } => {
+        Command::Search { query, root, content, limit, format, sort, facets, watcher } => {
             let config = Config::load(&root)?;
             let sort = match sort {
                 SortBy::Relevance => search::Sort::Relevance,
@@ -114,6 +114,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Format::Json => write_stdout(&(serde_json::to_string_pretty(&found.to_json())? + "\n")),
                 Format::Text => write_stdout(&report::found_text(&found)),
             }
+            let when = match watcher {
+                Some(WatcherWhen::Auto) => SearchWatcher::Auto,
+                Some(WatcherWhen::Always) => SearchWatcher::Always,
+                Some(WatcherWhen::Never) => SearchWatcher::Never,
+                None => config.search_watcher,
+            };
+            if starts_watcher(when) && !coroner::watching::watched(&config.index_dir) {
+                // Only a quicker next search is lost when it cannot start.
+                let _ = start_watcher(&root, content.as_deref());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::WatchIndex { root, content } => {
+            coroner::watching::watch(&Config::load(&root)?, content.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
@@ -183,6 +197,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
     }
+}
+
+/// Whether a search starts a watcher when none runs. `auto`: when a
+/// person searches (a terminal on stdin or stdout), outside CI; a
+/// script's or CI's search is often the last one, and would leave a
+/// process behind for nothing.
+fn starts_watcher(when: SearchWatcher) -> bool {
+    match when {
+        SearchWatcher::Always => true,
+        SearchWatcher::Never => false,
+        SearchWatcher::Auto => {
+            std::env::var_os("CI").is_none_or(|ci| ci.is_empty())
+                && (std::io::stdin().is_terminal() || std::io::stdout().is_terminal())
+        }
+    }
+}
+
+/// Start `coroner watch-index` on the archive searched, on its own: no
+/// terminal, in a process group of its own (Ctrl-C in the shell is not
+/// for it), from the same folder with the same arguments, so that it
+/// watches what the search read.
+fn start_watcher(root: &std::path::Path, content: Option<&std::path::Path>) -> std::io::Result<()> {
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(std::env::current_exe()?);
+    command.arg("watch-index").arg("--root").arg(root);
+    if let Some(content) = content {
+        command.arg("--content").arg(content);
+    }
+    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    command.spawn().map(drop)
 }
 
 /// Print, and stop quietly when the reader goes away (`coroner … | head`).

@@ -344,3 +344,171 @@ fn edits_renames_additions_and_removals_are_noticed_before_search_answers() {
     assert_eq!(updated(&removed).as_deref(), Some("0 added, 0 changed, 1 removed"));
     assert!(!String::from_utf8_lossy(&removed.stdout).contains("incidents/a/"));
 }
+
+/// An archive of three postmortems whose search watcher stays `idle`, its
+/// folders old enough for the listing beside the index to vouch for them.
+/// Dropped: every watcher of it is stopped, and the folder removed.
+struct Watched {
+    site: tempfile::TempDir,
+}
+
+impl Watched {
+    fn new(search_toml: &str) -> Watched {
+        let site = tempfile::tempdir().unwrap();
+        fs::write(site.path().join("site.toml"), format!("[search]\n{search_toml}\n")).unwrap();
+        let watched = Watched { site };
+        watched.write("2024/a.md", "# Disk full on db-1\n\nRoot cause: the WAL volume filled.\n");
+        watched.write("2024/b.md", "# Cache stampede\n\nRoot cause: a cold cache.\n");
+        watched.write("2025/c.md", "# Disk quota on the build farm\n\nRoot cause: no alert.\n");
+        std::thread::sleep(std::time::Duration::from_millis(2500));
+        watched
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.site.path().join("content").join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn search(&self, query: &str, watcher: &str) -> Output {
+        let out = coroner(&["search", query, "--watcher", watcher], self.site.path());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+
+    fn index(&self) -> PathBuf {
+        self.site.path().join(".coroner/index")
+    }
+
+    /// The `coroner watch-index` processes running on this archive: started
+    /// in its folder, as the searches here run (the folder is this test's).
+    fn watchers(&self) -> Vec<u32> {
+        let site = fs::canonicalize(self.site.path()).unwrap();
+        let mut pids = Vec::new();
+        for entry in fs::read_dir("/proc").unwrap().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else { continue };
+            let Ok(cmdline) = fs::read(entry.path().join("cmdline")) else { continue };
+            let watches = cmdline.split(|&b| b == 0).any(|arg| arg == b"watch-index");
+            if watches && fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd == site) {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    /// The watcher noted in the index folder, once it is watching.
+    fn noted_watcher(&self) -> u32 {
+        let mut pid = 0;
+        eventually("the watcher to note itself", || {
+            let note = fs::read_to_string(self.index().join("coroner-watched")).unwrap_or_default();
+            pid = note.split_whitespace().next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            pid != 0 && self.watchers() == [pid]
+        });
+        pid
+    }
+
+    /// Whether a search is answered without the files being looked at: with
+    /// the listing beside the index gone, only a watcher vouching for the
+    /// index keeps the search from walking the archive again (and saying so).
+    fn vouched(&self) -> bool {
+        let _ = fs::remove_file(self.index().join("coroner-sources"));
+        updated(&self.search("disk", "never")).is_none()
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        for pid in self.watchers() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    }
+}
+
+/// Poll `done` for up to ten seconds.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "waited 10 s for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn found(out: &Output, id: &str) -> bool {
+    String::from_utf8_lossy(&out.stdout).contains(&format!("incidents/{id}/"))
+}
+
+#[test]
+fn a_search_started_watcher_sees_every_edit_and_a_killed_one_is_not_trusted() {
+    let archive = Watched::new("watcher_idle = \"60s\"");
+    assert_eq!(updated(&archive.search("disk", "always")).as_deref(), Some("3 added, 0 changed, 0 removed"));
+    let pid = archive.noted_watcher();
+    eventually("the watcher to vouch for the index", || archive.vouched());
+
+    // Edited in place while it watches: the very next search finds the edit.
+    archive.write("2024/a.md", "# Disk full on db-1\n\nRoot cause: the WAL volume filled after a vacuum.\n");
+    let edited = archive.search("vacuum", "always");
+    assert_eq!(updated(&edited).as_deref(), Some("0 added, 1 changed, 0 removed"));
+    assert!(found(&edited, "a"));
+    // A new file, then one removed.
+    archive.write("2025/d.md", "# Certificate expired\n\nRoot cause: a manual renewal.\n");
+    assert!(found(&archive.search("certificate", "always"), "d"));
+    fs::remove_file(archive.site.path().join("content/2024/b.md")).unwrap();
+    assert!(!found(&archive.search("stampede", "always"), "b"));
+    assert_eq!(archive.watchers(), [pid], "the one watcher, no second one");
+    eventually("the watcher to vouch again once the index holds the edits", || archive.vouched());
+    assert!(found(&archive.search("vacuum", "never"), "a"));
+
+    // Killed, its note left behind: searches check the files again.
+    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    eventually("the watcher to be gone", || archive.watchers().is_empty());
+    archive.write("2024/a.md", "# Disk full on db-1\n\nRoot cause: a xylophone fell on the WAL volume.\n");
+    let after = archive.search("xylophone", "never");
+    assert!(found(&after, "a"));
+    assert!(!found(&archive.search("vacuum", "never"), "a"));
+    assert!(archive.watchers().is_empty(), "--watcher never starts none");
+}
+
+#[test]
+fn a_search_started_watcher_stops_when_idle() {
+    let archive = Watched::new("watcher_idle = \"1s\"");
+    archive.search("disk", "always");
+    archive.noted_watcher();
+    eventually("the idle watcher to stop", || archive.watchers().is_empty());
+    assert!(!archive.index().join("coroner-watched").exists(), "its note taken back");
+    // The next search checks the files, and finds them.
+    assert!(found(&archive.search("quota", "never"), "c"));
+}
+
+#[test]
+fn no_watcher_starts_when_opted_out_or_outside_a_terminal() {
+    let archive = Watched::new("watcher = \"never\"");
+    // `--watcher` unset: site.toml's `never`.
+    assert!(found(&coroner(&["search", "disk"], archive.site.path()), "a"));
+    assert!(archive.watchers().is_empty());
+    assert!(found(&archive.search("disk", "never"), "a"));
+    assert!(archive.watchers().is_empty());
+    // `auto`, with no terminal (the tests' stdin and stdout are not one).
+    assert!(found(&archive.search("disk", "auto"), "a"));
+    assert!(archive.watchers().is_empty());
+    assert!(!archive.index().join("coroner-watched").exists());
+}
+
+#[test]
+fn a_search_started_watcher_stops_when_site_toml_or_the_content_folder_is_replaced() {
+    let archive = Watched::new("watcher_idle = \"60s\"");
+    archive.search("disk", "always");
+    archive.noted_watcher();
+    fs::write(archive.site.path().join("site.toml"), "title = \"Incidents\"\n[search]\nwatcher_idle = \"60s\"\n")
+        .unwrap();
+    eventually("the watcher of the old site.toml to stop", || archive.watchers().is_empty());
+
+    archive.search("disk", "always");
+    archive.noted_watcher();
+    let content = archive.site.path().join("content");
+    fs::rename(&content, archive.site.path().join("old")).unwrap();
+    let copied = Command::new("cp").arg("-a").arg(archive.site.path().join("old")).arg(&content).status();
+    assert!(copied.is_ok_and(|s| s.success()));
+    eventually("the watcher of the folder moved away to stop", || archive.watchers().is_empty());
+    archive.write("2024/a.md", "# Disk full on db-1\n\nRoot cause: a zeppelin on the WAL volume.\n");
+    assert!(found(&archive.search("zeppelin", "never"), "a"));
+}

@@ -174,12 +174,17 @@ const SMALL_SEGMENT: usize = 1_000;
 /// What the index in `dir` was last updated from, as saved; `None` when
 /// nothing was.
 pub fn saved_sources(dir: &Path) -> Option<Vec<u8>> {
-    std::fs::read(dir.join(SOURCES_FILE)).ok()
+    std::fs::read(sources_path(dir)).ok()
+}
+
+/// Where [`save_sources`] saves them, for a watcher to see them saved again.
+pub(crate) fn sources_path(dir: &Path) -> std::path::PathBuf {
+    dir.join(SOURCES_FILE)
 }
 
 /// Note `sources` as what the index in `dir` holds (see [`update`]).
 pub fn save_sources(dir: &Path, sources: &Sources) -> Result<(), SearchError> {
-    write_aside(&dir.join(SOURCES_FILE), &sources.encode())
+    write_aside(&sources_path(dir), &sources.encode())
         .map_err(|e| SearchError::Index { path: dir.to_path_buf(), source: e.into() })
 }
 

@@ -100,7 +100,9 @@ impl Server {
         // vouched for; watched from before the first build reads a file.
         let index_dir = config.index_dir.clone();
         let vouching = match (&index, options.drafts) {
-            (Some(_), false) => Some(watch::Vouching::start(&root, &content_dir, &index_dir).map_err(watch_error)?),
+            (Some(_), false) => {
+                Some(crate::watching::Vouching::start(&root, &content_dir, &index_dir).map_err(watch_error)?)
+            }
             _ => None,
         };
         let key = crate::build::sources_key(&config, &content_dir, false);
@@ -177,7 +179,7 @@ fn listen(bind: IpAddr, port: Option<u16>, say: fn(&str)) -> Result<TcpListener,
 struct Rebuilds {
     preview: Preview,
     watcher: watch::Watcher,
-    vouching: Option<watch::Vouching>,
+    vouching: Option<crate::watching::Vouching>,
     site: Sender<Arc<Snapshot>>,
     say: fn(&str),
 }

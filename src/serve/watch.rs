@@ -3,12 +3,10 @@
 //! write-and-rename is one save) and sorted into [`Change`]s.
 
 use super::preview::Change;
-use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Quiet time after the last event of a save before rebuilding: long
@@ -35,7 +33,7 @@ impl Watcher {
         content: &Path,
         changes: Sender<Vec<Change>>,
     ) -> notify_debouncer_full::notify::Result<Watcher> {
-        let (root, content) = (absolute(root), absolute(content));
+        let (root, content) = (crate::watching::absolute(root), crate::watching::absolute(content));
         let classify = {
             let (root, content) = (root.clone(), content.clone());
             move |path: PathBuf| -> Option<Change> {
@@ -90,11 +88,6 @@ impl Watcher {
     }
 }
 
-/// Events name absolute paths: compare them with absolute ones.
-fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf())
-}
-
 /// Merge batches into one list of changes, content paths together.
 pub fn merge(batches: impl IntoIterator<Item = Vec<Change>>) -> Vec<Change> {
     let mut paths = Vec::new();
@@ -112,98 +105,4 @@ pub fn merge(batches: impl IntoIterator<Item = Vec<Change>>) -> Vec<Change> {
         merged.push(Change::Content(paths));
     }
     merged
-}
-
-/// What the preview has seen change and its search index may not hold
-/// yet, so that it can vouch for the index to `coroner search` (see
-/// `crate::watching`). Its own watcher, without the debounce: each event
-/// counts from the moment it is read, and a search's cookie is answered
-/// in the order events came.
-pub struct Vouching {
-    state: Arc<Mutex<Unindexed>>,
-    _watcher: RecommendedWatcher,
-}
-
-#[derive(Default)]
-struct Unindexed {
-    /// Each path changed and not yet known indexed, with the count of
-    /// changes seen when it last changed.
-    pending: HashMap<PathBuf, u64>,
-    seen: u64,
-    /// The watcher lost events: nothing can be vouched for any more.
-    lost: bool,
-    /// The last update of the index succeeded.
-    indexed: bool,
-}
-
-impl Vouching {
-    /// Watch `content` and site.toml at `root`, and the index folder
-    /// `index` for cookies; nothing is vouched for until [`Vouching::indexed`].
-    pub fn start(root: &Path, content: &Path, index: &Path) -> notify::Result<Vouching> {
-        let (content, config, index) =
-            (absolute(content), absolute(root).join(crate::config::FILE_NAME), absolute(index));
-        let state = Arc::new(Mutex::new(Unindexed::default()));
-        let seen = state.clone();
-        let (cookies, changes) = (index.clone(), content.clone());
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let mut state = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let Ok(event) = event else {
-                state.lost = true;
-                return;
-            };
-            state.lost |= event.need_rescan();
-            if event.kind.is_access() || event.kind.is_other() {
-                return;
-            }
-            for path in event.paths {
-                if crate::watching::is_cookie(&cookies, &path) {
-                    if event.kind.is_create() {
-                        let current = !state.lost && state.indexed && state.pending.is_empty();
-                        crate::watching::answer(&path, current);
-                    }
-                } else if path.starts_with(&changes) || path == config {
-                    state.seen += 1;
-                    let seen = state.seen;
-                    state.pending.insert(path, seen);
-                }
-            }
-        })?;
-        watcher.watch(&content, RecursiveMode::Recursive)?;
-        watcher.watch(&absolute(root), RecursiveMode::NonRecursive)?;
-        watcher.watch(&index, RecursiveMode::NonRecursive)?;
-        Ok(Vouching { state, _watcher: watcher })
-    }
-
-    /// The changes `batch` (from the debounced watcher) brings, as seen so
-    /// far: all of them when site.toml changed (everything is read again).
-    pub fn taken(&self, batch: &[Change]) -> Vec<(PathBuf, u64)> {
-        let state = self.lock();
-        if batch.contains(&Change::Config) {
-            return state.pending.iter().map(|(p, &n)| (p.clone(), n)).collect();
-        }
-        let paths = batch.iter().flat_map(|c| if let Change::Content(paths) = c { paths.as_slice() } else { &[] });
-        paths.filter_map(|p| state.pending.get(p).map(|&n| (p.clone(), n))).collect()
-    }
-
-    /// The index was brought up to date after the changes `taken` were
-    /// read (`ok`), or failed to be: those not changed again since are
-    /// done, and so is any other path that stands `as_read` (an editor's
-    /// temporary file, a rename's old name the debounced watcher folded
-    /// into the new one).
-    pub fn indexed(&self, taken: Vec<(PathBuf, u64)>, ok: bool, as_read: impl Fn(&Path) -> bool) {
-        let mut state = self.lock();
-        state.indexed = ok;
-        if ok {
-            for (path, seen) in taken {
-                if state.pending.get(&path) == Some(&seen) {
-                    state.pending.remove(&path);
-                }
-            }
-            state.pending.retain(|path, _| !as_read(path));
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Unindexed> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
 }
