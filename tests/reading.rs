@@ -577,3 +577,12 @@ fn a_default_timezone_named_from_the_tz_database_follows_the_date() {
     assert_eq!(winter.start.map(|t| t.to_string()).as_deref(), Some("2024-01-09T14:05:00+01:00"));
     assert!(summer.tz_assumed);
 }
+
+#[test]
+fn how_soon_the_failure_spread_is_not_how_long_it_lasted() {
+    let config = Config::default_for(Path::new("."));
+    let story = b"# Retry storm\n\nOn 2020-11-25 the geocoder slowed down. Within ten minutes, half of all quote requests were failing. The worst of it lasted ninety minutes.\n";
+    assert_eq!(Reader::new(&config).parse("s.md", story).duration_minutes, Some(90));
+    let fixed = b"# Retry storm\n\nOn 2020-11-25 the quote service failed; we restored it within 40 minutes.\n";
+    assert_eq!(Reader::new(&config).parse("f.md", fixed).duration_minutes, Some(40));
+}
