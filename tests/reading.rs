@@ -586,3 +586,21 @@ fn how_soon_the_failure_spread_is_not_how_long_it_lasted() {
     let fixed = b"# Retry storm\n\nOn 2020-11-25 the quote service failed; we restored it within 40 minutes.\n";
     assert_eq!(Reader::new(&config).parse("f.md", fixed).duration_minutes, Some(40));
 }
+
+#[test]
+fn a_confluence_page_in_wiki_markup_reads_as_its_markdown() {
+    let p = read("wiki-markup.md");
+    let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["summary", "timeline", "root_cause", "action_items"]);
+    assert_eq!(p.timeline.len(), 3);
+    assert_eq!(p.action_items.len(), 2);
+    assert_eq!(p.severity_text.as_deref(), Some("P2"));
+    let (start, end, _) = when(&p);
+    assert_eq!(
+        (start.as_deref(), end.as_deref()),
+        (Some("2025-03-14T09:05:00+00:00"), Some("2025-03-14T09:50:00+00:00"))
+    );
+    assert!(p.diagnostics.iter().any(|d| d.code == "wiki-markup" && d.line == 1));
+    // `{{search-2025-03}}` is code in wiki markup, not a placeholder left in.
+    assert!(p.diagnostics.iter().all(|d| d.code != "placeholder"), "{:?}", p.diagnostics);
+}

@@ -14,6 +14,7 @@ pub mod sections;
 pub mod text;
 pub mod timeline;
 pub mod when;
+mod wiki;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -40,8 +41,14 @@ impl<'c> Reader<'c> {
         let mut diagnostics = decoded.diagnostics;
         diagnostics.extend(repaired.diagnostics);
         diagnostics.extend(std::mem::take(&mut split.diagnostics));
-        if html::is_html_document(&split.body) {
-            let (markdown, note) = html::to_markdown(&split.body);
+        let converted = if html::is_html_document(&split.body) {
+            Some(html::to_markdown(&split.body))
+        } else if wiki::is_wiki_markup(&split.body) {
+            Some(wiki::to_markdown(&split.body))
+        } else {
+            None
+        };
+        if let Some((markdown, note)) = converted {
             split.body = markdown;
             diagnostics.push(note);
         }
