@@ -76,7 +76,8 @@ const WATCHER_IDLE: std::time::Duration = std::time::Duration::from_secs(15 * 60
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub tags: Vec<TagRule>,
-    /// Tag i's `match` rules, with `\b` made ASCII.
+    /// Tag i's `match` rules, with `\b` made ASCII, then (as matcher tag
+    /// n + i, of n tags) its `hints`.
     rules: Vec<Vec<String>>,
     /// Parsed and compiled on first use: `coroner search` on a current
     /// index never needs it, and parsing the built-in rules alone was most
@@ -89,9 +90,6 @@ pub struct Taxonomy {
     pub weights: EvidenceWeights,
     /// The score a tag's evidence must reach for the tag to be inferred.
     pub threshold: f64,
-    /// Tag i's `hints` as one anchored pattern: a match that is wholly one
-    /// of them names the part or the symptom, not what went wrong with it.
-    hints: Vec<Option<regex::Regex>>,
     /// The share of its place's weight a hint counts.
     pub hint_weight: f64,
 }
@@ -183,9 +181,11 @@ pub struct TagRule {
 }
 
 impl Taxonomy {
-    /// Whether `phrase`, a match of tag `tag`'s rules, is wholly one of its hints.
-    pub fn is_hint(&self, tag: usize, phrase: &str) -> bool {
-        self.hints.get(tag).and_then(Option::as_ref).is_some_and(|hints| hints.is_match(phrase))
+    /// The tag a [`TagMatch`](crate::tag_matcher::TagMatch) of the matcher
+    /// is for, and whether it matched one of the tag's hints.
+    pub fn tag_of(&self, matched: usize) -> (usize, bool) {
+        let n = self.tags.len();
+        if matched >= n { (matched - n, true) } else { (matched, false) }
     }
 
     /// Every tag's `match` rules, compiled to find them all in one pass
@@ -485,14 +485,13 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
     }
     let mut tags = Vec::with_capacity(order.len());
     let mut rules = Vec::with_capacity(order.len());
-    let mut hints = Vec::with_capacity(order.len());
+    let mut hints: Vec<Vec<String>> = Vec::with_capacity(order.len());
     for name in order {
         let Some(tag) = merged.remove(&name) else { continue };
-        // A tag's hints are its last rules: where a `match` rule matches
-        // at the same place, it wins.
-        let hinted = tag.hints.unwrap_or_default();
-        let written: Vec<String> = tag.patterns.unwrap_or_default().into_iter().chain(hinted.iter().cloned()).collect();
-        let patterns: Vec<String> = written.iter().map(|p| ascii_word_boundaries(p)).collect();
+        let hinted = tag.hints.as_ref().map_or(0, Vec::len);
+        let written: Vec<String> =
+            tag.patterns.unwrap_or_default().into_iter().chain(tag.hints.unwrap_or_default()).collect();
+        let mut patterns: Vec<String> = written.iter().map(|p| ascii_word_boundaries(p)).collect();
         // The site's own rules are checked now, one at a time so that an
         // error names the bad one; the built-in ones by a test. A tag
         // without rules never matches.
@@ -501,18 +500,7 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
                 parse_rule(pattern).map_err(|e| format!("taxonomy.tags.{name}: bad match pattern {p:?}: {e}"))?;
             }
         }
-        let hint_patterns = &patterns[written.len() - hinted.len()..];
-        // Each hint parsed as a rule above; one that is too big for a
-        // whole-phrase pattern only counts in full.
-        hints.push(
-            (!hint_patterns.is_empty())
-                .then(|| {
-                    regex::RegexBuilder::new(&format!("^(?:{})$", hint_patterns.join("|")))
-                        .case_insensitive(true)
-                        .build()
-                })
-                .and_then(Result::ok),
-        );
+        hints.push(patterns.split_off(written.len() - hinted));
         rules.push(patterns);
         let tag_weights = weights
             .clone()
@@ -527,16 +515,8 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
         });
     }
     let matcher_clones = MatcherClones::default();
-    Ok(Taxonomy {
-        tags,
-        rules,
-        matcher: std::sync::OnceLock::new(),
-        matcher_clones,
-        weights,
-        threshold,
-        hints,
-        hint_weight,
-    })
+    rules.extend(hints);
+    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), matcher_clones, weights, threshold, hint_weight })
 }
 
 #[cfg(test)]
@@ -564,10 +544,16 @@ mod tests {
         let taxonomy = load("").unwrap().taxonomy;
         for (tag, rules) in taxonomy.tags.iter().zip(&taxonomy.rules) {
             assert!(!rules.is_empty(), "{} has no rules", tag.name);
+        }
+        for (i, rules) in taxonomy.rules.iter().enumerate() {
+            let (tag, _) = taxonomy.tag_of(i);
             for rule in rules {
-                assert!(parse_rule(rule).is_ok(), "{}: {rule}", tag.name);
+                assert!(parse_rule(rule).is_ok(), "{}: {rule}", taxonomy.tags[tag].name);
             }
         }
+        let hinted = taxonomy.matcher().find_all("the database");
+        assert_eq!(hinted.iter().map(|m| taxonomy.tag_of(m.tag)).collect::<Vec<_>>(), [(3, true)]);
+        assert_eq!(taxonomy.tags[3].name, "database");
         let found = taxonomy.matcher().find_all("the config change was never reviewed");
         let names: Vec<_> = found.iter().map(|m| taxonomy.tags[m.tag].name.as_str()).collect();
         assert_eq!(names, ["config-change"]);

@@ -199,8 +199,15 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
         let mut connectives = None;
         let mut counted = vec![0usize; taxonomy.tags.len()];
-        for m in taxonomy.matcher().find_all(text) {
-            let (tag, start, end) = (m.tag, m.range.start, m.range.end);
+        let found = taxonomy.matcher().find_all(text);
+        for m in &found {
+            let (tag, hint) = taxonomy.tag_of(m.tag);
+            let (start, end) = (m.range.start, m.range.end);
+            // A hint inside a match of the tag's own rules ("the database"
+            // in "the database's connections") is that match.
+            if hint && found.iter().any(|o| o.tag == tag && o.range.start < end && start < o.range.end) {
+                continue;
+            }
             let (Some(count), Some(rule)) = (counted.get_mut(tag), taxonomy.tags.get(tag)) else {
                 continue;
             };
@@ -231,9 +238,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             // "The database" or "saturated" alone names the part or the
             // symptom, which is as often the victim as the cause, unless
             // the sentence gives it as the cause ("caused by the database").
-            let phrase = &text[m.range];
-            let hint = role != Role::Cause && taxonomy.is_hint(tag, phrase);
-            let weight = if hint { weight * taxonomy.hint_weight } else { weight };
+            let phrase = &text[m.range.clone()];
+            let weight = if hint && role != Role::Cause { weight * taxonomy.hint_weight } else { weight };
             *count += 1;
             by_tag[tag].push(TagEvidence {
                 tag: rule.name.clone(),
