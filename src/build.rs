@@ -426,7 +426,8 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         // the pages' related incidents come from it, so it is updated first.
         crate::search::update(&config.index_dir, &archive, &fingerprint)?;
         phases.done("search index");
-        archive.related = SearchIndex::open(&config.index_dir)?.related_all(&archive, hash_of(coroner_itself()))?;
+        let related = SearchIndex::open(&config.index_dir)?.related_all(&archive, hash_of(coroner_itself()))?;
+        archive.related = related.into_iter().map(Into::into).collect();
         phases.done("related");
         progress.set_length(archive.incidents.len() as u64);
         let salt = render_salt(config, options, &output)?;

@@ -368,7 +368,10 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
     let root = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(&repo.join("content"), &root.path().join("content"));
-    std::fs::copy(repo.join("site.toml"), root.path().join("site.toml")).unwrap();
+    // Two incidents a list page: an edit shifts the rows of its lists from
+    // page to page, and most pages of a list are kept as they were.
+    let site = std::fs::read_to_string(repo.join("site.toml")).unwrap();
+    std::fs::write(root.path().join("site.toml"), format!("paginate = 2\n{site}")).unwrap();
     let config = coroner::config::Config::load(root.path()).unwrap();
     let start = || {
         let mut preview = Preview::new(config.clone(), None, "http://127.0.0.1:1/".into(), false, None);
@@ -379,15 +382,19 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
     let dns = preview.content_dir().join(DNS);
     let text = std::fs::read_to_string(&dns).unwrap();
     // Edits that keep every incident where it was (a link to another
-    // postmortem, then a new title and tag its backlinks show, a link to
-    // a heading, a service and a date that change its recurrences), then
-    // one that moves it in the archive's order.
+    // postmortem, a title its list pages show, then a new title and tag its
+    // backlinks show, a link to a heading, a service and a date that change
+    // its recurrences and shift the rows of its lists), then one that moves
+    // it in the archive's order.
     let linked = format!("{text}\nSee also [the CDN purge](../2023/2023-06-08-tracking-cdn-full-purge.md).\n");
     let to_heading = format!("{text}\nSee [its timeline](../2023/2023-06-08-tracking-cdn-full-purge.md#timeline).\n");
     let one_service = text.replacen("services: [checkout, cdn]", "services: [cdn]", 1);
     let two_days_later = text.replace("2024-03-12", "2024-03-14");
+    let retitled =
+        linked.replacen("title: \"Checkout unreachable after a DNS record", "title: \"Checkout down: a DNS record", 1);
     let edits = [
         linked.clone(),
+        retitled,
         edit_dns(&linked),
         to_heading,
         one_service,
@@ -400,9 +407,9 @@ fn a_save_leaves_the_site_a_preview_started_afresh_would_make() {
         std::fs::write(&dns, &edited).unwrap();
         served = preview.rebuild(&[Change::Content(vec![dns.clone()])], &served).expect("a rebuild");
         let (_, fresh) = start();
-        let mut files: Vec<&String> = served.files.keys().collect();
+        let mut files: Vec<&str> = served.files.keys().map(|f| &**f).collect();
         files.sort();
-        let mut expected: Vec<&String> = fresh.files.keys().collect();
+        let mut expected: Vec<&str> = fresh.files.keys().map(|f| &**f).collect();
         expected.sort();
         assert_eq!(files, expected);
         for file in files {

@@ -32,9 +32,14 @@ pub enum Target {
 
 /// Resolve every reference of every incident; `assets` are the content
 /// paths of the other files in the content folder.
-pub fn resolve(incidents: &[Arc<Postmortem>], names: &Names, assets: &HashSet<&str>) -> (Vec<Vec<Link>>, Vec<Finding>) {
+pub fn resolve(
+    incidents: &[Arc<Postmortem>],
+    names: &Names,
+    assets: &HashSet<&str>,
+) -> (Vec<Arc<[Link]>>, Vec<Finding>) {
     let mut findings = Vec::new();
-    let links = (0..incidents.len()).map(|from| links_of(incidents, names, assets, from, &mut findings)).collect();
+    let links =
+        (0..incidents.len()).map(|from| links_of(incidents, names, assets, from, &mut findings).into()).collect();
     (links, findings)
 }
 
@@ -60,10 +65,10 @@ pub fn links_of(
 }
 
 /// Who links to whom, each list in archive order without repeats or self.
-pub fn backlinks(links: &[Vec<Link>], count: usize) -> Vec<Vec<IncidentIndex>> {
+pub fn backlinks(links: &[Arc<[Link]>], count: usize) -> Vec<Arc<[IncidentIndex]>> {
     let mut back = vec![Vec::new(); count];
     for (from, outgoing) in links.iter().enumerate() {
-        for link in outgoing {
+        for link in outgoing.iter() {
             if let Target::Incident { index, .. } = link.target
                 && index != from
             {
@@ -75,7 +80,7 @@ pub fn backlinks(links: &[Vec<Link>], count: usize) -> Vec<Vec<IncidentIndex>> {
         list.sort_unstable();
         list.dedup();
     }
-    back
+    back.into_iter().map(Arc::from).collect()
 }
 
 fn broken(p: &Postmortem, reference: &Reference, reason: &str) -> Finding {

@@ -15,6 +15,7 @@ use crate::model::{Kind, Milestone, Postmortem, ZonedTime};
 pub use links::{Link, Target};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Index of an incident in [`Archive::incidents`].
@@ -26,14 +27,16 @@ pub struct Archive {
     /// Published documents: postmortems newest first (undated ones last),
     /// then lists, templates and other documents, each group by id.
     pub incidents: Vec<Arc<Postmortem>>,
-    /// Per incident: its links, each resolved or marked broken.
-    pub links: Vec<Vec<Link>>,
+    /// Per incident: its links, each resolved or marked broken. This list
+    /// and the two below are shared, so that a save copies pointers to
+    /// the lists it keeps, and tells a kept list by its pointer.
+    pub links: Vec<Arc<[Link]>>,
     /// Per incident: the incidents that link to it.
-    pub backlinks: Vec<Vec<IncidentIndex>>,
+    pub backlinks: Vec<Arc<[IncidentIndex]>>,
     /// Per incident: up to five postmortems sharing words, tags or
     /// services. Empty until filled from the search index
     /// ([`crate::search::SearchIndex::related`]), as the build does.
-    pub related: Vec<Vec<IncidentIndex>>,
+    pub related: Vec<Arc<[IncidentIndex]>>,
     /// Per incident: time to detect, mitigate and resolve.
     pub phases: Vec<Phases>,
     /// Pairs where the same root cause hit the same service again within
@@ -52,6 +55,8 @@ pub struct Archive {
     pub drafts_skipped: usize,
     /// How links find incidents, kept for [`Archive::patched`].
     names: Arc<links::Names>,
+    /// A hash of the postmortems' ids in order (see [`Archive::postmortem_ids`]).
+    postmortem_ids: u64,
 }
 
 /// Minutes from the start of an incident to each phase, when its timeline
@@ -115,9 +120,15 @@ impl Archive {
         findings.extend(link_findings);
         let assets = linked_assets(&links, &ingested.assets);
         let backlinks = links::backlinks(&links, incidents.len());
-        let related = vec![Vec::new(); incidents.len()];
+        let related = vec![Arc::from([]); incidents.len()];
         let phases = incidents.par_iter().map(|p| phases(p)).collect();
         sort_findings(&mut findings);
+        let postmortem_ids = {
+            let mut hasher = std::hash::DefaultHasher::new();
+            let count = incidents.partition_point(|p| p.kind == Kind::Postmortem);
+            incidents[..count].iter().enumerate().for_each(|(i, p)| (i, &p.id).hash(&mut hasher));
+            hasher.finish()
+        };
         Archive {
             incidents,
             links,
@@ -131,12 +142,26 @@ impl Archive {
             findings,
             drafts_skipped,
             names: Arc::new(names),
+            postmortem_ids,
         }
+    }
+
+    /// Changes when a postmortem's id or place does: worked out when the
+    /// archive is assembled and kept by a patch (which changes neither),
+    /// so that telling that they stand costs nothing on a save.
+    pub fn postmortem_ids(&self) -> u64 {
+        self.postmortem_ids
     }
 
     /// The incidents of kind postmortem, in archive order.
     pub fn postmortems(&self) -> impl Iterator<Item = (IncidentIndex, &Postmortem)> {
-        self.incidents.iter().enumerate().filter(|(_, p)| p.kind == Kind::Postmortem).map(|(i, p)| (i, &**p))
+        self.incidents[..self.postmortem_count()].iter().enumerate().map(|(i, p)| (i, &**p))
+    }
+
+    /// How many incidents are postmortems: they come first in the archive's
+    /// order, so this looks at a few, not at every incident.
+    pub fn postmortem_count(&self) -> usize {
+        self.incidents.partition_point(|p| p.kind == Kind::Postmortem)
     }
 
     /// Older and newer postmortem than `index`, for prev/next links.
@@ -152,10 +177,10 @@ impl Archive {
 }
 
 /// The files beside the postmortems that `links` lead to.
-fn linked_assets(links: &[Vec<Link>], assets: &[ContentFile]) -> Vec<ContentFile> {
+fn linked_assets(links: &[Arc<[Link]>], assets: &[ContentFile]) -> Vec<ContentFile> {
     let linked: HashSet<&str> = links
         .iter()
-        .flatten()
+        .flat_map(|links| links.iter())
         .filter_map(|l| if let Target::Asset { source } = &l.target { Some(source.as_str()) } else { None })
         .collect();
     assets.iter().filter(|a| linked.contains(a.source.as_str())).cloned().collect()

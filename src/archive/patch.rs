@@ -13,6 +13,9 @@ use crate::model::{Kind, Postmortem};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+/// The links, backlinks and findings of a patched archive.
+type Relinked = (Vec<Arc<[Link]>>, Vec<Arc<[IncidentIndex]>>, Vec<crate::diagnostics::Finding>);
+
 impl Archive {
     /// This archive with `edits` applied (incident index → its file's new
     /// model), as [`Archive::assemble`] would make it from all the files
@@ -66,7 +69,7 @@ impl Archive {
             incidents,
             links,
             backlinks,
-            related: vec![Vec::new(); count],
+            related: vec![Arc::from([]); count],
             phases,
             recurrences,
             taxonomies,
@@ -74,6 +77,7 @@ impl Archive {
             findings,
             drafts_skipped: self.drafts_skipped,
             names: self.names.clone(),
+            postmortem_ids: self.postmortem_ids,
         })
     }
 
@@ -86,7 +90,7 @@ impl Archive {
         incidents: &[Arc<Postmortem>],
         assets: &[ContentFile],
         edited: &BTreeSet<IncidentIndex>,
-    ) -> (Vec<Vec<Link>>, Vec<Vec<IncidentIndex>>, Vec<crate::diagnostics::Finding>) {
+    ) -> Relinked {
         let broken = |links: &[Link]| links.iter().any(|l| matches!(l.target, Target::Broken { .. }));
         let again: BTreeSet<IncidentIndex> = (edited.iter().copied())
             .chain(edited.iter().flat_map(|&i| self.backlinks[i].iter().copied()))
@@ -98,8 +102,8 @@ impl Archive {
         let mut relinked = Vec::new();
         for &j in &again {
             let now = links::links_of(incidents, &self.names, &asset_sources, j, &mut found);
-            if now != links[j] {
-                links[j] = now;
+            if now[..] != *links[j] {
+                links[j] = now.into();
                 relinked.push(j);
             }
         }
@@ -116,7 +120,7 @@ impl Archive {
             links.iter().any(|l| matches!(l.target, Target::Incident { index, .. } if index == to))
         };
         let targets: BTreeSet<IncidentIndex> = (relinked.iter())
-            .flat_map(|&j| self.links[j].iter().chain(&links[j]))
+            .flat_map(|&j| self.links[j].iter().chain(links[j].iter()))
             .filter_map(|l| if let Target::Incident { index, .. } = l.target { Some(index) } else { None })
             .collect();
         for to in targets {
@@ -126,7 +130,7 @@ impl Archive {
                 .collect();
             from.sort_unstable();
             from.dedup();
-            backlinks[to] = from;
+            backlinks[to] = from.into();
         }
         (links, backlinks, findings)
     }

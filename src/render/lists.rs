@@ -6,10 +6,9 @@
 use super::urls::{Browse, term_slug};
 use super::{RenderError, Site};
 use crate::archive::{Archive, IncidentIndex};
-use crate::model::Kind;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 /// The pager's links of a list that starts from the newest incident.
@@ -29,6 +28,41 @@ struct List<'a> {
     url: String,
     items: &'a [IncidentIndex],
     feed: Option<String>,
+    /// The pages to visit when the others are kept as they were (see
+    /// [`KeptLists`]); `None`: every page.
+    visit: Option<&'a [usize]>,
+}
+
+/// Each way of browsing with its term pages (see [`term_pages`]).
+pub(super) type TermPages = [(Browse, Vec<(String, Vec<IncidentIndex>)>); 4];
+
+pub(super) fn all_term_pages(archive: &Archive) -> TermPages {
+    Browse::ALL.map(|browse| (browse, term_pages(archive, browse)))
+}
+
+/// The list pages a save leaves as they were (see [`super::touched`]):
+/// each list whose incidents are those the previous render listed, by
+/// the folder it is written in (`tags/dns/`; the home page's is empty), with
+/// the pages still to visit: those showing a changed incident, and the
+/// home page's first, which shows every term. A term's feed is kept
+/// when no page is visited.
+pub(super) struct KeptLists(HashMap<String, Vec<usize>>);
+
+impl KeptLists {
+    /// Whether `file` is a page (or the feed) of a list kept as it was.
+    pub(super) fn keeps(&self, file: &str) -> bool {
+        let (folder, page) = match file.strip_suffix("feed.xml") {
+            Some(folder) => (folder, None),
+            None => {
+                let Some(folder) = file.strip_suffix("index.html") else { return false };
+                // `<list>page/<n>/`, or the list's first page.
+                let paged = (folder.strip_suffix('/').and_then(|f| f.rsplit_once('/')))
+                    .and_then(|(list, n)| Some((list.strip_suffix("page")?, n.parse::<usize>().ok()?)));
+                paged.map_or((folder, Some(1)), |(list, n)| (list, Some(n)))
+            }
+        };
+        self.0.get(folder).is_some_and(|visit| page.map_or(visit.is_empty(), |n| !visit.contains(&n)))
+    }
 }
 
 #[derive(Serialize)]
@@ -62,12 +96,37 @@ struct TermCount {
 }
 
 impl Site<'_> {
-    pub(super) fn write_lists(&self) -> Result<(), RenderError> {
-        let postmortems: Vec<IncidentIndex> = self.archive.postmortems().map(|(i, _)| i).collect();
-        let others: Vec<tera::Value> = (0..self.archive.incidents.len())
-            .filter(|&i| self.archive.incidents[i].kind != Kind::Postmortem)
-            .map(|i| self.row(i))
-            .collect();
+    /// The lists whose pages a save leaves as they were, but those it
+    /// visits, given what it `touched`.
+    pub(super) fn kept_lists(&self, pages: &TermPages, touched: &super::touched::Touched) -> KeptLists {
+        let per_page = self.config.paginate;
+        let folder = |url: &str| self.urls.file_for(url).trim_end_matches("index.html").to_string();
+        let visit = |items: &[IncidentIndex]| -> Vec<usize> {
+            let at = touched.changed.iter().filter_map(|i| items.binary_search(i).ok());
+            at.map(|at| at / per_page + 1).collect()
+        };
+        let mut kept = HashMap::new();
+        if !touched.home_reshaped {
+            let postmortems: Vec<IncidentIndex> = (0..self.archive.postmortem_count()).collect();
+            kept.insert(folder(self.urls.root()), [vec![1], visit(&postmortems)].concat());
+        }
+        for (browse, terms) in pages {
+            for (name, items) in terms {
+                if !touched.reshaped.contains(&(*browse, term_slug(name))) {
+                    kept.insert(folder(&self.urls.term(*browse, name)), visit(items));
+                }
+            }
+        }
+        KeptLists(kept)
+    }
+
+    pub(super) fn write_lists(&self, pages: &TermPages, kept: Option<&KeptLists>) -> Result<(), RenderError> {
+        let visit = |url: &str| {
+            let kept = kept?;
+            kept.0.get(self.urls.file_for(url).trim_end_matches("index.html")).map(Vec::as_slice)
+        };
+        let postmortems: Vec<IncidentIndex> = (0..self.archive.postmortem_count()).collect();
+        let others: Vec<tera::Value> = (postmortems.len()..self.archive.incidents.len()).map(|i| self.row(i)).collect();
         let home = List {
             title: self.config.title.clone(),
             description: Some(self.config.description.clone()).filter(|d| !d.is_empty()),
@@ -75,6 +134,7 @@ impl Site<'_> {
             url: self.urls.root().to_string(),
             items: &postmortems,
             feed: Some(self.urls.page("feed.xml")),
+            visit: visit(self.urls.root()),
         };
         let names = |browse| terms(self.archive, browse).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
         let newest_first = names(Browse::Years).into_iter().rev().collect::<Vec<_>>();
@@ -85,24 +145,27 @@ impl Site<'_> {
             "years": newest_first,
         });
         let others_and_filters = |versions: &[u64], h: &mut std::hash::DefaultHasher| {
-            for i in (0..self.archive.incidents.len()).filter(|&i| self.archive.incidents[i].kind != Kind::Postmortem) {
-                versions[i].hash(h);
-            }
+            versions[postmortems.len()..].hash(h);
             filters.to_string().hash(h);
         };
         self.list(&home, others_and_filters, |context| {
             context.insert("others", &others);
             context.insert("filters", &filters);
         })?;
-        for browse in Browse::ALL {
-            self.browse(browse)?;
+        for (browse, ordered) in pages {
+            self.browse(*browse, ordered, &visit)?;
         }
         Ok(())
     }
 
-    /// The index of one way of browsing, and a list per term.
-    fn browse(&self, browse: Browse) -> Result<(), RenderError> {
-        let ordered = term_pages(self.archive, browse);
+    /// The index of one way of browsing, and a list per term (`ordered`,
+    /// its [`term_pages`]); `visit` says which pages of a list to visit.
+    fn browse<'k>(
+        &self,
+        browse: Browse,
+        ordered: &[(String, Vec<IncidentIndex>)],
+        visit: &(dyn Fn(&str) -> Option<&'k [usize]> + Sync),
+    ) -> Result<(), RenderError> {
         let counts: Vec<TermCount> = ordered
             .iter()
             .map(|(name, list)| {
@@ -133,7 +196,8 @@ impl Site<'_> {
                 (Browse::Years, _) => format!("Incidents in {name}"),
             };
             let feed = (browse == Browse::Tags).then(|| format!("{url}feed.xml"));
-            if let Some(feed_url) = &feed {
+            let visit = visit(&url);
+            if let Some(feed_url) = feed.as_ref().filter(|_| visit.is_none_or(|pages| !pages.is_empty())) {
                 let entries = |versions: &[u64], h: &mut std::hash::DefaultHasher| {
                     (&title, list.iter().map(|&i| versions[i]).collect::<Vec<_>>()).hash(h);
                 };
@@ -148,6 +212,7 @@ impl Site<'_> {
                 url,
                 items: list,
                 feed,
+                visit,
             };
             self.list(
                 &term,
@@ -168,6 +233,9 @@ impl Site<'_> {
         let per_page = self.config.paginate;
         let total = list.items.len().div_ceil(per_page).max(1);
         (1..=total).into_par_iter().try_for_each(|number| {
+            if list.visit.is_some_and(|pages| !pages.contains(&number)) {
+                return Ok(());
+            }
             let start = (number - 1) * per_page;
             let shown = || list.items.iter().skip(start).take(per_page);
             let url = self.urls.paged(&list.url, number);
@@ -401,9 +469,7 @@ mod tests {
             sitemaps(&Site::new(&archive, &config, &memory, None).unwrap(), per_sitemap).unwrap();
             memory.into_files()
         };
-        let text = |files: &std::collections::HashMap<String, bytes::Bytes>, name: &str| {
-            String::from_utf8(files[name].to_vec()).unwrap()
-        };
+        let text = |files: &crate::render::output::Site, name: &str| String::from_utf8(files[name].to_vec()).unwrap();
         let one = render(SITEMAP_URLS);
         let all = text(&one, "sitemap.xml").matches("<loc>").count();
         let split = render(4);

@@ -581,19 +581,23 @@ pub struct Memory {
     files: Mutex<Files>,
 }
 
+/// The site in memory: path inside it → bytes. Its paths are shared, so
+/// that the next render starts from a copy of it without copying each.
+pub type Site = HashMap<std::sync::Arc<str>, bytes::Bytes>;
+
 #[derive(Debug, Default)]
 struct Files {
-    previous: HashMap<String, bytes::Bytes>,
-    current: HashMap<String, bytes::Bytes>,
+    previous: Site,
+    current: Site,
 }
 
 impl Memory {
-    pub fn after(previous: HashMap<String, bytes::Bytes>) -> Memory {
+    pub fn after(previous: Site) -> Memory {
         Memory { files: Mutex::new(Files { previous, current: HashMap::new() }) }
     }
 
     /// The site as this render left it.
-    pub fn into_files(self) -> HashMap<String, bytes::Bytes> {
+    pub fn into_files(self) -> Site {
         self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).current
     }
 
@@ -604,7 +608,7 @@ impl Memory {
 
 impl Sink for Memory {
     fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.lock().current.insert(relative.to_string(), bytes::Bytes::copy_from_slice(bytes));
+        self.lock().current.insert(relative.into(), bytes::Bytes::copy_from_slice(bytes));
         Ok(())
     }
 
@@ -614,9 +618,9 @@ impl Sink for Memory {
 
     fn keep(&self, relative: &str) -> bool {
         let mut files = self.lock();
-        match files.previous.remove(relative) {
-            Some(bytes) => {
-                files.current.insert(relative.to_string(), bytes);
+        match files.previous.remove_entry(relative) {
+            Some((file, bytes)) => {
+                files.current.insert(file, bytes);
                 true
             }
             None => false,
@@ -628,7 +632,7 @@ impl Sink for Memory {
         let Files { previous, current } = &mut *files;
         // The few others move out; the many kept stay in their map, which
         // becomes the current one when nothing was written yet.
-        let others: HashMap<String, bytes::Bytes> = previous.extract_if(|file, _| !carried(file)).collect();
+        let others: Site = previous.extract_if(|file, _| !carried(file)).collect();
         let kept = std::mem::replace(previous, others);
         let count = kept.len();
         if current.is_empty() {

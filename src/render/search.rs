@@ -2,7 +2,7 @@
 //! per incident, with the same filter values as the archive's term pages,
 //! so that ticking "database" finds what `/tags/database/` lists.
 
-use super::lists::term_pages;
+use super::lists::{TermPages, all_term_pages};
 use super::urls::{Browse, Urls, term_slug};
 use super::{RenderError, Site};
 use crate::archive::Archive;
@@ -11,13 +11,6 @@ use crate::search::static_index::{self, Filter, Searchable};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-
-/// Each way of browsing with its term pages (see `lists::term_pages`).
-type TermPages = [(Browse, Vec<(String, Vec<crate::archive::IncidentIndex>)>); 4];
-
-fn all_term_pages(archive: &Archive) -> TermPages {
-    Browse::ALL.map(|browse| (browse, term_pages(archive, browse)))
-}
 
 /// Each incident's filter values, named as the term pages name them (and
 /// the search page's boxes), its tags and services in its own order as
@@ -83,11 +76,11 @@ fn list_summary(summary: &str) -> String {
 /// "template", "list", "other": the kind as the archive's pages name it.
 impl Site<'_> {
     /// The search page; its filters list the values of the term pages.
-    pub(super) fn search_page(&self) -> Result<(), RenderError> {
+    pub(super) fn search_page(&self, pages: &TermPages) -> Result<(), RenderError> {
         let mut context = tera::Context::new();
         context.insert(
             "filters",
-            &all_term_pages(self.archive)
+            &pages
                 .iter()
                 .map(|(browse, pages)| {
                     serde_json::json!({

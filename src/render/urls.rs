@@ -6,7 +6,7 @@
 use crate::ingest::facts::slugify;
 
 /// The four ways to browse, each a folder of the output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Browse {
     Tags,

@@ -10,7 +10,6 @@ use crate::model::{Kind, Postmortem};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::postings::Postings;
@@ -516,11 +515,7 @@ impl SearchIndex {
     /// lists and other documents are `None`; so may deleted ones be. Maps
     /// kept from the last call serve the segments it saw (see [`Addresses`]).
     fn postmortems_by_address(&self, searcher: &Searcher, archive: &Archive) -> tantivy::Result<ByAddress> {
-        let postmortems = {
-            let mut hasher = std::hash::DefaultHasher::new();
-            archive.postmortems().for_each(|(i, p)| (i, &p.id).hash(&mut hasher));
-            hasher.finish()
-        };
+        let postmortems = archive.postmortem_ids();
         let mut kept = self.addresses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if kept.postmortems != postmortems {
             let by_id = archive.postmortems().map(|(i, p)| (p.id.clone(), i)).collect();

@@ -317,7 +317,7 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
     let snapshot = state.site.borrow().clone();
     let Some(path) = site_path(uri.path()) else { return not_found(&snapshot) };
     let wanted = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
-    let found = match snapshot.files.get(&wanted) {
+    let found = match snapshot.files.get(wanted.as_str()) {
         Some(bytes) => Ok(Some(bytes.clone())),
         None => {
             let (snapshot, wanted) = (snapshot.clone(), wanted.clone());
@@ -341,7 +341,7 @@ async fn file(State(state): State<AppState>, uri: Uri) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, format!("coroner could not render {wanted}: {message}")).into_response()
         }
         // `/incidents/x` → `/incidents/x/`, as static hosts do.
-        Ok(None) if snapshot.files.contains_key(&format!("{path}/index.html")) => {
+        Ok(None) if snapshot.files.contains_key(format!("{path}/index.html").as_str()) => {
             Redirect::permanent(&format!("{}/", uri.path())).into_response()
         }
         Ok(None) => not_found(&snapshot),

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Finding, Severity};
 use crate::ingest::Reader;
 use crate::model::Postmortem;
-use crate::render::output::Memory;
+use crate::render::output::{self, Memory};
 use crate::render::urls::Urls;
 use crate::render::{Memo, Scope, Site};
 use crate::search::SearchIndex;
@@ -40,7 +40,7 @@ pub struct Snapshot {
     /// Counts rebuilds; the live-reload stream sends it.
     pub generation: u64,
     /// Path inside the site (`incidents/x/index.html`) → bytes.
-    pub files: HashMap<String, Bytes>,
+    pub files: output::Site,
     pub archive: Archive,
     /// The configuration it was built with (for reading search queries).
     pub config: Config,
@@ -51,7 +51,7 @@ pub struct Snapshot {
     pub took: Duration,
     pub rendered: usize,
     /// The summaries of the whole archive, rendered when first asked for.
-    summaries: OnceLock<Result<HashMap<String, Bytes>, String>>,
+    summaries: OnceLock<Result<output::Site, String>>,
     /// Each incident by its page path (`incidents/x/`), made when a page
     /// is first served (not on every save).
     pages: OnceLock<HashMap<String, usize>>,
@@ -140,6 +140,10 @@ pub struct Preview {
     base_url: String,
     drafts: bool,
     files: BTreeMap<String, Cached>,
+    /// Counts the changes to `files` (a model came, changed or went): with
+    /// the assets and problems, it tells a save that changed nothing
+    /// without hashing every file's path.
+    files_changed: u64,
     assets: Vec<ContentFile>,
     problems: Vec<FileProblem>,
     /// Page keys of the last render (see `render::Memo`).
@@ -179,6 +183,7 @@ impl Preview {
             base_url,
             drafts,
             files: BTreeMap::new(),
+            files_changed: 0,
             assets: Vec::new(),
             problems: Vec::new(),
             keys: HashMap::new(),
@@ -223,6 +228,7 @@ impl Preview {
                     self.config_error = None;
                     // Synonyms and rules may have changed: read everything again.
                     self.files.clear();
+                    self.files_changed += 1;
                     self.keys.clear();
                     rescan = true;
                 }
@@ -321,12 +327,8 @@ impl Preview {
         if let Some(changed) = changed {
             // The common save: every incident where it was, so each kept
             // list stands as it is, without looking ids up.
-            for (i, &changed) in changed.iter().enumerate() {
-                match changed {
-                    false => archive.related[i].clone_from(&previous.related[i]),
-                    true => fresh.push(i),
-                }
-            }
+            archive.related.clone_from(&previous.related);
+            fresh = (0..changed.len()).filter(|&i| changed[i]).collect();
         } else {
             let now: HashMap<&str, usize> =
                 archive.incidents.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
@@ -356,7 +358,7 @@ impl Preview {
             };
         }
         for (i, related) in index.related(archive, fresh)? {
-            archive.related[i] = related;
+            archive.related[i] = related.into();
         }
         Ok(())
     }
@@ -404,9 +406,7 @@ impl Preview {
     /// Changes with anything the archive is assembled from.
     fn sources_digest(&self) -> u64 {
         let mut h = std::hash::DefaultHasher::new();
-        for (source, cached) in &self.files {
-            (source, cached.hash).hash(&mut h);
-        }
+        self.files_changed.hash(&mut h);
         for asset in &self.assets {
             asset.source.hash(&mut h);
         }
@@ -486,6 +486,7 @@ impl Preview {
                     if self.files.len() == before && self.assets.iter().any(|a| a.source == source) {
                         return None;
                     }
+                    self.files_changed += u64::from(self.files.len() != before);
                 }
             }
         }
@@ -499,13 +500,16 @@ impl Preview {
             Ok(discovered) => discovered,
             Err(err) => {
                 self.files.clear();
+                self.files_changed += 1;
                 let diagnostic = Diagnostic::error("no-content", 0, err.to_string());
                 self.problems = vec![FileProblem { source: self.content_dir().display().to_string(), diagnostic }];
                 return;
             }
         };
         let kept: std::collections::HashSet<&str> = discovered.files.iter().map(|f| f.source.as_str()).collect();
+        let before = self.files.len();
         self.files.retain(|source, _| kept.contains(source.as_str()));
+        self.files_changed += u64::from(self.files.len() != before);
         let changed = discovered
             .files
             .into_iter()
@@ -542,6 +546,7 @@ impl Preview {
                 Ok((hash, Some(postmortem))) => {
                     reparsed.push(source.clone());
                     self.files.insert(source, Cached { stamp, hash, postmortem: Arc::new(postmortem) });
+                    self.files_changed += 1;
                 }
                 Ok((_, None)) => {
                     if let Some(cached) = self.files.get_mut(&source) {
@@ -549,7 +554,7 @@ impl Preview {
                     }
                 }
                 Err(diagnostic) => {
-                    self.files.remove(&source);
+                    self.files_changed += u64::from(self.files.remove(&source).is_some());
                     self.problems.push(FileProblem { source, diagnostic });
                 }
             }
