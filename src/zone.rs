@@ -142,11 +142,12 @@ const TZ_NAME: &str = r"(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Eur
 const PLACE_TIME: &str = r"[A-Z][a-z]+(?:[ _][A-Z][a-z]+)?[ \t]+time";
 
 /// "hora de Madrid", "heure de Paris", "ora di Roma", "horário de Lisboa":
-/// a place's time in the Romance languages of the corpus.
-const PLACE_TIME_ROMANCE: &str =
-    r"(?i:hora|heure|ora|horário|horario)[ \t]+(?:de|di|del)[ \t]+[A-ZÁÉÍÓÚ][a-záéíóúãç]+(?:[ _][A-Z][a-záéíóúãç]+)?";
-static PLACE_TIME_ROMANCE_WORDS: PerThread<Regex> =
-    PerThread::new(|| compile(r"^(?i:hora|heure|ora|horário|horario)\s+(?i:de|di|del)\s+"));
+/// a place's time in the Romance languages of the corpus, the words before
+/// the place.
+const ROMANCE_TIME_OF: &str = r"(?i:hora|heure|ora|horário|horario)[ \t]+(?:de|di|del)[ \t]+";
+/// The place after [`ROMANCE_TIME_OF`].
+const ROMANCE_PLACE: &str = r"[A-ZÁÉÍÓÚ][a-záéíóúãç]+(?:[ _][A-Z][a-záéíóúãç]+)?";
+static ROMANCE_TIME_OF_AT_START: PerThread<Regex> = PerThread::new(|| compile(&format!("^(?i:{ROMANCE_TIME_OF})")));
 
 /// The tz database's cities, lower case with spaces ("new york"), to their zones.
 static CITIES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
@@ -177,7 +178,10 @@ fn zone_pattern() -> String {
     abbr.extend(SEASONAL.iter().map(|(name, _)| *name).filter(|name| !name.contains(' ')));
     // A place's name may end in a letter that is no ASCII word character
     // ("Bogotá"): the words before it have their boundary, it needs none.
-    format!(r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}|{B}{PLACE_TIME_ROMANCE}", abbr.join("|"))
+    format!(
+        r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}|{B}{ROMANCE_TIME_OF}{ROMANCE_PLACE}",
+        abbr.join("|")
+    )
 }
 
 static ZONE: PerThread<Regex> = PerThread::new(|| compile(&zone_pattern()));
@@ -258,7 +262,7 @@ fn named_zone(name: &str) -> Option<Zone> {
     if key.contains('/') {
         return seasonal_zone(&key, name);
     }
-    if let Some(words) = PLACE_TIME_ROMANCE_WORDS.find(&key) {
+    if let Some(words) = ROMANCE_TIME_OF_AT_START.find(&key) {
         let place = lower.get(words.end()..)?.replace('_', " ");
         let country = COUNTRIES.iter().find(|(country, _)| *country == place).map(|(_, tz)| *tz);
         let unaccented: String = place.chars().map(unaccent).collect();

@@ -714,10 +714,12 @@ impl Facts<'_> {
         });
         // The same in the other languages of the corpus: "durante 2 horas",
         // "durou quase 2 horas", "für knapp zwei Stunden", "a duré environ 50
-        // minutes", "è durato circa un'ora", "gedurende 1 uur", "約2時間".
+        // minutes", "gedurende 1 uur". A qualifier ("quase", "knapp") is
+        // already part of the duration found, so the lead word ends the text
+        // before it.
         static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)(?:\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|per (?:circa|quasi|oltre|più di)|durata di|è durat[oa]|gedurende|duurde)\s*(?:casi|cerca de|aproximadamente|unos|unas|alrededor de|más de|quase|mais de|knapp|etwa|ca\.|rund|fast|über|environ|près de|presque|plus de|circa|quasi|oltre|ongeveer|bijna|ruim)?\s*|約|およそ)$",
+                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durata di|è durat[oa]|gedurende|duurde)\s*$",
             )
         });
         // "3 hours of downtime", "a 45-minute outage".
