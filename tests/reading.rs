@@ -390,6 +390,12 @@ fn a_reason_given_in_passing_is_the_root_cause_text_but_no_stronger_evidence() {
         parse("# Binder down\n\nWe got alerts that Binder was down. It went down because the ingress pods crashed.\n");
     assert_eq!(p.root_cause.as_deref(), Some("It went down because the ingress pods crashed."));
     assert!(p.tag_evidence.iter().all(|e| e.place != "root_cause"), "{:?}", p.tag_evidence);
+    // The author's reason for writing is no reason for the outage.
+    let p = parse(
+        "# The day our tokens expired\n\nThis post explains what happened, because several of you asked. \
+         Logins failed for an hour because two clocks had drifted.\n",
+    );
+    assert_eq!(p.root_cause.as_deref(), Some("Logins failed for an hour because two clocks had drifted."));
 }
 
 #[test]

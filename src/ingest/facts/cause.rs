@@ -34,6 +34,15 @@ static NEGATION: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// A sentence about the write-up itself ("This post explains what
+/// happened, because several of you asked"): its "because" is the
+/// author's reason for writing, not the incident's cause.
+static ABOUT_THE_WRITING: PerThread<Regex> = PerThread::new(|| {
+    english(
+        r"^\W*((in )?this (post|write-?up|article|document|report|post-?mortem|blog post|page|story)|i.m writing|we.re writing|i am writing|we are writing)\b|\b(several|many|some|a few|lots) of you (asked|have asked|wanted)\b",
+    )
+});
+
 impl Facts<'_> {
     /// The root cause: the longest root-cause section, else a sentence that
     /// says "root cause" or "caused by".
@@ -57,7 +66,9 @@ impl Facts<'_> {
         // says more than "because".
         for (pattern, states) in [(&*STATED_CAUSE, true), (&*CAUSE_PROSE, true), (&*REASON_PROSE, false)] {
             for prose in &proses {
-                if let Some((offset, sentence)) = prose.sentences().into_iter().find(|(_, x)| pattern.is_match(x)) {
+                if let Some((offset, sentence)) =
+                    prose.sentences().into_iter().find(|(_, x)| pattern.is_match(x) && !ABOUT_THE_WRITING.is_match(x))
+                {
                     let line = prose.line_at(offset);
                     self.note("root_cause", FactSource::Prose, line);
                     let sentence = sentence.trim_end_matches(". ").trim();
@@ -360,7 +371,7 @@ impl Connectives {
     fn of(text: &str) -> Self {
         static TURN: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+)\b|\b(?P<reason>because)\b",
+                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) (down|over))\b|\b(?P<reason>because)\b",
             )
         });
         static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
@@ -508,7 +519,7 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 24] = [
+        let cases: [(&str, &[&str]); 30] = [
             ("The API servers hit the database's maximum connection limit.", &["capacity", "database"]),
             ("Debug logs filled the data volume that holds the spool.", &["capacity"]),
             ("Their second uplinks had been disabled during the cabling work and never re-enabled.", &["human-error"]),
@@ -532,10 +543,15 @@ mod tests {
             ("The intermediate CA had no renewal automation or expiry monitoring.", &["monitoring-gap"]),
             ("Nginx still pointed at the wrong upstream port.", &["config-change"]),
             ("A route leak by a customer of our transit provider black-holed traffic.", &["network"]),
-            (
-                "The third-party packages were upgraded automatically overnight.",
-                &["automation", "dependency", "deploy"],
-            ),
+            // An upgrade names a change, not whose: here the automation's.
+            ("The third-party packages were upgraded automatically overnight.", &["automation", "dependency"]),
+            ("The new tax calculation throws on guest carts whose currency is null.", &["software-bug"]),
+            ("A versão 7.14.0 lançava uma exceção não tratada no cálculo do frete.", &["software-bug"]),
+            ("The nightly cleanup job deleted every upload older than a day.", &["automation"]),
+            ("MySQL was started by the install script but never enabled at boot.", &["config-change"]),
+            // The rate limit as a rule is configuration; being rate-limited is load.
+            ("The rate limit was keyed on the client IP alone.", &[]),
+            ("The mail API rate-limited us after the campaign started.", &["capacity"]),
         ];
         for (text, want) in cases {
             let mut got = tags_of(text);
@@ -553,6 +569,9 @@ mod tests {
         let mut got = tags_of("A bad routing rule sent all traffic to one server, which led to a cascade of failures.");
         got.sort();
         assert_eq!(got, ["cascading-failure", "config-change", "network"]);
+        // What a failure saturated, overwhelmed or took down is its victim.
+        assert_eq!(tags_of("A runaway batch job saturated the database's connections."), Vec::<String>::new());
+        assert_eq!(tags_of("A bad deploy overwhelmed the MySQL connection slots."), ["deploy", "capacity"]);
         // A turn back to the cause ends the consequence.
         assert_eq!(tags_of("Logins failed, which was caused by the database."), ["database"]);
     }
