@@ -22,6 +22,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Summary,
         &[
+            "podsumowanie",
+            "streszczenie",
+            "opis incydentu",
             "riepilogo",
             "sommario",
             "sintesi",
@@ -89,6 +92,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Impact,
         &[
+            "wpływ",
+            "skutki",
+            "wpływ na użytkowników",
             "what was affected",
             "what was impacted",
             "who was impacted",
@@ -132,6 +138,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Timeline,
         &[
+            "oś czasu",
+            "przebieg zdarzeń",
+            "chronologia",
             "tijdlijn",
             "cronologia degli eventi",
             "verlauf",
@@ -170,6 +179,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::RootCause,
         &[
+            "przyczyna",
+            "przyczyny",
+            "przyczyna źródłowa",
+            "przyczyna główna",
             "causa",
             "causas",
             "causa principale",
@@ -232,6 +245,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Resolution,
         &[
+            "rozwiązanie",
+            "naprawa",
             "resolução",
             "resolucao",
             "solução",
@@ -302,6 +317,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Detection,
         &[
+            "wykrycie",
             "detecção",
             "deteccao",
             "detección",
@@ -326,6 +342,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ActionItems,
         &[
+            "działania naprawcze",
+            "działania",
+            "zadania",
+            "działania zapobiegawcze",
             "things we've changed",
             "things we have changed",
             "things we changed",
@@ -451,6 +471,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::LessonsLearned,
         &[
+            "wnioski",
+            "czego się nauczyliśmy",
             "what i'm taking away",
             "what we're taking away",
             "what i learned",
@@ -502,6 +524,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ContributingFactors,
         &[
+            "czynniki",
+            "czynniki sprzyjające",
             "fatores contribuintes",
             "fattori contribuenti",
             "beitragende faktoren",
@@ -570,8 +594,15 @@ impl Synonyms {
     /// The kind of a heading; `None` when it names no known section.
     /// Headings may extend a phrase ("Root Cause Analysis", "Timeline of
     /// events").
+    /// A heading that names no section itself may name one in brackets
+    /// ("Whodunnit (Root Cause)", "The Crime Scene (Issue Summary)"):
+    /// there, only a whole known phrase counts.
     pub fn classify(&self, heading: &str) -> Option<Classification> {
-        self.classify_key(&normalize_heading(heading), true)
+        self.classify_key(&normalize_heading(heading), true).or_else(|| {
+            let (_, inside) = heading.split_once('(')?;
+            let (inside, _) = inside.split_once(')')?;
+            self.classify_key(&normalize_heading(inside), false)
+        })
     }
 
     /// The kind of a heading or label already normalised
@@ -1282,6 +1313,15 @@ mod tests {
         assert_eq!(kind("対応経緯"), Some(SectionKind::Timeline));
         assert_eq!(kind("Time to recovery"), None);
         assert_eq!(kind("What's up with the slow dashboards on Oct 9? A quick retrospective"), None);
+        // A heading that names its kind only in brackets.
+        assert_eq!(kind("Whodunnit (Root Cause)"), Some(SectionKind::RootCause));
+        assert_eq!(kind("The Crime Scene (Issue Summary)"), Some(SectionKind::Summary));
+        assert_eq!(kind("Never Again (Corrective and Preventative Measures)"), Some(SectionKind::ActionItems));
+        assert_eq!(kind("Replica lag (primary cluster)"), None);
+        // Polish.
+        assert_eq!(kind("Oś czasu"), Some(SectionKind::Timeline));
+        assert_eq!(kind("Przyczyna źródłowa"), Some(SectionKind::RootCause));
+        assert_eq!(kind("Działania naprawcze"), Some(SectionKind::ActionItems));
     }
 
     #[test]
