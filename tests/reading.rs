@@ -480,6 +480,10 @@ fn a_blog_posts_date_is_when_it_was_posted_and_the_story_tells_the_incident() {
     let p = read("byline-story.md");
     assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-03-24"));
     assert_eq!(p.end.map(|t| t.to_string()).as_deref(), Some("2025-03-24T16:45:00+01:00"));
+    // So is an author's line, "Name, Team — June 18, 2024": the story's
+    // "Monday, June 10th" takes the byline's year.
+    let p = read("byline-author-dash.md");
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-06-10"));
 }
 
 #[test]

@@ -51,9 +51,13 @@ static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
-/// "Posted on …", "Published …", "Last updated …".
+/// "Posted on …", "Published …", "Last updated …", "By Jane Doe, March
+/// 12"; or a name and a team, a dash and the date: "Jane Doe,
+/// Infrastructure team — March 12, 2025" (a line with nothing else).
 static BYLINE: PerThread<Regex> = PerThread::new(|| {
-    english(r"^\W*(posted|published|written|updated|last (updated|modified|edited)|date published)\b")
+    english(
+        r"^\W*(posted|published|written|updated|last (updated|modified|edited)|date published|by (?-i:\p{Lu}\S*( \p{Lu}\S*){0,3})\s*([,—–|·•]| on\b))|^\W*(?-i:\p{Lu}\p{Ll}+( \p{Lu}[\p{L}'’.-]+){1,2})(,[^—–|·•]{0,40})?\s+[—–|·•]\s+[^—–|·•]{4,30}$",
+    )
 });
 
 /// An e-mail's header lines: its `Date:` is when the mail was sent.
@@ -457,10 +461,14 @@ impl Facts<'_> {
             if let Some(start) = when.start {
                 when.date = Some(start.civil.date());
                 self.note("date", FactSource::Derived, when.start_line);
-            } else if let Some((d, line, source)) = candidates
-                .iter()
-                .find_map(|(t, l, s)| find_dates_with(t, written_year, day_first).first().map(|d| (d.date, *l, *s)))
-            {
+            } else if let Some((d, line, source)) = {
+                // A byline's date only when nothing else is dated.
+                let dated = |(t, l, s): &(String, u32, FactSource)| {
+                    find_dates_with(t, written_year, day_first).first().map(|d| (d.date, *l, *s))
+                };
+                let (bylines, others): (Vec<_>, Vec<_>) = candidates.iter().partition(|(t, _, _)| BYLINE.is_match(t));
+                others.into_iter().find_map(dated).or_else(|| bylines.into_iter().find_map(dated))
+            } {
                 when.date = Some(d);
                 self.note("date", source, line);
             } else if let Some(d) = file_date() {
