@@ -519,7 +519,7 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 30] = [
+        let cases: [(&str, &[&str]); 33] = [
             ("The API servers hit the database's maximum connection limit.", &["capacity", "database"]),
             ("Debug logs filled the data volume that holds the spool.", &["capacity"]),
             ("Their second uplinks had been disabled during the cabling work and never re-enabled.", &["human-error"]),
@@ -549,6 +549,10 @@ mod tests {
             ("A versão 7.14.0 lançava uma exceção não tratada no cálculo do frete.", &["software-bug"]),
             ("The nightly cleanup job deleted every upload older than a day.", &["automation"]),
             ("MySQL was started by the install script but never enabled at boot.", &["config-change"]),
+            // A party or a resource named alone may be context or the one ruled out.
+            ("Um 14:02 meldete der Anbieter keine Störung.", &[]),
+            ("Re-replication used the cluster's spare capacity.", &[]),
+            ("Zadanie cron uruchomiło się dwa razy po zmianie czasu.", &["automation", "time"]),
             // The rate limit as a rule is configuration; being rate-limited is load.
             ("The rate limit was keyed on the client IP alone.", &[]),
             ("The mail API rate-limited us after the campaign started.", &["capacity"]),
