@@ -30,6 +30,17 @@ fn front_matter_topics_are_keywords_and_the_cause_is_still_inferred() {
 }
 
 #[test]
+fn a_tag_the_front_matter_gives_takes_no_inferred_tags_place() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
+    let p = parse(
+        "---\ntags: [dns]\n---\n# Everything at once\n\n## Root cause\n\nThe deploy shipped a config change. \
+         A race condition hit a deadlock in the database. The certificate had expired. The DNS resolver failed.\n",
+    );
+    assert_eq!(p.tags, ["dns", "deploy", "database", "config-change", "software-bug", "certificate"]);
+    assert_eq!(p.tags_source, Some(TagsSource::FrontMatterAndInferred));
+}
+
+#[test]
 fn a_cause_stated_only_in_prose_is_tagged() {
     let p = read("cause-in-summary.md");
     assert_eq!(p.kind, Kind::Postmortem);

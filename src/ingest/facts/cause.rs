@@ -108,8 +108,16 @@ impl Facts<'_> {
         let places = self.evidence_places(title);
         let stated = root_cause.is_some_and(|rc| rc.stated);
         let mut evidence = infer_tags(taxonomy, &places, stated);
-        // A tag the front matter gives needs no evidence.
+        // A tag the front matter gives needs no evidence, nor takes the
+        // place of one inferred.
         evidence.retain(|e| !found.tags.contains(&e.tag));
+        let mut inferred: Vec<String> = Vec::new();
+        evidence.retain(|e| {
+            if !inferred.contains(&e.tag) && inferred.len() < MAX_INFERRED {
+                inferred.push(e.tag.clone());
+            }
+            inferred.contains(&e.tag)
+        });
         for e in &evidence {
             if !found.tags.contains(&e.tag) {
                 found.tags.push(e.tag.clone());
@@ -200,8 +208,7 @@ const MATCHES_PER_PLACE: usize = 2;
 const MAX_INFERRED: usize = 5;
 
 /// The evidence of every tag whose score reaches the taxonomy's threshold,
-/// strongest tag first (at most [`MAX_INFERRED`]), each tag's matches
-/// heaviest first.
+/// strongest tag first, each tag's matches heaviest first.
 fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool) -> Vec<TagEvidence> {
     let mut by_tag: Vec<Vec<TagEvidence>> = vec![Vec::new(); taxonomy.tags.len()];
     for place in places {
@@ -277,7 +284,6 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored
         .into_iter()
-        .take(MAX_INFERRED)
         .flat_map(|(.., mut evidence)| {
             evidence.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.line.cmp(&b.line)));
             evidence
