@@ -5,7 +5,7 @@
 
 use coroner::config::Config;
 use coroner::ingest::Reader;
-use coroner::model::{Kind, Postmortem, TagsSource};
+use coroner::model::{FactSource, Kind, Postmortem, TagsSource};
 use std::path::Path;
 
 fn read(name: &str) -> Postmortem {
@@ -70,6 +70,17 @@ fn an_archive_entry_reads_fully() {
     assert_eq!(p.source_url.as_deref(), Some("https://status.skyfield.example/incidents/2023-object-storage"));
     assert_eq!((p.start, p.end), (None, None), "empty start_time and end_time are no value");
     assert!(p.extra.contains_key("uuid") && !p.extra.contains_key("url"));
+}
+
+#[test]
+fn an_archive_entrys_summary_gives_its_root_cause_text() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
+    let p = parse(
+        "---\ntitle: Checkout down\ncompany: Acme\nsummary: Checkout failed for an hour because a certificate expired.\n---\n\
+         The on-call engineer looked at the database first, because it had failed the week before.\n",
+    );
+    assert_eq!(p.root_cause.as_deref(), Some("Checkout failed for an hour because a certificate expired."));
+    assert_eq!(p.provenance["root_cause"].source, FactSource::FrontMatter);
 }
 
 #[test]

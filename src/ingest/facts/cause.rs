@@ -56,21 +56,25 @@ impl Facts<'_> {
             self.note("root_cause", source, section.section.line);
             return Some(RootCause { text: shorten(text, 1500), stated: false });
         }
-        let mut proses: Vec<Prose> = Vec::new();
+        let mut proses: Vec<(Prose, FactSource)> = Vec::new();
+        // An archive entry's front-matter summary is its curator's account.
+        if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
+            proses.push((Prose::of_line(summary, self.fm_line("summary")), FactSource::FrontMatter));
+        }
         for kind in [SectionKind::Summary, SectionKind::Impact, SectionKind::Other] {
-            proses.extend(self.sections_of(kind).into_iter().map(|s| self.prose(s)));
+            proses.extend(self.sections_of(kind).into_iter().map(|s| (self.prose(s), FactSource::Prose)));
         }
         // Documents with no usable sections: anywhere in the prose.
-        proses.push(self.document_prose());
+        proses.push((self.document_prose(), FactSource::Prose));
         // "The cause was …" says more than a passing "caused by", which
         // says more than "because".
         for (pattern, states) in [(&*STATED_CAUSE, true), (&*CAUSE_PROSE, true), (&*REASON_PROSE, false)] {
-            for prose in &proses {
+            for (prose, source) in &proses {
                 if let Some((offset, sentence)) =
                     prose.sentences().into_iter().find(|(_, x)| pattern.is_match(x) && !ABOUT_THE_WRITING.is_match(x))
                 {
                     let line = prose.line_at(offset);
-                    self.note("root_cause", FactSource::Prose, line);
+                    self.note("root_cause", *source, line);
                     let sentence = sentence.trim_end_matches(". ").trim();
                     return Some(RootCause { text: sentence.to_string(), stated: states });
                 }
