@@ -236,7 +236,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             let weight = rule.weights.of_place(place.name);
             if *count >= MATCHES_PER_PLACE
                 || weight <= 0.0
-                || negated(text, start)
+                || (negated(text, start) && !tells_an_absence(&text[start..end]))
                 || in_link(start)
                 || remedy(text, start, end)
                 || cleared(text, end)
@@ -340,6 +340,15 @@ fn negated(text: &str, at: usize) -> bool {
         }
     }
     NEGATION.is_match(clause)
+}
+
+/// Whether a match itself tells that something was missing ("ninguna
+/// alerta", "keine Überwachung"): a negation before it is the language's
+/// concord ("No existía ninguna alerta"), not a denial.
+fn tells_an_absence(phrase: &str) -> bool {
+    static ABSENCE: PerThread<Regex> =
+        PerThread::new(|| english(r"^(ningun|ningún|nenhum|nessun|kein|aucun|żadn|pas d|(sin|sem|senza|geen|brak)\s)"));
+    ABSENCE.is_match(phrase)
 }
 
 /// What a sentence makes of a match: the cause, a consequence, or
@@ -529,7 +538,7 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 33] = [
+        let cases: [(&str, &[&str]); 35] = [
             ("The API servers hit the database's maximum connection limit.", &["capacity", "database"]),
             ("Debug logs filled the data volume that holds the spool.", &["capacity"]),
             ("Their second uplinks had been disabled during the cabling work and never re-enabled.", &["human-error"]),
@@ -565,6 +574,9 @@ mod tests {
             ("Zadanie cron uruchomiło się dwa razy po zmianie czasu.", &["automation", "time"]),
             // The rate limit as a rule is configuration; being rate-limited is load.
             ("The rate limit was keyed on the client IP alone.", &[]),
+            // Negative concord: the "no" does not deny the missing alert.
+            ("No existía ninguna alerta sobre la saturación del pool de conexiones.", &["monitoring-gap"]),
+            ("Its alerts went to an address nobody on the team reads.", &["monitoring-gap"]),
             ("The mail API rate-limited us after the campaign started.", &["capacity"]),
         ];
         for (text, want) in cases {
