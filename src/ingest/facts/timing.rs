@@ -620,10 +620,11 @@ impl Facts<'_> {
                 .map_or(0, |s| s.section.line);
             timeline_span.map(|m| (m, first_timed, FactSource::Derived))
         });
-        let mut explicit: Option<(u32, u32, FactSource)> = None;
+        // (minutes, line, source, said to be approximate)
+        let mut explicit: Option<(u32, u32, FactSource, bool)> = None;
         if let Some(text) = self.fm().and_then(|m| m.duration.clone()) {
             let minutes = text.trim().parse::<u32>().ok().or_else(|| find_durations(&text).first().map(|d| d.minutes));
-            explicit = minutes.map(|m| (m, self.fm_line("duration"), FactSource::FrontMatter));
+            explicit = minutes.map(|m| (m, self.fm_line("duration"), FactSource::FrontMatter, false));
         }
         if explicit.is_none() {
             for label in &self.input.outline.labels {
@@ -641,6 +642,12 @@ impl Facts<'_> {
                         "downtime",
                         "total downtime",
                         "outage length",
+                        // "Window: 2026-05-06 -> 2026-05-14. ~8 days"
+                        "window",
+                        "time window",
+                        "incident window",
+                        "outage window",
+                        "impact window",
                         "lead time",
                         "tiempo de inactividad",
                         "tempo de indisponibilidade",
@@ -653,7 +660,7 @@ impl Facts<'_> {
                     .contains(&name.as_str()))
                     && let Some(d) = find_durations(&labelled_text(label)).first()
                 {
-                    explicit = Some((d.minutes, label.line, FactSource::Label));
+                    explicit = Some((d.minutes, label.line, FactSource::Label, d.approximate));
                     break;
                 }
             }
@@ -661,28 +668,53 @@ impl Facts<'_> {
         if explicit.is_none() {
             explicit = self.prose_duration(title);
         }
+        // Only a written start and end can contradict a statement; a span
+        // guessed from the timeline cannot.
+        let written =
+            ["start", "end"].iter().all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
+        let agree = |a: u32, b: u32| (f64::from(a) - f64::from(b)).abs() <= 0.10 * f64::from(a.max(b));
+        // "just over five hours" and a written 08:12 → 13:30: the two say
+        // the same, and the times say it exactly.
+        if let (Some((minutes, _, _, true)), Some(derived), true) = (explicit, derived, written)
+            && agree(minutes, derived)
+        {
+            explicit = None;
+        }
+        // A start and an end told in the text take in the whole outage (its
+        // trigger, its clean-up): a sentence that says it lasted more than
+        // twice as long is about something else ("for a week the peaks
+        // came before the scale-down").
+        if let (Some((minutes, line, FactSource::Prose, _)), Some(derived), true) = (explicit, derived, written)
+            && derived > 0
+            && minutes > derived.saturating_mul(2)
+        {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "duration-mismatch",
+                    line,
+                    format!("the stated duration ({minutes} min) is more than twice start → end ({derived} min); using start → end"),
+                )
+                .with_help("correct the stated duration or the start/end times"),
+            );
+            explicit = None;
+        }
         match (explicit, derived) {
-            (Some((minutes, line, source)), derived) => {
-                if let Some(derived) = derived {
-                    let (a, b) = (minutes as f64, derived as f64);
-                    // Only a written start and end can contradict a statement;
-                    // a span guessed from the timeline cannot.
-                    let written = ["start", "end"]
-                        .iter()
-                        .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
-                    if written && (a - b).abs() > 0.10 * a.max(b) {
-                        // The author's "lasted about an hour" is what the
-                        // outage meant to them: a start and end often take
-                        // in the trigger before it or the clean-up after.
-                        self.diagnostics.push(
-                            Diagnostic::warning(
-                                "duration-mismatch",
-                                line,
-                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
-                            )
-                            .with_help("correct the stated duration or the start/end times"),
-                        );
-                    }
+            (Some((minutes, line, source, _)), derived) => {
+                if let Some(derived) = derived
+                    && written
+                    && !agree(minutes, derived)
+                {
+                    // The author's "lasted about an hour" is what the
+                    // outage meant to them: a start and end often take
+                    // in the trigger before it or the clean-up after.
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "duration-mismatch",
+                            line,
+                            format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
+                        )
+                        .with_help("correct the stated duration or the start/end times"),
+                    );
                 }
                 self.note("duration_minutes", source, line);
                 Some(minutes)
@@ -706,22 +738,27 @@ impl Facts<'_> {
     /// "lasted approximately 3 hours" in the summary or impact: a duration
     /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
     /// that "some invoices were 2 hours late" is not read as its length.
-    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource)> {
+    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource, bool)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?(about|approximately|approx\.?|around|roughly|nearly|almost|just over|over|some|~)?\s*$",
+                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?$",
             )
         });
         // The same in the other languages of the corpus: "durante 2 horas",
         // "durou quase 2 horas", "für knapp zwei Stunden", "a duré environ 50
-        // minutes", "gedurende 1 uur". A qualifier ("quase", "knapp") is
-        // already part of the duration found, so the lead word ends the text
-        // before it.
+        // minutes", "gedurende 1 uur", "(è) durato circa 40 minuti". A
+        // qualifier ("quase", "knapp", "près de") is already part of the
+        // duration found, so the lead word ends the text before it.
         static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durata di|è durat[oa]|gedurende|duurde)\s*$",
+                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde)\s*$",
             )
         });
+        // Italian "per" ("irraggiungibile per circa due ore") leads only a
+        // duration in Italian units: "errors per 5 minutes" is a rate.
+        static LEAD_PER: PerThread<Regex> = PerThread::new(|| compile(r"(?i)\bper\s*$"));
+        static ITALIAN_UNIT: PerThread<Regex> =
+            PerThread::new(|| compile(r"(?i)\b(?:ore|ora|minuti|minuto|giorni|giorno|settimane?)$"));
         // "3 hours of downtime", "a 45-minute outage".
         static OUTAGE_NOUN: PerThread<Regex> = PerThread::new(|| {
             english(
@@ -736,7 +773,7 @@ impl Facts<'_> {
         // Words that make a sentence about the outage in the other languages.
         static OUTAGE_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
+                r"(?i)\b(?:ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|durat[oaie]|duró|durou|dauerte|duré|duurde|irraggiungibil\w*|inaccessibil\w*|fuori servizio|guast[oi]|malfunzionament\w*|bloccat[oiae]|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
@@ -782,12 +819,15 @@ impl Facts<'_> {
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
                     let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
-                    let led = LEAD.is_match(before) || LEAD_ELSEWHERE.is_match(before);
+                    let italian = || ITALIAN_UNIT.is_match(&sentence[d.span.clone()]);
+                    let led = LEAD.is_match(before)
+                        || LEAD_ELSEWHERE.is_match(before)
+                        || (LEAD_PER.is_match(before) && italian());
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
                     (led || names_the_outage) && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
-                    return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
+                    return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate));
                 }
             }
         }
