@@ -446,6 +446,12 @@ fn a_sentence_that_runs_from_one_time_until_another_is_the_outage() {
     let p = read("start-until-end.md");
     let want = (Some("2025-05-08T07:12:00+01:00".into()), Some("2025-05-08T07:58:00+01:00".into()), Some(46));
     assert_eq!(when(&p), want);
+    // The second time with a day of its own: "until Monday … at 08:30".
+    let config = Config::default_for(Path::new("."));
+    let story = b"# Search split brain\n\nFrom **Saturday 9 September 2023 at 22:47 BST** until **Monday 11 September 2023 at 08:30 BST** - roughly 34 hours - search returned incomplete results.\n";
+    let p = Reader::new(&config).parse("s.md", story);
+    let want = (Some("2023-09-09T22:47:00+01:00".into()), Some("2023-09-11T08:30:00+01:00".into()), Some(2023));
+    assert_eq!(when(&p), want);
 }
 
 #[test]
@@ -626,6 +632,7 @@ fn a_start_written_in_words_is_a_zoned_start() {
     );
     assert_eq!(start("The outage began at noon CET."), at("2020-11-25T12:00:00+01:00"));
     assert_eq!(start("It started around 3 in the morning (EST)."), at("2020-11-25T03:00:00-05:00"));
+    assert_eq!(start("The outage started at 4pm PT."), at("2020-11-25T16:00:00-08:00"));
     // A count is no time: "four in the morning queue".
     assert_eq!(start("Four servers restarted in the morning."), None);
 }

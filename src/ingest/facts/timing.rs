@@ -116,6 +116,15 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
             between.replace_range(a..b, " ");
         }
     }
+    // "until Monday 11 September 2023 at 08:30": the second time's own
+    // date, and the "at" or "on" before it, stand between "until" and it.
+    let mut told_until = between.trim_end_matches(|c: char| c.is_whitespace() || ",*".contains(c));
+    for word in [" at", " on", " um", " à", " alle", " às", " a las"] {
+        told_until = told_until.strip_suffix(word).unwrap_or(told_until);
+    }
+    if between.len() <= 200 && UNTIL.is_match(told_until) {
+        return true;
+    }
     let words: Vec<String> = between
         .split(|c: char| c.is_whitespace() || ",()[]:;".contains(c))
         .filter(|w| !w.is_empty())
