@@ -614,6 +614,23 @@ fn a_stated_duration_and_a_written_start_and_end() {
 }
 
 #[test]
+fn a_wrapped_line_that_goes_on_with_a_sentence_opens_no_story() {
+    let config = Config::default_for(Path::new("."));
+    let story = b"# A night with a leak\n\nFriday evening, Feb 2, 2024. Our alerts channel starts\nposting OOM kills. First one at 18:47. Then another\nat 19:30. Then two more.\n";
+    assert_eq!(Reader::new(&config).parse("s.md", story).start, None);
+    let opens = b"# A night with a leak\n\nFriday evening, Feb 2, 2024. Our alerts channel was quiet.\nAt 19:30 the first pod was killed.\n";
+    let start = Reader::new(&config).parse("o.md", opens).start.map(|t| t.civil.to_string());
+    assert_eq!(start.as_deref(), Some("2024-02-02T19:30:00"));
+}
+
+#[test]
+fn a_clause_that_is_only_its_lead_word_goes_on_with_the_subject() {
+    let config = Config::default_for(Path::new("."));
+    let story = b"# Billed twice\n\nOn 27 October 2019 the billing job ran twice. The whole thing, from the duplicate run to the last void, took ninety minutes.\n";
+    assert_eq!(Reader::new(&config).parse("s.md", story).duration_minutes, Some(90));
+}
+
+#[test]
 fn a_start_written_in_words_is_a_zoned_start() {
     let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("s.md", text.as_bytes());
     let start = |story: &str| {

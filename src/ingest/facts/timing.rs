@@ -377,7 +377,16 @@ impl Facts<'_> {
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
                 let before = &text[..first.span.start];
                 let said_to_start = STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before);
-                let alone_told_as_start = said_to_start || (story && OPENS_WITH.is_match(before));
+                // A line of the lead that goes on with the sentence above it
+                // ("… First one at 18:47. Then another / at 19:30.") opens no story.
+                let continues_sentence = *source == FactSource::Prose && *line > 1 && *line < first_section && {
+                    let above = self.plain_line(*line - 1).trim_end();
+                    let kind = |l: u32| self.input.outline.line_kind(l);
+                    let text_lines = kind(*line - 1) == LineKind::Text && kind(*line) == LineKind::Text;
+                    text_lines && !above.is_empty() && !above.ends_with(['.', '!', '?', ':'])
+                };
+                let opens_story = story && !continues_sentence && OPENS_WITH.is_match(before);
+                let alone_told_as_start = said_to_start || opens_story;
                 if times.len() < 2 && dates.is_empty() && !alone_told_as_start {
                     continue;
                 }
@@ -787,7 +796,7 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         let mut proses: Vec<Prose> = [SectionKind::Summary, SectionKind::Impact]
@@ -817,6 +826,12 @@ impl Facts<'_> {
         let about_the_outage = |sentence: &str, span: &std::ops::Range<usize>| {
             let is_break = |c: char| matches!(c, ',' | ';' | ':' | '—');
             let Some(start) = sentence[..span.start].rfind(is_break) else { return true };
+            // ", took ninety minutes": a clause that is only the lead word
+            // goes on with the sentence's subject.
+            let after_break = start + sentence[start..].chars().next().map_or(1, char::len_utf8);
+            if sentence[after_break..span.start].split_whitespace().count() <= 1 {
+                return true;
+            }
             let end = sentence[span.end..].find(is_break).map_or(sentence.len(), |i| span.end + i);
             let clause = &sentence[start..end];
             OUTAGE.is_match(clause) || OUTAGE_ELSEWHERE.is_match(clause)
