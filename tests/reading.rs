@@ -631,6 +631,19 @@ fn a_clause_that_is_only_its_lead_word_goes_on_with_the_subject() {
 }
 
 #[test]
+fn a_time_told_as_the_end_is_not_the_start() {
+    let config = Config::default_for(Path::new("."));
+    let read = |text: &str| {
+        let p = Reader::new(&config).parse("e.md", text.as_bytes());
+        (p.start.map(|t| t.civil.to_string()), p.end.map(|t| t.civil.to_string()))
+    };
+    let english = "# Checkout outage\n\nCheckout failed on 5 March 2024 at 13:20 UTC.\nThe outage was resolved on 5 March 2024 at 14:00 UTC.\n";
+    assert_eq!(read(english), (Some("2024-03-05T13:20:00".into()), Some("2024-03-05T14:00:00".into())));
+    let german = "# Ausfall\n\nErst am 13. August 2020 gegen 16 Uhr konnte die Störung behoben werden.\n";
+    assert_eq!(read(german).0, None);
+}
+
+#[test]
 fn a_start_written_in_words_is_a_zoned_start() {
     let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("s.md", text.as_bytes());
     let start = |story: &str| {

@@ -7,7 +7,7 @@ use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
     FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, parse_datetime, plausible,
-    times,
+    times, window_after,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use crate::per_thread::PerThread;
@@ -77,6 +77,18 @@ static RESPONSE_STARTED: PerThread<Regex> = PerThread::new(|| {
 /// "At …", "Shortly after …" opening a sentence.
 static OPENS_WITH: PerThread<Regex> = PerThread::new(|| {
     english(r"^\W*(at|around|(shortly|just|right) (after|before))\s*(about|approximately|around|~)?\s*$")
+});
+
+/// A sentence that tells its time as the end, in the words before it
+/// ("was resolved on 5 March 2024 at", "rétabli le 13 août à") or, where
+/// the verb comes last, after it ("gegen 16 Uhr … behoben werden").
+static END_BEFORE: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"(?i)\b(?:ended|resolved|restored|recovered|back to normal|back online|rétabli\w*|résolu\w*|resuelt[oa]|restablecid[oa]|resolvid[oa]|restabelecid[oa]|risolt[oa]|ripristinat[oa]|behoben|wiederhergestellt)\b[^.;]{0,40}$",
+    )
+});
+static END_AFTER: PerThread<Regex> = PerThread::new(|| {
+    compile(r"(?i)^[^.;,]{0,60}\b(?:behoben|wiederhergestellt|wieder hergestellt|beseitigt|opgelost|hersteld)\b")
 });
 
 /// "By 14:13 the error rate was back to normal": the time before is the
@@ -387,7 +399,13 @@ impl Facts<'_> {
                 };
                 let opens_story = story && !continues_sentence && OPENS_WITH.is_match(before);
                 let alone_told_as_start = said_to_start || opens_story;
-                if times.len() < 2 && dates.is_empty() && !alone_told_as_start {
+                // "The outage was resolved on 5 March 2024 at 14:00", "Erst am
+                // 13. August gegen 16 Uhr konnte die Störung behoben werden":
+                // a time told as the end is not the start.
+                let told_as_end = !said_to_start
+                    && times.len() < 2
+                    && (END_BEFORE.is_match(before) || END_AFTER.is_match(window_after(text, first.span.end, 80)));
+                if told_as_end || times.len() < 2 && dates.is_empty() && !alone_told_as_start {
                     continue;
                 }
                 for t in &times {
@@ -442,7 +460,20 @@ impl Facts<'_> {
                 for t in find_times(text) {
                     let recovered_after =
                         || BY_OR_AT.is_match(&text[..t.span.start]) && THEN_RECOVERED.is_match(&text[t.span.end..]);
-                    if !ENDED_AT.is_match(&text[..t.span.start]) && !recovered_after() {
+                    // "was resolved on 5 March 2024 at 14:00": the end's own
+                    // date stands between the word and the time.
+                    let ended_at = || {
+                        let before = &text[..t.span.start];
+                        ENDED_AT.is_match(before) || {
+                            let dates = find_dates_with(before, default_year, day_first);
+                            let mut undated = before.to_string();
+                            for d in dates.iter().rev() {
+                                undated.replace_range(d.span.clone(), "");
+                            }
+                            !dates.is_empty() && ENDED_AT.is_match(&undated)
+                        }
+                    };
+                    if !ended_at() && !recovered_after() {
                         continue;
                     }
                     let dates = find_dates_with(text, default_year, day_first);
