@@ -474,6 +474,12 @@ fn a_sentence_that_runs_from_one_time_until_another_is_the_outage() {
     let p = read("start-until-end.md");
     let want = (Some("2025-05-08T07:12:00+01:00".into()), Some("2025-05-08T07:58:00+01:00".into()), Some(46));
     assert_eq!(when(&p), want);
+    // The second time with a day of its own: "until Monday … at 08:30".
+    let config = Config::default_for(Path::new("."));
+    let story = b"# Search split brain\n\nFrom **Saturday 9 September 2023 at 22:47 BST** until **Monday 11 September 2023 at 08:30 BST** - roughly 34 hours - search returned incomplete results.\n";
+    let p = Reader::new(&config).parse("s.md", story);
+    let want = (Some("2023-09-09T22:47:00+01:00".into()), Some("2023-09-11T08:30:00+01:00".into()), Some(2023));
+    assert_eq!(when(&p), want);
 }
 
 #[test]
@@ -597,6 +603,100 @@ fn an_archive_entrys_story_names_things_in_passing_its_summary_states_the_cause(
     let p = read("archive-entry-story.md");
     assert_eq!(p.tags, ["config-change"], "{:?}", p.tag_evidence);
     assert!(p.tag_evidence.iter().any(|e| e.place == "summary" && e.line == 9));
+}
+
+#[test]
+fn a_duration_after_a_qualifier_of_several_words_keeps_its_lead_word() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
+    let minutes = |summary: &str| parse(&format!("# Checkout outage\n\n## Summary\n\n{summary}\n")).duration_minutes;
+    assert_eq!(minutes("The outage lasted just over 2 hours."), Some(120));
+    assert_eq!(minutes("Checkout failed for a little less than three hours."), Some(180));
+    assert_eq!(minutes("The outage lasted slightly more than 40 minutes."), Some(40));
+    // Italian "per" before Italian units, "durato" without its auxiliary.
+    assert_eq!(minutes("Il servizio è rimasto irraggiungibile per circa due ore."), Some(120));
+    assert_eq!(minutes("I pagamenti sono stati bloccati per quasi tre ore."), Some(180));
+    assert_eq!(minutes("Il disservizio, durato circa 40 minuti, ha colpito tutti."), Some(40));
+    // "per" before English units is a rate, not a length.
+    assert_eq!(minutes("The outage raised errors to 300 per 5 minutes."), None);
+    assert_eq!(minutes("El servicio estuvo caído durante casi dos horas."), Some(120));
+    assert_eq!(minutes("O serviço ficou fora do ar por cerca de 3 horas."), Some(180));
+    assert_eq!(minutes("Le service a été en panne pendant près de deux heures."), Some(120));
+    assert_eq!(minutes("Der Dienst war für gut zwei Stunden ausgefallen."), Some(120));
+}
+
+#[test]
+fn a_stated_duration_and_a_written_start_and_end() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
+    let minutes = |summary: &str| parse(&format!("# Queue outage\n\n## Summary\n\n{summary}\n")).duration_minutes;
+    // "just over five hours" and 08:12 → 13:30 agree: the times are exact.
+    let agree =
+        "The outage started at 08:12 UTC on 1 July 2022 and was resolved at 13:30 UTC. It lasted just over five hours.";
+    assert_eq!(minutes(agree), Some(318));
+    // A plain statement that agrees still wins, as written.
+    let plain = "The outage started at 08:12 UTC on 1 July 2022 and was resolved at 13:30 UTC. It lasted 5 hours.";
+    assert_eq!(minutes(plain), Some(300));
+    // A sentence that says more than twice the written span is about something else.
+    let longer = "On 9 October 2024 the queue failed from 2:47 PM to 4:19 PM EDT. Nobody noticed the outage risk because for a week the peaks came early.";
+    let p = parse(&format!("# Queue outage\n\n## Summary\n\n{longer}\n"));
+    assert_eq!(p.duration_minutes, Some(92));
+    assert!(p.diagnostics.iter().any(|d| d.code == "duration-mismatch"), "{:?}", p.diagnostics);
+    // A window label that states its length.
+    let window = parse("# Crash\n\n**Window:** 2026-05-06 (deploy) -> 2026-05-14 (fix). ~8 days\n\nIt crashed.\n");
+    assert_eq!(window.duration_minutes, Some(8 * 24 * 60));
+}
+
+#[test]
+fn a_wrapped_line_that_goes_on_with_a_sentence_opens_no_story() {
+    let config = Config::default_for(Path::new("."));
+    let story = b"# A night with a leak\n\nFriday evening, Feb 2, 2024. Our alerts channel starts\nposting OOM kills. First one at 18:47. Then another\nat 19:30. Then two more.\n";
+    assert_eq!(Reader::new(&config).parse("s.md", story).start, None);
+    let opens = b"# A night with a leak\n\nFriday evening, Feb 2, 2024. Our alerts channel was quiet.\nAt 19:30 the first pod was killed.\n";
+    let start = Reader::new(&config).parse("o.md", opens).start.map(|t| t.civil.to_string());
+    assert_eq!(start.as_deref(), Some("2024-02-02T19:30:00"));
+}
+
+#[test]
+fn a_clause_that_is_only_its_lead_word_goes_on_with_the_subject() {
+    let config = Config::default_for(Path::new("."));
+    let story = b"# Billed twice\n\nOn 27 October 2019 the billing job ran twice. The whole thing, from the duplicate run to the last void, took ninety minutes.\n";
+    assert_eq!(Reader::new(&config).parse("s.md", story).duration_minutes, Some(90));
+}
+
+#[test]
+fn a_time_told_as_the_end_is_not_the_start() {
+    let config = Config::default_for(Path::new("."));
+    let read = |text: &str| {
+        let p = Reader::new(&config).parse("e.md", text.as_bytes());
+        (p.start.map(|t| t.civil.to_string()), p.end.map(|t| t.civil.to_string()))
+    };
+    let english = "# Checkout outage\n\nCheckout failed on 5 March 2024 at 13:20 UTC.\nThe outage was resolved on 5 March 2024 at 14:00 UTC.\n";
+    assert_eq!(read(english), (Some("2024-03-05T13:20:00".into()), Some("2024-03-05T14:00:00".into())));
+    let german = "# Ausfall\n\nErst am 13. August 2020 gegen 16 Uhr konnte die Störung behoben werden.\n";
+    assert_eq!(read(german).0, None);
+}
+
+#[test]
+fn a_start_written_in_words_is_a_zoned_start() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("s.md", text.as_bytes());
+    let start = |story: &str| {
+        let p = parse(&format!("# Quote outage\n\nOn Wednesday, November 25, 2020, quotes failed.\n\n{story}\n"));
+        p.start.map(|t| t.to_string())
+    };
+    let at = |s: &str| Some(s.to_string());
+    assert_eq!(
+        start("At half past four in the afternoon (UTC) the geocoder slowed down."),
+        at("2020-11-25T16:30:00+00:00")
+    );
+    assert_eq!(start("The outage started at a quarter to midnight UTC."), at("2020-11-25T23:45:00+00:00"));
+    assert_eq!(
+        start("Shortly after nine in the morning Pacific time, quotes failed."),
+        at("2020-11-25T09:00:00-08:00")
+    );
+    assert_eq!(start("The outage began at noon CET."), at("2020-11-25T12:00:00+01:00"));
+    assert_eq!(start("It started around 3 in the morning (EST)."), at("2020-11-25T03:00:00-05:00"));
+    assert_eq!(start("The outage started at 4pm PT."), at("2020-11-25T16:00:00-08:00"));
+    // A count is no time: "four in the morning queue".
+    assert_eq!(start("Four servers restarted in the morning."), None);
 }
 
 #[test]

@@ -474,7 +474,9 @@ const MILESTONES: [(Milestone, &str); 5] = [
     ),
     (
         Milestone::Started,
-        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down)\b",
+        // "the outage began", "site is hard down", "pods started crashlooping",
+        // "ALB starts returning 503": the harm itself, not what set it off.
+        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down|(is|was|are|were|goes) (hard |completely |fully |totally )?(down|offline|unreachable)|(started|starts|began|begins) (to )?(crash\w*|fail\w*|error\w*|throw\w*|tim(e|ing) ?out|reject\w*|refus\w*|return\w* (5\d\d|errors?|http 5)))\b",
     ),
 ];
 static MILESTONE_SET: PerThread<RegexSet> = PerThread::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
@@ -499,5 +501,22 @@ mod tests {
         assert_eq!(milestone(text), None);
         assert_eq!(milestone("Error rate at baseline. Resolved."), Some(Milestone::Resolved));
         assert_eq!(milestone("Issue resolved after the rollback"), Some(Milestone::Resolved));
+    }
+
+    #[test]
+    fn the_harm_beginning_is_the_start() {
+        for text in [
+            "Site is hard down, engineers respond",
+            "Pods, including KIAM, started crashlooping and become pending",
+            "Target group reports 0/8 healthy. ALB starts returning 503.",
+            "The outage began",
+        ] {
+            assert_eq!(milestone(text), Some(Milestone::Started), "{text}");
+        }
+        // What set it off, and a recovery, are not.
+        for text in ["Regular maintenance: node roll over", "Deploy of v2 started", "API started returning 200s again"]
+        {
+            assert_ne!(milestone(text), Some(Milestone::Started), "{text}");
+        }
     }
 }

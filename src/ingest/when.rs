@@ -256,15 +256,205 @@ pub fn find_times(text: &str) -> Vec<FoundTime> {
 
 /// The clock times of [`find_times`], each found only when it is asked
 /// for: a caller that wants the first one does not read the whole text.
+/// Times in words ([`word_times`]) come in their place in the order; where
+/// one covers a clock time ("4:30 in the afternoon") the longer wins.
 pub fn times(text: &str) -> impl Iterator<Item = FoundTime> + '_ {
     // Every clock time has a digit; most prose lines have none.
     let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    let mut clocks =
+        has_digit.then(|| CLOCK.find_iter(text)).into_iter().flatten().filter_map(|c| clock_time(text, c)).peekable();
+    let mut words = word_times(text).into_iter().peekable();
     let mut taken_until = 0;
-    has_digit.then(|| CLOCK.find_iter(text)).into_iter().flatten().filter_map(move |clock| {
-        let time = clock_time(text, clock).filter(|t| t.span.start >= taken_until)?;
-        taken_until = time.span.end;
-        Some(time)
+    std::iter::from_fn(move || {
+        loop {
+            let word_first = match (clocks.peek(), words.peek()) {
+                (None, None) => return None,
+                (Some(c), Some(w)) => (w.span.start, Reverse(w.span.end)) <= (c.span.start, Reverse(c.span.end)),
+                (c, _) => c.is_none(),
+            };
+            let time = if word_first { words.next() } else { clocks.next() }?;
+            if time.span.start >= taken_until {
+                taken_until = time.span.end;
+                return Some(time);
+            }
+        }
     })
+}
+
+// ---- Times in words ----
+
+/// A word that a time in words needs near it: most text has none, and
+/// the full pattern then does not run.
+static WORD_TIME_HINT: PerThread<Regex> =
+    PerThread::new(|| compile(r"(?i)noon|midday|midnight|morning|evening|night|o['’]clock|\b[ap]\.?m\b"));
+
+/// "half past four", "a quarter to midnight", "ten past 9", "nine o'clock",
+/// "four thirty", "twelve noon", "3", "4:30": the hour phrase, whose
+/// half of the day is told by what follows (see [`word_time`]).
+static WORD_TIME: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"(?xi) \b
+        (?: (?P<by> half | (?:a\s+)?quarter | twenty[-\ ]five | twenty | ten | five | (?P<bymin>\d{1,2})\s+minutes? )
+            \s+ (?P<rel> past | after | to ) \s+ )?
+        (?P<hour> (?:(?:12|twelve)\s+)?(?:noon|midday|midnight)
+                | one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve
+                | \d{1,2}(?::\d{2})? )
+        (?: \s+ (?P<min> fifteen | thirty | forty[-\ ]five ) )?
+        (?P<oclock> \s+ o['’]clock )?
+        \b",
+    )
+});
+
+/// The half of the day after an hour: "in the afternoon", "this morning",
+/// "at night", "tonight".
+static DAY_PART: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"(?i)^\s+(?:in\s+the\s+(?:early\s+|late\s+)?(?:morning|afternoon|evening|night)|(?:this|that)\s+(?:morning|afternoon|evening)|at\s+night|tonight)\b",
+    )
+});
+
+/// What a bare hour in words ("nine in the morning", "noon") must follow
+/// to be a time rather than a count ("four in the morning shift").
+static BEFORE_WORD_TIME: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"(?i)(?:\b(?:at|around|about|after|before|by|until|till|from|since|to|and|past|approximately|roughly|circa|near|towards?|between)|~)\s*$",
+    )
+});
+
+#[rustfmt::skip]
+const HOUR_WORDS: &[(&str, i32)] = &[
+    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7),
+    ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12),
+];
+
+/// An hour from 1 to 12 in the half of the day `part` names.
+fn in_day_part(hour: i32, part: &str) -> Option<i32> {
+    let part = part.to_ascii_lowercase();
+    if part.contains("morning") {
+        Some(hour % 12)
+    } else if part.contains("afternoon") {
+        Some(if hour == 12 { 12 } else { hour + 12 })
+    } else if part.contains("evening") {
+        (hour < 12).then_some(hour + 12)
+    } else {
+        // "at night", "tonight": "eleven at night" is 23:00, "two at night" 02:00.
+        Some(match hour {
+            12 => 0,
+            6..=11 => hour + 12,
+            _ => hour,
+        })
+    }
+}
+
+/// Reads one [`WORD_TIME`] match: a time only when its half of the day is
+/// known (noon, midnight, "in the afternoon", "pm") and, for a bare hour,
+/// when it follows "at", "around", "after"… or opens the text.
+fn word_time(text: &str, caps: &Captures) -> Option<FoundTime> {
+    let whole = caps.get(0)?;
+    let hour_text = caps.name("hour")?.as_str().to_ascii_lowercase();
+    let digits = hour_text.starts_with(|c: char| c.is_ascii_digit());
+    let by = caps.name("by").map(|b| b.as_str().to_ascii_lowercase());
+    let to = caps.name("rel").is_some_and(|r| r.as_str().eq_ignore_ascii_case("to"));
+    let oclock = caps.name("oclock").is_some();
+    let start = whole.start();
+    if digits && !may_start_time(text, caps.name("hour")?.start()) {
+        return None;
+    }
+    // "half past", "quarter to", "o'clock" say it is a clock; a bare hour
+    // must be said to be one.
+    if by.is_none() && !oclock {
+        let before = text.get(..start)?;
+        let opens = before.chars().all(|c| !c.is_alphanumeric());
+        if !opens && !BEFORE_WORD_TIME.is_match(window_before(text, start, 40).1) {
+            return None;
+        }
+    }
+    let by_minutes = match by.as_deref() {
+        None => 0,
+        Some("half") => 30,
+        Some(b) if b.ends_with("quarter") => 15,
+        Some(b) if b.starts_with("twenty") && b.ends_with("five") => 25,
+        Some("twenty") => 20,
+        Some("ten") => 10,
+        Some("five") => 5,
+        Some(_) => int::<i32>(caps, "bymin").filter(|m| (1..60).contains(m))?,
+    };
+    let mut end = whole.end();
+    let definite = ["noon", "midday", "midnight"].iter().any(|w| hour_text.ends_with(w));
+    let (hour, minute) = if definite {
+        let hour = if hour_text.ends_with("midnight") { if to { 24 } else { 0 } } else { 12 };
+        if caps.name("min").is_some() {
+            return None;
+        }
+        (hour, 0)
+    } else if digits {
+        let (h, m) = hour_text.split_once(':').map_or((hour_text.as_str(), "0"), |(h, m)| (h, m));
+        (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?)
+    } else {
+        let hour = HOUR_WORDS.iter().find(|(w, _)| *w == hour_text).map(|(_, h)| *h)?;
+        let minute = match caps.name("min").map(|m| m.as_str().to_ascii_lowercase()) {
+            None => 0,
+            Some(m) if m == "fifteen" => 15,
+            Some(m) if m == "thirty" => 30,
+            Some(_) => 45,
+        };
+        (hour, minute)
+    };
+    if !definite && !(1..=12).contains(&hour) || minute >= 60 || (by.is_some() && minute != 0) {
+        return None;
+    }
+    // "a quarter to five" is 4:45, of whichever half of the day follows.
+    let mut total = hour * 60 + if to { -by_minutes } else { by_minutes + minute };
+    if !definite {
+        let rest = text.get(end..)?;
+        let (h12, m) = (total.div_euclid(60), total.rem_euclid(60));
+        let h12 = if h12 == 0 { 12 } else { h12 };
+        let hour = if let Some(part) = DAY_PART.find(rest) {
+            end += part.end();
+            in_day_part(h12, part.as_str())?
+        } else if let Some((pm, len)) = meridiem(rest).filter(|_| !digits || by.is_some() || oclock) {
+            end += len;
+            h12 % 12 + if pm { 12 } else { 0 }
+        } else {
+            return None;
+        };
+        total = hour * 60 + m;
+    }
+    let total = total.rem_euclid(24 * 60);
+    let time = Time::new(i8::try_from(total / 60).ok()?, i8::try_from(total % 60).ok()?, 0, 0).ok()?;
+    let zone = text.get(end..).and_then(|rest| zone_after_time(rest, false));
+    end += zone.as_ref().map_or(0, |(_, len)| *len);
+    Some(FoundTime {
+        time,
+        span: start..end,
+        text: text.get(start..end)?.to_string(),
+        zone: zone.map(|(z, _)| z),
+        problem: None,
+    })
+}
+
+/// Clock times written in words: "at half past four in the afternoon
+/// (UTC)", "shortly after nine in the morning Pacific time", "at a quarter
+/// to midnight", "at noon CET", "around 3 in the morning (EST)", "4:30 in
+/// the afternoon". Never "four servers": the words of a clock (half past,
+/// quarter to, o'clock, in the morning, noon, midnight) or an am/pm are
+/// needed, and a time whose half of the day is not told is not read.
+fn word_times(text: &str) -> Vec<FoundTime> {
+    if !WORD_TIME_HINT.is_match(text) {
+        return Vec::new();
+    }
+    let mut found: Vec<FoundTime> = Vec::new();
+    let mut pos = 0;
+    while let Some(caps) = WORD_TIME.captures_at(text, pos) {
+        let Some(whole) = caps.get(0) else { break };
+        // Past a failed match, try again one word later ("ten" of "ten past").
+        pos = text[whole.start()..].char_indices().nth(1).map_or(text.len(), |(i, _)| whole.start() + i);
+        if let Some(time) = word_time(text, &caps) {
+            pos = time.span.end;
+            found.push(time);
+        }
+    }
+    found
 }
 
 // ---- Dates ----
@@ -688,9 +878,13 @@ static DURATION_PART: PerThread<Regex> = PerThread::new(|| compile(&duration_pat
 static NEXT_DURATION_PART: PerThread<Regex> = PerThread::new(|| {
     compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+(?i:and|y|e|und|et|en)[\ \t]+ | [\ \t]+ )?"))
 });
+/// A qualifier before a duration, taken into its span whole: "just over",
+/// "a little less than", "slightly more than", "well under", "nearly",
+/// "près de", "für gut", "poco más de". Whatever leads the duration
+/// ("lasted", "for", "durante") is read on the text before all of it.
 static APPROXIMATELY: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?i)(?:\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|près de|presque|plus de|etwa|ungefähr|knapp|rund|fast|über|aproximadamente|cerca de|unos|unas|alrededor de|casi|más de|quase|mais de|quasi|oltre|ongeveer|bijna|ruim)|~|≈|約|およそ)[ \t]*$",
+        r"(?i)(?:\b(?:(?:just|a\s+little|a\s+bit|slightly|well|a\s+good)\s+(?:over|under|more\s+than|less\s+than|shy\s+of)|(?:more|less)\s+than|upwards\s+of|close\s+to|under|approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|(?:un\s+peu\s+)?(?:plus|moins)\s+d(?:e\b|['’])|près\s+d(?:e\b|['’])|presque|mehr\s+als|weniger\s+als|etwa|ungefähr|knapp|rund|fast|gut|über|aproximadamente|cerca\s+de|unos|unas|alrededor\s+de|casi|(?:poco\s+|algo\s+|pouco\s+)?(?:más|mais|menos)\s+de|quase|(?:poco\s+)?più\s+di|meno\s+di|quasi|oltre|ongeveer|bijna|ruim|(?:meer|minder)\s+dan)|~|≈|約|およそ)[ \t]*$",
     )
 });
 
@@ -809,7 +1003,7 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     if !(0.0..=f64::from(u32::MAX)).contains(&minutes) {
         return None;
     }
-    let (window_start, window) = window_before(text, start, 24);
+    let (window_start, window) = window_before(text, start, 32);
     let qualifier = APPROXIMATELY.find(window);
     Some(FoundDuration {
         minutes: minutes as u32,
@@ -993,6 +1187,31 @@ mod tests {
             "07:32:00-08:00" => "07:32:00 -08", "14:00 +0100" => "14:00:00 +01",
             // Not zones: a range, the verb "eat", a "T" without a date before it.
             "09:00-11:00" => "09:00:00, 11:00:00", "12:00 eat" => "12:00:00", "T01:30:00Z" => "",
+        }
+    }
+
+    #[test]
+    fn times_in_words() {
+        check! {times,
+            "at half past four in the afternoon (UTC) the geocoder" => "16:30:00 +00",
+            "at a quarter to midnight UTC" => "23:45:00 +00",
+            "at noon CET; until midnight" => "12:00:00 +01, 00:00:00",
+            "around 3 in the morning (EST)" => "03:00:00 -05",
+            "shortly after nine in the morning, the API" => "09:00:00",
+            "at ten past nine in the evening and at eleven at night" => "21:10:00, 23:00:00",
+            "at nine o'clock this morning; a quarter to five pm" => "09:00:00, 16:45:00",
+            "from 10:00 in the morning to 4:30 in the afternoon" => "10:00:00, 16:30:00",
+            "Midnight: the job ran twice" => "00:00:00",
+            "at twelve noon and at half past midnight" => "12:00:00, 00:30:00",
+        }
+        let t = &find_times("shortly after nine in the morning Pacific time, the")[0];
+        assert_eq!(t.text, "nine in the morning Pacific time");
+        assert!(t.zone.is_some());
+        // A count, and a time whose half of the day is not told, are no times.
+        check! {times, none:
+            "four servers restarted in the morning", "we had 3 in the morning queue",
+            "at half past four", "at nine o'clock", "the midnight deploy", "ten to twenty minutes",
+            "the night shift paged two engineers at night",
         }
     }
 
@@ -1197,7 +1416,14 @@ mod tests {
             "about 45 minutes; around 2 hours; roughly 5 days" => "45~, 120~, 7200~",
             "nearly 30 minutes; almost 80 days; over 5 hours" => "30~, 115200~, 300~",
             "≈ 3h; some 2 hours" => "180~, 120~",
+            // A qualifier of several words is the duration's whole.
+            "just over 2 hours; a little less than three hours" => "120~, 180~",
+            "slightly more than 40 minutes; well over an hour; just under 5 days" => "40~, 60~, 7200~",
+            "pendant près d'une heure; für gut zwei Stunden; poco más de 2 horas" => "60~, 120~, 120~",
+            "per quasi tre ore; più di 20 minuti; ruim 3 uur" => "180~, 20~, 180~",
         }
+        let d = &find_durations("the outage lasted just over 2 hours")[0];
+        assert_eq!(d.span, 18..35);
     }
 
     #[test]

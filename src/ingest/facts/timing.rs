@@ -7,7 +7,7 @@ use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
     FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, parse_datetime, plausible,
-    times,
+    times, window_after,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use crate::per_thread::PerThread;
@@ -83,6 +83,18 @@ static OPENS_WITH: PerThread<Regex> = PerThread::new(|| {
     english(r"^\W*(at|around|(shortly|just|right) (after|before))\s*(about|approximately|around|~)?\s*$")
 });
 
+/// A sentence that tells its time as the end, in the words before it
+/// ("was resolved on 5 March 2024 at", "rétabli le 13 août à") or, where
+/// the verb comes last, after it ("gegen 16 Uhr … behoben werden").
+static END_BEFORE: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"(?i)\b(?:ended|resolved|restored|recovered|back to normal|back online|rétabli\w*|résolu\w*|resuelt[oa]|restablecid[oa]|resolvid[oa]|restabelecid[oa]|risolt[oa]|ripristinat[oa]|behoben|wiederhergestellt)\b[^.;]{0,40}$",
+    )
+});
+static END_AFTER: PerThread<Regex> = PerThread::new(|| {
+    compile(r"(?i)^[^.;,]{0,60}\b(?:behoben|wiederhergestellt|wieder hergestellt|beseitigt|opgelost|hersteld)\b")
+});
+
 /// "By 14:13 the error rate was back to normal": the time before is the
 /// end (read on the text after it, the time following "by" or "at").
 static THEN_RECOVERED: PerThread<Regex> = PerThread::new(|| {
@@ -119,6 +131,15 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
         if between.is_char_boundary(a) && between.is_char_boundary(b) {
             between.replace_range(a..b, " ");
         }
+    }
+    // "until Monday 11 September 2023 at 08:30": the second time's own
+    // date, and the "at" or "on" before it, stand between "until" and it.
+    let mut told_until = between.trim_end_matches(|c: char| c.is_whitespace() || ",*".contains(c));
+    for word in [" at", " on", " um", " à", " alle", " às", " a las"] {
+        told_until = told_until.strip_suffix(word).unwrap_or(told_until);
+    }
+    if between.len() <= 200 && UNTIL.is_match(told_until) {
+        return true;
     }
     let words: Vec<String> = between
         .split(|c: char| c.is_whitespace() || ",()[]:;".contains(c))
@@ -372,8 +393,23 @@ impl Facts<'_> {
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
                 let before = &text[..first.span.start];
                 let said_to_start = STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before);
-                let alone_told_as_start = said_to_start || (story && OPENS_WITH.is_match(before));
-                if times.len() < 2 && dates.is_empty() && !alone_told_as_start {
+                // A line of the lead that goes on with the sentence above it
+                // ("… First one at 18:47. Then another / at 19:30.") opens no story.
+                let continues_sentence = *source == FactSource::Prose && *line > 1 && *line < first_section && {
+                    let above = self.plain_line(*line - 1).trim_end();
+                    let kind = |l: u32| self.input.outline.line_kind(l);
+                    let text_lines = kind(*line - 1) == LineKind::Text && kind(*line) == LineKind::Text;
+                    text_lines && !above.is_empty() && !above.ends_with(['.', '!', '?', ':'])
+                };
+                let opens_story = story && !continues_sentence && OPENS_WITH.is_match(before);
+                let alone_told_as_start = said_to_start || opens_story;
+                // "The outage was resolved on 5 March 2024 at 14:00", "Erst am
+                // 13. August gegen 16 Uhr konnte die Störung behoben werden":
+                // a time told as the end is not the start.
+                let told_as_end = !said_to_start
+                    && times.len() < 2
+                    && (END_BEFORE.is_match(before) || END_AFTER.is_match(window_after(text, first.span.end, 80)));
+                if told_as_end || times.len() < 2 && dates.is_empty() && !alone_told_as_start {
                     continue;
                 }
                 for t in &times {
@@ -428,7 +464,20 @@ impl Facts<'_> {
                 for t in find_times(text) {
                     let recovered_after =
                         || BY_OR_AT.is_match(&text[..t.span.start]) && THEN_RECOVERED.is_match(&text[t.span.end..]);
-                    if !ENDED_AT.is_match(&text[..t.span.start]) && !recovered_after() {
+                    // "was resolved on 5 March 2024 at 14:00": the end's own
+                    // date stands between the word and the time.
+                    let ended_at = || {
+                        let before = &text[..t.span.start];
+                        ENDED_AT.is_match(before) || {
+                            let dates = find_dates_with(before, default_year, day_first);
+                            let mut undated = before.to_string();
+                            for d in dates.iter().rev() {
+                                undated.replace_range(d.span.clone(), "");
+                            }
+                            !dates.is_empty() && ENDED_AT.is_match(&undated)
+                        }
+                    };
+                    if !ended_at() && !recovered_after() {
                         continue;
                     }
                     let dates = find_dates_with(text, default_year, day_first);
@@ -628,10 +677,11 @@ impl Facts<'_> {
                 .map_or(0, |s| s.section.line);
             timeline_span.map(|m| (m, first_timed, FactSource::Derived))
         });
-        let mut explicit: Option<(u32, u32, FactSource)> = None;
+        // (minutes, line, source, said to be approximate)
+        let mut explicit: Option<(u32, u32, FactSource, bool)> = None;
         if let Some(text) = self.fm().and_then(|m| m.duration.clone()) {
             let minutes = text.trim().parse::<u32>().ok().or_else(|| find_durations(&text).first().map(|d| d.minutes));
-            explicit = minutes.map(|m| (m, self.fm_line("duration"), FactSource::FrontMatter));
+            explicit = minutes.map(|m| (m, self.fm_line("duration"), FactSource::FrontMatter, false));
         }
         if explicit.is_none() {
             for label in &self.input.outline.labels {
@@ -649,6 +699,12 @@ impl Facts<'_> {
                         "downtime",
                         "total downtime",
                         "outage length",
+                        // "Window: 2026-05-06 -> 2026-05-14. ~8 days"
+                        "window",
+                        "time window",
+                        "incident window",
+                        "outage window",
+                        "impact window",
                         "lead time",
                         "tiempo de inactividad",
                         "tempo de indisponibilidade",
@@ -661,7 +717,7 @@ impl Facts<'_> {
                     .contains(&name.as_str()))
                     && let Some(d) = find_durations(&labelled_text(label)).first()
                 {
-                    explicit = Some((d.minutes, label.line, FactSource::Label));
+                    explicit = Some((d.minutes, label.line, FactSource::Label, d.approximate));
                     break;
                 }
             }
@@ -669,28 +725,53 @@ impl Facts<'_> {
         if explicit.is_none() {
             explicit = self.prose_duration(title);
         }
+        // Only a written start and end can contradict a statement; a span
+        // guessed from the timeline cannot.
+        let written =
+            ["start", "end"].iter().all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
+        let agree = |a: u32, b: u32| (f64::from(a) - f64::from(b)).abs() <= 0.10 * f64::from(a.max(b));
+        // "just over five hours" and a written 08:12 → 13:30: the two say
+        // the same, and the times say it exactly.
+        if let (Some((minutes, _, _, true)), Some(derived), true) = (explicit, derived, written)
+            && agree(minutes, derived)
+        {
+            explicit = None;
+        }
+        // A start and an end told in the text take in the whole outage (its
+        // trigger, its clean-up): a sentence that says it lasted more than
+        // twice as long is about something else ("for a week the peaks
+        // came before the scale-down").
+        if let (Some((minutes, line, FactSource::Prose, _)), Some(derived), true) = (explicit, derived, written)
+            && derived > 0
+            && minutes > derived.saturating_mul(2)
+        {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "duration-mismatch",
+                    line,
+                    format!("the stated duration ({minutes} min) is more than twice start → end ({derived} min); using start → end"),
+                )
+                .with_help("correct the stated duration or the start/end times"),
+            );
+            explicit = None;
+        }
         match (explicit, derived) {
-            (Some((minutes, line, source)), derived) => {
-                if let Some(derived) = derived {
-                    let (a, b) = (minutes as f64, derived as f64);
-                    // Only a written start and end can contradict a statement;
-                    // a span guessed from the timeline cannot.
-                    let written = ["start", "end"]
-                        .iter()
-                        .all(|k| self.provenance.get(k).is_some_and(|p| p.source != FactSource::Derived));
-                    if written && (a - b).abs() > 0.10 * a.max(b) {
-                        // The author's "lasted about an hour" is what the
-                        // outage meant to them: a start and end often take
-                        // in the trigger before it or the clean-up after.
-                        self.diagnostics.push(
-                            Diagnostic::warning(
-                                "duration-mismatch",
-                                line,
-                                format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
-                            )
-                            .with_help("correct the stated duration or the start/end times"),
-                        );
-                    }
+            (Some((minutes, line, source, _)), derived) => {
+                if let Some(derived) = derived
+                    && written
+                    && !agree(minutes, derived)
+                {
+                    // The author's "lasted about an hour" is what the
+                    // outage meant to them: a start and end often take
+                    // in the trigger before it or the clean-up after.
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "duration-mismatch",
+                            line,
+                            format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
+                        )
+                        .with_help("correct the stated duration or the start/end times"),
+                    );
                 }
                 self.note("duration_minutes", source, line);
                 Some(minutes)
@@ -714,22 +795,27 @@ impl Facts<'_> {
     /// "lasted approximately 3 hours" in the summary or impact: a duration
     /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
     /// that "some invoices were 2 hours late" is not read as its length.
-    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource)> {
+    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource, bool)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?(about|approximately|approx\.?|around|roughly|nearly|almost|just over|over|some|~)?\s*$",
+                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?$",
             )
         });
         // The same in the other languages of the corpus: "durante 2 horas",
         // "durou quase 2 horas", "für knapp zwei Stunden", "a duré environ 50
-        // minutes", "gedurende 1 uur". A qualifier ("quase", "knapp") is
-        // already part of the duration found, so the lead word ends the text
-        // before it.
+        // minutes", "gedurende 1 uur", "(è) durato circa 40 minuti". A
+        // qualifier ("quase", "knapp", "près de") is already part of the
+        // duration found, so the lead word ends the text before it.
         static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durata di|è durat[oa]|gedurende|duurde)\s*$",
+                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde)\s*$",
             )
         });
+        // Italian "per" ("irraggiungibile per circa due ore") leads only a
+        // duration in Italian units: "errors per 5 minutes" is a rate.
+        static LEAD_PER: PerThread<Regex> = PerThread::new(|| compile(r"(?i)\bper\s*$"));
+        static ITALIAN_UNIT: PerThread<Regex> =
+            PerThread::new(|| compile(r"(?i)\b(?:ore|ora|minuti|minuto|giorni|giorno|settimane?)$"));
         // "3 hours of downtime", "a 45-minute outage".
         static OUTAGE_NOUN: PerThread<Regex> = PerThread::new(|| {
             english(
@@ -744,12 +830,12 @@ impl Facts<'_> {
         // Words that make a sentence about the outage in the other languages.
         static OUTAGE_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
+                r"(?i)\b(?:ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|durat[oaie]|duró|durou|dauerte|duré|duurde|irraggiungibil\w*|inaccessibil\w*|fuori servizio|guast[oi]|malfunzionament\w*|bloccat[oiae]|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         let mut proses: Vec<Prose> = [SectionKind::Summary, SectionKind::Impact]
@@ -779,6 +865,12 @@ impl Facts<'_> {
         let about_the_outage = |sentence: &str, span: &std::ops::Range<usize>| {
             let is_break = |c: char| matches!(c, ',' | ';' | ':' | '—');
             let Some(start) = sentence[..span.start].rfind(is_break) else { return true };
+            // ", took ninety minutes": a clause that is only the lead word
+            // goes on with the sentence's subject.
+            let after_break = start + sentence[start..].chars().next().map_or(1, char::len_utf8);
+            if sentence[after_break..span.start].split_whitespace().count() <= 1 {
+                return true;
+            }
             let end = sentence[span.end..].find(is_break).map_or(sentence.len(), |i| span.end + i);
             let clause = &sentence[start..end];
             OUTAGE.is_match(clause) || OUTAGE_ELSEWHERE.is_match(clause)
@@ -790,12 +882,15 @@ impl Facts<'_> {
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
                     let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
-                    let led = LEAD.is_match(before) || LEAD_ELSEWHERE.is_match(before);
+                    let italian = || ITALIAN_UNIT.is_match(&sentence[d.span.clone()]);
+                    let led = LEAD.is_match(before)
+                        || LEAD_ELSEWHERE.is_match(before)
+                        || (LEAD_PER.is_match(before) && italian());
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
                     (led || names_the_outage) && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
-                    return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose));
+                    return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate));
                 }
             }
         }
