@@ -736,3 +736,14 @@ fn a_confluence_page_in_wiki_markup_reads_as_its_markdown() {
     // `{{search-2025-03}}` is code in wiki markup, not a placeholder left in.
     assert!(p.diagnostics.iter().all(|d| d.code != "placeholder"), "{:?}", p.diagnostics);
 }
+
+#[test]
+fn a_heading_that_names_its_section_only_in_brackets_starts_that_section() {
+    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
+    let p = parse(
+        "# The great request massacre\n\n## The Crime Scene (Issue Summary)\n\nHalf the requests failed.\n\n\
+         ## Whodunnit (Root Cause)\n\nThe open-file limit was 15.\n\n## Replica lag (primary cluster)\n\nNone.\n",
+    );
+    let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["summary", "root_cause", "other"]);
+}
