@@ -98,8 +98,8 @@ fn reading_is_right_as_often_as_the_docs_say_on_both_splits() {
         ("tags_r", 0.70, 0.66),
         ("tags_f1", 0.77, 0.66),
         ("date", 0.88, 0.95),
-        ("start", 0.85, 0.85),
-        ("duration", 0.85, 0.63),
+        ("start", 0.93, 0.85),
+        ("duration", 0.88, 0.63),
         ("impact", 0.85, 0.53),
         ("sections", 0.90, 0.88),
         ("display_title", 0.95, 0.95),
@@ -123,7 +123,7 @@ fn below_floor(split: &str, got: &std::collections::BTreeMap<String, f64>, name:
     (!ok).then(|| format!("{split} {name} = {value:.2}, floor {floor}"))
 }
 
-/// The invented sets in `tests/fixtures/invented/` (five blind batches):
+/// The invented sets in `tests/fixtures/invented/` (six blind batches):
 /// rules are tuned on the odd-numbered files, so the even ones are a
 /// second split no rule was written against.
 #[test]
@@ -143,10 +143,10 @@ fn the_invented_sets_untuned_half_reads_as_the_docs_say() {
         ("tags_p", 0.64),
         ("tags_r", 0.53),
         ("tags_f1", 0.58),
-        ("date", 0.90),
-        ("start", 0.76),
-        ("duration", 0.81),
-        ("sections", 0.92),
+        ("date", 0.88),
+        ("start", 0.74),
+        ("duration", 0.80),
+        ("sections", 0.93),
     ];
     let short: Vec<String> =
         floors.iter().filter_map(|(name, floor)| below_floor("invented even", &got, name, *floor)).collect();
