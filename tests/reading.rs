@@ -17,6 +17,16 @@ fn read_with(name: &str, config: &Config) -> Postmortem {
     Reader::new(config).parse(name, &bytes)
 }
 
+/// A document written in the test, read as `text.md`.
+fn parse(text: &str) -> Postmortem {
+    Reader::new(&Config::default_for(Path::new("."))).parse("text.md", text.as_bytes())
+}
+
+/// The duration read from a report whose one section, its summary, is `summary`.
+fn summary_duration(summary: &str) -> Option<u32> {
+    parse(&format!("# Checkout outage\n\n## Summary\n\n{summary}\n")).duration_minutes
+}
+
 #[test]
 fn front_matter_topics_are_keywords_and_the_cause_is_still_inferred() {
     let p = read("topic-tags.md");
@@ -31,7 +41,6 @@ fn front_matter_topics_are_keywords_and_the_cause_is_still_inferred() {
 
 #[test]
 fn a_tag_the_front_matter_gives_takes_no_inferred_tags_place() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
     let p = parse(
         "---\ntags: [dns]\n---\n# Everything at once\n\n## Root cause\n\nThe deploy shipped a config change. \
          A race condition hit a deadlock in the database. The certificate had expired. The DNS resolver failed.\n",
@@ -74,7 +83,6 @@ fn an_archive_entry_reads_fully() {
 
 #[test]
 fn an_archive_entrys_summary_gives_its_root_cause_text() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
     let p = parse(
         "---\ntitle: Checkout down\ncompany: Acme\nsummary: Checkout failed for an hour because a certificate expired.\n---\n\
          The on-call engineer looked at the database first, because it had failed the week before.\n",
@@ -146,7 +154,6 @@ fn a_guide_that_names_outages_but_tells_none_is_not_a_postmortem() {
 
 #[test]
 fn a_blank_form_and_an_assignment_in_other_words() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("k.md", text.as_bytes());
     let form = "# Postmortem\n\nDate: ____________\nDuration: ____________\n\n## What happened?\n\n\
                 ## Why did it happen?\n\n## What will we do to prevent it?\n";
     assert_eq!(parse(form).kind, Kind::Template);
@@ -322,7 +329,6 @@ fn no_customer_impact_is_none_affected() {
 
 #[test]
 fn a_duration_is_read_from_recovery_words_and_from_the_title() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
     let recovered =
         parse("# Launches failing\n\n## Summary\n\nThe cluster appeared to recover itself in 20 minutes.\n");
     assert_eq!(recovered.duration_minutes, Some(20));
@@ -332,8 +338,7 @@ fn a_duration_is_read_from_recovery_words_and_from_the_title() {
 
 #[test]
 fn durations_written_before_the_outage_and_as_start_then_resolution() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
-    let minutes = |summary: &str| parse(&format!("# Checkout outage\n\n## Summary\n\n{summary}\n")).duration_minutes;
+    let minutes = summary_duration;
     assert_eq!(minutes("There were approximately 3 hours of downtime for checkout."), Some(180));
     assert_eq!(minutes("Customers saw a 45-minute outage of the checkout API."), Some(45));
     assert_eq!(minutes("The outage started at 10:00 AM PST and was resolved at 11:30 AM PST."), Some(90));
@@ -355,7 +360,6 @@ fn durations_written_before_the_outage_and_as_start_then_resolution() {
 
 #[test]
 fn the_share_of_users_in_words_fractions_and_percent() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("i.md", text.as_bytes());
     let share = |impact: &str| parse(&format!("# Checkout outage\n\n## Impact\n\n{impact}\n")).impact.users_pct;
     assert_eq!(share("Half of all requests timed out."), Some(50.0), "not 'all requests'");
     assert_eq!(share("About a third of customers saw errors."), Some(33.0));
@@ -388,7 +392,6 @@ fn the_share_of_users_in_words_fractions_and_percent() {
 
 #[test]
 fn a_summary_of_labelled_facts_gives_the_impact_not_the_duration_line() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("s.md", text.as_bytes());
     let facts = "# Checkout slowdown\n\n**Issue Summary**\n\n- **Duration:** 10:00 AM to 1:45 PM (UTC)\n- **Impact:** Checkout was slow for a quarter of users.\n- **Root Cause:** the autoscaler hit its maximum.\n";
     assert_eq!(parse(facts).summary.as_deref(), Some("Checkout was slow for a quarter of users."));
     let label = "# Resolver split\n\nIssue Summary: for about forty minutes the resolvers answered wrongly.\n\n## Timeline\n\n- 10:00 start\n";
@@ -397,7 +400,6 @@ fn a_summary_of_labelled_facts_gives_the_impact_not_the_duration_line() {
 
 #[test]
 fn an_end_told_in_a_sentence_of_its_own() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("e.md", text.as_bytes());
     let p = parse(
         "# Checkout incident\n\nOn 5 March 2024 at 14:02 CET our checkout failed. The outage ended at 15:10 CET.\n",
     );
@@ -407,7 +409,6 @@ fn an_end_told_in_a_sentence_of_its_own() {
 
 #[test]
 fn a_reason_given_in_passing_is_the_root_cause_text_but_no_stronger_evidence() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
     let p =
         parse("# Binder down\n\nWe got alerts that Binder was down. It went down because the ingress pods crashed.\n");
     assert_eq!(p.root_cause.as_deref(), Some("It went down because the ingress pods crashed."));
@@ -422,7 +423,6 @@ fn a_reason_given_in_passing_is_the_root_cause_text_but_no_stronger_evidence() {
 
 #[test]
 fn values_a_reader_would_not_believe_are_warnings_and_left_out() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("v.md", text.as_bytes());
     let p = parse(
         "---\nstart: 2024-03-12T15:00:00Z\nend: 2024-03-12T14:00:00Z\n---\n# Swapped times\n\n## Impact\n\n150% of users were affected.\n",
     );
@@ -607,8 +607,7 @@ fn an_archive_entrys_story_names_things_in_passing_its_summary_states_the_cause(
 
 #[test]
 fn a_duration_after_a_qualifier_of_several_words_keeps_its_lead_word() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
-    let minutes = |summary: &str| parse(&format!("# Checkout outage\n\n## Summary\n\n{summary}\n")).duration_minutes;
+    let minutes = summary_duration;
     assert_eq!(minutes("The outage lasted just over 2 hours."), Some(120));
     assert_eq!(minutes("Checkout failed for a little less than three hours."), Some(180));
     assert_eq!(minutes("The outage lasted slightly more than 40 minutes."), Some(40));
@@ -626,7 +625,6 @@ fn a_duration_after_a_qualifier_of_several_words_keeps_its_lead_word() {
 
 #[test]
 fn a_stated_duration_and_a_written_start_and_end() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("d.md", text.as_bytes());
     let minutes = |summary: &str| parse(&format!("# Queue outage\n\n## Summary\n\n{summary}\n")).duration_minutes;
     // "just over five hours" and 08:12 → 13:30 agree: the times are exact.
     let agree =
@@ -677,7 +675,6 @@ fn a_time_told_as_the_end_is_not_the_start() {
 
 #[test]
 fn a_start_written_in_words_is_a_zoned_start() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("s.md", text.as_bytes());
     let start = |story: &str| {
         let p = parse(&format!("# Quote outage\n\nOn Wednesday, November 25, 2020, quotes failed.\n\n{story}\n"));
         p.start.map(|t| t.to_string())
@@ -739,7 +736,6 @@ fn a_confluence_page_in_wiki_markup_reads_as_its_markdown() {
 
 #[test]
 fn a_heading_that_names_its_section_only_in_brackets_starts_that_section() {
-    let parse = |text: &str| Reader::new(&Config::default_for(Path::new("."))).parse("r.md", text.as_bytes());
     let p = parse(
         "# The great request massacre\n\n## The Crime Scene (Issue Summary)\n\nHalf the requests failed.\n\n\
          ## Whodunnit (Root Cause)\n\nThe open-file limit was 15.\n\n## Replica lag (primary cluster)\n\nNone.\n",
