@@ -486,6 +486,17 @@ mod tests {
     use std::sync::Arc;
 
     #[test]
+    fn a_filter_offers_its_most_used_values_in_their_order() {
+        let few: Vec<usize> = (0..OFFERED_VALUES).collect();
+        assert_eq!(most_used(&few, |&n| n).len(), OFFERED_VALUES, "all, when no more than offered");
+        // Uses 1, 0, 1, 0…: the ones are the most used, ties to the first.
+        let many: Vec<(usize, usize)> = (0..OFFERED_VALUES * 3).map(|i| (i, (i + 1) % 2)).collect();
+        let offered: Vec<usize> = most_used(&many, |&(_, uses)| uses).into_iter().map(|&(i, _)| i).collect();
+        let expected: Vec<usize> = (0..OFFERED_VALUES).map(|n| 2 * n).collect();
+        assert_eq!(offered, expected);
+    }
+
+    #[test]
     fn a_site_with_more_pages_than_a_sitemap_holds_gets_an_index_of_sitemaps() {
         let config = Config::default_for(std::path::Path::new("."));
         let reader = crate::ingest::Reader::new(&config);
