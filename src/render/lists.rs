@@ -19,6 +19,25 @@ pub(super) const OLDEST_FIRST: [&str; 2] = ["← Older", "Newer →"];
 /// Entries per feed: recent incidents are what subscribers want.
 const FEED_ENTRIES: usize = 50;
 
+/// How many values of a filter a page offers to pick from (the search
+/// page's boxes, the home page's choices): the most used. A free-form
+/// field reaches thousands of values (services); every one is on its
+/// browse page (`services/`), and the search page takes any in its address.
+pub(super) const OFFERED_VALUES: usize = 50;
+
+/// The [`OFFERED_VALUES`] most used of `items` (`uses`: how many
+/// incidents each has; ties go to the first), in the order given.
+pub(super) fn most_used<T>(items: &[T], uses: impl Fn(&T) -> usize) -> Vec<&T> {
+    if items.len() <= OFFERED_VALUES {
+        return items.iter().collect();
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(uses(&items[i])));
+    order.truncate(OFFERED_VALUES);
+    order.sort_unstable();
+    order.into_iter().map(|i| &items[i]).collect()
+}
+
 /// A list to paginate: its first page's URL and what it shows.
 struct List<'a> {
     title: String,
@@ -136,13 +155,23 @@ impl Site<'_> {
             feed: Some(self.urls.page("feed.xml")),
             visit: visit(self.urls.root()),
         };
-        let names = |browse| terms(self.archive, browse).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
-        let newest_first = names(Browse::Years).into_iter().rev().collect::<Vec<_>>();
+        // The values the search page filters by (a term page's name, one
+        // per page), the most used of each: tags and services in
+        // alphabetical order, years newest first.
+        let names = |browse: Browse| {
+            let (_, ordered) = pages.iter().find(|(b, _)| *b == browse).expect("every way of browsing");
+            let mut names: Vec<&str> =
+                most_used(ordered, |(_, list)| list.len()).into_iter().map(|(name, _)| name.as_str()).collect();
+            if matches!(browse, Browse::Tags | Browse::Services) {
+                names.sort_unstable();
+            }
+            names
+        };
         let filters = serde_json::json!({
             "tags": names(Browse::Tags),
             "services": names(Browse::Services),
             "severity": names(Browse::Severity),
-            "years": newest_first,
+            "years": names(Browse::Years),
         });
         let others_and_filters = |versions: &[u64], h: &mut std::hash::DefaultHasher| {
             versions[postmortems.len()..].hash(h);
@@ -455,6 +484,17 @@ mod tests {
     use crate::content::Ingested;
     use crate::render::output::Memory;
     use std::sync::Arc;
+
+    #[test]
+    fn a_filter_offers_its_most_used_values_in_their_order() {
+        let few: Vec<usize> = (0..OFFERED_VALUES).collect();
+        assert_eq!(most_used(&few, |&n| n).len(), OFFERED_VALUES, "all, when no more than offered");
+        // Uses 1, 0, 1, 0…: the ones are the most used, ties to the first.
+        let many: Vec<(usize, usize)> = (0..OFFERED_VALUES * 3).map(|i| (i, (i + 1) % 2)).collect();
+        let offered: Vec<usize> = most_used(&many, |&(_, uses)| uses).into_iter().map(|&(i, _)| i).collect();
+        let expected: Vec<usize> = (0..OFFERED_VALUES).map(|n| 2 * n).collect();
+        assert_eq!(offered, expected);
+    }
 
     #[test]
     fn a_site_with_more_pages_than_a_sitemap_holds_gets_an_index_of_sitemaps() {

@@ -2,7 +2,7 @@
 //! per incident, with the same filter values as the archive's term pages,
 //! so that ticking "database" finds what `/tags/database/` lists.
 
-use super::lists::{TermPages, all_term_pages};
+use super::lists::{TermPages, all_term_pages, most_used};
 use super::urls::{Browse, Urls, term_slug};
 use super::{RenderError, Site};
 use crate::archive::Archive;
@@ -75,7 +75,8 @@ fn list_summary(summary: &str) -> String {
 
 /// "template", "list", "other": the kind as the archive's pages name it.
 impl Site<'_> {
-    /// The search page; its filters list the values of the term pages.
+    /// The search page; its filters list the values of the term pages,
+    /// the most used of each (`more`: how many others its browse page has).
     pub(super) fn search_page(&self, pages: &TermPages) -> Result<(), RenderError> {
         let mut context = tera::Context::new();
         context.insert(
@@ -83,12 +84,14 @@ impl Site<'_> {
             &pages
                 .iter()
                 .map(|(browse, pages)| {
+                    let offered = most_used(pages, |(_, list)| list.len());
                     serde_json::json!({
                         "name": browse.filter(),
                         "title": browse.title(),
                         "url": self.urls.browse(*browse),
-                        "values": pages
-                            .iter()
+                        "more": pages.len() - offered.len(),
+                        "values": offered
+                            .into_iter()
                             .map(|(name, list)| {
                                 let url = self.urls.term(*browse, name);
                                 serde_json::json!({ "name": name, "count": list.len(), "url": url })

@@ -1,7 +1,8 @@
 // The search page on a big archive, in headless Chromium: 10,000 generated
 // postmortems (the benchmarks' generator, `examples/corpus.rs`), built with
 // the optimised binary and served as plain files. Words, a typo, a filter
-// with its counts, a shared URL, and what a one-word query downloads.
+// with its counts, a shared URL, what a one-word query downloads, and a
+// service beyond the 50 a filter offers (the archive has 200 made-up ones).
 //
 //   cargo build --release && node --test tests/browser/search-10k.mjs
 //
@@ -37,7 +38,9 @@ const offsite = [];
 before(async () => {
   assert.ok(existsSync(coroner), `coroner binary at ${coroner} (cargo build --release, or set CORONER_BIN)`);
   work = mkdtempSync(join(tmpdir(), "coroner-10k-"));
-  execFileSync("cargo", ["run", "--release", "--quiet", "--example", "corpus", "--", String(FILES), join(work, "content")], {
+  // 200 made-up services besides the usual ones: more than a filter offers.
+  const corpus = ["--example", "corpus", "--", String(FILES), join(work, "content"), "2026", "200"];
+  execFileSync("cargo", ["run", "--release", "--quiet", ...corpus], {
     cwd: repo,
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -132,4 +135,26 @@ test("a shared URL opens the same search: words and a filter", async () => {
     assert.ok((await row.locator(".chip.tag").allInnerTexts()).includes("database"));
   }
   assert.deepEqual(page.errors, []);
+});
+
+test("a filter offers its most used values; any other is on its browse page and taken from the address", async () => {
+  const page = await open("/search/");
+  const services = form(page).locator("details[data-filter=service]");
+  assert.equal(await services.locator("input").count(), 50, "the 50 most used");
+  const offered = await services.locator("input").evaluateAll((boxes) => boxes.map((b) => b.value));
+  const browse = await open(await services.locator(".facet-more a").getAttribute("href"));
+  const last = browse.locator("ul.terms > li").last();
+  const name = await last.locator("a").innerText();
+  const total = Number(await last.locator(".count").innerText());
+  assert.ok(!offered.includes(name), `${name} is not offered`);
+  const shared = await open("/search/?service=" + encodeURIComponent(name));
+  await statusOf(shared).filter({ hasText: /newest first$/ }).waitFor();
+  assert.equal(count(await statusOf(shared).innerText()), total, "as many as its term page lists");
+  const box = form(shared).locator(`details[data-filter=service] input[value="${name}"]`);
+  assert.ok(await box.isChecked());
+  // Its panel is closed: textContent, as innerText reads nothing there.
+  assert.equal(await box.locator("xpath=..").locator("[data-count]").textContent(), String(total));
+  const chip = form(shared).locator("ol[data-results] .chip.service", { hasText: name }).first();
+  assert.equal(await chip.getAttribute("href"), "?service=" + encodeURIComponent(name).replace(/%20/g, "+"));
+  assert.deepEqual(shared.errors, []);
 });

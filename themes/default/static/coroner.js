@@ -353,11 +353,31 @@
     (termUrls[box.name] = termUrls[box.name] || {})[box.value] = box.getAttribute("data-url");
   });
 
+  // A value the page has no box for (a long filter offers only its most
+  // used) links to this page with that filter ticked.
   function term(cls, filter, name) {
     var a = el("a", cls, name);
-    var url = (termUrls[filter] || {})[name];
-    if (url) a.href = url;
+    a.href = (termUrls[filter] || {})[name] || "?" + new URLSearchParams([[filter, name]]);
     return a;
+  }
+
+  // The box of one filter's value: one the address asks for that the page
+  // does not offer gets a box of its own (its count comes with the others').
+  function boxFor(name, value) {
+    var box = boxes.filter(function (b) { return b.name === name && b.value === value; })[0];
+    var panel = panels.filter(function (p) { return p.getAttribute("data-filter") === name; })[0];
+    if (box || !panel) return box;
+    var label = el("label"), count = el("span", "count");
+    box = el("input");
+    box.type = "checkbox";
+    box.name = name;
+    box.value = value;
+    count.setAttribute("data-count", "");
+    label.append(box, " ", el("span", "facet-name", value), " ", count);
+    panel.querySelector("fieldset").appendChild(label);
+    box.addEventListener("change", run);
+    boxes.push(box);
+    return box;
   }
 
   // A duration as the archive's pages write it (render::view::minutes_text).
@@ -408,7 +428,11 @@
   function readUrl() {
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
-    boxes.forEach(function (box) { box.checked = params.getAll(box.name).indexOf(box.value) >= 0; });
+    boxes.forEach(function (box) { box.checked = false; });
+    params.forEach(function (value, name) {
+      var box = boxFor(name, value);
+      if (box) box.checked = true;
+    });
   }
 
   function writeUrl(want) {
