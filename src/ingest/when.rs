@@ -285,15 +285,20 @@ pub fn times(text: &str) -> impl Iterator<Item = FoundTime> + '_ {
 
 /// A word that a time in words needs near it: most text has none, and
 /// the full pattern then does not run.
-static WORD_TIME_HINT: PerThread<Regex> =
-    PerThread::new(|| compile(r"(?i)noon|midday|midnight|morning|evening|night|o['’]clock|\b[ap]\.?m\b"));
+static WORD_TIME_HINT: PerThread<Regex> = PerThread::new(|| {
+    compile(&format!(
+        r"(?i){B}(?:noon|midday|midnight|o['’]clock|tonight|at\s+night|(?:half|quarter|to)\s+(?:{HOURS})|(?:past|after)\s+(?:{HOURS}|\d)|(?:in\s+the\s+(?:early\s+|late\s+)?|this\s+|that\s+)(?:morning|afternoon|evening|night)|(?:{HOURS})(?:\s+(?:fifteen|thirty|forty[-\ ]five))?\s*[ap]\.?m){B}"
+    ))
+});
+/// The hours in words, for [`WORD_TIME_HINT`].
+const HOURS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
 
 /// "half past four", "a quarter to midnight", "ten past 9", "nine o'clock",
 /// "four thirty", "twelve noon", "3", "4:30": the hour phrase, whose
 /// half of the day is told by what follows (see [`word_time`]).
 static WORD_TIME: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?xi) \b
+        r"(?xi) (?-u:\b)
         (?: (?P<by> half | (?:a\s+)?quarter | twenty[-\ ]five | twenty | ten | five | (?P<bymin>\d{1,2})\s+minutes? )
             \s+ (?P<rel> past | after | to ) \s+ )?
         (?P<hour> (?:(?:12|twelve)\s+)?(?:noon|midday|midnight)
@@ -301,7 +306,7 @@ static WORD_TIME: PerThread<Regex> = PerThread::new(|| {
                 | \d{1,2}(?::\d{2})? )
         (?: \s+ (?P<min> fifteen | thirty | forty[-\ ]five ) )?
         (?P<oclock> \s+ o['’]clock )?
-        \b",
+        (?-u:\b)",
     )
 });
 
@@ -309,7 +314,7 @@ static WORD_TIME: PerThread<Regex> = PerThread::new(|| {
 /// "at night", "tonight".
 static DAY_PART: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?i)^\s+(?:in\s+the\s+(?:early\s+|late\s+)?(?:morning|afternoon|evening|night)|(?:this|that)\s+(?:morning|afternoon|evening)|at\s+night|tonight)\b",
+        r"(?i)^\s+(?:in\s+the\s+(?:early\s+|late\s+)?(?:morning|afternoon|evening|night)|(?:this|that)\s+(?:morning|afternoon|evening)|at\s+night|tonight)(?-u:\b)",
     )
 });
 
@@ -317,7 +322,7 @@ static DAY_PART: PerThread<Regex> = PerThread::new(|| {
 /// to be a time rather than a count ("four in the morning shift").
 static BEFORE_WORD_TIME: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?i)(?:\b(?:at|around|about|after|before|by|until|till|from|since|to|and|past|approximately|roughly|circa|near|towards?|between)|~)\s*$",
+        r"(?i)(?:(?-u:\b)(?:at|around|about|after|before|by|until|till|from|since|to|and|past|approximately|roughly|circa|near|towards?|between)|~)\s*$",
     )
 });
 

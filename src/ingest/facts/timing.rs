@@ -7,7 +7,7 @@ use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
     FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, parse_datetime, plausible,
-    times, window_after,
+    times, window_after, window_before,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use crate::per_thread::PerThread;
@@ -406,10 +406,13 @@ impl Facts<'_> {
                 // "The outage was resolved on 5 March 2024 at 14:00", "Erst am
                 // 13. August gegen 16 Uhr konnte die Störung behoben werden":
                 // a time told as the end is not the start.
-                let told_as_end = !said_to_start
-                    && times.len() < 2
-                    && (END_BEFORE.is_match(before) || END_AFTER.is_match(window_after(text, first.span.end, 80)));
-                if told_as_end || times.len() < 2 && dates.is_empty() && !alone_told_as_start {
+                let told_as_end = || {
+                    !said_to_start
+                        && times.len() < 2
+                        && (END_BEFORE.is_match(window_before(text, first.span.start, 80).1)
+                            || END_AFTER.is_match(window_after(text, first.span.end, 80)))
+                };
+                if times.len() < 2 && dates.is_empty() && !alone_told_as_start || told_as_end() {
                     continue;
                 }
                 for t in &times {
