@@ -390,7 +390,7 @@ impl Connectives {
     fn of(text: &str) -> Self {
         static TURN: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) (down|over))\b|\b(?P<reason>because)\b",
+                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) down|knock(ed|ing) over)\b|\b(?P<reason>because)\b",
             )
         });
         static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
