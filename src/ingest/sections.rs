@@ -598,14 +598,17 @@ impl Synonyms {
     /// ("Whodunnit (Root Cause)", "The Crime Scene (Issue Summary)"):
     /// there, only a whole known phrase counts.
     pub fn classify(&self, heading: &str) -> Option<Classification> {
-        self.classify_key(&normalize_heading(heading), true).or_else(|| self.classify_aside(heading))
+        self.classify_heading(&normalize_heading(heading), heading)
     }
 
-    /// The kind a heading's first bracketed aside names, as a whole phrase.
-    fn classify_aside(&self, heading: &str) -> Option<Classification> {
-        let (_, inside) = heading.split_once('(')?;
-        let (inside, _) = inside.split_once(')')?;
-        self.classify_key(&normalize_heading(inside), false)
+    /// [`Synonyms::classify`] of a heading whose key is already made.
+    fn classify_heading(&self, key: &str, heading: &str) -> Option<Classification> {
+        self.classify_key(key, true).or_else(|| {
+            // Its first bracketed aside, as a whole phrase.
+            let (_, inside) = heading.split_once('(')?;
+            let (inside, _) = inside.split_once(')')?;
+            self.classify_key(&normalize_heading(inside), false)
+        })
     }
 
     /// The kind of a heading or label already normalised
@@ -970,9 +973,7 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
                         // 2017" opens the file with what it is and its
                         // subject: the title, not a section.
                         let titles_the_file = headings.is_empty() && level == 1 && names_a_subject(&text);
-                        let class = (!titles_the_file)
-                            .then(|| synonyms.classify_key(&key, true).or_else(|| synonyms.classify_aside(&text)))
-                            .flatten();
+                        let class = (!titles_the_file).then(|| synonyms.classify_heading(&key, &text)).flatten();
                         headings.push(Heading { level, text: text.clone(), line });
                         markers.push(Marker { line, level, heading: text, key, value: String::new(), class });
                     }

@@ -286,28 +286,33 @@ pub fn times(text: &str) -> impl Iterator<Item = FoundTime> + '_ {
 /// A word that a time in words needs near it: most text has none, and
 /// the full pattern then does not run.
 static WORD_TIME_HINT: PerThread<Regex> = PerThread::new(|| {
+    let hours = hour_words();
     compile(&format!(
-        r"(?i){B}(?:noon|midday|midnight|o['’]clock|tonight|at\s+night|(?:half|quarter|to)\s+(?:{HOURS})|(?:past|after)\s+(?:{HOURS}|\d)|(?:in\s+the\s+(?:early\s+|late\s+)?|this\s+|that\s+)(?:morning|afternoon|evening|night)|(?:{HOURS})(?:\s+(?:fifteen|thirty|forty[-\ ]five))?\s*[ap]\.?m){B}"
+        r"(?i){B}(?:noon|midday|midnight|o['’]clock|tonight|at\s+night|(?:half|quarter|to)\s+(?:{hours})|(?:past|after)\s+(?:{hours}|\d)|(?:in\s+the\s+(?:early\s+|late\s+)?|this\s+|that\s+)(?:morning|afternoon|evening|night)|(?:{hours})(?:\s+(?:fifteen|thirty|forty[-\ ]five))?\s*[ap]\.?m){B}"
     ))
 });
-/// The hours in words, for [`WORD_TIME_HINT`].
-const HOURS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
+
+/// [`HOUR_WORDS`] as a regex alternation.
+fn hour_words() -> String {
+    HOUR_WORDS.iter().map(|(word, _)| *word).collect::<Vec<_>>().join("|")
+}
 
 /// "half past four", "a quarter to midnight", "ten past 9", "nine o'clock",
 /// "four thirty", "twelve noon", "3", "4:30": the hour phrase, whose
 /// half of the day is told by what follows (see [`word_time`]).
 static WORD_TIME: PerThread<Regex> = PerThread::new(|| {
-    compile(
+    compile(&format!(
         r"(?xi) (?-u:\b)
-        (?: (?P<by> half | (?:a\s+)?quarter | twenty[-\ ]five | twenty | ten | five | (?P<bymin>\d{1,2})\s+minutes? )
+        (?: (?P<by> half | (?:a\s+)?quarter | twenty[-\ ]five | twenty | ten | five | (?P<bymin>\d{{1,2}})\s+minutes? )
             \s+ (?P<rel> past | after | to ) \s+ )?
         (?P<hour> (?:(?:12|twelve)\s+)?(?:noon|midday|midnight)
-                | one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve
-                | \d{1,2}(?::\d{2})? )
+                | {hours}
+                | \d{{1,2}}(?::\d{{2}})? )
         (?: \s+ (?P<min> fifteen | thirty | forty[-\ ]five ) )?
         (?P<oclock> \s+ o['’]clock )?
         (?-u:\b)",
-    )
+        hours = hour_words()
+    ))
 });
 
 /// The half of the day after an hour: "in the afternoon", "this morning",

@@ -748,13 +748,9 @@ impl Facts<'_> {
             && derived > 0
             && minutes > derived.saturating_mul(2)
         {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    "duration-mismatch",
-                    line,
-                    format!("the stated duration ({minutes} min) is more than twice start → end ({derived} min); using start → end"),
-                )
-                .with_help("correct the stated duration or the start/end times"),
+            self.duration_mismatch(
+                line,
+                format!("the stated duration ({minutes} min) is more than twice start → end ({derived} min); using start → end"),
             );
             explicit = None;
         }
@@ -767,13 +763,9 @@ impl Facts<'_> {
                     // The author's "lasted about an hour" is what the
                     // outage meant to them: a start and end often take
                     // in the trigger before it or the clean-up after.
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            "duration-mismatch",
-                            line,
-                            format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
-                        )
-                        .with_help("correct the stated duration or the start/end times"),
+                    self.duration_mismatch(
+                        line,
+                        format!("the stated duration ({minutes} min) disagrees with start → end ({derived} min); using the stated {minutes} min"),
                     );
                 }
                 self.note("duration_minutes", source, line);
@@ -793,6 +785,14 @@ impl Facts<'_> {
                 Some(minutes)
             }
         }
+    }
+
+    /// A stated duration and the written start and end disagree.
+    fn duration_mismatch(&mut self, line: u32, message: String) {
+        self.diagnostics.push(
+            Diagnostic::warning("duration-mismatch", line, message)
+                .with_help("correct the stated duration or the start/end times"),
+        );
     }
 
     /// "lasted approximately 3 hours" in the summary or impact: a duration
