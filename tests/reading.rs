@@ -674,6 +674,19 @@ fn a_time_told_as_the_end_is_not_the_start() {
 }
 
 #[test]
+fn a_time_told_as_the_start_beats_the_update_stamp_before_it() {
+    let window = |text: &str| {
+        let p = parse(text);
+        (p.start.map(|t| t.to_string()), p.duration_minutes)
+    };
+    let status = "# Terminals offline\n\n**12/02/2025 10h50 CET — Resolved.** Stable for 45 minutes. The impact started at 08h57 CET and ended at 10h02 CET.\n";
+    assert_eq!(window(status), (Some("2025-02-12T08:57:00+01:00".into()), Some(65)));
+    // A recovery that "started" is no start.
+    let story = "# Chat outage\n\nOn 21 March 2024 our chat failed.\n\nAt 10:17 UTC a message got a 500.\nAt 10:58 we reset the sequence. Messages started flowing again at 11:06.\n";
+    assert_eq!(window(story).0.as_deref(), Some("2024-03-21T10:17:00+00:00"));
+}
+
+#[test]
 fn a_start_written_in_words_is_a_zoned_start() {
     let start = |story: &str| {
         let p = parse(&format!("# Quote outage\n\nOn Wednesday, November 25, 2020, quotes failed.\n\n{story}\n"));

@@ -71,12 +71,18 @@ static STARTED_AT: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
-/// "We started investigating at 10:30": the response started, not the outage.
+/// "We started investigating at 10:30": the response started, not the
+/// outage; "messages started flowing again at 11:06": the recovery.
 static RESPONSE_STARTED: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(started|starting|began|begun|beginning) (to )?(investigat|look|work|debug|respond|roll|deploy|fix|mitigat|restor|migrat|recover|revert)",
+        r"\b(started|starting|began|begun|beginning) ((to )?(investigat|look|work|debug|respond|roll|deploy|fix|mitigat|restor|migrat|recover|revert)|[^.;]{0,15}\b(again|back)\b)",
     )
 });
+
+/// Whether the words before a time tell it as when the outage started.
+fn told_to_start(before: &str) -> bool {
+    STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before)
+}
 
 /// "At …", "Shortly after …" opening a sentence.
 static OPENS_WITH: PerThread<Regex> = PerThread::new(|| {
@@ -378,6 +384,12 @@ impl Facts<'_> {
                 // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
                 let durations = find_durations(text);
                 times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
+                // "10h50 CET — Resolved. … The impact started at 08h57 CET":
+                // a later time told as the start is the start, not the
+                // update's own stamp before it.
+                if let Some(told) = times.iter().skip(1).position(|t| told_to_start(&text[..t.span.start])) {
+                    times.drain(..=told);
+                }
                 let dates = find_dates_with(text, default_year, day_first);
                 let date = dates.first().map(|d| d.date).or(date_hint);
                 // Two times make a range only when joined like one
@@ -392,7 +404,7 @@ impl Facts<'_> {
                 }
                 let (Some(first), Some(d)) = (times.first(), date) else { continue };
                 let before = &text[..first.span.start];
-                let said_to_start = STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before);
+                let said_to_start = told_to_start(before);
                 // A line of the lead that goes on with the sentence above it
                 // ("… First one at 18:47. Then another / at 19:30.") opens no story.
                 let continues_sentence = *source == FactSource::Prose && *line > 1 && *line < first_section && {
