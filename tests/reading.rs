@@ -687,6 +687,21 @@ fn a_time_told_as_the_start_beats_the_update_stamp_before_it() {
 }
 
 #[test]
+fn french_and_japanese_clock_notations_give_the_window() {
+    let window = |text: &str| {
+        let p = parse(text);
+        (p.start.map(|t| t.to_string()), p.end.map(|t| t.to_string()), p.duration_minutes)
+    };
+    let french = "# Panne\n\n**Date :** le 3 mars 2025 à 14 h 05 (heure de Paris)\n**Durée :** 1 h 15\n";
+    let (start, end) = (Some("2025-03-03T14:05:00+01:00".into()), Some("2025-03-03T15:20:00+01:00".into()));
+    assert_eq!(window(french), (start, end, Some(75)));
+    let japanese =
+        "# 障害報告書\n\n2024年8月2日（金）13時10分から15時10分（JST）までの約2時間、ログインできませんでした。\n";
+    let (start, end) = (Some("2024-08-02T13:10:00+09:00".into()), Some("2024-08-02T15:10:00+09:00".into()));
+    assert_eq!(window(japanese), (start, end, Some(120)));
+}
+
+#[test]
 fn a_start_written_in_words_is_a_zoned_start() {
     let start = |story: &str| {
         let p = parse(&format!("# Quote outage\n\nOn Wednesday, November 25, 2020, quotes failed.\n\n{story}\n"));

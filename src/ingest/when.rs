@@ -61,9 +61,11 @@ pub struct FoundTime {
     pub problem: Option<TimeProblem>,
 }
 
-/// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM" or "hMM". Which of these
-/// is really a time is decided by what surrounds it (see [`clock_time`]).
-static CLOCK: PerThread<Regex> = PerThread::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"));
+/// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM", "hMM", the
+/// French typography's "h MM" ("14 h 05") or the Japanese "時MM分". Which
+/// of these is really a time is decided by what surrounds it (see [`clock_time`]).
+static CLOCK: PerThread<Regex> =
+    PerThread::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?| h \d{2}|時\d{2}分)?"));
 
 /// The parts of a [`CLOCK`] match. It matches every number in the text, so
 /// its parts are read by splitting it at its separators (no digit is one),
@@ -78,18 +80,19 @@ struct ClockParts<'a> {
 
 impl<'a> ClockParts<'a> {
     fn of(clock: &'a str) -> Self {
-        let Some(at) = clock.find([':', '.', 'h']) else {
+        let Some(at) = clock.find([':', '.', 'h', '時']) else {
             return ClockParts { hour: clock, sep: None, minute: None, second: None, frac: None };
         };
+        let sep = clock[at..].chars().next();
         // "MM", "MM:SS" or "MM:SS.fff" after the separator.
-        let rest = &clock[at + 1..];
+        let rest = clock[at + sep.map_or(1, char::len_utf8)..].trim_start_matches(' ').trim_end_matches('分');
         let (minute, seconds) = rest.split_once(':').map_or((rest, None), |(m, s)| (m, Some(s)));
         let (second, frac) = match seconds.map(|s| s.split_once('.')) {
             Some(Some((s, f))) => (Some(s), Some(f)),
             Some(None) => (seconds, None),
             None => (None, None),
         };
-        ClockParts { hour: &clock[..at], sep: clock[at..].chars().next(), minute: Some(minute), second, frac }
+        ClockParts { hour: clock[..at].trim_end_matches(' '), sep, minute: Some(minute), second, frac }
     }
 }
 static MERIDIEM: PerThread<Regex> = PerThread::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
@@ -112,7 +115,8 @@ fn may_start_time(text: &str, start: usize) -> bool {
         (Some('T'), Some(c)) => c.is_ascii_digit(),
         (Some('+'), _) => false,
         (Some('-' | '−'), Some(c)) => !c.is_alphabetic(),
-        (Some(c), _) => !(c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '_' | '@')),
+        // Chinese and Japanese run on without a space: "から11時20分", "在10:30".
+        (Some(c), _) => c >= '\u{3000}' || !(c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '_' | '@')),
         (None, _) => true,
     }
 }
@@ -172,13 +176,14 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
     let (close, inner) = match after_gap.chars().next() {
         Some('(') => (Some(')'), after_gap.get(1..)?),
         Some('[') => (Some(']'), after_gap.get(1..)?),
+        Some('（') => (Some('）'), after_gap.get('（'.len_utf8()..)?),
         _ => (None, after_gap),
     };
     let closed = |(zone, len): (Zone, usize)| {
         let end = rest.len() - inner.len() + len;
         match close {
             Some(close) if char_at(rest, end) != Some(close) => None,
-            Some(_) => Some((zone, end + 1)),
+            Some(close) => Some((zone, end + close.len_utf8())),
             None => Some((zone, end)),
         }
     };
@@ -189,7 +194,7 @@ fn zone_after_time(rest: &str, with_seconds: bool) -> Option<(Zone, usize)> {
     // with the zone.
     let aside = inner.get(..inner.find(close?)?).filter(|aside| aside.len() <= 40)?;
     let zone = parse_zone(aside.rsplit(',').next()?)?;
-    Some((zone, rest.len() - inner.len() + aside.len() + 1))
+    Some((zone, rest.len() - inner.len() + aside.len() + close?.len_utf8()))
 }
 
 /// Decides whether one [`CLOCK`] match is a time. Forms and their conditions:
@@ -219,7 +224,8 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     let zone = text.get(end..).and_then(|rest| zone_after_time(rest, with_seconds));
     end += zone.as_ref().map_or(0, |(_, len)| *len);
     let suffixed = meridiem.is_some() || uhr.is_some();
-    if !suffixed && zone.is_none() && char_at(text, end).is_some_and(char::is_alphanumeric) {
+    // Japanese runs on without a space: "10時05分から".
+    if !suffixed && zone.is_none() && sep != Some('時') && char_at(text, end).is_some_and(char::is_alphanumeric) {
         return None;
     }
     let accepted = match sep {
@@ -987,17 +993,19 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     let last = parts.last()?;
     let mut end = last.end;
     let mut seconds: f64 = parts.iter().map(|p| p.seconds).sum();
-    // "4h12": minutes without their unit, a duration only after a duration word.
+    // "4h12", "1 h 15": minutes without their unit, a duration only after
+    // a duration word ("14 h 05" is the French clock's 14:05).
     let after = text.get(end..)?;
-    if after.starts_with(|c: char| c.is_ascii_digit()) {
-        let minutes = after.get(..2).filter(|m| m.bytes().all(|b| b.is_ascii_digit()))?;
-        let then = char_at(after, 2);
+    let spaced = usize::from(last.letter && after.starts_with(' '));
+    if after[spaced..].starts_with(|c: char| c.is_ascii_digit()) {
+        let minutes = after.get(spaced..spaced + 2).filter(|m| m.bytes().all(|b| b.is_ascii_digit()))?;
+        let then = char_at(after, spaced + 2);
         let fits = last.letter && last.rank == 2 && parts.len() == 1 && in_duration_context(text, start);
         if !fits || then.is_some_and(char::is_alphanumeric) {
             return None;
         }
         seconds += minutes.parse::<f64>().ok()? * 60.0;
-        end += 2;
+        end += spaced + 2;
     } else if (after.starts_with(char::is_alphabetic) && !last.cjk) || parts.iter().all(|p| p.rank == 0) {
         return None;
     }
@@ -1174,7 +1182,13 @@ mod tests {
             "2021-05-09T23:02:01.463" => "23:02:01.463",
             "11h40 le service tombe" => "11:40:00",
             "Gegen 16 Uhr und 16:00 Uhr" => "16:00:00, 16:00:00",
+            "entre 14 h 05 et 15 h 20" => "14:05:00, 15:20:00",
+            "10時05分から11時20分まで" => "10:05:00, 11:20:00",
         }
+        assert_eq!(find_times("2025年3月4日 10時05分 JST")[0].text, "10時05分 JST");
+        assert_eq!(find_times("15時10分（JST）までの")[0].text, "15時10分（JST）");
+        // "Durée : 1 h 15" is how long, not when.
+        assert!(find_times("Durée : 1 h 15").is_empty());
         assert_eq!(find_times("Gegen 16 Uhr")[0].text, "16 Uhr");
         // German "am" before a day number is a preposition, not a meridiem.
         assert_eq!(find_times("um 15:00 am 13. August")[0].text, "15:00");
@@ -1387,6 +1401,7 @@ mod tests {
             "2 hours 30 minutes; 2 hours, 30 minutes" => "150, 150",
             "= **1 min 44 s**; blocked for ~26 h;" => "2, 1560~",
             "**Durée** : 4h12 (14:33 → 18:45 UTC)" => "252",
+            "**Durée :** 1 h 15, à 14 h 05" => "75",
             "a 30-minute window, 5 hours ago, within 1 week" => "30, 300, 10080",
         }
     }

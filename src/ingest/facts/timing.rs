@@ -42,6 +42,8 @@ const RANGE_WORDS: &[&str] = &[
     // "entre 14h10 et 14h55", "zwischen 9:00 und 9:40", "entre las 10:00 y las 11:00",
     // "dalle 08:10 alle 09:35", "das 10:00 às 11:00", "van 9:00 tot 10:15".
     "et", "und", "y", "e", "alle", "al", "às", "as", "até", "hasta", "tot",
+    // "13時10分から15時10分まで", "10:00至11:30".
+    "から", "至", "到",
 ];
 
 /// "… ended at", "was resolved by": the time that follows is the end.
