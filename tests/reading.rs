@@ -702,6 +702,18 @@ fn french_and_japanese_clock_notations_give_the_window() {
 }
 
 #[test]
+fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
+    let start = |note: &str| {
+        let p = parse(&format!("# Login errors\n\n{note}\n\nOn 19 August 2025 at 10:12 AM logins failed.\n"));
+        p.start.map(|t| t.to_string())
+    };
+    let pacific = Some("2025-08-19T10:12:00-07:00".to_string());
+    assert_eq!(start("_Times are Slack display times for the exporter (PT)._"), pacific);
+    assert_eq!(start("All times in PT."), pacific);
+    assert_eq!(start("Times shown in UTC."), Some("2025-08-19T10:12:00+00:00".to_string()));
+}
+
+#[test]
 fn a_start_written_in_words_is_a_zoned_start() {
     let start = |story: &str| {
         let p = parse(&format!("# Quote outage\n\nOn Wednesday, November 25, 2020, quotes failed.\n\n{story}\n"));

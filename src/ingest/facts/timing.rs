@@ -31,10 +31,13 @@ pub(super) struct When {
 
 static FILE_DATE: PerThread<Regex> = PerThread::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
 
-/// "All times in PST", "Time zone: CET". ASCII case only: no other letter
-/// lower-cases to one of these, so no lower-cased copy of the line is needed.
-static ZONE_STATEMENT: PerThread<Regex> =
-    PerThread::new(|| Regex::new(r"(?i-u)all times|times are in|time zone:").unwrap());
+/// "All times in PST", "Time zone: CET", "Times are Slack display times
+/// for the exporter (PT)", "times shown in UTC". ASCII case only: no other
+/// letter lower-cases to one of these, so no lower-cased copy of the line is needed.
+static ZONE_STATEMENT: PerThread<Regex> = PerThread::new(|| {
+    Regex::new(r"(?i-u)all times|(^|[ \t_*(>])(times|timestamps) are\b|\btimes (shown|given|listed|quoted|below) (are )?in\b|time ?zone:")
+        .unwrap()
+});
 
 /// What may stand between the two times of a range, dates aside.
 const RANGE_WORDS: &[&str] = &[
