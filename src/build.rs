@@ -364,9 +364,9 @@ pub fn search_current<T: Send>(
                 // as a build keeps it: a search alone then parses only
                 // what changed too.
                 threads.spawn(|| cache.save(&hashed));
-                let archive = Archive::assemble(ingested, config, archive::Options::default());
+                let (incidents, _) = Archive::incidents(ingested.postmortems, archive::Options::default());
                 phases.done("assemble");
-                let updated = crate::search::update(&config.index_dir, &archive, &sources);
+                let updated = crate::search::update(&config.index_dir, &incidents, &sources);
                 phases.done("search index");
                 updated
             })?;
@@ -433,7 +433,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         phases.done("assemble");
         // The search index lives beside the site and follows every build;
         // the pages' related incidents come from it, so it is updated first.
-        crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+        crate::search::update(&config.index_dir, &archive.incidents, &fingerprint)?;
         phases.done("search index");
         let related = SearchIndex::open(&config.index_dir)?.related_all(&archive, hash_of(coroner_itself()))?;
         archive.related = related.into_iter().map(Into::into).collect();
