@@ -365,7 +365,7 @@ pub fn search_current<T: Send>(
                 // what changed too.
                 threads.spawn(|| cache.save(&hashed));
                 let (incidents, _) = Archive::incidents(ingested.postmortems, archive::Options::default());
-                phases.done("assemble");
+                phases.done("order");
                 let updated = crate::search::update(&config.index_dir, &incidents, &sources);
                 phases.done("search index");
                 updated

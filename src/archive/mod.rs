@@ -146,7 +146,8 @@ impl Archive {
     /// The incidents an archive of `postmortems` holds, in its order and
     /// with unique ids, and the findings of ids made unique: all that the
     /// search index needs of an archive, without its links, lists and
-    /// recurrences (a tenth of a search that re-indexes 100,000 incidents).
+    /// recurrences (assembling those was a tenth of a search re-indexing
+    /// 100,000 incidents).
     pub fn incidents(postmortems: Vec<Arc<Postmortem>>, options: Options) -> (Vec<Arc<Postmortem>>, Vec<Finding>) {
         let mut incidents: Vec<Arc<Postmortem>> =
             postmortems.into_iter().filter(|p| options.drafts || !p.draft).collect();
