@@ -197,18 +197,23 @@ pub fn ingest(config: &Config, discovered: Discovered) -> Ingested {
 }
 
 /// [`ingest`], taking the model of a file whose bytes did not change from
-/// `cache`; with the hash of each postmortem's bytes, in the same order:
-/// what tells a build which incidents changed since the last one.
-fn ingest_cached(config: &Config, discovered: Discovered, cache: Option<&Cache>) -> (Ingested, Vec<u64>) {
+/// `cache`; with the hash of each postmortem's bytes, in the same order
+/// (what tells a build which incidents changed since the last one), and
+/// how many files were parsed, not taken from `cache`.
+fn ingest_cached(config: &Config, discovered: Discovered, cache: Option<&Cache>) -> (Ingested, Vec<u64>, usize) {
     let reader = Reader::new(config);
+    let parsed = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<(Arc<Postmortem>, u64), FileProblem>> = discovered
         .files
         .par_iter()
         .map(|file| match std::fs::read(&file.path) {
             Ok(bytes) => {
                 let hash = hash_of(&bytes);
-                let model = cache.and_then(|cache| cache.get(&file.source, hash));
-                Ok((model.unwrap_or_else(|| Arc::new(reader.parse(&file.source, &bytes))), hash))
+                let model = cache.and_then(|cache| cache.get(&file.source, hash)).unwrap_or_else(|| {
+                    parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Arc::new(reader.parse(&file.source, &bytes))
+                });
+                Ok((model, hash))
             }
             Err(err) => Err(FileProblem { source: file.source.clone(), diagnostic: unreadable(&err) }),
         })
@@ -229,7 +234,7 @@ fn ingest_cached(config: &Config, discovered: Discovered, cache: Option<&Cache>)
         }
     }
     ingested.problems.sort_by(|a, b| a.source.cmp(&b.source));
-    (ingested, hashes)
+    (ingested, hashes, parsed.into_inner())
 }
 
 /// Discover and parse the content directory of `config`, or `content`
@@ -352,8 +357,19 @@ pub fn search_current<T: Send>(
         }
         _ => {
             let _lock = lock_index(config)?;
-            let archive = Archive::assemble(ingest(config, discovered), config, archive::Options::default());
-            let updated = crate::search::update(&config.index_dir, &archive, &sources)?;
+            let mut phases = Phases::new();
+            let (ingested, hashed, cache) = ingest_kept(config, discovered, &mut phases);
+            let updated = std::thread::scope(|threads| {
+                // What was parsed is kept for the next search or build,
+                // as a build keeps it: a search alone then parses only
+                // what changed too.
+                threads.spawn(|| cache.save(&hashed));
+                let (incidents, _) = Archive::incidents(ingested.postmortems, archive::Options::default());
+                phases.done("order");
+                let updated = crate::search::update(&config.index_dir, &incidents, &sources);
+                phases.done("search index");
+                updated
+            })?;
             Ok((query(&SearchIndex::open(&config.index_dir)?)?, Some(updated)))
         }
     }
@@ -405,14 +421,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     let discovered = discover(&content, &config.extensions)?;
     let fingerprint = fingerprint(config, &content, &discovered, options.drafts);
     phases.done("discover");
-    // The models of files whose bytes did not change come from the last
-    // build's, kept beside the search index.
-    let cache = Cache::load(&config.index_dir.join(MODELS_DIR), parse_salt(config));
-    phases.done("read models");
-    let (mut ingested, hashes) = ingest_cached(config, discovered, Some(&cache));
-    phases.done("parse");
-    let hashed: Vec<(u64, Arc<Postmortem>)> =
-        hashes.iter().copied().zip(ingested.postmortems.iter().cloned()).collect();
+    let (mut ingested, hashed, cache) = ingest_kept(config, discovered, &mut phases);
     // By source: the archive orders incidents its own way.
     let hashes: HashMap<&str, u64> = hashed.iter().map(|(hash, p)| (p.source.as_str(), *hash)).collect();
     std::thread::scope(|threads| {
@@ -424,7 +433,7 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
         phases.done("assemble");
         // The search index lives beside the site and follows every build;
         // the pages' related incidents come from it, so it is updated first.
-        crate::search::update(&config.index_dir, &archive, &fingerprint)?;
+        crate::search::update(&config.index_dir, &archive.incidents, &fingerprint)?;
         phases.done("search index");
         let related = SearchIndex::open(&config.index_dir)?.related_all(&archive, hash_of(coroner_itself()))?;
         archive.related = related.into_iter().map(Into::into).collect();
@@ -471,8 +480,25 @@ pub fn build_site(config: &Config, options: &BuildOptions, progress: &ProgressBa
     })
 }
 
+/// [`ingest_cached`] with the models kept beside the search index by the
+/// last build or search, which a file whose bytes did not change gets
+/// back; with each postmortem's hash and model, for the cache's `save`.
+fn ingest_kept(
+    config: &Config,
+    discovered: Discovered,
+    phases: &mut Phases,
+) -> (Ingested, Vec<(u64, Arc<Postmortem>)>, Cache) {
+    let cache = Cache::load(&config.index_dir.join(MODELS_DIR), parse_salt(config));
+    phases.done("read models");
+    let (ingested, hashes, parsed) = ingest_cached(config, discovered, Some(&cache));
+    phases.done("parse");
+    phases.count("parsed", parsed, ingested.postmortems.len());
+    let hashed = hashes.into_iter().zip(ingested.postmortems.iter().cloned()).collect();
+    (ingested, hashed, cache)
+}
+
 /// The folder beside the search index that keeps the models of the last
-/// build (see `ingest::cache`).
+/// build or search (see `ingest::cache`).
 const MODELS_DIR: &str = "coroner-models";
 
 /// Changes with everything a model depends on beyond its file's bytes:
@@ -533,6 +559,14 @@ impl Phases {
     fn note(&self, part: &str, took: std::time::Duration) {
         if self.last.is_some() {
             eprintln!("{:>14}: {:7.2} s", format!("({part})"), took.as_secs_f64());
+        }
+    }
+
+    /// How many of `of` files a phase did something to, as `CORONER_TIMINGS`
+    /// tells it: what tests see of the work saved without timing it.
+    fn count(&self, what: &str, done: usize, of: usize) {
+        if self.last.is_some() {
+            eprintln!("{what:>14}: {done} of {of} files");
         }
     }
 

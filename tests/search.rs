@@ -3,6 +3,8 @@
 //! that re-indexes only what changed. The tests that read `../shared/seeds`
 //! are asked for explicitly (`-- --ignored`; `.ci/run` does).
 
+mod common;
+use common::tree;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -160,6 +162,66 @@ fn a_build_leaves_an_index_that_search_uses_as_is_until_a_file_changes() {
         .unwrap();
     let stale = coroner(&["search", "disk"], site.path());
     assert!(String::from_utf8_lossy(&stale.stderr).contains("0 added, 1 changed, 0 removed"));
+}
+
+#[test]
+fn a_search_after_an_edit_parses_only_the_edited_file_and_a_build_after_it_is_a_clean_builds() {
+    let site = tempfile::tempdir().unwrap();
+    let content = site.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    let write = |i: usize, words: &str| {
+        let text = format!("# Outage {i}\n\nRoot cause: a full disk on host{i}.\n\n{words}\n");
+        fs::write(content.join(format!("i{i:02}.md")), text).unwrap();
+    };
+    for i in 0..12 {
+        write(i, "The pager rang.");
+    }
+    write(5, "The pager rang. A brontosaurus sat on the rack.");
+    let built = coroner(&["build", "--quiet"], site.path());
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    // `CORONER_TIMINGS` counts the files parsed again, not taken back
+    // from the models the build (or a search) kept.
+    let search = |query: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_coroner"))
+            .args(["search", query, "--format", "json", "--watcher", "never"])
+            .env("CORONER_TIMINGS", "1")
+            .current_dir(site.path())
+            .output()
+            .expect("coroner runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let hits: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let ids: Vec<String> = hits.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+        (ids, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let parsed = |stderr: &str| stderr.lines().find_map(|l| l.trim().strip_prefix("parsed: ")).map(str::to_string);
+    assert_eq!(search("brontosaurus").0, ["i05"]);
+
+    write(5, "The pager rang. A zyzzyva sat on the rack.");
+    let (found, stderr) = search("zyzzyva");
+    assert_eq!(found, ["i05"], "{stderr}");
+    assert!(stderr.contains("0 added, 1 changed, 0 removed"), "{stderr}");
+    assert_eq!(parsed(&stderr).as_deref(), Some("1 of 12 files"), "{stderr}");
+    assert_eq!(search("brontosaurus").0, Vec::<String>::new(), "a word removed is not found");
+
+    // The search kept the model it parsed: the next one parses only the
+    // file edited since.
+    write(9, "The pager rang. A quokka chewed the cable.");
+    let (found, stderr) = search("quokka");
+    assert_eq!(found, ["i09"], "{stderr}");
+    assert_eq!(parsed(&stderr).as_deref(), Some("1 of 12 files"), "{stderr}");
+
+    // A build after those searches, taking their models back, publishes
+    // what a build from nothing does.
+    let built = coroner(&["build", "--quiet"], site.path());
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let clean = tempfile::tempdir().unwrap();
+    fs::create_dir_all(clean.path().join("content")).unwrap();
+    for entry in fs::read_dir(&content).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), clean.path().join("content").join(entry.file_name())).unwrap();
+    }
+    assert!(coroner(&["build", "--quiet"], clean.path()).status.success());
+    assert!(tree(&site.path().join("public")) == tree(&clean.path().join("public")), "the sites differ");
 }
 
 #[test]

@@ -14,6 +14,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 use tantivy::collector::{FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, Query};
 use tantivy::schema::{
@@ -92,10 +93,11 @@ const SOURCES_FILE: &str = "coroner-sources";
 /// version is brought up to date although no source changed.
 pub const DOCUMENT_FORMAT: u32 = 2;
 
-/// Bring the index in `dir` up to date with `archive`: add new incidents,
-/// re-index changed ones (delete by id, add), drop removed ones. Then note
-/// `sources`, what the archive was read from (see `crate::sources`).
-pub fn update(dir: &Path, archive: &Archive, sources: &Sources) -> Result<Updated, SearchError> {
+/// Bring the index in `dir` up to date with an archive's `incidents`: add
+/// new ones, re-index changed ones (delete by id, add), drop removed ones.
+/// Then note `sources`, what the archive was read from (see
+/// `crate::sources`).
+pub fn update(dir: &Path, incidents: &[Arc<Postmortem>], sources: &Sources) -> Result<Updated, SearchError> {
     let error = |source| SearchError::Index { path: dir.to_path_buf(), source };
     let (index, fields) = open(dir).map_err(error)?;
     // The same analysis as tantivy's own `en_stem`, but each indexing
@@ -108,7 +110,7 @@ pub fn update(dir: &Path, archive: &Archive, sources: &Sources) -> Result<Update
     let known = digests(&index, fields).map_err(error)?;
     let mut updated = Updated::default();
     let mut seen = std::collections::HashSet::new();
-    for p in &archive.incidents {
+    for p in incidents {
         let digest = digest(p);
         seen.insert(p.id.as_str());
         match known.get(&p.id) {

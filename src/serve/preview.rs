@@ -393,7 +393,7 @@ impl Preview {
         let sources = crate::sources::Sources::unknown();
         let dir = &self.config.index_dir;
         match &unindexed {
-            Unindexed::All => drop(crate::search::update(dir, archive, &sources)?),
+            Unindexed::All => drop(crate::search::update(dir, &archive.incidents, &sources)?),
             Unindexed::Some { changed, removed } => {
                 crate::search::update_incidents(dir, archive, changed, removed, &sources)?
             }
