@@ -687,6 +687,15 @@ fn a_time_told_as_the_start_beats_the_update_stamp_before_it() {
 }
 
 #[test]
+fn a_date_gives_its_day_to_a_time_in_its_own_sentence_only() {
+    let story = "# Duplicate invoices\n\nThe schedule meant \"at midnight on the first of every month\". Nothing ran it between 28 October 2025 and 1 November 2025.\n";
+    assert_eq!(parse(story).start, None);
+    // A German date's "12." ends no sentence for this.
+    let german = parse("# Ausfall\n\nAm 12. August 2020 war das Netz ab 13:13 Uhr nicht mehr erreichbar.\n");
+    assert_eq!(german.start.map(|t| t.civil.to_string()).as_deref(), Some("2020-08-12T13:13:00"));
+}
+
+#[test]
 fn french_and_japanese_clock_notations_give_the_window() {
     let window = |text: &str| {
         let p = parse(text);

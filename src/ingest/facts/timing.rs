@@ -84,6 +84,23 @@ static RESPONSE_STARTED: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// The span of the sentence of `text` that holds byte `at`.
+fn sentence_around(text: &str, at: usize) -> std::ops::Range<usize> {
+    let base = text.as_ptr() as usize;
+    let spans = sentences(text).into_iter().map(|s| {
+        let start = s.as_ptr() as usize - base;
+        start..start + s.len()
+    });
+    let mut start = 0;
+    for span in spans {
+        if span.end > at {
+            return start..span.end;
+        }
+        start = span.end;
+    }
+    start..text.len()
+}
+
 /// Whether the words before a time tell it as when the outage started.
 fn told_to_start(before: &str) -> bool {
     STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before)
@@ -395,7 +412,16 @@ impl Facts<'_> {
                 if let Some(told) = times.iter().skip(1).position(|t| told_to_start(&text[..t.span.start])) {
                     times.drain(..=told);
                 }
-                let dates = find_dates_with(text, default_year, day_first);
+                let mut dates = find_dates_with(text, default_year, day_first);
+                // In a line of prose, a date tells the day of a time in its
+                // own sentence only: "… meant 'at midnight on the first of
+                // every month'. … between 28 October and 1 November".
+                if *source == FactSource::Prose
+                    && let Some(first) = times.first()
+                {
+                    let sentence = sentence_around(text, first.span.start);
+                    dates.retain(|d| d.span.start < sentence.end && sentence.start < d.span.end);
+                }
                 let date = dates.first().map(|d| d.date).or(date_hint);
                 // Two times make a range only when joined like one
                 // ("10:00 to 12:00", "14:33 → 18:45"), not two moments of a story.
