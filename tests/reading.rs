@@ -267,6 +267,16 @@ fn a_runbook_that_recalls_an_outage_is_not_a_postmortem() {
 }
 
 #[test]
+fn a_numeric_date_in_greenwich_time_is_day_first_and_in_utc_month_first() {
+    let day = |zone: &str| {
+        let p = parse(&format!("# Outage\n\nThe API outage started on 05/03/2024 at 13:20 {zone}.\n"));
+        p.date.map(|d| d.to_string())
+    };
+    assert_eq!(day("GMT").as_deref(), Some("2024-03-05"));
+    assert_eq!(day("UTC").as_deref(), Some("2024-05-03"));
+}
+
+#[test]
 fn a_numeric_date_either_way_round_is_read_month_first_with_a_warning() {
     let p = read("date-ambiguous.md");
     assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-03-04"));

@@ -676,7 +676,13 @@ pub fn find_dates(text: &str, default_year: Option<i16>) -> Vec<FoundDate> {
 /// (Europe, Africa and Asia write the day first), or the file is written
 /// in another language than English (Latin America, west of UTC, too).
 pub fn day_comes_first(zone: &Zone, other_language: bool) -> bool {
-    zone.offset.seconds() > 0 || other_language
+    // GMT, WET, Europe/London: a zone of Greenwich that is not UTC is
+    // written where the day comes first (Britain, Ireland, Portugal, West Africa).
+    let greenwich = zone.offset.seconds() == 0 && {
+        let name = zone.text.trim().to_ascii_uppercase();
+        !name.is_empty() && name != "Z" && !name.starts_with("UTC") && !name.starts_with(['+', '-'])
+    };
+    zone.offset.seconds() > 0 || greenwich || other_language
 }
 
 /// Whether a text is written in another language than English: its
