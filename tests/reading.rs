@@ -253,6 +253,19 @@ fn meeting_notes_that_mention_an_incident_are_not_its_postmortem() {
 }
 
 #[test]
+fn minutes_counted_in_a_title_are_a_length_not_meeting_minutes() {
+    let story = "On 14 January 2025 between 19:02 and 20:12 UTC checkout failed: a network card dropped packets and the retries overloaded the database.\n";
+    assert_eq!(
+        parse(&format!("# How one network card took checkout down for 70 minutes\n\n{story}")).kind,
+        Kind::Postmortem
+    );
+    let minutes = parse(
+        "# Platform team minutes, 14 January\n\n- Checkout failed on Tuesday; Ana follows up.\n- Hiring: two open roles.\n",
+    );
+    assert_eq!(minutes.kind, Kind::Other);
+}
+
+#[test]
 fn an_index_table_of_dated_links_is_a_list() {
     let p = read("incident-index.md");
     assert_eq!(p.kind, coroner::model::Kind::List);

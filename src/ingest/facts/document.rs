@@ -58,6 +58,14 @@ static OTHER_DOCUMENT_TITLE: PerThread<Regex> = PerThread::new(|| {
         r"\b(weekly|bi-?weekly|daily|monthly|stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata|runbook|playbook|how to|how-to|design doc(ument)?|rfc|proposal|release notes|changelog|handbook|checklist|standard operating procedure|sop)\b",
     )
 });
+/// Whether the words before a title's word count it: "down for 70
+/// minutes", "a few minutes" are a length, not meeting minutes.
+fn counted(before: &str) -> bool {
+    static COUNT: PerThread<Regex> =
+        PerThread::new(|| english(r"(\d|\b(a few|few|several|many|ten|twenty|thirty|forty|fifty|sixty|ninety))\s*$"));
+    COUNT.is_match(before)
+}
+
 /// A title that says it is about an incident, whatever else it names.
 static INCIDENT_TITLE: PerThread<Regex> = PerThread::new(|| {
     english(r"\b(post-?mortem|incident|outage|rca|root cause|review of|retrospective|sev ?\d|p\d)\b")
@@ -326,7 +334,10 @@ impl Facts<'_> {
         let archive_entry = archive_entry_front_matter(self.fm());
         if let Some(title) = p.title.as_deref()
             && !archive_entry
-            && let Some(other) = OTHER_DOCUMENT_TITLE.find(title).filter(|_| !INCIDENT_TITLE.is_match(title))
+            && let Some(other) = OTHER_DOCUMENT_TITLE
+                .find_iter(title)
+                .find(|m| !counted(&title[..m.start()]))
+                .filter(|_| !INCIDENT_TITLE.is_match(title))
         {
             let why = format!("the title names another kind of document (\"{}\"), not an incident", other.as_str());
             return (Kind::Other, self.title_line(), why);
