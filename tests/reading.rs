@@ -269,6 +269,16 @@ fn minutes_counted_in_a_title_are_a_length_not_meeting_minutes() {
 fn an_index_table_of_dated_links_is_a_list() {
     let p = read("incident-index.md");
     assert_eq!(p.kind, coroner::model::Kind::List);
+    // A log's H1 that names its year is its title, not a timeline heading.
+    let row = |n: u32| format!("| 2023-0{n}-09 | SEV2 | Slow search | [PM-00{n}](pm/00{n}.md) |\n");
+    let log = format!(
+        "# Incident log — 2023\n\n| Date | Sev | Summary | Postmortem |\n|---|---|---|---|\n{}{}{}",
+        row(1),
+        row(2),
+        row(3)
+    );
+    let p = parse(&log);
+    assert_eq!((p.kind, p.title.as_deref()), (Kind::List, Some("Incident log — 2023")));
 }
 
 #[test]

@@ -916,12 +916,15 @@ struct Marker {
     class: Option<Classification>,
 }
 
-/// "Root cause analysis: object storage outage": a heading that names its
-/// subject after a colon or a dash, in two words or more.
+/// "Root cause analysis: object storage outage", "Incident log — 2023": a
+/// heading that names its subject after a colon or a dash, in two words or
+/// more, or a year (the period a log or a review covers).
 fn names_a_subject(heading: &str) -> bool {
-    [": ", " - ", " – ", " — "]
-        .iter()
-        .any(|sep| heading.split_once(sep).is_some_and(|(_, subject)| subject.split_whitespace().nth(1).is_some()))
+    let names = |subject: &str| {
+        let year = |w: &str| w.len() >= 4 && w.as_bytes()[..4].iter().all(u8::is_ascii_digit) && w[..4] > *"1969";
+        subject.split_whitespace().nth(1).is_some() || subject.split_whitespace().next().is_some_and(year)
+    };
+    [": ", " - ", " – ", " — "].iter().any(|sep| heading.split_once(sep).is_some_and(|(_, subject)| names(subject)))
 }
 
 /// Read the structure of a markdown body (front matter already blanked);
@@ -1395,6 +1398,10 @@ It broke.
         assert_eq!(names, [("summary".to_string(), 3), ("root_cause".to_string(), 7)]);
         // A first heading that is a section stays one.
         assert_eq!(kinds("# Root Cause Analysis\n\nPower.\n")[0].0, "root_cause");
+        // "— 2023": the year a log covers is its subject.
+        assert!(
+            kinds("# Incident log — 2023\n\n| Date | Summary |\n|---|---|\n| 2023-01-09 | Slow search |\n").is_empty()
+        );
     }
 
     #[test]
