@@ -97,7 +97,15 @@ const LONG_NAMES: &[(&str, i32)] = &[
     ("east africa time", 180), ("greenwich mean time", 0), ("greenwich", 0), ("greenwitch", 0),
     ("coordinated universal time", 0), ("japan time", 540), ("korea standard time", 540),
     ("western indonesia time", 420),
+    // Written in Chinese, Japanese and Korean, with no word boundary around them.
+    ("北京时间", 480), ("北京時間", 480), ("中国标准时间", 480), ("日本时间", 540), ("日本時間", 540),
+    ("한국 시간", 540), ("한국시간", 540),
 ];
+
+/// [`LONG_NAMES`] written in a script without ASCII word boundaries.
+fn unbounded(name: &str) -> bool {
+    !name.is_ascii()
+}
 
 /// Names of zones with daylight saving, and the tz database zone each stands
 /// for. Upper-case ones are matched as written, the others in any case.
@@ -170,16 +178,18 @@ fn seasonal_zone(name: &str, text: &str) -> Option<Zone> {
 }
 
 fn zone_pattern() -> String {
-    let mut long: Vec<&str> = LONG_NAMES.iter().map(|(name, _)| *name).collect();
+    let mut long: Vec<&str> = LONG_NAMES.iter().map(|(name, _)| *name).filter(|name| !unbounded(name)).collect();
     long.extend(SEASONAL.iter().map(|(name, _)| *name).filter(|name| name.contains(' ')));
     long.sort_by_key(|name| Reverse(name.len()));
     let long = long.join("|").replace(' ', r"\s+");
+    let cjk: Vec<&str> = LONG_NAMES.iter().map(|(name, _)| *name).filter(|name| unbounded(name)).collect();
+    let cjk = cjk.join("|").replace(' ', r"\s*");
     let mut abbr: Vec<&str> = ABBREVIATIONS.iter().map(|(name, _)| *name).collect();
     abbr.extend(SEASONAL.iter().map(|(name, _)| *name).filter(|name| !name.contains(' ')));
     // A place's name may end in a letter that is no ASCII word character
     // ("Bogotá"): the words before it have their boundary, it needs none.
     format!(
-        r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}|{B}{ROMANCE_TIME_OF}{ROMANCE_PLACE}",
+        r"(?i:{B}(?:{long}){B})|{B}(?:{}|{TZ_NAME}|{PLACE_TIME}){B}|{B}{ROMANCE_TIME_OF}{ROMANCE_PLACE}|{cjk}",
         abbr.join("|")
     )
 }

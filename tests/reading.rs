@@ -744,6 +744,20 @@ fn french_and_japanese_clock_notations_give_the_window() {
 }
 
 #[test]
+fn a_report_in_chinese_reads_its_sections_zone_severity_and_timeline() {
+    let report = "# 故障复盘：支付回调超时\n\n**故障等级：** P2\n**故障时间：** 2024年6月3日09:10 — 09:55（北京时间）\n\n## 一、故障概述\n\n支付回调大量超时。\n\n## 二、影响范围\n\n约 30% 的订单支付失败。\n\n## 三、根因分析\n\n证书更新后回调地址配置错误。\n\n## 四、处理过程\n\n| 时间 | 事件 |\n|---|---|\n| 09:10 | 回调开始超时 |\n| 09:40 | 回滚配置 |\n| 09:55 | 恢复正常 |\n\n## 五、改进措施\n\n1. 配置变更增加校验。\n2. 增加回调超时告警。\n";
+    let p = parse(report);
+    let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["summary", "impact", "root_cause", "timeline", "action_items"]);
+    assert_eq!(
+        when(&p),
+        (Some("2024-06-03T09:10:00+08:00".into()), Some("2024-06-03T09:55:00+08:00".into()), Some(45))
+    );
+    assert_eq!(p.severity_text.as_deref(), Some("P2"));
+    assert_eq!((p.timeline.len(), p.action_items.len()), (3, 2));
+}
+
+#[test]
 fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
     let start = |note: &str| {
         let p = parse(&format!("# Login errors\n\n{note}\n\nOn 19 August 2025 at 10:12 AM logins failed.\n"));

@@ -22,6 +22,14 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Summary,
         &[
+            "概述",
+            "故障概述",
+            "事件概述",
+            "事故概述",
+            "摘要",
+            "故障描述",
+            "问题描述",
+            "事件描述",
             "podsumowanie",
             "streszczenie",
             "opis incydentu",
@@ -92,6 +100,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Impact,
         &[
+            "影响",
+            "影响范围",
+            "故障影响",
+            "业务影响",
+            "影响评估",
             "wpływ",
             "skutki",
             "wpływ na użytkowników",
@@ -138,6 +151,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Timeline,
         &[
+            "时间线",
+            "故障时间线",
+            "处理过程",
+            "处理经过",
+            "故障经过",
+            "事件经过",
+            "时间轴",
             "oś czasu",
             "przebieg zdarzeń",
             "chronologia",
@@ -179,6 +199,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::RootCause,
         &[
+            "根因",
+            "根因分析",
+            "原因分析",
+            "故障原因",
+            "问题原因",
             "przyczyna",
             "przyczyny",
             "przyczyna źródłowa",
@@ -245,6 +270,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Resolution,
         &[
+            "解决方案",
+            "处理措施",
+            "恢复措施",
+            "修复方案",
+            "解决过程",
             "rozwiązanie",
             "naprawa",
             "resolução",
@@ -317,6 +347,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::Detection,
         &[
+            "故障发现",
+            "发现过程",
             "wykrycie",
             "detecção",
             "deteccao",
@@ -342,6 +374,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::ActionItems,
         &[
+            "改进措施",
+            "后续改进",
+            "改进计划",
+            "后续行动",
+            "行动项",
+            "整改措施",
+            "后续措施",
             "działania naprawcze",
             "działania",
             "zadania",
@@ -471,6 +510,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::LessonsLearned,
         &[
+            "经验教训",
+            "经验总结",
+            "复盘总结",
             "wnioski",
             "czego się nauczyliśmy",
             "what i'm taking away",
@@ -738,13 +780,19 @@ pub fn normalize_heading(text: &str) -> String {
             }
         }
     }
-    // Leading numbering: "3 timeline", "iv summary".
+    // Leading numbering: "3 timeline", "iv summary", the Chinese "四、处理过程".
     let first = out.split(' ').next().unwrap_or("");
     let numbered = !first.is_empty()
         && out.len() > first.len()
         && (first.chars().all(|c| c.is_ascii_digit())
             || ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"].contains(&first));
-    let start = if numbered { first.len() } else { 0 };
+    let chinese_numeral =
+        out.find('、').filter(|&at| at > 0 && out[..at].chars().all(|c| "一二三四五六七八九十0123456789".contains(c)));
+    let start = match chinese_numeral {
+        Some(at) => at + '、'.len_utf8(),
+        None if numbered => first.len(),
+        None => 0,
+    };
     out[start..].trim_matches(|c: char| c == ' ' || c == '-' || c == ',' || c == ';').to_string()
 }
 
@@ -1320,6 +1368,9 @@ mod tests {
         assert_eq!(kind("Customer impact"), Some(SectionKind::Impact));
         assert_eq!(kind("発生原因"), Some(SectionKind::RootCause));
         assert_eq!(kind("対応経緯"), Some(SectionKind::Timeline));
+        assert_eq!(kind("## 四、处理过程"), Some(SectionKind::Timeline));
+        assert_eq!(kind("三、根因分析"), Some(SectionKind::RootCause));
+        assert_eq!(kind("## 五、改进措施"), Some(SectionKind::ActionItems));
         assert_eq!(kind("Time to recovery"), None);
         assert_eq!(kind("What's up with the slow dashboards on Oct 9? A quick retrospective"), None);
         // A heading that names its kind only in brackets.

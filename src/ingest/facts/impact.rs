@@ -155,6 +155,10 @@ impl Facts<'_> {
             "심각도",
             "障害レベル",
             "重大度",
+            "重要度",
+            "故障等级",
+            "事故等级",
+            "故障级别",
             "incident severity",
             "impact level",
         ]) {

@@ -312,6 +312,8 @@ impl Facts<'_> {
                     "fecha",
                     "datum",
                     "日時",
+                    "故障时间",
+                    "事件时间",
                 ]
                 .contains(&name.as_str());
             if is_when && !(name == "date" && self.mail_header(label.line)) {
@@ -360,11 +362,30 @@ impl Facts<'_> {
         let default_year = date_hint.map(|d| d.year()).or(written_year);
         for label in &self.input.outline.labels {
             let name = &label.key;
-            let is_start =
-                ["start", "start time", "started", "began", "outage start", "incident start", "発生日時", "발생 일시"]
-                    .contains(&name.as_str());
-            let is_end = ["end", "end time", "ended", "resolved", "outage end", "recovered", "復旧日時", "복구 일시"]
-                .contains(&name.as_str());
+            let is_start = [
+                "start",
+                "start time",
+                "started",
+                "began",
+                "outage start",
+                "incident start",
+                "発生日時",
+                "발생 일시",
+                "发生时间",
+            ]
+            .contains(&name.as_str());
+            let is_end = [
+                "end",
+                "end time",
+                "ended",
+                "resolved",
+                "outage end",
+                "recovered",
+                "復旧日時",
+                "복구 일시",
+                "恢复时间",
+            ]
+            .contains(&name.as_str());
             if !(is_start || is_end) {
                 continue;
             }
@@ -758,6 +779,9 @@ impl Facts<'_> {
                         "影響時間",
                         "障害時間",
                         "停止時間",
+                        "影响时长",
+                        "故障时长",
+                        "持续时间",
                         "총 영향 시간",
                     ]
                     .contains(&name.as_str()))
