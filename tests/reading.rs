@@ -804,6 +804,13 @@ fn a_default_timezone_named_from_the_tz_database_follows_the_date() {
 }
 
 #[test]
+fn the_first_hours_of_an_outage_are_not_its_length_and_quarters_count() {
+    let story = "# Storage outage\n\nOn 12 November 2024 from 9:37 AM CST until 12:26 PM CST the storage region failed. Our status page could not be updated for the first two hours.\n";
+    assert_eq!(parse(story).duration_minutes, Some(169));
+    assert_eq!(summary_duration("For an hour and three quarters, a third of requests failed."), Some(105));
+}
+
+#[test]
 fn how_soon_the_failure_spread_is_not_how_long_it_lasted() {
     let config = Config::default_for(Path::new("."));
     let story = b"# Retry storm\n\nOn 2020-11-25 the geocoder slowed down. Within ten minutes, half of all quote requests were failing. The worst of it lasted ninety minutes.\n";

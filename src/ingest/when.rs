@@ -874,6 +874,12 @@ static AND_A_HALF: PerThread<Regex> = PerThread::new(|| {
         r"^(?i:[\ \t]+and[\ \t]+a[\ \t]+half|[\ \t]+y[\ \t]+media|[\ \t]+e[\ \t]+meia|[\ \t]+et[\ \t]+demie|[\ \t]+e[\ \t]+mezz[ao])\b",
     )
 });
+/// "an hour and three quarters", "two hours and a quarter", "une heure et quart".
+static AND_QUARTERS: PerThread<Regex> = PerThread::new(|| {
+    compile(
+        r"^(?i:[\ \t]+and[\ \t]+(?P<three>three[\ \t]+quarters)|[\ \t]+and[\ \t]+a[\ \t]+quarter|[\ \t]+et[\ \t]+quart)\b",
+    )
+});
 
 /// A number and a unit; single-letter units are lower case ("45M" is millions).
 fn duration_pattern(prefix: &str) -> String {
@@ -1016,9 +1022,13 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
         return None;
     }
     // "an hour and a half": half of the last part's unit more.
+    let unit = UNIT_SECONDS.get(usize::from(last.rank)).copied().unwrap_or(0.0);
     if let Some(and_a_half) = AND_A_HALF.find(after) {
-        seconds += UNIT_SECONDS.get(usize::from(last.rank)).copied().unwrap_or(0.0) / 2.0;
+        seconds += unit / 2.0;
         end += and_a_half.end();
+    } else if let Some(quarters) = AND_QUARTERS.captures(after) {
+        seconds += unit * if quarters.name("three").is_some() { 0.75 } else { 0.25 };
+        end += quarters.get(0).map_or(0, |m| m.end());
     }
     let mut minutes = (seconds / 60.0).round();
     if seconds > 0.0 && minutes < 1.0 {
@@ -1416,6 +1426,7 @@ mod tests {
     fn durations_in_words() {
         check! {durations,
             "one hour, an hour, two hours, half an hour" => "60, 60, 120, 30",
+            "an hour and three quarters, two hours and a quarter, une heure et quart" => "105, 135, 75",
             "for a day, then two hours and thirty minutes" => "1440, 150",
             "down for about an hour and a half, then 2 days and a half" => "90~, 3600",
             "two and a half hours; 1 and a half days; three and a half minutes" => "150, 2160, 4",

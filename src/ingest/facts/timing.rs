@@ -868,7 +868,7 @@ impl Facts<'_> {
     pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource, bool)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following|first) )?$",
+                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following) )?$",
             )
         });
         // The same in the other languages of the corpus: "durante 2 horas",
