@@ -804,6 +804,17 @@ fn a_default_timezone_named_from_the_tz_database_follows_the_date() {
 }
 
 #[test]
+fn contained_or_mitigated_is_the_end_when_no_label_says_it_ended() {
+    let end = |labels: &str| parse(&format!("# Leaked key\n\n{labels}\n")).end.map(|t| t.to_string());
+    assert_eq!(
+        end("Start: 2025-03-03 04:18 UTC\nContained: 2025-03-03 06:02 UTC").as_deref(),
+        Some("2025-03-03T06:02:00+00:00")
+    );
+    let both = "Start: 2024-08-22 10:02 UTC\nMitigated: 2024-08-22 10:24 UTC\nEnd: 2024-08-22 10:41 UTC";
+    assert_eq!(end(both).as_deref(), Some("2024-08-22T10:41:00+00:00"));
+}
+
+#[test]
 fn the_first_hours_of_an_outage_are_not_its_length_and_quarters_count() {
     let story = "# Storage outage\n\nOn 12 November 2024 from 9:37 AM CST until 12:26 PM CST the storage region failed. Our status page could not be updated for the first two hours.\n";
     assert_eq!(parse(story).duration_minutes, Some(169));

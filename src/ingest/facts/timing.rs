@@ -360,6 +360,7 @@ impl Facts<'_> {
 
         // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
         let default_year = date_hint.map(|d| d.year()).or(written_year);
+        let mut ended_when_contained = false;
         for label in &self.input.outline.labels {
             let name = &label.key;
             let is_start = [
@@ -381,11 +382,15 @@ impl Facts<'_> {
                 "resolved",
                 "outage end",
                 "recovered",
+                "impact ended",
                 "復旧日時",
                 "복구 일시",
                 "恢复时间",
             ]
             .contains(&name.as_str());
+            // "Contained:", "Mitigated:": the end when no label says it ended.
+            let contained = ["contained", "mitigated"].contains(&name.as_str());
+            let is_end = is_end || contained;
             if !(is_start || is_end) {
                 continue;
             }
@@ -404,8 +409,9 @@ impl Facts<'_> {
             if is_start && when.start.is_none() {
                 (when.start, when.start_line) = (Some(z), label.line);
                 self.note("start", FactSource::Label, label.line);
-            } else if is_end && when.end.is_none() {
+            } else if is_end && (when.end.is_none() || ended_when_contained && !contained) {
                 (when.end, when.end_line) = (Some(z), label.line);
+                ended_when_contained = contained;
                 self.note("end", FactSource::Label, label.line);
             }
         }
