@@ -586,6 +586,30 @@ mod tests {
         }
     }
 
+    /// A setting told by where it lives or how its value moved, and a
+    /// defect told by the code that did it.
+    #[test]
+    fn settings_and_code_told_in_their_own_terms() {
+        for text in [
+            "The limits in /etc/security/limits.d/app.conf capped the worker at 64 processes.",
+            "A Terraform change removed the listener that served port 443.",
+            "The queue's hostname is managed in Terraform, and the rename dropped it.",
+            "The deploy script set the reporting pool size to 4.",
+            "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
+        ] {
+            assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
+        }
+        for text in [
+            "The parser treated an empty header as the end of the stream.",
+            "Invoice.total() rounded each line before summing.",
+            "The shipping fee table was hard-coded for three regions.",
+        ] {
+            assert_eq!(tags_of(text), ["software-bug"], "{text}");
+        }
+        // Numbers that moved without a setting being moved are no setting.
+        assert!(!tags_of("Traffic rose from 200 to 900 requests a second.").contains(&"config-change".to_string()));
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
