@@ -610,6 +610,16 @@ mod tests {
         assert!(!tags_of("Traffic rose from 200 to 900 requests a second.").contains(&"config-change".to_string()));
     }
 
+    /// "Defect" inside another language's word is no bug ("por defecto" is
+    /// Spanish for "by default"); a leak is the code's defect, not load.
+    #[test]
+    fn false_friends_of_a_bug_and_a_leak_that_is_no_load() {
+        assert_eq!(tags_of("El servicio usaba los valores por defecto."), Vec::<String>::new());
+        assert!(!tags_of("Een defecte voeding in de switch.").contains(&"software-bug".to_string()));
+        assert_eq!(tags_of("A defect in the retry logic doubled every charge."), ["software-bug"]);
+        assert_eq!(tags_of("A memory leak in the image resizer."), ["software-bug"]);
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
