@@ -215,6 +215,9 @@ const MAX_INFERRED: usize = 5;
 /// strongest tag first, each tag's matches heaviest first.
 fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool) -> Vec<TagEvidence> {
     let mut by_tag: Vec<Vec<TagEvidence>> = vec![Vec::new(); taxonomy.tags.len()];
+    // Whether something went wrong with the tag's part is said, or only
+    // the part is named (a hint not given as the cause).
+    let mut told = vec![false; taxonomy.tags.len()];
     for place in places {
         let text = &place.prose.text;
         let links = link_spans(text);
@@ -263,6 +266,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             let phrase = &text[m.range.clone()];
             let weight = if hint && role != Role::Cause { weight * taxonomy.hint_weight } else { weight };
             *count += 1;
+            told[tag] |= !hint || role == Role::Cause;
             by_tag[tag].push(TagEvidence {
                 tag: rule.name.clone(),
                 place: place_name.to_string(),
@@ -276,13 +280,18 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
     // section, no "the cause was" sentence) gives what it says elsewhere
     // more weight: half the threshold.
     let states_cause = stated || places.iter().any(|p| CAUSE_PLACES.contains(&p.name));
-    let threshold = if states_cause { taxonomy.threshold } else { taxonomy.threshold / 2.0 };
+    // A part only named, however often, is as likely the victim: it
+    // needs the whole threshold even there.
+    let threshold = |tag: usize| match states_cause || !told[tag] {
+        true => taxonomy.threshold,
+        false => taxonomy.threshold / 2.0,
+    };
     let score = |evidence: &[TagEvidence]| evidence.iter().map(|e| e.weight).sum::<f64>();
     let mut scored: Vec<(f64, usize, Vec<TagEvidence>)> = by_tag
         .into_iter()
         .enumerate()
         .map(|(i, evidence)| (score(&evidence), i, evidence))
-        .filter(|(score, ..)| *score >= threshold)
+        .filter(|(score, i, _)| *score >= threshold(*i))
         .filter(|(_, i, evidence)| !states_cause || evidence.iter().any(|e| tells(taxonomy, *i, &e.place)))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -683,6 +692,18 @@ mod tests {
             evidence.iter().map(|e| (e.phrase.as_str(), e.weight)).collect::<Vec<_>>(),
             [("deadlock", 3.0), ("database", 1.5)]
         );
+    }
+
+    #[test]
+    fn a_part_only_named_needs_the_whole_threshold_even_where_no_cause_is_stated() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let summary = |text| [Place { name: "summary", prose: Prose::of_line(text, 1) }];
+        // Checkout timed out behind the load balancer: the part named twice, nothing said wrong of it.
+        let named = summary("Checkout requests through the load balancer timed out; the load balancer logged them.");
+        assert!(infer_tags(&config.taxonomy, &named, false).is_empty());
+        // What went wrong with it, said once, is enough where no cause is stated.
+        let told = summary("A failed load balancer dropped checkout requests.");
+        assert_eq!(infer_tags(&config.taxonomy, &told, false).first().map(|e| e.tag.as_str()), Some("network"));
     }
 
     #[test]
