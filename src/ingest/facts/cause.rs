@@ -629,6 +629,30 @@ mod tests {
         assert_eq!(tags_of("A memory leak in the image resizer."), ["software-bug"]);
     }
 
+    /// A failure passed on: what the first one left to the survivors,
+    /// and what failed "in turn".
+    #[test]
+    fn a_failure_passed_on_to_the_survivors_is_a_cascade() {
+        for text in [
+            "Rebalancing traffic overwhelmed the three remaining gateways.",
+            "The surviving workers took on the load of the lost zone.",
+            "Slow shards were in turn marked as failed.",
+        ] {
+            assert!(tags_of(text).contains(&"cascading-failure".to_string()), "{text}");
+        }
+        assert!(!tags_of("The remaining tasks were scheduled for Monday.").contains(&"cascading-failure".to_string()));
+    }
+
+    /// A monitoring gap is told in the sections on what went wrong more
+    /// than in the root cause: there one mention weighs two.
+    #[test]
+    fn a_monitoring_gap_told_among_what_went_wrong() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let other = [Place { name: "other", prose: Prose::of_line("There was no alert on partition usage.", 2) }];
+        let evidence = infer_tags(&config.taxonomy, &other, false);
+        assert_eq!(evidence.iter().map(|e| (e.tag.as_str(), e.weight)).collect::<Vec<_>>(), [("monitoring-gap", 2.0)]);
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
