@@ -653,6 +653,23 @@ mod tests {
         assert_eq!(evidence.iter().map(|e| (e.tag.as_str(), e.weight)).collect::<Vec<_>>(), [("monitoring-gap", 2.0)]);
     }
 
+    /// A setting left on: turned on to look into something and never
+    /// turned off, or a debug log level; a setting written out is a hint.
+    #[test]
+    fn a_setting_left_on_after_a_look_is_a_configuration() {
+        for text in [
+            "Query tracing was enabled to troubleshoot a slow report and stayed on.",
+            "We raised the verbosity for the test and never switched it back off.",
+            "The proxy still ran with trace logging from last week.",
+        ] {
+            assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
+        }
+        let config = Config::default_for(std::path::Path::new("."));
+        let place = [Place { name: "root_cause", prose: Prose::of_line("Workers ran with `prefetch = 500`.", 1) }];
+        let evidence = infer_tags(&config.taxonomy, &place, true);
+        assert!(evidence.is_empty(), "one setting written out is a hint: {evidence:?}");
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
