@@ -280,18 +280,23 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
     // section, no "the cause was" sentence) gives what it says elsewhere
     // more weight: half the threshold.
     let states_cause = stated || places.iter().any(|p| CAUSE_PLACES.contains(&p.name));
-    // A part only named, however often, is as likely the victim: it
-    // needs the whole threshold even there.
-    let threshold = |tag: usize| match states_cause || !told[tag] {
-        true => taxonomy.threshold,
-        false => taxonomy.threshold / 2.0,
+    // A part only named, and in one place only (a summary's passing "the
+    // database … the database"), is one mention of what may be the
+    // victim: it needs the whole threshold even there. Named across the
+    // document's places, it is a thread of the story.
+    let threshold = |tag: usize, evidence: &[TagEvidence]| {
+        let one_place = evidence.iter().all(|e| evidence.first().is_some_and(|f| f.place == e.place));
+        match states_cause || (!told[tag] && one_place) {
+            true => taxonomy.threshold,
+            false => taxonomy.threshold / 2.0,
+        }
     };
     let score = |evidence: &[TagEvidence]| evidence.iter().map(|e| e.weight).sum::<f64>();
     let mut scored: Vec<(f64, usize, Vec<TagEvidence>)> = by_tag
         .into_iter()
         .enumerate()
         .map(|(i, evidence)| (score(&evidence), i, evidence))
-        .filter(|(score, i, _)| *score >= threshold(*i))
+        .filter(|(score, i, evidence)| *score >= threshold(*i, evidence))
         .filter(|(_, i, evidence)| !states_cause || evidence.iter().any(|e| tells(taxonomy, *i, &e.place)))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -736,12 +741,21 @@ mod tests {
     }
 
     #[test]
-    fn a_part_only_named_needs_the_whole_threshold_even_where_no_cause_is_stated() {
+    fn a_part_only_named_in_one_place_needs_the_whole_threshold_even_where_no_cause_is_stated() {
         let config = Config::default_for(std::path::Path::new("."));
         let summary = |text| [Place { name: "summary", prose: Prose::of_line(text, 1) }];
         // Checkout timed out behind the load balancer: the part named twice, nothing said wrong of it.
         let named = summary("Checkout requests through the load balancer timed out; the load balancer logged them.");
         assert!(infer_tags(&config.taxonomy, &named, false).is_empty());
+        // Named in the title too, it is what the story is about.
+        let across = [
+            Place { name: "title", prose: Prose::of_line("Load balancer trouble at checkout", 1) },
+            Place {
+                name: "summary",
+                prose: Prose::of_line("Checkout requests through the load balancer timed out.", 2),
+            },
+        ];
+        assert_eq!(infer_tags(&config.taxonomy, &across, false).first().map(|e| e.tag.as_str()), Some("network"));
         // What went wrong with it, said once, is enough where no cause is stated.
         let told = summary("A failed load balancer dropped checkout requests.");
         assert_eq!(infer_tags(&config.taxonomy, &told, false).first().map(|e| e.tag.as_str()), Some("network"));
