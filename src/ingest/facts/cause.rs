@@ -675,6 +675,17 @@ mod tests {
         assert!(evidence.is_empty(), "one setting written out is a hint: {evidence:?}");
     }
 
+    /// A migration as a noun, or data migrated, is a data migration; a
+    /// service migrated to a new platform is not.
+    #[test]
+    fn a_platform_migrated_is_no_data_migration() {
+        let has = |text: &str| tags_of(text).contains(&"data-migration".to_string());
+        assert!(!has("The search cluster had been migrated to new hardware the week before."));
+        assert!(has("The migration added a column with a default and locked the table."));
+        assert!(has("We migrated the invoice rows in one transaction."));
+        assert!(has("Old accounts were migrated without their time zone."));
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
