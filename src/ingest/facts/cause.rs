@@ -686,6 +686,22 @@ mod tests {
         assert!(has("Old accounts were migrated without their time zone."));
     }
 
+    /// "Reached its limit" in the corpus's other languages is load, as in English.
+    #[test]
+    fn a_limit_reached_in_other_languages() {
+        for text in [
+            "El clúster alcanzó su máximo de nodos a las 9.",
+            "O pool atingiu o limite de conexões.",
+            "La file a atteint sa limite en dix minutes.",
+            "Der Dienst erreichte das Limit der Instanzen.",
+            "Il servizio ha raggiunto il limite di connessioni.",
+            "ワーカー数が上限に達しました。",
+        ] {
+            assert!(tags_of(text).contains(&"capacity".to_string()), "{text}");
+        }
+        assert!(tags_of("アプリからデータベースへの接続がすべて埋まった。").contains(&"database".to_string()));
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
