@@ -215,6 +215,9 @@ const MAX_INFERRED: usize = 5;
 /// strongest tag first, each tag's matches heaviest first.
 fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool) -> Vec<TagEvidence> {
     let mut by_tag: Vec<Vec<TagEvidence>> = vec![Vec::new(); taxonomy.tags.len()];
+    // Whether something went wrong with the tag's part is said, or only
+    // the part is named (a hint not given as the cause).
+    let mut told = vec![false; taxonomy.tags.len()];
     for place in places {
         let text = &place.prose.text;
         let links = link_spans(text);
@@ -263,6 +266,7 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             let phrase = &text[m.range.clone()];
             let weight = if hint && role != Role::Cause { weight * taxonomy.hint_weight } else { weight };
             *count += 1;
+            told[tag] |= !hint || role == Role::Cause;
             by_tag[tag].push(TagEvidence {
                 tag: rule.name.clone(),
                 place: place_name.to_string(),
@@ -276,13 +280,23 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
     // section, no "the cause was" sentence) gives what it says elsewhere
     // more weight: half the threshold.
     let states_cause = stated || places.iter().any(|p| CAUSE_PLACES.contains(&p.name));
-    let threshold = if states_cause { taxonomy.threshold } else { taxonomy.threshold / 2.0 };
+    // A part only named, and in one place only (a summary's passing "the
+    // database … the database"), is one mention of what may be the
+    // victim: it needs the whole threshold even there. Named across the
+    // document's places, it is a thread of the story.
+    let threshold = |tag: usize, evidence: &[TagEvidence]| {
+        let one_place = evidence.iter().all(|e| evidence.first().is_some_and(|f| f.place == e.place));
+        match states_cause || (!told[tag] && one_place) {
+            true => taxonomy.threshold,
+            false => taxonomy.threshold / 2.0,
+        }
+    };
     let score = |evidence: &[TagEvidence]| evidence.iter().map(|e| e.weight).sum::<f64>();
     let mut scored: Vec<(f64, usize, Vec<TagEvidence>)> = by_tag
         .into_iter()
         .enumerate()
         .map(|(i, evidence)| (score(&evidence), i, evidence))
-        .filter(|(score, ..)| *score >= threshold)
+        .filter(|(score, i, evidence)| *score >= threshold(*i, evidence))
         .filter(|(_, i, evidence)| !states_cause || evidence.iter().any(|e| tells(taxonomy, *i, &e.place)))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -586,6 +600,108 @@ mod tests {
         }
     }
 
+    /// A setting told by where it lives or how its value moved, and a
+    /// defect told by the code that did it.
+    #[test]
+    fn settings_and_code_told_in_their_own_terms() {
+        for text in [
+            "The limits in /etc/security/limits.d/app.conf capped the worker at 64 processes.",
+            "A Terraform change removed the listener that served port 443.",
+            "The queue's hostname is managed in Terraform, and the rename dropped it.",
+            "The deploy script set the reporting pool size to 4.",
+            "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
+        ] {
+            assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
+        }
+        for text in [
+            "The parser treated an empty header as the end of the stream.",
+            "Invoice.total() rounded each line before summing.",
+            "The shipping fee table was hard-coded for three regions.",
+        ] {
+            assert_eq!(tags_of(text), ["software-bug"], "{text}");
+        }
+        // Numbers that moved without a setting being moved are no setting.
+        assert!(!tags_of("Traffic rose from 200 to 900 requests a second.").contains(&"config-change".to_string()));
+    }
+
+    /// "Defect" inside another language's word is no bug ("por defecto" is
+    /// Spanish for "by default"); a leak is the code's defect, not load.
+    #[test]
+    fn false_friends_of_a_bug_and_a_leak_that_is_no_load() {
+        assert_eq!(tags_of("El servicio usaba los valores por defecto."), Vec::<String>::new());
+        assert!(!tags_of("Een defecte voeding in de switch.").contains(&"software-bug".to_string()));
+        assert_eq!(tags_of("A defect in the retry logic doubled every charge."), ["software-bug"]);
+        assert_eq!(tags_of("A memory leak in the image resizer."), ["software-bug"]);
+    }
+
+    /// A failure passed on: what the first one left to the survivors,
+    /// and what failed "in turn".
+    #[test]
+    fn a_failure_passed_on_to_the_survivors_is_a_cascade() {
+        for text in [
+            "Rebalancing traffic overwhelmed the three remaining gateways.",
+            "The surviving workers took on the load of the lost zone.",
+            "Slow shards were in turn marked as failed.",
+        ] {
+            assert!(tags_of(text).contains(&"cascading-failure".to_string()), "{text}");
+        }
+        assert!(!tags_of("The remaining tasks were scheduled for Monday.").contains(&"cascading-failure".to_string()));
+    }
+
+    /// A monitoring gap is told in the sections on what went wrong more
+    /// than in the root cause: there one mention weighs two.
+    #[test]
+    fn a_monitoring_gap_told_among_what_went_wrong() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let other = [Place { name: "other", prose: Prose::of_line("There was no alert on partition usage.", 2) }];
+        let evidence = infer_tags(&config.taxonomy, &other, false);
+        assert_eq!(evidence.iter().map(|e| (e.tag.as_str(), e.weight)).collect::<Vec<_>>(), [("monitoring-gap", 2.0)]);
+    }
+
+    /// A setting left on: turned on to look into something and never
+    /// turned off, or a debug log level; a setting written out is a hint.
+    #[test]
+    fn a_setting_left_on_after_a_look_is_a_configuration() {
+        for text in [
+            "Query tracing was enabled to troubleshoot a slow report and stayed on.",
+            "We raised the verbosity for the test and never switched it back off.",
+            "The proxy still ran with trace logging from last week.",
+        ] {
+            assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
+        }
+        let config = Config::default_for(std::path::Path::new("."));
+        let place = [Place { name: "root_cause", prose: Prose::of_line("Workers ran with `prefetch = 500`.", 1) }];
+        let evidence = infer_tags(&config.taxonomy, &place, true);
+        assert!(evidence.is_empty(), "one setting written out is a hint: {evidence:?}");
+    }
+
+    /// A migration as a noun, or data migrated, is a data migration; a
+    /// service migrated to a new platform is not.
+    #[test]
+    fn a_platform_migrated_is_no_data_migration() {
+        let has = |text: &str| tags_of(text).contains(&"data-migration".to_string());
+        assert!(!has("The search cluster had been migrated to new hardware the week before."));
+        assert!(has("The migration added a column with a default and locked the table."));
+        assert!(has("We migrated the invoice rows in one transaction."));
+        assert!(has("Old accounts were migrated without their time zone."));
+    }
+
+    /// "Reached its limit" in the corpus's other languages is load, as in English.
+    #[test]
+    fn a_limit_reached_in_other_languages() {
+        for text in [
+            "El clúster alcanzó su máximo de nodos a las 9.",
+            "O pool atingiu o limite de conexões.",
+            "La file a atteint sa limite en dix minutes.",
+            "Der Dienst erreichte das Limit der Instanzen.",
+            "Il servizio ha raggiunto il limite di connessioni.",
+            "ワーカー数が上限に達しました。",
+        ] {
+            assert!(tags_of(text).contains(&"capacity".to_string()), "{text}");
+        }
+        assert!(tags_of("アプリからデータベースへの接続がすべて埋まった。").contains(&"database".to_string()));
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
@@ -649,6 +765,27 @@ mod tests {
             evidence.iter().map(|e| (e.phrase.as_str(), e.weight)).collect::<Vec<_>>(),
             [("deadlock", 3.0), ("database", 1.5)]
         );
+    }
+
+    #[test]
+    fn a_part_only_named_in_one_place_needs_the_whole_threshold_even_where_no_cause_is_stated() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let summary = |text| [Place { name: "summary", prose: Prose::of_line(text, 1) }];
+        // Checkout timed out behind the load balancer: the part named twice, nothing said wrong of it.
+        let named = summary("Checkout requests through the load balancer timed out; the load balancer logged them.");
+        assert!(infer_tags(&config.taxonomy, &named, false).is_empty());
+        // Named in the title too, it is what the story is about.
+        let across = [
+            Place { name: "title", prose: Prose::of_line("Load balancer trouble at checkout", 1) },
+            Place {
+                name: "summary",
+                prose: Prose::of_line("Checkout requests through the load balancer timed out.", 2),
+            },
+        ];
+        assert_eq!(infer_tags(&config.taxonomy, &across, false).first().map(|e| e.tag.as_str()), Some("network"));
+        // What went wrong with it, said once, is enough where no cause is stated.
+        let told = summary("A failed load balancer dropped checkout requests.");
+        assert_eq!(infer_tags(&config.taxonomy, &told, false).first().map(|e| e.tag.as_str()), Some("network"));
     }
 
     #[test]
