@@ -755,6 +755,7 @@ fn a_report_in_chinese_reads_its_sections_zone_severity_and_timeline() {
     );
     assert_eq!(p.severity_text.as_deref(), Some("P2"));
     assert_eq!((p.timeline.len(), p.action_items.len()), (3, 2));
+    assert_eq!(p.tags, ["config-change"]);
 }
 
 #[test]
