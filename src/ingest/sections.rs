@@ -365,6 +365,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "how was it detected",
             "how it was discovered",
             "how we noticed",
+            // "Why it took nine hours to notice", "Why it took so long".
+            "why it took",
+            "why did it take",
+            "why we didn't notice",
+            "why we did not notice",
             "détection",
             "erkennung",
             "検知",
@@ -1369,6 +1374,7 @@ mod tests {
         assert_eq!(kind("発生原因"), Some(SectionKind::RootCause));
         assert_eq!(kind("対応経緯"), Some(SectionKind::Timeline));
         assert_eq!(kind("## 四、处理过程"), Some(SectionKind::Timeline));
+        assert_eq!(kind("## Why it took nine hours to notice"), Some(SectionKind::Detection));
         assert_eq!(kind("三、根因分析"), Some(SectionKind::RootCause));
         assert_eq!(kind("## 五、改进措施"), Some(SectionKind::ActionItems));
         assert_eq!(kind("Time to recovery"), None);
