@@ -72,6 +72,35 @@ const SPANNING: [(&str, &str, Convert); 4] = [
     ("<pre", "</pre", preformatted),
 ];
 
+/// A markdown file's lines that are a whole HTML heading
+/// (`<h2>Impact</h2>`), as markdown headings on the same lines, so that
+/// they start sections as the file's other headings do; `None` when there
+/// is none. Code fences are left alone.
+pub fn headings_to_markdown(body: &str) -> Option<String> {
+    if !body.contains("</h") && !body.contains("</H") {
+        return None;
+    }
+    let mut in_fence = false;
+    let mut changed = false;
+    let lines: Vec<String> = body
+        .split('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
+            match (!in_fence).then(|| HEADING.is_match(line)) {
+                Some(true) => {
+                    changed = true;
+                    block_line(line)
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect();
+    changed.then(|| lines.join("\n"))
+}
+
 /// Preformatted text as a code fence, its tags dropped.
 fn preformatted(html: &str) -> Vec<String> {
     let code = ANY_TAG.replace_all(html, "");
@@ -128,6 +157,14 @@ fn inline(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_headings_in_markdown_become_markdown_headings_on_their_lines() {
+        let body = "# Postmortem\n\n<h2>Impact</h2>\n\nMany users.\n\n```html\n<h2>kept</h2>\n```\n";
+        let want = "# Postmortem\n\n## Impact\n\nMany users.\n\n```html\n<h2>kept</h2>\n```\n";
+        assert_eq!(headings_to_markdown(body).as_deref(), Some(want));
+        assert_eq!(headings_to_markdown("# Plain\n\ntext\n"), None);
+    }
 
     const PAGE: &str = "<h1>Postmortem: api stopped resolving</h1>\n\n<p><strong>Severity:</strong> P1</p>\n\n<h2>Timeline</h2>\n<table>\n  <thead>\n    <tr><th>Time</th><th>Event</th></tr>\n  </thead>\n  <tbody>\n    <tr><td>06:58</td><td>Terraform apply &ldquo;rename&rdquo; completes</td></tr>\n    <tr><td>08:26</td><td>Record re-created by <em>hand</em></td></tr>\n  </tbody>\n</table>\n<ul>\n<li>Add a <a href=\"https://x.example/plan\">plan check</a></li>\n</ul>";
 

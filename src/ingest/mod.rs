@@ -51,6 +51,8 @@ impl<'c> Reader<'c> {
         if let Some((markdown, note)) = converted {
             split.body = markdown;
             diagnostics.push(note);
+        } else if let Some(markdown) = html::headings_to_markdown(&split.body) {
+            split.body = markdown;
         }
         if split.body.trim().is_empty() && split.front_matter.is_none() {
             diagnostics.push(

@@ -199,6 +199,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
     (
         SectionKind::RootCause,
         &[
+            "why it happened",
+            "why it did happen",
+            "why this happened",
+            "why it broke",
+            "why it failed",
             "根因",
             "根因分析",
             "原因分析",
@@ -415,6 +420,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "vervolgacties",
             "itens de ação",
             "ações",
+            "acções",
             "acciones",
             "action items",
             "action item",
@@ -459,6 +465,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "actions correctives",
             "acciones correctivas",
             "ações corretivas",
+            "acções correctivas",
+            "acções corretivas",
             "acoes corretivas",
             "acciones correctivas inmediatas",
             "acciones preventivas",
@@ -1375,6 +1383,9 @@ mod tests {
         assert_eq!(kind("対応経緯"), Some(SectionKind::Timeline));
         assert_eq!(kind("## 四、处理过程"), Some(SectionKind::Timeline));
         assert_eq!(kind("## Why it took nine hours to notice"), Some(SectionKind::Detection));
+        assert_eq!(kind("## Why did it happen?"), Some(SectionKind::RootCause));
+        assert_eq!(kind("## Why your invoices were late"), None);
+        assert_eq!(kind("## Acções"), Some(SectionKind::ActionItems));
         assert_eq!(kind("三、根因分析"), Some(SectionKind::RootCause));
         assert_eq!(kind("## 五、改进措施"), Some(SectionKind::ActionItems));
         assert_eq!(kind("Time to recovery"), None);
