@@ -84,6 +84,8 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120), ("WIB", 420), ("SGT", 480),
     ("HKT", 480), ("JST", 540), ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
     ("NZDT", 780), ("MEZ", 60), ("MESZ", 120), ("AKDT", -480), ("PHT", 480), ("ICT", 420),
+    // Canadian French: heure avancée / normale de l'Est, du Centre, du Pacifique.
+    ("HAE", -240), ("HNE", -300), ("HAC", -300), ("HNC", -360), ("HAP", -420), ("HNP", -480),
 ];
 
 /// Spelled-out zone names (lower case; matched case-insensitively), offsets in minutes.

@@ -253,6 +253,24 @@ fn meeting_notes_that_mention_an_incident_are_not_its_postmortem() {
 }
 
 #[test]
+fn a_handoff_note_and_a_decision_record_are_not_postmortems() {
+    let story =
+        "\nThe checkout API failed on 9 September 2024 from 10:00 to 10:40 UTC after a bad deploy; we rolled back.\n";
+    assert_eq!(parse(&format!("# On-call handoff — Payments — week 37\n{story}")).kind, Kind::Other);
+    assert_eq!(parse(&format!("# ADR-0042: Run our own DNS resolvers\n{story}")).kind, Kind::Other);
+}
+
+#[test]
+fn a_total_downtime_label_and_a_canadian_french_zone() {
+    let p = parse(
+        "# Outage\n\nOn 2 October 2024 from 14:05 to 17:45 UTC logins failed twice.\n\nTotal customer-facing downtime: 92 minutes across two occurrences.\n",
+    );
+    assert_eq!(p.duration_minutes, Some(92));
+    let p = parse("# Panne\n\nLe 2 octobre 2024 à 14 h 05 (HAE), l'application a cessé de répondre.\n");
+    assert_eq!(p.start.map(|t| t.to_string()).as_deref(), Some("2024-10-02T14:05:00-04:00"));
+}
+
+#[test]
 fn minutes_counted_in_a_title_are_a_length_not_meeting_minutes() {
     let story = "On 14 January 2025 between 19:02 and 20:12 UTC checkout failed: a network card dropped packets and the retries overloaded the database.\n";
     assert_eq!(

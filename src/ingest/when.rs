@@ -100,8 +100,9 @@ static UHR: PerThread<Regex> = PerThread::new(|| compile(r"^[ \t]?Uhr\b"));
 /// "+01:00" / "-0800" written right after a time.
 static BARE_OFFSET: PerThread<Regex> = PerThread::new(|| compile(r"^( ?)([+-])\d{2}:?\d{2}"));
 /// Words after which "4h12" is a duration rather than the clock time "11h40".
-static DURATION_WORD: PerThread<Regex> =
-    PerThread::new(|| compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime)\W*$"));
+static DURATION_WORD: PerThread<Regex> = PerThread::new(|| {
+    compile(r"(?i)\b(?:took|takes|lasted|lasting|for|duration|durée|dauer|downtime|pendant|durant|durante)\W*$")
+});
 
 fn in_duration_context(text: &str, at: usize) -> bool {
     DURATION_WORD.is_match(window_before(text, at, 40).1)

@@ -55,7 +55,7 @@ static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
 /// but as items among others.
 static OTHER_DOCUMENT_TITLE: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(weekly|bi-?weekly|daily|monthly|stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata|runbook|playbook|how to|how-to|design doc(ument)?|rfc|proposal|release notes|changelog|handbook|checklist|standard operating procedure|sop)\b",
+        r"\b(weekly|bi-?weekly|daily|monthly|stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|hand-?off|handover|shift report|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata|runbook|playbook|how to|how-to|design doc(ument)?|adr|adr-\d+|(architecture )?decision record|rfc|proposal|release notes|changelog|handbook|checklist|standard operating procedure|sop)\b",
     )
 });
 /// Whether the words before a title's word count it: "down for 70

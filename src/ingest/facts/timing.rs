@@ -471,7 +471,11 @@ impl Facts<'_> {
                     let text_lines = kind(*line - 1) == LineKind::Text && kind(*line) == LineKind::Text;
                     text_lines && !above.is_empty() && !above.ends_with(['.', '!', '?', ':'])
                 };
-                let opens_story = story && !continues_sentence && OPENS_WITH.is_match(before);
+                // "… about Monday, March 24, 2025. At 16:05 CET the first
+                // message failed": the sentence opens with its time.
+                let sentence_start = sentence_around(text, first.span.start).start;
+                let opens_story =
+                    story && !continues_sentence && OPENS_WITH.is_match(&text[sentence_start..first.span.start]);
                 let alone_told_as_start = said_to_start || opens_story;
                 // "The outage was resolved on 5 March 2024 at 14:00", "Erst am
                 // 13. August gegen 16 Uhr konnte die Störung behoben werden":
@@ -763,9 +767,11 @@ impl Facts<'_> {
                 // detection" says only part of it.
                 let recovery = name.starts_with("time to re") || ["ttr", "mttr", "ttm"].contains(&name.as_str());
                 // "Gesamtdauer", "Ausfalldauer", "durée totale", "障害時間".
-                let names_length = ["duration", "durée", "duración", "duração", "durata", "dauer", "duur"]
+                // "Total customer-facing downtime: 92 minutes", "Total outage: 50 minutes".
+                let names_length = ["duration", "durée", "duración", "duração", "durata", "dauer", "duur", "downtime"]
                     .iter()
-                    .any(|word| name.contains(word));
+                    .any(|word| name.contains(word))
+                    || name.starts_with("total ");
                 if (names_length
                     || recovery
                     || [
