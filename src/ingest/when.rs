@@ -680,8 +680,9 @@ pub fn day_comes_first(zone: &Zone, other_language: bool) -> bool {
     // GMT, WET, Europe/London: a zone of Greenwich that is not UTC is
     // written where the day comes first (Britain, Ireland, Portugal, West Africa).
     let greenwich = zone.offset.seconds() == 0 && {
-        let name = zone.text.trim().to_ascii_uppercase();
-        !name.is_empty() && name != "Z" && !name.starts_with("UTC") && !name.starts_with(['+', '-'])
+        let name = zone.text.trim();
+        let utc = name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("UTC"));
+        !name.is_empty() && !name.eq_ignore_ascii_case("Z") && !utc && !name.starts_with(['+', '-'])
     };
     zone.offset.seconds() > 0 || greenwich || other_language
 }

@@ -439,14 +439,14 @@ impl Facts<'_> {
                 if let Some(told) = times.iter().skip(1).position(|t| told_to_start(&text[..t.span.start])) {
                     times.drain(..=told);
                 }
+                // The sentence of the first time, where its day and its
+                // story's opening are read.
+                let Some(sentence) = times.first().map(|t| sentence_around(text, t.span.start)) else { continue };
                 let mut dates = find_dates_with(text, default_year, day_first);
                 // In a line of prose, a date tells the day of a time in its
                 // own sentence only: "… meant 'at midnight on the first of
                 // every month'. … between 28 October and 1 November".
-                if *source == FactSource::Prose
-                    && let Some(first) = times.first()
-                {
-                    let sentence = sentence_around(text, first.span.start);
+                if *source == FactSource::Prose {
                     dates.retain(|d| d.span.start < sentence.end && sentence.start < d.span.end);
                 }
                 let date = dates.first().map(|d| d.date).or(date_hint);
@@ -473,9 +473,8 @@ impl Facts<'_> {
                 };
                 // "… about Monday, March 24, 2025. At 16:05 CET the first
                 // message failed": the sentence opens with its time.
-                let sentence_start = sentence_around(text, first.span.start).start;
                 let opens_story =
-                    story && !continues_sentence && OPENS_WITH.is_match(&text[sentence_start..first.span.start]);
+                    story && !continues_sentence && OPENS_WITH.is_match(&text[sentence.start..first.span.start]);
                 let alone_told_as_start = said_to_start || opens_story;
                 // "The outage was resolved on 5 March 2024 at 14:00", "Erst am
                 // 13. August gegen 16 Uhr konnte die Störung behoben werden":
