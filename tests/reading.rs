@@ -841,6 +841,14 @@ fn the_first_hours_of_an_outage_are_not_its_length_and_quarters_count() {
 }
 
 #[test]
+fn a_sentence_that_opens_with_its_length_frames_what_users_saw() {
+    assert_eq!(summary_duration("For 85 minutes, users saw test accounts with zero balances."), Some(85));
+    assert_eq!(summary_duration("Pendant 1 h 25, les usagers voyaient des données de test."), Some(85));
+    // Users in a sentence that tells no outage and opens with no length.
+    assert_eq!(summary_duration("We onboarded 40 users over 3 weeks."), None);
+}
+
+#[test]
 fn how_soon_the_failure_spread_is_not_how_long_it_lasted() {
     let config = Config::default_for(Path::new("."));
     let story = b"# Retry storm\n\nOn 2020-11-25 the geocoder slowed down. Within ten minutes, half of all quote requests were failing. The worst of it lasted ninety minutes.\n";

@@ -919,6 +919,12 @@ impl Facts<'_> {
                 r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
+        // The people an outage is lived by, in the languages of the corpus.
+        static PEOPLE: PerThread<Regex> = PerThread::new(|| {
+            compile(
+                r"(?i)\b(?:users?|customers?|clients?|visitors?|usagers?|utilisateur\w*|usuari[oa]s?|clientes?|nutzer\w*|kunden?|benutzer\w*|utenti|gebruikers?|klanten?|użytkowni\w*)\b|ユーザー|利用者|お客様|用户|客户|사용자|고객",
+            )
+        });
         let mut proses: Vec<Prose> = [SectionKind::Summary, SectionKind::Impact]
             .iter()
             .flat_map(|kind| self.sections_of(*kind))
@@ -958,10 +964,20 @@ impl Facts<'_> {
         };
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
-                if !OUTAGE.is_match(sentence) && !OUTAGE_ELSEWHERE.is_match(sentence) {
+                let tells_an_outage = OUTAGE.is_match(sentence) || OUTAGE_ELSEWHERE.is_match(sentence);
+                if !tells_an_outage && !PEOPLE.is_match(sentence) {
                     continue;
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
+                    // "For 85 minutes, users saw test data": a sentence that
+                    // opens with its length frames what people lived through.
+                    let frames_what_people_saw = || {
+                        sentence[..d.span.start].split_whitespace().count() <= 2
+                            && sentence[d.span.end..].trim_start().starts_with(',')
+                    };
+                    if !tells_an_outage && !frames_what_people_saw() {
+                        return false;
+                    }
                     let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
                     let italian = || ITALIAN_UNIT.is_match(&sentence[d.span.clone()]);
                     let led = LEAD.is_match(before)
