@@ -841,6 +841,19 @@ fn the_first_hours_of_an_outage_are_not_its_length_and_quarters_count() {
 }
 
 #[test]
+fn the_last_part_to_recover_ends_the_outage() {
+    let story = |recovery: &str| {
+        parse(&format!(
+            "# Storage outage\n\nAt 9:37 AM CST on 12 November 2024 a command removed too many servers. {recovery}\n"
+        ))
+        .duration_minutes
+    };
+    assert_eq!(story("The index recovered at 12:26 PM CST and the placement subsystem at 1:54 PM CST."), Some(257));
+    // A step of the response after it is not another part recovering.
+    assert_eq!(story("The index recovered at 12:26 PM CST and we closed the ticket at 1:54 PM CST."), Some(169));
+}
+
+#[test]
 fn a_sentence_that_opens_with_its_length_frames_what_users_saw() {
     assert_eq!(summary_duration("For 85 minutes, users saw test accounts with zero balances."), Some(85));
     assert_eq!(summary_duration("Pendant 1 h 25, les usagers voyaient des données de test."), Some(85));

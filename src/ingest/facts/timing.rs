@@ -130,6 +130,14 @@ static THEN_RECOVERED: PerThread<Regex> = PerThread::new(|| {
         r"^[^.;:]{0,60}?\b(was|were|had|came|is|are|started|began)?\s*(back to normal|back online|back up|fully back|fully restored|fully recovered|restored|recovered|resolved|(flowing|working|loading|responding) (again|normally))\b",
     )
 });
+/// "… and the placement subsystem at": another part, the same verb (no
+/// verb nor person of its own, as in "and we closed the ticket at").
+static AND_ANOTHER_AT: PerThread<Regex> = PerThread::new(|| {
+    english(r"^[^\w.;]*and (the |its |our )?([\w-]+ ){1,3}(at|by)( about| around| approximately)?\s*$")
+});
+static ACTS_OF_ITS_OWN: PerThread<Regex> =
+    PerThread::new(|| english(r"\b(we|i|they|he|she|it|was|were|is|are|had|has|\w+ed)\b"));
+
 static BY_OR_AT: PerThread<Regex> = PerThread::new(|| english(r"\b(by|at)\s*$"));
 
 /// "… started at 10:00 AM and was resolved at 11:30 AM": the second time
@@ -555,6 +563,18 @@ impl Facts<'_> {
                     };
                     if !ended_at() && !recovered_after() {
                         continue;
+                    }
+                    // "The index recovered at 12:26 and the placement
+                    // subsystem at 13:54": the last part to recover ends it.
+                    let mut t = t;
+                    while let Some(next) = find_times(&text[t.span.end..]).into_iter().next()
+                        && let between = &text[t.span.end..t.span.end + next.span.start]
+                        && AND_ANOTHER_AT.is_match(between)
+                        && !ACTS_OF_ITS_OWN.is_match(between)
+                    {
+                        let offset = t.span.end;
+                        t = next;
+                        t.span = t.span.start + offset..t.span.end + offset;
                     }
                     let dates = find_dates_with(text, default_year, day_first);
                     let day =
