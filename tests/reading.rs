@@ -857,6 +857,8 @@ fn the_last_part_to_recover_ends_the_outage() {
 fn a_sentence_that_opens_with_its_length_frames_what_users_saw() {
     assert_eq!(summary_duration("For 85 minutes, users saw test accounts with zero balances."), Some(85));
     assert_eq!(summary_duration("Pendant 1 h 25, les usagers voyaient des données de test."), Some(85));
+    assert_eq!(summary_duration("The load hold blocked job spawns for ~26 h."), Some(1560));
+    assert_eq!(summary_duration("Terraform runs hung for ~28 minutes per run before timing out."), None);
     // Users in a sentence that tells no outage and opens with no length.
     assert_eq!(summary_duration("We onboarded 40 users over 3 weeks."), None);
 }

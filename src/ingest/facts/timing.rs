@@ -936,8 +936,11 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
+        });
+        static REPEATS: PerThread<Regex> = PerThread::new(|| {
+            english(r"^\s*(per|each|every|a (run|time|request|call|day|night|attempt))\b|^\s*at a time\b")
         });
         // The people an outage is lived by, in the languages of the corpus.
         static PEOPLE: PerThread<Regex> = PerThread::new(|| {
@@ -1004,7 +1007,9 @@ impl Facts<'_> {
                         || LEAD_ELSEWHERE.is_match(before)
                         || (LEAD_PER.is_match(before) && italian());
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
-                    (led || names_the_outage) && about_the_outage(sentence, &d.span)
+                    // "hung for ~28 minutes per run": a span that repeats.
+                    let repeats = REPEATS.is_match(after);
+                    (led || names_the_outage) && !repeats && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate));
