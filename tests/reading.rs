@@ -258,6 +258,10 @@ fn a_handoff_note_and_a_decision_record_are_not_postmortems() {
         "\nThe checkout API failed on 9 September 2024 from 10:00 to 10:40 UTC after a bad deploy; we rolled back.\n";
     assert_eq!(parse(&format!("# On-call handoff — Payments — week 37\n{story}")).kind, Kind::Other);
     assert_eq!(parse(&format!("# ADR-0042: Run our own DNS resolvers\n{story}")).kind, Kind::Other);
+    assert_eq!(parse(&format!("# Ops weekly — 2024-09-10\n{story}")).kind, Kind::Other);
+    assert_eq!(parse(&format!("# Daily standup notes\n{story}")).kind, Kind::Other);
+    // A period that qualifies the job's output names no meeting.
+    assert_eq!(parse(&format!("# Late delivery of the daily visits dataset\n{story}")).kind, Kind::Postmortem);
 }
 
 #[test]
@@ -859,6 +863,9 @@ fn a_sentence_that_opens_with_its_length_frames_what_users_saw() {
     assert_eq!(summary_duration("Pendant 1 h 25, les usagers voyaient des données de test."), Some(85));
     assert_eq!(summary_duration("The load hold blocked job spawns for ~26 h."), Some(1560));
     assert_eq!(summary_duration("Terraform runs hung for ~28 minutes per run before timing out."), None);
+    let late =
+        "The daily dataset, due at 06:00 UTC, landed at 11:25 UTC, 5 h 25 min late. Dashboards showed old numbers.";
+    assert_eq!(summary_duration(late), Some(325));
     // Users in a sentence that tells no outage and opens with no length.
     assert_eq!(summary_duration("We onboarded 40 users over 3 weeks."), None);
 }

@@ -939,6 +939,12 @@ impl Facts<'_> {
                 r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
+        static ARRIVED_LATE: PerThread<Regex> = PerThread::new(|| {
+            english(
+                r"\b(landed|arrived|delivered|published|available|ready|completed|finished|shipped)\b[^.;]{0,80}\blate\b",
+            )
+        });
+        static LATE: PerThread<Regex> = PerThread::new(|| english(r"^\s*late\b"));
         static REPEATS: PerThread<Regex> = PerThread::new(|| {
             english(r"^\s*(per|each|every|a (run|time|request|call|day|night|attempt))\b|^\s*at a time\b")
         });
@@ -988,20 +994,22 @@ impl Facts<'_> {
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
                 let tells_an_outage = OUTAGE.is_match(sentence) || OUTAGE_ELSEWHERE.is_match(sentence);
-                if !tells_an_outage && !PEOPLE.is_match(sentence) {
+                let arrived_late = ARRIVED_LATE.is_match(sentence);
+                if !tells_an_outage && !arrived_late && !PEOPLE.is_match(sentence) {
                     continue;
                 }
                 let found = find_durations(sentence).into_iter().find(|d| {
+                    let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
                     // "For 85 minutes, users saw test data": a sentence that
                     // opens with its length frames what people lived through.
-                    let frames_what_people_saw = || {
-                        sentence[..d.span.start].split_whitespace().count() <= 2
-                            && sentence[d.span.end..].trim_start().starts_with(',')
-                    };
-                    if !tells_an_outage && !frames_what_people_saw() {
+                    let frames_what_people_saw =
+                        || before.split_whitespace().count() <= 2 && after.trim_start().starts_with(',');
+                    // "The dataset landed at 11:25, 5 h 25 min late": how late
+                    // it came is how long its users went without it.
+                    let how_late = arrived_late && LATE.is_match(after);
+                    if !tells_an_outage && !how_late && !frames_what_people_saw() {
                         return false;
                     }
-                    let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
                     let italian = || ITALIAN_UNIT.is_match(&sentence[d.span.clone()]);
                     let led = LEAD.is_match(before)
                         || LEAD_ELSEWHERE.is_match(before)
@@ -1009,7 +1017,7 @@ impl Facts<'_> {
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
                     // "hung for ~28 minutes per run": a span that repeats.
                     let repeats = REPEATS.is_match(after);
-                    (led || names_the_outage) && !repeats && about_the_outage(sentence, &d.span)
+                    (led || names_the_outage || how_late) && !repeats && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate));
