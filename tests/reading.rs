@@ -906,3 +906,20 @@ fn a_heading_that_names_its_section_only_in_brackets_starts_that_section() {
     let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(kinds, ["summary", "root_cause", "other"]);
 }
+
+#[test]
+fn a_blog_post_tells_the_incident_day_before_the_day_it_was_posted() {
+    let post = "---\ntitle: The day our Postgres stopped accepting writes\ndate: 2024-08-09 09:00:00 +0200\n---\n\nIf you tried to buy something on Tuesday, August 6th, you could not. All times in this post are\nCEST.\n\n## A quiet Tuesday\n\nAt 10:42 the checkout page failed. Writes were accepted again at 14:02.\n";
+    let p = parse(post);
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-08-06"));
+    // The zone statement wraps onto the next line.
+    assert_eq!(p.start.map(|t| t.to_string()).as_deref(), Some("2024-08-06T10:42:00+02:00"));
+}
+
+#[test]
+fn an_incident_tools_key_timestamps_give_start_and_end_not_its_export_stamp() {
+    let export = "# INC-2291: Payment webhooks failing\n\n> Exported from incident.io on 2024-05-24 16:02 UTC\n\n| Timestamp | Value |\n|---|---|\n| Impact started at | 2024-05-22 02:58 UTC |\n| Reported at | 2024-05-22 03:14 UTC |\n| Impact ended at | 2024-05-22 04:02 UTC |\n\n## Summary\n\nThe new parser panicked on refund events and returned HTTP 500.\n";
+    let p = parse(export);
+    let want = (Some("2024-05-22T02:58:00+00:00".into()), Some("2024-05-22T04:02:00+00:00".into()), Some(64));
+    assert_eq!(when(&p), want);
+}

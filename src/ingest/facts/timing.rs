@@ -61,7 +61,7 @@ static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
 /// Infrastructure team — March 12, 2025" (a line with nothing else).
 static BYLINE: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"^\W*(posted|published|written|updated|last (updated|modified|edited)|date published|by (?-i:\p{Lu}\S*( \p{Lu}\S*){0,3})\s*([,—–|·•]| on\b))|^\W*(?-i:\p{Lu}\p{Ll}+( \p{Lu}[\p{L}'’.-]+){1,2})(,[^—–|·•]{0,40})?\s+[—–|·•]\s+[^—–|·•]{4,30}$",
+        r"^\W*(posted|published|written|updated|exported|generated|printed|last (updated|modified|edited)|date published|by (?-i:\p{Lu}\S*( \p{Lu}\S*){0,3})\s*([,—–|·•]| on\b))|^\W*(?-i:\p{Lu}\p{Ll}+( \p{Lu}[\p{L}'’.-]+){1,2})(,[^—–|·•]{0,40})?\s+[—–|·•]\s+[^—–|·•]{4,30}$",
     )
 });
 
@@ -192,6 +192,20 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
 
 /// A label as plain text with its name: "Durée : 4h12" reads 4h12 as a
 /// duration, where "4h12" alone would be a clock time.
+/// A start or end label's core word: "impact started at" → "started",
+/// "outage end time" → "end" (an incident tool's key timestamps).
+fn when_label_core(key: &str) -> &str {
+    let core = key.strip_suffix(" at").or_else(|| key.strip_suffix(" time")).unwrap_or(key);
+    let core = ["impact ", "customer impact ", "incident ", "outage "]
+        .iter()
+        .find_map(|p| core.strip_prefix(p))
+        .unwrap_or(core);
+    match ["start", "started", "began", "end", "ended", "resolved", "recovered"].contains(&core) {
+        true => core,
+        false => key,
+    }
+}
+
 fn labelled_text(label: &Label) -> String {
     plain_text(&format!("{}: {}", label.name, label.value)).into_owned()
 }
@@ -228,8 +242,14 @@ impl Facts<'_> {
         }
         if found.is_none() {
             found = self.input.lines.iter().enumerate().find_map(|(i, l)| {
-                let zone = ZONE_STATEMENT.is_match(l).then(|| find_zone(l)).flatten().filter(|(z, _)| names_it(z));
-                zone.map(|(z, _)| (z, i as u32 + 1))
+                let statement = ZONE_STATEMENT.find(l)?;
+                // "… All times in this post are / CEST.": a statement
+                // wrapped onto the next line.
+                let zone = find_zone(l).or_else(|| {
+                    let next = self.input.lines.get(i + 1)?;
+                    find_zone(&format!("{} {next}", &l[statement.start()..]))
+                });
+                zone.filter(|(z, _)| names_it(z)).map(|(z, _)| (z, i as u32 + 1))
             });
         }
         if found.is_none() {
@@ -358,6 +378,15 @@ impl Facts<'_> {
                 .find_map(|(t, _, _)| find_dates_with(t, year, day_first).first().map(|d| d.date))
         };
         let mut date_hint = when.date.or_else(|| first_date(None));
+        // A blog's front-matter date is the day it was posted: "If you tried
+        // to buy something on Tuesday, August 6th" tells the incident's day.
+        if let Some(posted) = when.date.filter(|_| !start_in_front_matter)
+            && let Some(told) = first_date(Some(posted.year()))
+            && told < posted
+            && posted.since(told).is_ok_and(|span| span.get_days() <= 31)
+        {
+            date_hint = Some(told);
+        }
         // "On February 12" with no year: the year the document writes
         // elsewhere (a status page's "Posted 02/12/2024" lines).
         let written_year = if date_hint.is_none() { self.year_written_anywhere(day_first) } else { None };
@@ -370,34 +399,12 @@ impl Facts<'_> {
         let default_year = date_hint.map(|d| d.year()).or(written_year);
         let mut ended_when_contained = false;
         for label in &self.input.outline.labels {
-            let name = &label.key;
-            let is_start = [
-                "start",
-                "start time",
-                "started",
-                "began",
-                "outage start",
-                "incident start",
-                "発生日時",
-                "발생 일시",
-                "发生时间",
-            ]
-            .contains(&name.as_str());
-            let is_end = [
-                "end",
-                "end time",
-                "ended",
-                "resolved",
-                "outage end",
-                "recovered",
-                "impact ended",
-                "復旧日時",
-                "복구 일시",
-                "恢复时间",
-            ]
-            .contains(&name.as_str());
+            // "Impact started at", "Outage end time": the moment, whoever's.
+            let name = when_label_core(&label.key);
+            let is_start = ["start", "started", "began", "発生日時", "발생 일시", "发生时间"].contains(&name);
+            let is_end = ["end", "ended", "resolved", "recovered", "復旧日時", "복구 일시", "恢复时间"].contains(&name);
             // "Contained:", "Mitigated:": the end when no label says it ended.
-            let contained = ["contained", "mitigated"].contains(&name.as_str());
+            let contained = ["contained", "mitigated"].contains(&name);
             let is_end = is_end || contained;
             if !(is_start || is_end) {
                 continue;
