@@ -790,6 +790,9 @@ fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
     assert_eq!(start("_Times are Slack display times for the exporter (PT)._"), pacific);
     assert_eq!(start("All times in PT."), pacific);
     assert_eq!(start("Times shown in UTC."), Some("2025-08-19T10:12:00+00:00".to_string()));
+    let kyiv = Some("2025-08-19T10:12:00+02:00".to_string());
+    assert_eq!(start("Усі часи вказано за київським часом (EET, UTC+2)."), kyiv);
+    assert_eq!(start("Alle Zeiten in EET."), kyiv);
 }
 
 #[test]

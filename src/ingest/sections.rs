@@ -74,6 +74,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "요약",
             "обзор",
             "сводка",
+            "краткое описание",
+            "описание",
+            "резюме",
+            "короткий опис",
+            "опис",
+            "огляд",
+            "підсумок",
             "issues found",
             "introduction",
             "incident details",
@@ -146,6 +153,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "영향",
             "영향 범위",
             "влияние",
+            "последствия",
+            "вплив",
+            "наслідки",
         ],
     ),
     (
@@ -187,6 +197,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "経緯",
             "타임라인",
             "хронология",
+            "хронология событий",
+            "ход событий",
+            "хронологія",
+            "перебіг подій",
             "tidslinje",
             "event timeline",
             "detailed timeline",
@@ -250,6 +264,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "akar masalah",
             "причина",
             "корневая причина",
+            "первопричина",
+            "коренная причина",
+            "першопричина",
+            "коренева причина",
+            "причини",
             "причины",
             "root-cause",
             "root cause and analysis",
@@ -324,6 +343,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "조치",
             "해결",
             "решение",
+            "восстановление",
+            "устранение",
+            "відновлення",
+            "усунення",
+            "вирішення",
             "penyelesaian",
             "resolution steps",
             "mitigation steps",
@@ -377,6 +401,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "why we did not notice",
             "détection",
             "erkennung",
+            "обнаружение",
+            "виявлення",
             "検知",
             "탐지",
         ],
@@ -518,6 +544,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "próximos pasos",
             "prochaines étapes",
             "меры",
+            "действия",
+            "дальнейшие действия",
+            "корректирующие меры",
+            "заходи",
+            "дії",
+            "наступні кроки",
+            "план дій",
         ],
     ),
     (
@@ -552,6 +585,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "reflections",
             "lecciones aprendidas",
             "выводы",
+            "извлеченные уроки",
+            "висновки",
+            "отримані уроки",
             "lições aprendidas",
             "leçons apprises",
             "enseignements",
@@ -584,6 +620,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "fatores contribuintes",
             "fattori contribuenti",
             "beitragende faktoren",
+            "способствующие факторы",
+            "сопутствующие факторы",
+            "факторы, способствовавшие",
+            "фактори, що сприяли",
+            "сприятливі фактори",
             "bijdragende factoren",
             "contribuíram",
             "contribuyeron",
@@ -1491,6 +1532,23 @@ It broke.
             got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
             vec![("resolution", 3), ("impact", 5), ("action_items", 13), ("action_items", 17)]
         );
+    }
+
+    #[test]
+    fn ukrainian_and_russian_headings() {
+        for (heading, kind) in [
+            ("Короткий опис", SectionKind::Summary),
+            ("Хронологія", SectionKind::Timeline),
+            ("Першопричина", SectionKind::RootCause),
+            ("Фактори, що сприяли", SectionKind::ContributingFactors),
+            ("Відновлення", SectionKind::Resolution),
+            ("Заходи", SectionKind::ActionItems),
+            ("Висновки", SectionKind::LessonsLearned),
+            ("Первопричина", SectionKind::RootCause),
+            ("Обнаружение", SectionKind::Detection),
+        ] {
+            assert_eq!(Synonyms::new(&[]).classify(heading).map(|c| c.kind), Some(kind), "{heading}");
+        }
     }
 
     #[test]

@@ -487,8 +487,9 @@ pub struct FoundDate {
 }
 
 /// Month names (lower case), full or abbreviated, in the languages of
-/// the corpus: English, German, French, Spanish and Portuguese; Italian
-/// and Dutch too.
+/// the corpus: English, German, French, Spanish and Portuguese; Italian,
+/// Dutch, Swedish, Indonesian and Turkish too; Polish, Russian and
+/// Ukrainian in the genitive a date takes ("15 грудня 2022").
 #[rustfmt::skip]
 const MONTHS: &[(&str, i8)] = &[
     ("january", 1), ("januar", 1), ("jan", 1), ("janvier", 1), ("enero", 1), ("janeiro", 1),
@@ -506,6 +507,15 @@ const MONTHS: &[(&str, i8)] = &[
     ("gennaio", 1), ("januari", 1), ("febbraio", 2), ("februari", 2), ("maart", 3), ("aprile", 4),
     ("maggio", 5), ("mei", 5), ("giugno", 6), ("luglio", 7), ("augustus", 8), ("settembre", 9),
     ("ottobre", 10), ("dicembre", 12),
+    ("maj", 5), ("augusti", 8), ("maret", 3), ("agustus", 8), ("desember", 12),
+    ("ocak", 1), ("şubat", 2), ("mart", 3), ("nisan", 4), ("mayıs", 5), ("haziran", 6), ("temmuz", 7),
+    ("ağustos", 8), ("eylül", 9), ("ekim", 10), ("kasım", 11), ("aralık", 12),
+    ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6),
+    ("lipca", 7), ("sierpnia", 8), ("września", 9), ("października", 10), ("listopada", 11), ("grudnia", 12),
+    ("января", 1), ("февраля", 2), ("марта", 3), ("апреля", 4), ("мая", 5), ("июня", 6), ("июля", 7),
+    ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11), ("декабря", 12),
+    ("січня", 1), ("лютого", 2), ("березня", 3), ("квітня", 4), ("травня", 5), ("червня", 6),
+    ("липня", 7), ("серпня", 8), ("вересня", 9), ("жовтня", 10), ("листопада", 11), ("грудня", 12),
 ];
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
@@ -515,18 +525,24 @@ fn month_number(name: &str) -> Option<i8> {
     MONTHS.iter().find(|(month, _)| *month == name).map(|(_, number)| *number)
 }
 
-/// The month names as alternatives, longest first.
+/// The month names as alternatives, longest first, each a whole word: an
+/// ASCII word boundary (the fast one) where the name starts or ends with
+/// an ASCII letter; a Cyrillic name's own letters set it apart.
 fn month_names() -> String {
     let mut months: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
     months.sort_by_key(|name| Reverse(name.len()));
-    months.join("|")
+    let bounded = |name: &str| {
+        let edge = |c: Option<char>| if c.is_some_and(|c| c.is_ascii()) { B } else { "" };
+        format!("{}{name}{}", edge(name.chars().next()), edge(name.chars().next_back()))
+    };
+    months.into_iter().map(bounded).collect::<Vec<_>>().join("|")
 }
 
 /// The two spelled-month forms: day first ("14th February 2024", "Monday 3. February
 /// 2020", "Tue, 1 Nov 2022", "7th of December", "12. - 13. August 2020") or month
 /// first ("Sunday, May 13th, 2023", "Sep 27 2017", "Nov 1, 2022", "April 21-22 2020").
 fn named_date_pattern(day_first: bool) -> String {
-    let month = format!(r"{B}(?P<mon>{}){B}", month_names());
+    let month = format!(r"(?P<mon>{})", month_names());
     let weekday = format!(r"(?:{B}(?:{WEEKDAYS}){B}\.?,?\s+)?");
     // Between a month name and a number: spaces (after an abbreviation's
     // dot) or one of `-/.` ("12-Mar-2024", "Mar/12/2024", "12.Mar.2024").
@@ -552,7 +568,7 @@ static NUMERIC_DATE: PerThread<Regex> = PerThread::new(|| compile(r"\d{1,4}[-./]
 const DATE_SEPARATORS: [char; 3] = ['-', '.', '/'];
 /// A month name as a word. Both spelled-month forms have one and most texts
 /// none: one scan for it spares the two costlier ones.
-static MONTH_NAME: PerThread<Regex> = PerThread::new(|| compile(&format!(r"(?i){B}(?:{}){B}", month_names())));
+static MONTH_NAME: PerThread<Regex> = PerThread::new(|| compile(&format!(r"(?i)(?:{})", month_names())));
 static MONTH_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(true)));
 
@@ -619,7 +635,9 @@ fn named_dates(text: &str, caps: &Captures, default_year: Option<i16>) -> Option
     let month = month_number(&month_key)?;
     let written_year = caps.name("y").or(caps.name("ry"));
     // "may", "march" and "mar" are also words: lowercase, they need a written year.
-    let is_word = month_text == month_key && matches!(month_key.as_str(), "may" | "march" | "mar" | "mars" | "mayo");
+    // "Maja", "Nisan" and "Mart" are names too, whatever their case.
+    let is_word = month_text == month_key && matches!(month_key.as_str(), "may" | "march" | "mar" | "mars" | "mayo")
+        || matches!(month_key.as_str(), "mart" | "maj" | "maja" | "nisan");
     if is_word && written_year.is_none() {
         return None;
     }
@@ -1303,6 +1321,10 @@ mod tests {
             "Date: Tue, 1 Nov 2022 07:32:16 GMT" => "2022-11-01",
             "Ausfall 12. - 13. August 2020" => "2020-08-12, 2020-08-13",
             "outage 22nd & 23rd April 2020" => "2020-04-22, 2020-04-23",
+            "15 грудня 2022 року; 3 марта 2024 г.; 7 października 2023" => "2022-12-15, 2024-03-03, 2023-10-07",
+            "12 augusti 2024; 5 Şubat 2024; 17 Agustus 2024" => "2024-08-12, 2024-02-05, 2024-08-17",
+            // Names that are words too need a year: "Maja 12", "nisan".
+            "Maja 12 wrote; 3 maj 2024" => "2024-05-03",
         }
     }
 

@@ -35,8 +35,16 @@ static FILE_DATE: PerThread<Regex> = PerThread::new(|| Regex::new(r"(?:^|[/_-])(
 /// for the exporter (PT)", "times shown in UTC". ASCII case only: no other
 /// letter lower-cases to one of these, so no lower-cased copy of the line is needed.
 static ZONE_STATEMENT: PerThread<Regex> = PerThread::new(|| {
-    Regex::new(r"(?i-u)all times|(^|[ \t_*(>])(times|timestamps) are\b|\btimes (shown|given|listed|quoted|below) (are )?in\b|time ?zone:")
-        .unwrap()
+    Regex::new(concat!(
+        r"(?i-u)all times|(^|[ \t_*(>])(times|timestamps) are\b|\btimes (shown|given|listed|quoted|below) (are )?in\b|time ?zone:",
+        // The same in the other languages of the corpus.
+        r"|alle (zeiten|zeitangaben|uhrzeiten|tijden)|zeitzone|toutes les heures|tous les horaires|fuseau horaire",
+        r"|tod[oa]s (los|las|os|as) (horarios|horas|horários)|zona horaria|fuso hor|tutti gli orari|tijdzone",
+        r"|wszystkie godziny|strefa czasowa|alla tider|tidszon|semua waktu|zona waktu",
+        r"|Усі часи|усі часи|Все время|все время|ремя указано|час указано|часовой пояс|часовий пояс",
+        r"|すべての時刻|全ての時刻|時刻は|所有时间|时间均为|모든 시간",
+    ))
+    .unwrap()
 });
 
 /// What may stand between the two times of a range, dates aside.
@@ -63,6 +71,11 @@ static BYLINE: PerThread<Regex> = PerThread::new(|| {
     english(
         r"^\W*(posted|published|written|updated|exported|generated|printed|last (updated|modified|edited)|date published|by (?-i:\p{Lu}\S*( \p{Lu}\S*){0,3})\s*([,—–|·•]| on\b))|^\W*(?-i:\p{Lu}\p{Ll}+( \p{Lu}[\p{L}'’.-]+){1,2})(,[^—–|·•]{0,40})?\s+[—–|·•]\s+[^—–|·•]{4,30}$",
     )
+});
+
+/// How an e-mail tells the day of its story against the day it was sent.
+static MAIL_DAY: PerThread<Regex> = PerThread::new(|| {
+    english(r"\b(this morning|this afternoon|this evening|earlier today|today|tonight|yesterday|last night)\b")
 });
 
 /// An e-mail's header lines: its `Date:` is when the mail was sent.
@@ -284,6 +297,22 @@ impl Facts<'_> {
         headers >= 2 && line <= 8 && MAIL_HEADER.is_match(self.plain_line(line))
     }
 
+    /// The day an e-mail write-up tells of: the day it was sent when it
+    /// says "this morning" or "today", the day before for "yesterday".
+    fn mail_day(&self) -> Option<Date> {
+        let sent = (1..=8u32)
+            .filter(|&line| self.mail_header(line))
+            .filter_map(|line| self.plain_line(line).split_once(':'))
+            .find_map(|(key, value)| key.trim().eq_ignore_ascii_case("date").then(|| find_dates(value, None)))?
+            .first()?
+            .date;
+        let told = self.plain.iter().find_map(|l| MAIL_DAY.find(l).map(|m| m.as_str().to_ascii_lowercase()))?;
+        match told.as_str() {
+            "yesterday" | "last night" => sent.yesterday().ok(),
+            _ => Some(sent),
+        }
+    }
+
     /// Date, start and end from front matter, labels and prose.
     pub(super) fn when(&mut self, zone: &Zone, day_first: bool) -> When {
         let mut when = When::default();
@@ -393,7 +422,7 @@ impl Facts<'_> {
         if written_year.is_some() {
             date_hint = first_date(written_year);
         }
-        let date_hint = date_hint.or_else(file_date);
+        let date_hint = date_hint.or_else(|| self.mail_day()).or_else(file_date);
 
         // Explicit start/end labels ("Start Time: January 25, 2024, 10:30 AM").
         let default_year = date_hint.map(|d| d.year()).or(written_year);
