@@ -926,3 +926,15 @@ fn an_incident_tools_key_timestamps_give_start_and_end_not_its_export_stamp() {
     let want = (Some("2024-05-22T02:58:00+00:00".into()), Some("2024-05-22T04:02:00+00:00".into()), Some(64));
     assert_eq!(when(&p), want);
 }
+
+#[test]
+fn an_email_told_as_this_morning_is_dated_by_its_date_header() {
+    let mail = |when: &str| {
+        let text = format!(
+            "From: Wei Ling <wl@example.com>\nTo: office@example.com\nDate: Thu, 10 Oct 2024 18:22:41 +0800\nSubject: Office internet outage\n\nHi all, a write-up of the outage {when}. All times below are SGT.\n\nEveryone in the office lost internet from 8:47am until 11:02am.\n"
+        );
+        parse(&text).start.map(|t| t.to_string())
+    };
+    assert_eq!(mail("this morning").as_deref(), Some("2024-10-10T08:47:00+08:00"));
+    assert_eq!(mail("yesterday").as_deref(), Some("2024-10-09T08:47:00+08:00"));
+}
