@@ -108,6 +108,10 @@ fn in_duration_context(text: &str, at: usize) -> bool {
     DURATION_WORD.is_match(window_before(text, at, 40).1)
 }
 
+/// The Nordic "kl. 07.45", "klockan 12.55", "klo 9.30": the word says a
+/// time follows, as a meridiem or "Uhr" does after one.
+static O_CLOCK_BEFORE: PerThread<Regex> = PerThread::new(|| compile(r"(?i)(?:^|[^\w])(?:kl\.?|klockan|klo|kello)\s*$"));
+
 /// A clock time may not continue a word, number, version or address ("1.2:30",
 /// "127.0.0.1:80"), nor be a relative offset ("T+00:05"). "2020-04-21T01:30" is fine.
 fn may_start_time(text: &str, start: usize) -> bool {
@@ -231,7 +235,7 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     }
     let accepted = match sep {
         None => suffixed,
-        Some('.') => suffixed || zone.is_some(),
+        Some('.') => suffixed || zone.is_some() || O_CLOCK_BEFORE.is_match(window_before(text, start, 12).1),
         Some('h') => !in_duration_context(text, start),
         _ => true,
     };
@@ -871,14 +875,24 @@ const NUMBER_WORDS: &[(&str, f64)] = &[
 const UNIT_SECONDS: [f64; 5] = [1.0, 60.0, 3_600.0, 86_400.0, 604_800.0];
 
 /// Unit words by rank (0 seconds, 1 minutes, 2 hours, 3 days, 4 weeks), in
-/// English and the languages the corpus holds, then the Japanese and Chinese
-/// ones (no word boundary after those); single letters are matched apart.
+/// English and the languages the corpus holds, then the Cyrillic ones and
+/// the Japanese and Chinese ones (no ASCII word boundary after those:
+/// their letters are not ASCII); single letters are matched apart.
 const UNIT_WORDS: [(&str, &str); 5] = [
-    ("seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden", "秒"),
-    ("minutes?|mins?|minutos?|minuten?|minuti|minuto", "分間?"),
-    ("hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur", "時間"),
-    ("days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag", "日間"),
-    ("weeks?|wks?|semanas?|wochen?|semaines?|settimane?|weken", "週間"),
+    ("seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden|sekunder|sekund|saniye|detik", "секунд[аы]?|秒"),
+    ("minutes?|mins?|minutos?|minuten?|minuti|minuto|minuter|minut[ay]?|dakika|menit", "минут[аы]?|хвилин[аиу]?|分間?"),
+    (
+        "hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur|timmar|timme|godzin[ay]?|godzinę|saat|jam",
+        "час(?:ов|а)?|годин[аиу]?|時間",
+    ),
+    (
+        "days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag|dagar|dni|dzień|gün|hari",
+        "дн(?:ей|я)|день|дні|днів|日間",
+    ),
+    (
+        "weeks?|wks?|semanas?|wochen?|semaines?|settimane?|weken|veckor|vecka|tygodni|hafta|minggu",
+        "недел[ьиюя]|тижн(?:ів|і|я)|週間",
+    ),
 ];
 
 /// Words for half of the unit after them: "half an hour", "media hora",
@@ -924,7 +938,9 @@ fn duration_pattern(prefix: &str) -> String {
 static DURATION_PART: PerThread<Regex> = PerThread::new(|| compile(&duration_pattern("")));
 /// The next part of "5 hours, 26 minutes", "5 hours and 26 minutes", "2h15m".
 static NEXT_DURATION_PART: PerThread<Regex> = PerThread::new(|| {
-    compile(&duration_pattern(r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+(?i:and|y|e|und|et|en)[\ \t]+ | [\ \t]+ )?"))
+    compile(&duration_pattern(
+        r"^(?P<sep> [\ \t]*,[\ \t]* | [\ \t]+(?i:and|y|e|und|et|en|och|og|i|ve|dan|и|і)[\ \t]+ | [\ \t]+ )?",
+    ))
 });
 /// A qualifier before a duration, taken into its span whole: "just over",
 /// "a little less than", "slightly more than", "well under", "nearly",
@@ -1220,6 +1236,7 @@ mod tests {
             "Gegen 16 Uhr und 16:00 Uhr" => "16:00:00, 16:00:00",
             "entre 14 h 05 et 15 h 20" => "14:05:00, 15:20:00",
             "10時05分から11時20分まで" => "10:05:00, 11:20:00",
+            "kl. 07.45 slutade systemet, klockan 12.55 fungerade det; 3.5 hours" => "07:45:00, 12:55:00",
         }
         assert_eq!(find_times("2025年3月4日 10時05分 JST")[0].text, "10時05分 JST");
         assert_eq!(find_times("15時10分（JST）までの")[0].text, "15時10分（JST）");
@@ -1468,6 +1485,8 @@ mod tests {
             "a duré environ 50 minutes; une demi-heure; une heure et demie" => "50~, 30, 90",
             "è durato circa due ore; 40 minuti; gedurende 1 uur en 35 minuten" => "120~, 40, 95",
             "障害時間：1時間35分、約2時間にわたり、45分間" => "95, 120~, 45",
+            "5 timmar och 10 minuter; 4 години 35 хвилин; 2 часа 15 минут" => "310, 275, 135",
+            "3 godziny i 20 minut; 2 saat 30 dakika; 1 jam 45 menit" => "200, 150, 105",
         }
         // A Japanese clock time is not a duration.
         check! {durations, none: "14時30分に復旧", "3 tags", "2 Minutenzeiger"}

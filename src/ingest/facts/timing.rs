@@ -839,7 +839,6 @@ impl Facts<'_> {
                         "incident window",
                         "outage window",
                         "impact window",
-                        "lead time",
                         "tiempo de inactividad",
                         "tempo de indisponibilidade",
                         "総影響時間",
