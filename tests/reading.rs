@@ -869,6 +869,9 @@ fn a_sentence_that_opens_with_its_length_frames_what_users_saw() {
     let late =
         "The daily dataset, due at 06:00 UTC, landed at 11:25 UTC, 5 h 25 min late. Dashboards showed old numbers.";
     assert_eq!(summary_duration(late), Some(325));
+    assert_eq!(summary_duration("Systemet var otillgängligt i 5 timmar och 10 minuter."), Some(310));
+    assert_eq!(summary_duration("Сервіс був недоступний протягом 4 години 35 хвилин."), Some(275));
+    assert_eq!(summary_duration("Ödeme servisi 2 saat 30 dakika boyunca erişilemez durumdaydı."), Some(150));
     // Users in a sentence that tells no outage and opens with no length.
     assert_eq!(summary_duration("We onboarded 40 users over 3 weeks."), None);
 }

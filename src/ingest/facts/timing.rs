@@ -823,9 +823,25 @@ impl Facts<'_> {
                 let recovery = name.starts_with("time to re") || ["ttr", "mttr", "ttm"].contains(&name.as_str());
                 // "Gesamtdauer", "Ausfalldauer", "durée totale", "障害時間".
                 // "Total customer-facing downtime: 92 minutes", "Total outage: 50 minutes".
-                let names_length = ["duration", "durée", "duración", "duração", "durata", "dauer", "duur", "downtime"]
-                    .iter()
-                    .any(|word| name.contains(word))
+                let names_length = [
+                    "duration",
+                    "durée",
+                    "duración",
+                    "duração",
+                    "durata",
+                    "dauer",
+                    "duur",
+                    "downtime",
+                    "varaktighet",
+                    "czas trwania",
+                    "длительность",
+                    "продолжительность",
+                    "тривалість",
+                    "süre",
+                    "durasi",
+                ]
+                .iter()
+                .any(|word| name.contains(word))
                     || name.starts_with("total ");
                 if (names_length
                     || recovery
@@ -944,7 +960,7 @@ impl Facts<'_> {
         // duration found, so the lead word ends the text before it.
         static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde)\s*$",
+                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde|i|varade|under|przez|trwał[aoy]?|в течение|длил(?:ся|ась|ось)|продолжал(?:ся|ась|ось)|протягом|трива(?:в|ла|ло)|selama|berlangsung)\s*$",
             )
         });
         // Italian "per" ("irraggiungibile per circa due ore") leads only a
@@ -960,13 +976,13 @@ impl Facts<'_> {
         });
         static OUTAGE_NOUN_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)^(?:\s+lang\b|\s+(?:de|d'|di|da)\s*(?:caída|interrupci[oó]n|indisponibilidad|inactividad|indisponibilidade|interrupção|queda|panne|coupure|interruption|indisponibilité|disservizio|interruzione)|\s+(?:Ausfall|Störung|storing|uitval)|(?:程度|ほど)?(?:にわたり|にわたって|の間|の障害|の停止|停止|継続))",
+                r"(?i)^(?:\s+lang\b|\s+(?:boyunca|sürdü|süren)\b|\s+(?:de|d'|di|da)\s*(?:caída|interrupci[oó]n|indisponibilidad|inactividad|indisponibilidade|interrupção|queda|panne|coupure|interruption|indisponibilité|disservizio|interruzione)|\s+(?:Ausfall|Störung|storing|uitval)|(?:程度|ほど)?(?:にわたり|にわたって|の間|の障害|の停止|停止|継続))",
             )
         });
         // Words that make a sentence about the outage in the other languages.
         static OUTAGE_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|durat[oaie]|duró|durou|dauerte|duré|duurde|irraggiungibil\w*|inaccessibil\w*|fuori servizio|guast[oi]|malfunzionament\w*|bloccat[oiae]|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
+                r"(?i)\b(?:otillgänglig\w*|avbrott\w*|störning\w*|nere|niedostępn\w*|awari\w*|przerw\w*|недоступ\w*|сбо[йя]\w*|отказ\w*|простой|зб(?:ій|ою|ої)\w*|простій|erişilemez|kesinti\w*|arıza\w*|çöktü|gangguan|tidak dapat diakses|ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|durat[oaie]|duró|durou|dauerte|duré|duurde|irraggiungibil\w*|inaccessibil\w*|fuori servizio|guast[oi]|malfunzionament\w*|bloccat[oiae]|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
