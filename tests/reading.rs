@@ -941,3 +941,18 @@ fn an_email_told_as_this_morning_is_dated_by_its_date_header() {
     assert_eq!(mail("this morning").as_deref(), Some("2024-10-10T08:47:00+08:00"));
     assert_eq!(mail("yesterday").as_deref(), Some("2024-10-09T08:47:00+08:00"));
 }
+
+#[test]
+fn a_policy_an_agenda_and_a_quarters_table_of_incidents_are_not_postmortems() {
+    let policy =
+        "# Incident Response Policy\n\n## Severity levels\n\nSEV1: login down for all users. Page immediately.\n";
+    assert_eq!(parse(policy).kind, Kind::Other);
+    let agenda =
+        "# Weekly Incident Review — Agenda\n\n1. INC-2207 — Payments latency (15 min)\n2. Action item review\n";
+    assert_eq!(parse(agenda).kind, Kind::Other);
+    let quarter = "# Q2 2024 Incident Summary\n\nNine incidents in Q2.\n\n| ID | Date | Duration | Cause |\n|---|---|---|---|\n| INC-1402 | 2024-04-03 | 48 min | Config change |\n| INC-1407 | 2024-04-11 | 2 h 10 min | Stuck consumer |\n| INC-1411 | 2024-04-19 | 1 h 52 min | Expired certificate |\n";
+    assert_eq!(parse(quarter).kind, Kind::List);
+    // A postmortem whose cause is a policy still is one.
+    let iam = "# Uploads failed after a bad IAM policy\n\n## Root cause\n\nA bucket policy denied writes.\n";
+    assert_eq!(parse(iam).kind, Kind::Postmortem);
+}

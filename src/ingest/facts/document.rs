@@ -69,6 +69,12 @@ fn counted(before: &str) -> bool {
 }
 
 /// A title that says it is about an incident, whatever else it names.
+/// A title whose last word names the document a policy, an agenda or a
+/// runbook, whatever it is about: "Incident Response Policy", "Weekly
+/// Incident Review — Agenda".
+static OTHER_DOCUMENT_HEAD: PerThread<Regex> = PerThread::new(|| {
+    english(r"\b(policy|policies|agenda|runbook|playbook|handbook|guidelines|procedures?|charter)\W*$")
+});
 static INCIDENT_TITLE: PerThread<Regex> = PerThread::new(|| {
     english(r"\b(post-?mortem|incident|outage|rca|root cause|review of|retrospective|sev ?\d|p\d)\b")
 });
@@ -322,27 +328,47 @@ impl Facts<'_> {
             };
             return (Kind::List, first.line, format!("{n} headings each name an incident"));
         }
-        // An index: rows or items that each date an incident and link to
-        // its write-up, in a file that tells no incident of its own.
-        let dated_links: Vec<u32> = (1..)
-            .zip(self.input.lines)
-            .filter(|&(line, raw)| raw.contains("](") && !self.in_timeline(line) && !find_dates(raw, None).is_empty())
-            .map(|(line, _)| line)
-            .take(3)
-            .collect();
-        if dated_links.len() >= 3 && p.root_cause.is_none() && !has_timed_entries {
-            return (Kind::List, dated_links[0], "3 or more rows each date an incident and link to it".into());
-        }
         let archive_entry = archive_entry_front_matter(self.fm());
-        if let Some(title) = p.title.as_deref()
-            && !archive_entry
-            && let Some(other) = OTHER_DOCUMENT_TITLE
-                .find_iter(title)
-                .find(|m| !counted(&title[..m.start()]))
-                .filter(|_| !INCIDENT_TITLE.is_match(title))
-        {
+        // The first H1 even where it reads as a section ("Incident Response
+        // Policy"); "… after a bad IAM policy": a postmortem tells its cause
+        // or its times.
+        let heading = p.title.as_deref().or_else(|| self.input.outline.headings.first().map(|h| h.text.as_str()));
+        let names_its_kind = heading
+            .filter(|_| p.root_cause.is_none() && !has_timed_entries)
+            .and_then(|title| OTHER_DOCUMENT_HEAD.find(title))
+            .or_else(|| {
+                let title = p.title.as_deref()?;
+                OTHER_DOCUMENT_TITLE
+                    .find_iter(title)
+                    .find(|m| !counted(&title[..m.start()]))
+                    .filter(|_| !INCIDENT_TITLE.is_match(title))
+            });
+        if let Some(other) = names_its_kind.filter(|_| !archive_entry) {
             let why = format!("the title names another kind of document (\"{}\"), not an incident", other.as_str());
             return (Kind::Other, self.title_line(), why);
+        }
+        // An index or a period's summary: rows or items that each date an
+        // incident and link to its write-up, or table rows on three days or
+        // more, in a file that tells no incident of its own and whose title names
+        // no other kind of document (a meeting's notes track incidents too).
+        let mut days = Vec::new();
+        let dated_rows: Vec<u32> = (1..)
+            .zip(self.input.lines)
+            .filter(|&(line, raw)| {
+                let row = raw.trim_start().starts_with('|');
+                if !(raw.contains("](") || row) || self.in_timeline(line) {
+                    return false;
+                }
+                let Some(day) = find_dates(raw, None).first().map(|d| d.date) else { return false };
+                if !days.contains(&day) {
+                    days.push(day);
+                }
+                true
+            })
+            .map(|(line, _)| line)
+            .collect();
+        if dated_rows.len() >= 3 && days.len() >= 3 && p.root_cause.is_none() && !has_timed_entries {
+            return (Kind::List, dated_rows[0], "3 or more rows each date an incident".into());
         }
         // A failure narrated ("the API returned 500s", "we rolled back")
         // makes a postmortem of any write-up; talk about postmortems, a
