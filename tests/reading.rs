@@ -956,3 +956,13 @@ fn a_policy_an_agenda_and_a_quarters_table_of_incidents_are_not_postmortems() {
     let iam = "# Uploads failed after a bad IAM policy\n\n## Root cause\n\nA bucket policy denied writes.\n";
     assert_eq!(parse(iam).kind, Kind::Postmortem);
 }
+
+#[test]
+fn a_story_without_a_summary_opens_in_its_first_narrative_section() {
+    let post = "# The afternoon our mesh forgot who it was (June 11, 2024)\n\n## How we noticed\n\nAt 2:14 PM ET our gateway's error rate went to 70%.\n\n## Recovery\n\nThe error rate was back to baseline at 4:05 PM ET. For about an hour and fifty minutes, most of our product did not work.\n";
+    let want = (Some("2024-06-11T14:14:00-04:00".into()), Some("2024-06-11T16:05:00-04:00".into()), Some(111));
+    assert_eq!(when(&parse(post)), want);
+    // A heading stamped with its time is an entry of a thread, not the story.
+    let thread = "# Approval of the recommendations\n\n### note · 2026-10-09T01:13Z\n\nApproved by the team (2026-10-08 ~9:20 PM ET).\n";
+    assert_eq!(parse(thread).start, None);
+}

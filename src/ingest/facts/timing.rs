@@ -377,12 +377,23 @@ impl Facts<'_> {
                 candidates.push((labelled_text(label), label.line, FactSource::Label));
             }
         }
-        for kind in [SectionKind::Summary, SectionKind::Impact] {
-            for s in self.sections_of(kind) {
-                let text = self.section_text(s);
-                for sentence in sentences(text) {
-                    candidates.push((sentence.to_string(), s.section.line, FactSource::Prose));
-                }
+        let told_first = [SectionKind::Summary, SectionKind::Impact];
+        let mut first_told: Vec<_> = told_first.iter().flat_map(|kind| self.sections_of(*kind)).collect();
+        // A story with neither opens in its first section of narrative
+        // ("How we noticed", "A quiet Tuesday"); a heading stamped with a
+        // date or time is an entry of a log or a thread, not a story's.
+        if first_told.is_empty() {
+            first_told.extend(self.input.outline.sections.iter().find(|s| {
+                let heading = &s.section.heading;
+                matches!(s.section.kind, SectionKind::Detection | SectionKind::Other)
+                    && find_dates(heading, None).is_empty()
+                    && times(heading).next().is_none()
+            }));
+        }
+        for s in first_told {
+            let text = self.section_text(s);
+            for sentence in sentences(text) {
+                candidates.push((sentence.to_string(), s.section.line, FactSource::Prose));
             }
         }
         let first_section =
@@ -987,7 +998,7 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         static ARRIVED_LATE: PerThread<Regex> = PerThread::new(|| {
