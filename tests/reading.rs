@@ -966,3 +966,10 @@ fn a_story_without_a_summary_opens_in_its_first_narrative_section() {
     let thread = "# Approval of the recommendations\n\n### note · 2026-10-09T01:13Z\n\nApproved by the team (2026-10-08 ~9:20 PM ET).\n";
     assert_eq!(parse(thread).start, None);
 }
+
+#[test]
+fn a_korean_range_and_duration_label() {
+    let report = "# 장애 보고서: 푸시 알림 지연\n\n## 개요\n\n2024년 9월 3일(화) 15:20부터 17:05까지(KST) 알림 서버가 반복 재시작되었습니다. 같은 날 13:40 배포된 v2.31.0이 원인입니다.\n\n장애 지속 시간: 약 1시간 45분\n";
+    let want = (Some("2024-09-03T15:20:00+09:00".into()), Some("2024-09-03T17:05:00+09:00".into()), Some(105));
+    assert_eq!(when(&parse(report)), want);
+}

@@ -230,7 +230,9 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     end += zone.as_ref().map_or(0, |(_, len)| *len);
     let suffixed = meridiem.is_some() || uhr.is_some();
     // Japanese runs on without a space: "10時05分から".
-    if !suffixed && zone.is_none() && sep != Some('時') && char_at(text, end).is_some_and(char::is_alphanumeric) {
+    // So do Korean particles: "15:20부터 17:05까지".
+    let runs_on = |c: char| c.is_alphanumeric() && c < '\u{3000}';
+    if !suffixed && zone.is_none() && sep != Some('時') && char_at(text, end).is_some_and(runs_on) {
         return None;
     }
     let accepted = match sep {
@@ -879,15 +881,18 @@ const UNIT_SECONDS: [f64; 5] = [1.0, 60.0, 3_600.0, 86_400.0, 604_800.0];
 /// the Japanese and Chinese ones (no ASCII word boundary after those:
 /// their letters are not ASCII); single letters are matched apart.
 const UNIT_WORDS: [(&str, &str); 5] = [
-    ("seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden|sekunder|sekund|saniye|detik", "секунд[аы]?|秒"),
-    ("minutes?|mins?|minutos?|minuten?|minuti|minuto|minuter|minut[ay]?|dakika|menit", "минут[аы]?|хвилин[аиу]?|分間?"),
+    ("seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden|sekunder|sekund|saniye|detik", "секунд[аы]?|秒|초"),
+    (
+        "minutes?|mins?|minutos?|minuten?|minuti|minuto|minuter|minut[ay]?|dakika|menit",
+        "минут[аы]?|хвилин[аиу]?|分間?|분",
+    ),
     (
         "hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur|timmar|timme|godzin[ay]?|godzinę|saat|jam",
-        "час(?:ов|а)?|годин[аиу]?|時間",
+        "час(?:ов|а)?|годин[аиу]?|時間|시간",
     ),
     (
         "days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag|dagar|dni|dzień|gün|hari",
-        "дн(?:ей|я)|день|дні|днів|日間",
+        "дн(?:ей|я)|день|дні|днів|日間|일간",
     ),
     (
         "weeks?|wks?|semanas?|wochen?|semaines?|settimane?|weken|veckor|vecka|tygodni|hafta|minggu",
@@ -948,7 +953,7 @@ static NEXT_DURATION_PART: PerThread<Regex> = PerThread::new(|| {
 /// ("lasted", "for", "durante") is read on the text before all of it.
 static APPROXIMATELY: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?i)(?:\b(?:(?:just|a\s+little|a\s+bit|slightly|well|a\s+good)\s+(?:over|under|more\s+than|less\s+than|shy\s+of)|(?:more|less)\s+than|upwards\s+of|close\s+to|under|approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|(?:un\s+peu\s+)?(?:plus|moins)\s+d(?:e\b|['’])|près\s+d(?:e\b|['’])|presque|mehr\s+als|weniger\s+als|etwa|ungefähr|knapp|rund|fast|gut|über|aproximadamente|cerca\s+de|unos|unas|alrededor\s+de|casi|(?:poco\s+|algo\s+|pouco\s+)?(?:más|mais|menos)\s+de|quase|(?:poco\s+)?più\s+di|meno\s+di|quasi|oltre|ongeveer|bijna|ruim|(?:meer|minder)\s+dan)|~|≈|約|およそ)[ \t]*$",
+        r"(?i)(?:\b(?:(?:just|a\s+little|a\s+bit|slightly|well|a\s+good)\s+(?:over|under|more\s+than|less\s+than|shy\s+of)|(?:more|less)\s+than|upwards\s+of|close\s+to|under|approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|(?:un\s+peu\s+)?(?:plus|moins)\s+d(?:e\b|['’])|près\s+d(?:e\b|['’])|presque|mehr\s+als|weniger\s+als|etwa|ungefähr|knapp|rund|fast|gut|über|aproximadamente|cerca\s+de|unos|unas|alrededor\s+de|casi|(?:poco\s+|algo\s+|pouco\s+)?(?:más|mais|menos)\s+de|quase|(?:poco\s+)?più\s+di|meno\s+di|quasi|oltre|ongeveer|bijna|ruim|(?:meer|minder)\s+dan)|~|≈|約|およそ|약)[ \t]*$",
     )
 });
 
@@ -1487,6 +1492,7 @@ mod tests {
             "障害時間：1時間35分、約2時間にわたり、45分間" => "95, 120~, 45",
             "5 timmar och 10 minuter; 4 години 35 хвилин; 2 часа 15 минут" => "310, 275, 135",
             "3 godziny i 20 minut; 2 saat 30 dakika; 1 jam 45 menit" => "200, 150, 105",
+            "장애 지속 시간: 약 1시간 45분" => "105~",
         }
         // A Japanese clock time is not a duration.
         check! {durations, none: "14時30分に復旧", "3 tags", "2 Minutenzeiger"}

@@ -53,8 +53,10 @@ const RANGE_WORDS: &[&str] = &[
     // "entre 14h10 et 14h55", "zwischen 9:00 und 9:40", "entre las 10:00 y las 11:00",
     // "dalle 08:10 alle 09:35", "das 10:00 às 11:00", "van 9:00 tot 10:15".
     "et", "und", "y", "e", "alle", "al", "às", "as", "até", "hasta", "tot",
-    // "13時10分から15時10分まで", "10:00至11:30".
-    "から", "至", "到",
+    // "13時10分から15時10分まで", "10:00至11:30", "15:20부터 17:05까지".
+    "から", "至", "到", "부터",
+    // "kl. 07.45 till 12.55", "od 10:00 do 12:00", "с 10:00 до 12:00", "з 18:40 до 23:15".
+    "till", "do", "до", "sampai", "hingga",
 ];
 
 /// "… ended at", "was resolved by": the time that follows is the end.
@@ -850,6 +852,9 @@ impl Facts<'_> {
                     "тривалість",
                     "süre",
                     "durasi",
+                    "지속 시간",
+                    "소요 시간",
+                    "장애 시간",
                 ]
                 .iter()
                 .any(|word| name.contains(word))
