@@ -876,3 +876,15 @@ fn a_heading_that_names_its_section_only_in_brackets_starts_that_section() {
     let kinds: Vec<&str> = p.sections.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(kinds, ["summary", "root_cause", "other"]);
 }
+
+#[test]
+fn a_timeline_table_that_reports_the_cause_found_tags_it() {
+    let p = parse(
+        "# Order events stalled\n\n## Root cause\n\nConsumers were evicted from the group again and again.\n\n\
+         ## Timeline\n\n| Time | Event |\n|---|---|\n| 09:14 | Kafka consumers restarted |\n\
+         | 11:58 | Consumer logs show rebalances. Config change identified. |\n",
+    );
+    assert_eq!(p.tags, ["config-change"]);
+    let evidence = &p.tag_evidence[0];
+    assert_eq!((evidence.place.as_str(), evidence.line), ("root_cause", 12));
+}
