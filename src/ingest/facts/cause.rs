@@ -592,6 +592,12 @@ mod tests {
             "Health checks looked at each node's own view, so a split brain was invisible to monitoring.",
             "The lag alert had been muted since the June maintenance window.",
             "The alert goes to a channel that is not paged, and nothing alerted on the queue.",
+            "Partners noticed before we did.",
+            "The lost updates were only found through support tickets.",
+            "Our expiry monitoring scans only the endpoints we serve.",
+            "The nearfull warning went to a channel that nobody reads.",
+            // A clause of its own after ", and": the hypothetical before it is not this one's.
+            "A daily report would have flagged it the next morning, and there was no alert on instance counts.",
         ] {
             assert_eq!(tags_of(text), ["monitoring-gap"], "{text}");
         }
@@ -658,6 +664,8 @@ mod tests {
             "The queue's hostname is managed in Terraform, and the rename dropped it.",
             "The deploy script set the reporting pool size to 4.",
             "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
+            "Config CHG-8812: `max.poll.interval.ms` lowered from 300000 to 30000.",
+            "`max_connections` ha pasado de 500 a 100 en el nuevo fichero.",
         ] {
             assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
         }
@@ -665,6 +673,7 @@ mod tests {
             "The parser treated an empty header as the end of the stream.",
             "Invoice.total() rounded each line before summing.",
             "The shipping fee table was hard-coded for three regions.",
+            "The job never checks whether a charge for that renewal already exists.",
         ] {
             assert_eq!(tags_of(text), ["software-bug"], "{text}");
         }
