@@ -681,6 +681,22 @@ mod tests {
         assert!(!tags_of("Traffic rose from 200 to 900 requests a second.").contains(&"config-change".to_string()));
     }
 
+    /// A command run where it was not meant to be: the production
+    /// workspace still selected, a plan meant for staging.
+    #[test]
+    fn a_command_run_against_the_wrong_environment_is_a_human_error() {
+        for text in [
+            "An engineer applied a plan intended for the staging network.",
+            "The purge ran while the production profile was still active.",
+            "His terminal's Terraform workspace was still set to prod.",
+        ] {
+            assert!(tags_of(text).contains(&"human-error".to_string()), "{text}");
+        }
+        assert!(
+            !tags_of("The staging workspace was selected and the plan was clean.").contains(&"human-error".to_string())
+        );
+    }
+
     /// "Defect" inside another language's word is no bug ("por defecto" is
     /// Spanish for "by default"); a leak is the code's defect, not load.
     #[test]
