@@ -30,7 +30,7 @@ static STATED_CAUSE: PerThread<Regex> = PerThread::new(|| {
 });
 static NEGATION: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|without any|suspect\w*|initially|at first|first thought|looked for|(he|she|we|they|i) (first )?(checked|inspected|examined|investigated|looked at)|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|will|we plan|plan to|(was|were|is|are|has|have|had)n['’]t)\b|次回|予定",
+        r"\b(not|no|never|ruled out|rather than|instead of|unrelated|without any|suspect\w*|initially|at first|first thought|looked for|(he|she|we|they|i) (first )?(checked|inspected|examined|investigated|looked at)|assum\w+|potential(ly)?|possibl[ey]|perhaps|maybe|explor\w+|hypothes\w+|if|unless|whether|in case|would have|could have|might have|should have|to (stop|prevent|avoid)|going forward|moving forward|in (the )?future|from now on|next time|will|we plan|plan to|(was|were|is|are|has|have|had)n['’]t)\b|次回|予定",
     )
 });
 
@@ -173,7 +173,7 @@ impl Facts<'_> {
         for section in &self.input.outline.sections {
             let kinds = std::iter::once(section.section.kind).chain(section.also.iter().copied());
             let Some(kind) = kinds.max_by(|a, b| weights.of(*a).total_cmp(&weights.of(*b))) else { continue };
-            places.push(Place { name: kind.as_str(), prose: self.prose(section) });
+            places.push(Place { name: kind.as_str(), prose: self.prose_with_tables(section) });
         }
         places.retain(|p| !p.prose.text.trim().is_empty());
         places
@@ -223,7 +223,8 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
         let links = link_spans(text);
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
         let mut connectives = None;
-        let mut counted = vec![0usize; taxonomy.tags.len()];
+        // Each tag's evidence in this place, and whether it tells.
+        let mut here: Vec<Vec<(TagEvidence, bool)>> = vec![Vec::new(); taxonomy.tags.len()];
         let found = taxonomy.matcher().find_all(text);
         for m in &found {
             let (tag, hint) = taxonomy.tag_of(m.tag);
@@ -233,12 +234,9 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             if hint && found.iter().any(|o| o.tag == tag && o.range.start < end && start < o.range.end) {
                 continue;
             }
-            let (Some(count), Some(rule)) = (counted.get_mut(tag), taxonomy.tags.get(tag)) else {
-                continue;
-            };
+            let Some(rule) = taxonomy.tags.get(tag) else { continue };
             let weight = rule.weights.of_place(place.name);
-            if *count >= MATCHES_PER_PLACE
-                || weight <= 0.0
+            if weight <= 0.0
                 || (negated(text, start) && !tells_an_absence(&text[start..end]))
                 || in_link(start)
                 || remedy(text, start, end)
@@ -250,8 +248,18 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             // wherever it is written; what it says followed from the
             // cause, as a consequence, never more than where it is.
             let connectives = connectives.get_or_insert_with(|| Connectives::of(text));
+            if connectives.asks(text, start, end) {
+                continue;
+            }
             let role = connectives.role(start, end);
             let (place_name, weight) = match role {
+                _ if place.name == "timeline" && {
+                    let entry = place.prose.line_span(start);
+                    reports_the_cause(&text[entry.clone()], start - entry.start, end - entry.start)
+                } =>
+                {
+                    (SectionKind::RootCause.as_str(), weight.max(rule.weights.of(SectionKind::RootCause)))
+                }
                 Role::Cause if !NARRATIVE_PLACES.contains(&place.name) => {
                     (SectionKind::RootCause.as_str(), weight.max(rule.weights.of(SectionKind::RootCause)))
                 }
@@ -265,15 +273,24 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
             // the sentence gives it as the cause ("caused by the database").
             let phrase = &text[m.range.clone()];
             let weight = if hint && role != Role::Cause { weight * taxonomy.hint_weight } else { weight };
-            *count += 1;
-            told[tag] |= !hint || role == Role::Cause;
-            by_tag[tag].push(TagEvidence {
+            let evidence = TagEvidence {
                 tag: rule.name.clone(),
                 place: place_name.to_string(),
                 line: place.prose.line_at(start),
                 phrase: phrase.to_string(),
                 weight,
-            });
+            };
+            here[tag].push((evidence, !hint || role == Role::Cause));
+        }
+        // The strongest matches count: the timeline's "Config change
+        // identified" over its earlier "config change rolled out".
+        for (tag, mut evidence) in here.into_iter().enumerate() {
+            evidence.sort_by(|a, b| b.0.weight.total_cmp(&a.0.weight));
+            evidence.truncate(MATCHES_PER_PLACE);
+            for (evidence, tells) in evidence {
+                told[tag] |= tells;
+                by_tag[tag].push(evidence);
+            }
         }
     }
     // A file that states its cause nowhere (no root-cause or contributing
@@ -321,6 +338,26 @@ fn tells(taxonomy: &crate::config::Taxonomy, tag: usize, place: &str) -> bool {
         || taxonomy.tags.get(tag).is_some_and(|rule| rule.weights.of_place(place) > taxonomy.weights.of_place(place))
 }
 
+/// Whether a timeline entry reports the match as the cause found: found
+/// after it was looked for ("11:58 Config change identified", "Deploy
+/// identified as the trigger") or named as what was found ("Found the
+/// culprit: `ULIMIT=-n 15`", "traced to the firewall rule"). A team named
+/// before its finding ("Database team identified the …") found it, and
+/// is not it.
+fn reports_the_cause(entry: &str, start: usize, end: usize) -> bool {
+    static FOUND_AFTER: PerThread<Regex> = PerThread::new(|| {
+        english(
+            r"^[^.;]{0,40}?\b(identified|found|confirmed|pinpointed)\b(\s+(as|in|on|at|to be)\b|\s*([.;:,(\u{2014}-]|$))",
+        )
+    });
+    static FOUND_BEFORE: PerThread<Regex> = PerThread::new(|| {
+        english(r"\b(identified|found|traced (back )?to|pinpointed|culprit|(root )?cause)\b[^.;]{0,40}$")
+    });
+    // A match may run on past its entry's line: then nothing follows it there.
+    entry.get(end..).is_some_and(|after| FOUND_AFTER.is_match(after))
+        || entry.get(..start).is_some_and(|before| FOUND_BEFORE.is_match(before))
+}
+
 /// Where links name other documents (`[[2024-03-12-checkout-dns-outage]]`,
 /// `](../db.md)`, a bare `https://…`): their words are addresses, not causes.
 fn link_spans(text: &str) -> Vec<std::ops::Range<usize>> {
@@ -341,8 +378,9 @@ fn negated(text: &str, at: usize) -> bool {
     // instead of 80 because of a wrong setting", "not the DNS but a bad
     // deploy", "on the primary rather than the replica due to a
     // misconfigured DSN"); "not because of" stays one negation.
-    static TURN: PerThread<Regex> =
-        PerThread::new(|| english(r"\b(but|however|although|whereas|because|due to|caused by)\b"));
+    static TURN: PerThread<Regex> = PerThread::new(|| {
+        english(r"\b(but|however|although|whereas|because|due to|caused by)\b|,\s*(and|so|which|then)\b")
+    });
     let (_, window) = window_before(text, at, 60);
     // A dash opens a clause of its own ("pages that never call it — a
     // classic cascading failure").
@@ -404,7 +442,7 @@ impl Connectives {
     fn of(text: &str) -> Self {
         static TURN: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) down|knock(ed|ing) over)\b|\b(?P<reason>because)\b",
+                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>(was|were|is|are) the (real |actual |main |whole )?(problem|culprit|trigger)|led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) down|knock(ed|ing) over)\b|\b(?P<reason>because)\b",
             )
         });
         static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
@@ -427,6 +465,18 @@ impl Connectives {
     /// The aside that holds `at`, if any.
     fn aside_of(&self, at: usize) -> Option<&std::ops::Range<usize>> {
         self.asides.iter().find(|a| a.contains(&at))
+    }
+
+    /// Whether the sentence that holds a match asks rather than tells ("is
+    /// this a phishing attack??", "Was it DNS?"): a guess, not a finding.
+    /// A why-question takes what it asks about as so ("Why did it go
+    /// unnoticed?").
+    fn asks(&self, text: &str, start: usize, end: usize) -> bool {
+        static WHY: PerThread<Regex> = PerThread::new(|| english(r"^\W*(why|how come|warum|pourquoi|por ?qu[ée])\b"));
+        let sentence_start = self.breaks.iter().rev().find(|b| b.end <= start).map_or(0, |b| b.end);
+        let sentence_end = self.breaks.iter().find(|b| b.start >= end).map_or(text.len(), |b| b.end);
+        text.get(end..sentence_end).is_some_and(|rest| rest.contains('?'))
+            && !text.get(sentence_start..start).is_some_and(|head| WHY.is_match(head))
     }
 
     fn role(&self, start: usize, end: usize) -> Role {
@@ -481,6 +531,13 @@ fn cleared(text: &str, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_match_that_runs_past_its_timeline_entry_reports_nothing_after_it() {
+        let entry = "10:25 AM - Second assumption: HAProxy config broken. haproxy -c -f ";
+        assert!(!reports_the_cause(entry, 30, entry.len() + 12));
+        assert!(reports_the_cause("11:58 Config change identified", 6, 19));
+    }
     use crate::config::Config;
 
     /// The tags inferred from one root-cause paragraph.
@@ -544,6 +601,12 @@ mod tests {
             "Health checks looked at each node's own view, so a split brain was invisible to monitoring.",
             "The lag alert had been muted since the June maintenance window.",
             "The alert goes to a channel that is not paged, and nothing alerted on the queue.",
+            "Partners noticed before we did.",
+            "The lost updates were only found through support tickets.",
+            "Our expiry monitoring scans only the endpoints we serve.",
+            "The nearfull warning went to a channel that nobody reads.",
+            // A clause of its own after ", and": the hypothetical before it is not this one's.
+            "A daily report would have flagged it the next morning, and there was no alert on instance counts.",
         ] {
             assert_eq!(tags_of(text), ["monitoring-gap"], "{text}");
         }
@@ -610,6 +673,8 @@ mod tests {
             "The queue's hostname is managed in Terraform, and the rename dropped it.",
             "The deploy script set the reporting pool size to 4.",
             "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
+            "Config CHG-8812: `max.poll.interval.ms` lowered from 300000 to 30000.",
+            "`max_connections` ha pasado de 500 a 100 en el nuevo fichero.",
         ] {
             assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
         }
@@ -617,11 +682,28 @@ mod tests {
             "The parser treated an empty header as the end of the stream.",
             "Invoice.total() rounded each line before summing.",
             "The shipping fee table was hard-coded for three regions.",
+            "The job never checks whether a charge for that renewal already exists.",
         ] {
             assert_eq!(tags_of(text), ["software-bug"], "{text}");
         }
         // Numbers that moved without a setting being moved are no setting.
         assert!(!tags_of("Traffic rose from 200 to 900 requests a second.").contains(&"config-change".to_string()));
+    }
+
+    /// A command run where it was not meant to be: the production
+    /// workspace still selected, a plan meant for staging.
+    #[test]
+    fn a_command_run_against_the_wrong_environment_is_a_human_error() {
+        for text in [
+            "An engineer applied a plan intended for the staging network.",
+            "The purge ran while the production profile was still active.",
+            "His terminal's Terraform workspace was still set to prod.",
+        ] {
+            assert!(tags_of(text).contains(&"human-error".to_string()), "{text}");
+        }
+        assert!(
+            !tags_of("The staging workspace was selected and the plan was clean.").contains(&"human-error".to_string())
+        );
     }
 
     /// "Defect" inside another language's word is no bug ("por defecto" is
@@ -764,6 +846,46 @@ mod tests {
         assert_eq!(
             evidence.iter().map(|e| (e.phrase.as_str(), e.weight)).collect::<Vec<_>>(),
             [("deadlock", 3.0), ("database", 1.5)]
+        );
+    }
+
+    #[test]
+    fn a_timeline_entry_that_reports_the_cause_found_names_the_cause() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let timeline = |text| [Place { name: "timeline", prose: Prose::of_line(text, 1) }];
+        let found = |text| {
+            let evidence = infer_tags(&config.taxonomy, &timeline(text), true);
+            evidence.into_iter().map(|e| (e.tag, e.place)).collect::<Vec<_>>()
+        };
+        let config_change = || vec![("config-change".to_string(), "root_cause".to_string())];
+        assert_eq!(found("11:58 Consumer logs show rebalances. Config change identified."), config_change());
+        assert_eq!(found("09:19 Found the culprit: the limit in /etc/default/nginx."), config_change());
+        // Told, not found: the timeline's word, which alone tags nothing where the cause is stated.
+        assert!(found("09:14 Config change rolled out.").is_empty());
+        // The team that found it is not what it found.
+        assert!(found("16:30 Database team identified the problem.").is_empty());
+        // The finding counts though two earlier mentions came first.
+        let many = found("Config change rolled out; feature flag flipped; config change identified.");
+        assert_eq!(many.first(), config_change().first());
+    }
+
+    #[test]
+    fn a_question_is_a_guess_and_a_counterfactual_is_not_what_happened() {
+        assert_eq!(tags_of("A customer wrote in: is this a phishing attack??"), Vec::<String>::new());
+        assert_eq!(tags_of("Was it the database? We checked."), Vec::<String>::new());
+        // A why-question takes what it asks about as so.
+        assert_eq!(tags_of("Why did it go unnoticed for two days?"), ["monitoring-gap"]);
+        assert_eq!(tags_of("That alone should have reduced capacity, not caused an outage."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn what_a_sentence_calls_the_problem_is_the_cause() {
+        let config = Config::default_for(std::path::Path::new("."));
+        let summary = [Place { name: "summary", prose: Prose::of_line("The feature flag was the culprit.", 1) }];
+        let evidence = infer_tags(&config.taxonomy, &summary, true);
+        assert_eq!(
+            evidence.iter().map(|e| (e.tag.as_str(), e.place.as_str())).collect::<Vec<_>>(),
+            [("config-change", "root_cause")]
         );
     }
 

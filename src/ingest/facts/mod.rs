@@ -235,6 +235,14 @@ impl Prose {
         (head, rest)
     }
 
+    /// Where the source line that holds `offset` is in `text`.
+    pub(super) fn line_span(&self, offset: usize) -> std::ops::Range<usize> {
+        let at = self.starts.partition_point(|(o, _)| *o <= offset);
+        let start = at.checked_sub(1).map_or(0, |i| self.starts[i].0);
+        let end = self.starts.get(at).map_or(self.text.len(), |(o, _)| *o);
+        start..end
+    }
+
     pub(super) fn line_at(&self, offset: usize) -> u32 {
         self.starts.iter().rev().find(|(o, _)| *o <= offset).map_or(self.first_line, |(_, l)| *l)
     }
@@ -334,13 +342,20 @@ impl<'a> Facts<'a> {
     /// left out.
     pub(super) fn prose(&self, section: &OutlineSection) -> Prose {
         let content = self.input.outline.content(section, self.input.lines);
-        self.prose_of(content, section.section.line)
+        self.prose_of(content, section.section.line, false)
+    }
+
+    /// A section's prose with its tables' rows, each a sentence of its
+    /// cells: a timeline or the causes are as often told in a table.
+    pub(super) fn prose_with_tables(&self, section: &OutlineSection) -> Prose {
+        let content = self.input.outline.content(section, self.input.lines);
+        self.prose_of(content, section.section.line, true)
     }
 
     /// The whole document's prose, for files with no usable sections.
     pub(super) fn document_prose(&self) -> Prose {
         let lines = self.input.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l));
-        self.prose_of(lines.collect(), 0)
+        self.prose_of(lines.collect(), 0, false)
     }
 
     /// The lines before the first section: a blog post's lead paragraph.
@@ -348,14 +363,18 @@ impl<'a> Facts<'a> {
         let first = self.input.outline.sections.first().map_or(u32::MAX, |s| s.section.line);
         let lines =
             self.input.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l)).take_while(|(n, _)| *n < first);
-        self.prose_of(lines.collect(), 0)
+        self.prose_of(lines.collect(), 0, false)
     }
 
     /// `label_line`'s text is kept whatever its kind: it holds a label's value.
-    pub(super) fn prose_of(&self, content: Vec<(u32, &str)>, label_line: u32) -> Prose {
+    pub(super) fn prose_of(&self, content: Vec<(u32, &str)>, label_line: u32, tables: bool) -> Prose {
         let outline = self.input.outline;
         let mut prose = Prose { first_line: label_line.max(1), ..Prose::default() };
         for (line, raw) in content {
+            if tables && line != label_line && outline.line_kind(line) == LineKind::Table {
+                self.push_row(&mut prose, line);
+                continue;
+            }
             if line != label_line && outline.line_kind(line) != LineKind::Text {
                 continue;
             }
@@ -383,6 +402,29 @@ impl<'a> Facts<'a> {
             prose.text.push(' ');
         }
         prose
+    }
+
+    /// A table row as a sentence of its cells. The dashes under the header
+    /// add nothing, nor does the header, which names the columns.
+    fn push_row(&self, prose: &mut Prose, line: u32) {
+        let is_rule = |l: u32| {
+            let text = self.plain_line(l);
+            !text.is_empty() && text.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        };
+        if is_rule(line) || (self.input.outline.line_kind(line + 1) == LineKind::Table && is_rule(line + 1)) {
+            return;
+        }
+        let cells: Vec<&str> = self.plain_line(line).split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+        if cells.is_empty() {
+            return;
+        }
+        if !prose.text.is_empty() && !prose.text.trim_end().ends_with('.') {
+            prose.text.truncate(prose.text.trim_end().len());
+            prose.text.push_str(". ");
+        }
+        prose.starts.push((prose.text.len(), line));
+        prose.text.push_str(&cells.join(" — "));
+        prose.text.push_str(". ");
     }
 
     pub(super) fn in_timeline(&self, line: u32) -> bool {
