@@ -972,7 +972,9 @@ fn a_korean_range_and_duration_label() {
     let report = "# 장애 보고서: 푸시 알림 지연\n\n## 개요\n\n2024년 9월 3일(화) 15:20부터 17:05까지(KST) 알림 서버가 반복 재시작되었습니다. 같은 날 13:40 배포된 v2.31.0이 원인입니다.\n\n장애 지속 시간: 약 1시간 45분\n";
     let want = (Some("2024-09-03T15:20:00+09:00".into()), Some("2024-09-03T17:05:00+09:00".into()), Some(105));
     assert_eq!(when(&parse(report)), want);
+}
 
+#[test]
 fn a_timeline_table_that_reports_the_cause_found_tags_it() {
     let p = parse(
         "# Order events stalled\n\n## Root cause\n\nConsumers were evicted from the group again and again.\n\n\
