@@ -32,8 +32,9 @@ pub(super) struct When {
 static FILE_DATE: PerThread<Regex> = PerThread::new(|| Regex::new(r"(?:^|[/_-])(\d{4}-\d{2}-\d{2})").unwrap());
 
 /// "All times in PST", "Time zone: CET", "Times are Slack display times
-/// for the exporter (PT)", "times shown in UTC". ASCII case only: no other
-/// letter lower-cases to one of these, so no lower-cased copy of the line is needed.
+/// for the exporter (PT)", "times shown in UTC", "Усі часи …". ASCII case
+/// only, so no lower-cased copy of the line is needed: the phrases with
+/// other letters are written in both the cases a line starts with.
 static ZONE_STATEMENT: PerThread<Regex> = PerThread::new(|| {
     Regex::new(concat!(
         r"(?i-u)all times|(^|[ \t_*(>])(times|timestamps) are\b|\btimes (shown|given|listed|quoted|below) (are )?in\b|time ?zone:",
