@@ -351,24 +351,28 @@ impl Facts<'_> {
         // incident and link to its write-up, or table rows on three days or
         // more, in a file that tells no incident of its own and whose title names
         // no other kind of document (a meeting's notes track incidents too).
-        let mut days = Vec::new();
-        let dated_rows: Vec<u32> = (1..)
-            .zip(self.input.lines)
-            .filter(|&(line, raw)| {
-                let row = raw.trim_start().starts_with('|');
-                if !(raw.contains("](") || row) || self.in_timeline(line) {
-                    return false;
-                }
-                let Some(day) = find_dates(raw, None).first().map(|d| d.date) else { return false };
-                if !days.contains(&day) {
-                    days.push(day);
-                }
-                true
-            })
-            .map(|(line, _)| line)
-            .collect();
-        if dated_rows.len() >= 3 && days.len() >= 3 && p.root_cause.is_none() && !has_timed_entries {
-            return (Kind::List, dated_rows[0], "3 or more rows each date an incident".into());
+        // Rows are dated only where that could matter: most postmortems
+        // tell a cause or timed entries, and read no table for this.
+        if p.root_cause.is_none() && !has_timed_entries {
+            let mut days = Vec::new();
+            let dated_rows: Vec<u32> = (1..)
+                .zip(self.input.lines)
+                .filter(|&(line, raw)| {
+                    let row = raw.trim_start().starts_with('|');
+                    if !(raw.contains("](") || row) || self.in_timeline(line) {
+                        return false;
+                    }
+                    let Some(day) = find_dates(raw, None).first().map(|d| d.date) else { return false };
+                    if !days.contains(&day) {
+                        days.push(day);
+                    }
+                    true
+                })
+                .map(|(line, _)| line)
+                .collect();
+            if dated_rows.len() >= 3 && days.len() >= 3 {
+                return (Kind::List, dated_rows[0], "3 or more rows each date an incident".into());
+            }
         }
         // A failure narrated ("the API returned 500s", "we rolled back")
         // makes a postmortem of any write-up; talk about postmortems, a
