@@ -302,8 +302,14 @@ impl Taxonomy {
         for spelling in spellings {
             let longest = letters.len.max(spelling.letters.len);
             if longest > 0 {
-                let bound = 1.0 - (letters.bag_distance(&spelling.letters) as f64) / (longest as f64);
-                if bound < at_least || best.is_some_and(|(score, _)| bound < score) {
+                let can_reach = |distance: usize| {
+                    let bound = 1.0 - (distance as f64) / (longest as f64);
+                    bound >= at_least && best.is_none_or(|(score, _)| bound >= score)
+                };
+                // The lengths first: the bag distance is at least their difference.
+                if !can_reach(letters.len.abs_diff(spelling.letters.len))
+                    || !can_reach(letters.bag_distance(&spelling.letters))
+                {
                     continue;
                 }
             }
