@@ -92,6 +92,62 @@ pub struct Taxonomy {
     pub threshold: f64,
     /// The share of its place's weight a hint counts.
     pub hint_weight: f64,
+    /// Every tag's name and aliases as [`Taxonomy::closest`] compares
+    /// them, made on first use (from `tags`, which nothing changes after
+    /// the taxonomy is built).
+    spellings: std::sync::OnceLock<Vec<Spelling>>,
+}
+
+/// A tag's name or alias, normalised ([`normalize_tag`]), with its letters
+/// counted: a bound on its edit distance to another name without the
+/// distance itself.
+#[derive(Debug, Clone)]
+struct Spelling {
+    /// Index of its tag in `Taxonomy::tags`.
+    tag: usize,
+    text: String,
+    letters: Letters,
+}
+
+/// A text's characters, each with how many times it occurs, sorted.
+#[derive(Debug, Clone)]
+struct Letters {
+    counts: Vec<(char, usize)>,
+    len: usize,
+}
+
+impl Letters {
+    fn of(text: &str) -> Letters {
+        let mut chars: Vec<char> = text.chars().collect();
+        chars.sort_unstable();
+        let mut counts: Vec<(char, usize)> = Vec::new();
+        for c in &chars {
+            match counts.last_mut() {
+                Some((last, n)) if last == c => *n += 1,
+                _ => counts.push((*c, 1)),
+            }
+        }
+        Letters { counts, len: chars.len() }
+    }
+
+    /// The bag distance to `other`: a lower bound on the edit distance
+    /// (each edit changes the count of at most one letter of each side),
+    /// and on the difference in length.
+    fn bag_distance(&self, other: &Letters) -> usize {
+        let (a, b) = (&self.counts, &other.counts);
+        let (mut i, mut j, mut common) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += a[i].1.min(b[j].1);
+                    (i, j) = (i + 1, j + 1);
+                }
+            }
+        }
+        (self.len - common).max(other.len - common)
+    }
 }
 
 /// Per-thread clones of the taxonomy's matcher. A cloned config starts
@@ -214,23 +270,55 @@ impl Taxonomy {
 
     /// The known tag closest to an unknown one, for search's typos.
     pub fn nearest(&self, name: &str) -> Option<&str> {
-        self.closest(name).filter(|(score, _)| *score >= 0.5).map(|(_, tag)| tag)
+        self.closest(name, 0.5)
     }
 
     /// The tag a front-matter keyword was probably meant to be
     /// (`databse`), for `check`'s hint: closer than [`Taxonomy::nearest`]
     /// asks, so that topics (`cloud`, `postmortem`) are left alone.
     pub fn misspelled(&self, name: &str) -> Option<&str> {
-        self.closest(name).filter(|(score, _)| *score >= 0.75).map(|(_, tag)| tag)
+        self.closest(name, 0.75)
     }
 
-    fn closest(&self, name: &str) -> Option<(f64, &str)> {
+    /// The tag whose name or an alias is the most like `name` (normalised
+    /// Levenshtein similarity, the last of equals), when that similarity is
+    /// `at_least`. A spelling whose bag distance says it can reach neither
+    /// `at_least` nor the best so far is not compared letter by letter:
+    /// `check` asks for every keyword (thousands in one file, each
+    /// compared with every spelling), and most are no tag's.
+    fn closest(&self, name: &str, at_least: f64) -> Option<&str> {
+        let spellings = self.spellings.get_or_init(|| {
+            let of = |(tag, text): (usize, String)| Spelling { letters: Letters::of(&text), tag, text };
+            let named = self
+                .tags
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| std::iter::once(&t.name).chain(&t.aliases).map(move |n| (i, normalize_tag(n))));
+            named.map(of).collect()
+        });
         let wanted = normalize_tag(name);
-        self.tags
-            .iter()
-            .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases).map(move |n| (t.name.as_str(), n)))
-            .map(|(tag, n)| (strsim::normalized_levenshtein(&wanted, &normalize_tag(n)), tag))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
+        let letters = Letters::of(&wanted);
+        let mut best: Option<(f64, usize)> = None;
+        for spelling in spellings {
+            let longest = letters.len.max(spelling.letters.len);
+            if longest > 0 {
+                let can_reach = |distance: usize| {
+                    let bound = 1.0 - (distance as f64) / (longest as f64);
+                    bound >= at_least && best.is_none_or(|(score, _)| bound >= score)
+                };
+                // The lengths first: the bag distance is at least their difference.
+                if !can_reach(letters.len.abs_diff(spelling.letters.len))
+                    || !can_reach(letters.bag_distance(&spelling.letters))
+                {
+                    continue;
+                }
+            }
+            let score = strsim::normalized_levenshtein(&wanted, &spelling.text);
+            if score >= at_least && best.is_none_or(|(top, _)| score >= top) {
+                best = Some((score, spelling.tag));
+            }
+        }
+        best.map(|(_, tag)| self.tags[tag].name.as_str())
     }
 }
 
@@ -516,7 +604,16 @@ fn build_taxonomy(site: &TaxonomyToml) -> Result<Taxonomy, String> {
     }
     let matcher_clones = MatcherClones::default();
     rules.extend(hints);
-    Ok(Taxonomy { tags, rules, matcher: std::sync::OnceLock::new(), matcher_clones, weights, threshold, hint_weight })
+    Ok(Taxonomy {
+        tags,
+        rules,
+        matcher: std::sync::OnceLock::new(),
+        matcher_clones,
+        weights,
+        threshold,
+        hint_weight,
+        spellings: std::sync::OnceLock::new(),
+    })
 }
 
 #[cfg(test)]
@@ -566,6 +663,50 @@ mod tests {
         assert_eq!(config.taxonomy.canonical("DB"), Some("database"));
         assert_eq!(config.taxonomy.canonical("postmortem"), None);
         assert_eq!(config.taxonomy.nearest("databse"), Some("database"));
+    }
+
+    /// The closest tag as every spelling compared letter by letter gives it.
+    fn closest_compared_all(taxonomy: &Taxonomy, name: &str, at_least: f64) -> Option<String> {
+        let wanted = normalize_tag(name);
+        taxonomy
+            .tags
+            .iter()
+            .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases).map(move |n| (t.name.as_str(), n)))
+            .map(|(tag, n)| (strsim::normalized_levenshtein(&wanted, &normalize_tag(n)), tag))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(score, _)| *score >= at_least)
+            .map(|(_, tag)| tag.to_string())
+    }
+
+    #[test]
+    fn the_closest_tag_is_the_one_every_comparison_finds() {
+        let config =
+            load("[taxonomy.tags.dbs]\nmatch = ['x']\n[taxonomy.tags.ddos-attack]\naliases = ['Réseau', 'dns ']\n")
+                .unwrap();
+        let taxonomy = &config.taxonomy;
+        let mut names = vec![String::new(), "databse".into(), "db".into(), "d".into(), "DNS".into(), "reseau".into()];
+        names.extend(
+            ["réseaux", "cloud", "postmortem", "topic-00042", "certifcate", "human error", "ddos_atack"]
+                .map(String::from),
+        );
+        for t in &taxonomy.tags {
+            for n in std::iter::once(&t.name).chain(&t.aliases) {
+                let mut chars: Vec<char> = n.chars().collect();
+                names.push(n.clone());
+                chars.rotate_left(1);
+                names.push(chars.iter().collect());
+                chars.truncate(chars.len().saturating_sub(2));
+                names.push(chars.iter().collect());
+            }
+        }
+        for name in &names {
+            for at_least in [0.0, 0.5, 0.75] {
+                let expected = closest_compared_all(taxonomy, name, at_least);
+                assert_eq!(taxonomy.closest(name, at_least).map(str::to_string), expected, "{name:?} at {at_least}");
+            }
+        }
+        assert_eq!(taxonomy.misspelled("databse"), Some("database"));
+        assert_eq!(taxonomy.misspelled("cloud"), None);
     }
 
     #[test]

@@ -40,6 +40,28 @@ fn front_matter_topics_are_keywords_and_the_cause_is_still_inferred() {
 }
 
 #[test]
+fn thousands_of_front_matter_tags_are_each_kept_once_in_their_order() {
+    // Written twice, in another case, again under `categories` and
+    // `keywords`: each is kept once, as first written; the taxonomy's
+    // own (an alias, in capitals) is a tag.
+    let topics: Vec<String> = (0..3000).map(|i| format!("topic-{i:05}")).collect();
+    let shouted: Vec<String> = topics.iter().step_by(7).map(|t| t.to_uppercase()).collect();
+    let list = |names: &[String]| names.join(", ");
+    let p = parse(&format!(
+        "---\ntags: [{}, DB, {}, {}]\ncategories: [{}]\nkeywords: [{}, cloud]\n---\n# Checkout outage\n",
+        list(&topics),
+        list(&shouted),
+        list(&topics[..100]),
+        list(&topics[2900..]),
+        list(&topics[..10]),
+    ));
+    assert_eq!(p.tags, ["database"]);
+    let mut expected = topics.clone();
+    expected.push("cloud".into());
+    assert_eq!(p.keywords, expected);
+}
+
+#[test]
 fn a_tag_the_front_matter_gives_takes_no_inferred_tags_place() {
     let p = parse(
         "---\ntags: [dns]\n---\n# Everything at once\n\n## Root cause\n\nThe deploy shipped a config change. \

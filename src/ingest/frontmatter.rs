@@ -356,8 +356,10 @@ fn set(slot: Slot, value: &Value) -> Outcome {
                 return Outcome::Wrong("a list or text");
             };
             let first = field.is_empty() && !items.is_empty();
+            // A set, so that a list of thousands of tags stays linear.
+            let mut seen: std::collections::HashSet<String> = field.iter().cloned().collect();
             for item in items {
-                if !field.contains(&item) {
+                if seen.insert(item.clone()) {
                     field.push(item);
                 }
             }

@@ -7,6 +7,7 @@ use crate::ingest::when::{window_after, window_before};
 use crate::model::{FactSource, SectionKind, TagEvidence, TagsSource};
 use crate::per_thread::PerThread;
 use regex::Regex;
+use std::collections::HashSet;
 
 /// A root cause, and whether prose states it ("the cause was", "caused
 /// by") rather than a root-cause section or a reason given in passing.
@@ -91,12 +92,17 @@ impl Facts<'_> {
         let taxonomy = &self.input.config.taxonomy;
         let mut found = Tags::default();
         if let Some(fm) = self.fm() {
-            for written in fm.tags.iter().chain(&fm.keywords) {
-                let (list, name) = match taxonomy.canonical(written) {
-                    Some(tag) if fm.tags.contains(written) => (&mut found.tags, tag.to_string()),
-                    _ => (&mut found.keywords, written.trim().to_string()),
+            // Each list's names as compared (ASCII case aside), so that a
+            // file with thousands of tags stays linear.
+            let (mut tags_seen, mut keywords_seen) = (HashSet::new(), HashSet::new());
+            for (i, written) in fm.tags.iter().chain(&fm.keywords).enumerate() {
+                let (list, seen, name) = match taxonomy.canonical(written) {
+                    Some(tag) if i < fm.tags.len() || fm.tags.contains(written) => {
+                        (&mut found.tags, &mut tags_seen, tag.to_string())
+                    }
+                    _ => (&mut found.keywords, &mut keywords_seen, written.trim().to_string()),
                 };
-                if !list.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+                if seen.insert(name.to_ascii_lowercase()) {
                     list.push(name);
                 }
             }
