@@ -683,6 +683,17 @@ fn an_archive_entrys_story_names_things_in_passing_its_summary_states_the_cause(
 }
 
 #[test]
+fn being_without_a_service_a_secret_left_public_and_a_total_are_outage_lengths() {
+    let minutes = summary_duration;
+    assert_eq!(minutes("The whole house was \"without internet\" for about nine hours."), Some(540));
+    assert_eq!(minutes("The key was valid and public for 49 minutes."), Some(49));
+    assert_eq!(minutes("Visitors got a parking page. About 57 hours in total."), Some(57 * 60));
+    // A share of a span measures nothing.
+    assert_eq!(minutes("For most of a week, a small share of requests failed."), None);
+    assert_eq!(minutes("Dauer der Störung: 3 Std. 45 Min."), Some(225));
+}
+
+#[test]
 fn a_duration_after_a_qualifier_of_several_words_keeps_its_lead_word() {
     let minutes = summary_duration;
     assert_eq!(minutes("The outage lasted just over 2 hours."), Some(120));

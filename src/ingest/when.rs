@@ -900,6 +900,9 @@ const UNIT_WORDS: [(&str, &str); 5] = [
     ),
 ];
 
+/// Units written short, which a full stop may follow.
+static ABBREVIATED_UNIT: PerThread<Regex> = PerThread::new(|| compile(r"(?i)^(?:secs?|mins?|hrs?|std|wks?)$"));
+
 /// Words for half of the unit after them: "half an hour", "media hora",
 /// "meia hora", "eine halbe Stunde", "une demi-heure".
 const HALF: &str = r"half[\ \t]+an?|media|meia|(?:eine[\ \t]+)?halbe|(?:une[\ \t]+)?demi|(?:een[\ \t]+)?half";
@@ -966,6 +969,8 @@ struct Part {
     /// a Japanese or Chinese unit, written against its number and the next part ("1時間35分")
     cjk: bool,
     digits: bool,
+    /// a unit cut short that may end in a full stop ("3 Std. 45 Min.", "2 hrs. 10 mins.")
+    abbreviated: bool,
     end: usize,
 }
 
@@ -1016,7 +1021,8 @@ fn read_part(caps: &Captures, base: usize) -> Option<Part> {
         _ => ["u0", "u1", "u2", "u3", "u4"].iter().position(|group| caps.name(group).is_some())?,
     };
     let seconds = (number_value(num)? + half) * UNIT_SECONDS[rank];
-    Some(Part { seconds, rank: rank as u8, letter, cjk, digits, end: base + unit.end() })
+    let abbreviated = ABBREVIATED_UNIT.is_match(unit.as_str());
+    Some(Part { seconds, rank: rank as u8, letter, cjk, digits, abbreviated, end: base + unit.end() })
 }
 
 /// Grows one [`DURATION_PART`] match into a full duration statement, or rejects it.
@@ -1031,10 +1037,12 @@ fn duration_at(text: &str, caps: &Captures) -> Option<FoundDuration> {
     }
     let mut parts = vec![first];
     while let Some(last) = parts.last() {
-        let Some(next_caps) = text.get(last.end..).and_then(|rest| NEXT_DURATION_PART.captures(rest)) else {
+        // "3 Std. 45 Min.": a short unit's full stop does not end the duration.
+        let from = last.end + usize::from(last.abbreviated && text[last.end..].starts_with(". "));
+        let Some(next_caps) = text.get(from..).and_then(|rest| NEXT_DURATION_PART.captures(rest)) else {
             break;
         };
-        let Some(next) = read_part(&next_caps, last.end) else {
+        let Some(next) = read_part(&next_caps, from) else {
             break;
         };
         let attached = next_caps.name("sep").is_none_or(|s| s.is_empty());

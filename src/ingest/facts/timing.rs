@@ -985,10 +985,10 @@ impl Facts<'_> {
         static LEAD_PER: PerThread<Regex> = PerThread::new(|| compile(r"(?i)\bper\s*$"));
         static ITALIAN_UNIT: PerThread<Regex> =
             PerThread::new(|| compile(r"(?i)\b(?:ore|ora|minuti|minuto|giorni|giorno|settimane?)$"));
-        // "3 hours of downtime", "a 45-minute outage".
+        // "3 hours of downtime", "a 45-minute outage", "About 57 hours in total.".
         static OUTAGE_NOUN: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"^(-long| long)?\s+(of\s+)?(total\s+|complete\s+|partial\s+|full\s+)?(downtime|outage|disruption|degradation|unavailability|interruption|service interruption)\b",
+                r"^(-long| long)?\s+(of\s+)?(total\s+|complete\s+|partial\s+|full\s+)?(downtime|outage|disruption|degradation|unavailability|interruption|service interruption)\b|^\s+(in total|all told|altogether)\b",
             )
         });
         static OUTAGE_NOUN_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
@@ -1004,7 +1004,7 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|(the )?whole thing|all told|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|in total|(was|were|went|been|left)\s+[\x22“]?without|exposed|leaked|public|publicly|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         static ARRIVED_LATE: PerThread<Regex> = PerThread::new(|| {
@@ -1013,6 +1013,9 @@ impl Facts<'_> {
             )
         });
         static LATE: PerThread<Regex> = PerThread::new(|| english(r"^\s*late\b"));
+        // "For most of a week": a share of a span, no measure of it.
+        static SHARE_OF: PerThread<Regex> =
+            PerThread::new(|| english(r"\b(most|much|part|parts|the rest|the better part|the bulk|half|some) of\s*$"));
         static REPEATS: PerThread<Regex> = PerThread::new(|| {
             english(r"^\s*(per|each|every|a (run|time|request|call|day|night|attempt))\b|^\s*at a time\b")
         });
@@ -1085,7 +1088,10 @@ impl Facts<'_> {
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
                     // "hung for ~28 minutes per run": a span that repeats.
                     let repeats = REPEATS.is_match(after);
-                    (led || names_the_outage || how_late) && !repeats && about_the_outage(sentence, &d.span)
+                    (led || names_the_outage || how_late)
+                        && !repeats
+                        && !SHARE_OF.is_match(before)
+                        && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
                     return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate));
