@@ -476,7 +476,7 @@ const MILESTONES: [(Milestone, &str); 5] = [
         Milestone::Started,
         // "the outage began", "site is hard down", "pods started crashlooping",
         // "ALB starts returning 503": the harm itself, not what set it off.
-        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down|(is|was|are|were|goes) (hard |completely |fully |totally )?(down|offline|unreachable)|(started|starts|began|begins) (to )?(crash\w*|fail\w*|error\w*|throw\w*|tim(e|ing) ?out|reject\w*|refus\w*|return\w* (5\d\d|errors?|http 5)))\b",
+        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down|(is|was|are|were|goes) (hard |completely |fully |totally )?(down|offline|unreachable)|(started|starts|began|begins) (to )?(crash\w*|fail\w*|error\w*|throw\w*|tim(e|ing) ?out|reject\w*|refus\w*|return\w* (5\d\d|errors?|http 5))|(errors?|5xx|[45]\d\d|failures?|timeouts?)( rates?)? (jump\w*|spik\w*|surg\w*|climb\w*|(rise|rises|rising|rose) (from|to|above))|first (\w+ ){0,2}(errors?|failures?|5xx|[45]\d\ds?|timeouts?))\b",
     ),
 ];
 static MILESTONE_SET: PerThread<RegexSet> = PerThread::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
@@ -510,6 +510,9 @@ mod tests {
             "Pods, including KIAM, started crashlooping and become pending",
             "Target group reports 0/8 healthy. ALB starts returning 503.",
             "The outage began",
+            "429 rate jumps from 0.2% to 7%; first synthetic check failure",
+            "Error rate spikes to 40%",
+            "First 502s reported by the edge",
         ] {
             assert_eq!(milestone(text), Some(Milestone::Started), "{text}");
         }
