@@ -512,7 +512,7 @@ mod tests {
             "The outage began",
             "429 rate jumps from 0.2% to 7%; first synthetic check failure",
             "Error rate spikes to 40%",
-            "First 502s reported by the edge",
+            "First 502s at the edge",
         ] {
             assert_eq!(milestone(text), Some(Milestone::Started), "{text}");
         }
