@@ -190,6 +190,25 @@ fn a_blank_form_and_an_assignment_in_other_words() {
 }
 
 #[test]
+fn a_ticket_field_named_assignment_and_a_template_in_german() {
+    // A problem record's "Assignment group" is a field, not a course's assignment.
+    let record = "# Problem PRB0041877\n\n| Number | PRB0041877 | Assignment group | Network Operations |\n                  |---|---|---|---|\n\n### Problem statement\n\nFrom 6 February 2024, SAP sessions kept \
+                  freezing and large file copies were failing part-way.\n\n### Root cause\n\nThe tunnel MTU \
+                  was left at 1500.\n";
+    assert_eq!(parse(record).kind, Kind::Postmortem);
+    let vorlage = "# Vorlage: Post-Mortem\n\n**Datum:** TT.MM.JJJJ\n**Verfasser:** &lt;Name&gt;\n\n\
+                   ## Zeitlicher Ablauf\n\n| Uhrzeit | Ereignis |\n|---|---|\n| hh:mm | Alarm |\n\n\
+                   ## Ursache\n\n&lt;Technische Ursache&gt;\n";
+    assert_eq!(parse(vorlage).kind, Kind::Template);
+    // An index whose rows each link a write-up, under a heading read as a timeline.
+    let rows = (1..=3)
+        .map(|d| format!("| 2024-0{d}-1{d} | SEV2 | Checkout failing | [link](2024-0{d}-1{d}-checkout.md) |\n"))
+        .collect::<String>();
+    let index = format!("# Incident log\n\n| Date | Sev | Title | Write-up |\n|---|---|---|---|\n{rows}");
+    assert_eq!(parse(&index).kind, Kind::List);
+}
+
+#[test]
 fn a_file_not_read_as_a_postmortem_says_why() {
     let p = coroner_fixture("assignment.md");
     assert_eq!(p.kind, Kind::Prompt);

@@ -33,7 +33,7 @@ static ASSIGNMENT: PerThread<Regex> = PerThread::new(|| {
 /// about it ("we rolled back", "restarted") or its cause ("caused by").
 static FAILURE_NARRATIVE: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b((was|were|went|became|been) (down|offline|unavailable|unreachable|inaccessible|degraded|broken|slow)|(failed|crashed|broke|stopped|timed out|hung|went down|froze)\b|outage|downtime|returned (an? )?(http )?(500|502|503|504|errors?)|\b50[0234] (errors?|responses?|status)|(we|i|engineers?|the team|on-?call) (noticed|restarted|rolled back|reverted|fixed|discovered|found|identified|mitigated|restored|redeployed|rebooted)|(could not|couldn't|could no longer|were unable to|was unable to|unable to) (access|reach|connect|log ?in|load|use)|(was|were) caused by|root cause (was|is)|due to (a|an|the)|error rate|(fiel|fielen) aus|ausgefallen|nicht erreichbar|störung|panne|indisponible|est tombée?|caída|se cayó|falló|dej[oó] de (responder|funcionar)|no pod[ií]an|ficou fora|indisponível|gangguan|сбой|недоступ|авари)\b|障害|停止した|エラーが発生|장애|오류가 발생",
+        r"\b((was|were|went|became|been) (down|offline|unavailable|unreachable|inaccessible|degraded|broken|slow)|(failed|failing|crashed|broke|stopped|timed out|hung|went down|froze|freezing)\b|outage|downtime|returned (an? )?(http )?(500|502|503|504|errors?)|\b50[0234] (errors?|responses?|status)|(we|i|engineers?|the team|on-?call) (noticed|restarted|rolled back|reverted|fixed|discovered|found|identified|mitigated|restored|redeployed|rebooted)|(could not|couldn't|could no longer|were unable to|was unable to|unable to) (access|reach|connect|log ?in|load|use)|(was|were) caused by|root cause (was|is)|due to (a|an|the)|error rate|(fiel|fielen) aus|ausgefallen|nicht erreichbar|störung|panne|indisponible|est tombée?|caída|se cayó|falló|dej[oó] de (responder|funcionar)|no pod[ií]an|ficou fora|indisponível|gangguan|сбой|недоступ|авари)\b|障害|停止した|エラーが発生|장애|오류가 발생",
     )
 });
 /// Words of [`FAILURE_NARRATIVE`] that name a failure without telling one.
@@ -42,8 +42,12 @@ static FAILURE_NOUN: PerThread<Regex> = PerThread::new(|| english(r"^(outage|dow
 /// incident: a guide, a repository's README, a course questionnaire.
 static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b((a|the) post-?mortem (is|should|must|helps?)|post-?mortems (are|help|ensure|should|must|provide|find)|this (readme|repository|repo|project|assignment|course|guide|document|page|note) (contains|provides|serves|is|describes|explains|will|was)|how to write|what did (i|we) learn|assignment|retrospective|lessons from (this|the) project)\b",
+        r"\b((a|the) post-?mortem (is|should|must|helps?)|post-?mortems (are|help|ensure|should|must|provide|find)|this (readme|repository|repo|project|assignment|course|guide|document|page|note) (contains|provides|serves|is|describes|explains|will|was)|how to write|what did (i|we) learn|(this|the|your|my|our|course|class|homework|final|project|lab) assignment|assignment( \d+)?:|retrospective|lessons from (this|the) project)\b",
     )
+});
+/// "Template" in the corpus's languages, as a title says it.
+static TEMPLATE_WORD: PerThread<Regex> = PerThread::new(|| {
+    Regex::new(r"(?i)template|\b(?:vorlage|plantilla|gabarit|sjabloon|szablon|skabelon|malli|šablona|шаблон)\b|\b(?:modelo|mod[eè]le|modello) (?:de |di |du )?(?:post-?mortem|rapport|informe|relat[oó]rio|incidente?|rapporto)|テンプレート|模板|템플릿").unwrap()
 });
 /// Headings that organise a document rather than name its incident.
 static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
@@ -261,7 +265,7 @@ impl Facts<'_> {
             .iter()
             .filter(|s| self.section_text(s).chars().filter(|c| c.is_alphanumeric()).take(3).count() < 3)
             .collect();
-        let title_says_template = p.title.as_deref().is_some_and(|t| t.to_lowercase().contains("template"));
+        let title_says_template = p.title.as_deref().is_some_and(|t| TEMPLATE_WORD.is_match(t));
         let has_timed_entries = p.timeline.iter().any(|e| e.time.is_some());
         if placeholders.len() >= 3
             || (known.len() >= 4 && empty.len() * 4 >= known.len() * 3)
@@ -359,7 +363,10 @@ impl Facts<'_> {
                 .zip(self.input.lines)
                 .filter(|&(line, raw)| {
                     let row = raw.trim_start().starts_with('|');
-                    if !(raw.contains("](") || row) || self.in_timeline(line) {
+                    // A timeline's row tells a moment of one incident; a
+                    // row that links a write-up is an incident of its own.
+                    let links = raw.contains("](");
+                    if !(links || row) || (self.in_timeline(line) && !links) {
                         return false;
                     }
                     let Some(day) = find_dates(raw, None).first().map(|d| d.date) else { return false };

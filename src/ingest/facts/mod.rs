@@ -261,7 +261,7 @@ fn section_source(section: &OutlineSection) -> FactSource {
 
 /// Template placeholders: `{{ … }}`, `<YYYY-MM-DD>`, `[Time]`, `HH:MM`.
 static PLACEHOLDER: PerThread<Regex> = PerThread::new(|| {
-    Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\bHH:MM\b|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b|[:：][ \t]*_{4,}").unwrap()
+    Regex::new(r"\{\{[^}]*\}\}|<YYYY[^>]*>|\bYYYY[-/.]?(?:MM|DD)|\b(?:JJJJ|AAAA)[-/.]MM|\b(?:DD|TT|JJ)[-/.]MM[-/.](?:YYYY|JJJJ|AAAA)\b|\b(?i:HH:MM)\b|&lt;[^&\n]{1,80}&gt;|\[(?:Time|Date|Name|Issue Name|start date|end date|Time range|Service|Owner|名前|数値)\]|\[[A-Z][a-z]+(?: [a-z]+){1,4}\](?:[^(\[]|$)|<!--\s*[A-Z][^>]{0,80}-->|\bXXX\b|[:：][ \t]*_{4,}").unwrap()
 });
 
 impl<'a> Facts<'a> {
