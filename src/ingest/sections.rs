@@ -1308,16 +1308,17 @@ fn bold_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
 }
 
 /// An italic label at the start of a line, its colon inside the italics
-/// (`*Resolution:* rolled back`, `_Impact:_`): a label only when it names a
-/// known section, since italics open many a sentence.
+/// (`*Resolution:* rolled back`, `_Impact:_`), or a line that is nothing
+/// but italics (Slack's bold, `*Why it broke*`): a label only when it
+/// names a known section, since italics open many a sentence.
 fn italic_label(raw: &str, line: u32, synonyms: &Synonyms) -> Option<Marker> {
     static ITALIC: PerThread<Regex> = PerThread::new(|| {
-        Regex::new(r"^\s*(?:>\s*)?(?:[-+•]\s+|\d+[.)]\s+)?(?:\*([^*:：]{1,60})[:：]\*|_([^_:：]{1,60})[:：]_)\s*(.*)$")
+        Regex::new(r"^\s*(?:>\s*)?(?:[-+•]\s+|\d+[.)]\s+)?(?:\*([^*:：]{1,60})[:：]\*|_([^_:：]{1,60})[:：]_|\*([^*:：]{1,60})\*\s*$|_([^_:：]{1,60})_\s*$)\s*(.*)$")
             .unwrap()
     });
     let caps = ITALIC.captures(raw)?;
-    let name = caps.get(1).or(caps.get(2))?.as_str().trim();
-    let value = caps.get(3).map_or("", |m| m.as_str().trim());
+    let name = caps.get(1).or(caps.get(2)).or(caps.get(3)).or(caps.get(4))?.as_str().trim();
+    let value = caps.get(5).map_or("", |m| m.as_str().trim());
     let key = normalize_heading(name);
     let class = synonyms.classify_key(&key, false)?;
     let level = if value.is_empty() { 7 } else { 8 };
@@ -1577,6 +1578,13 @@ It broke.
         assert_eq!(
             got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
             vec![("resolution", 3), ("impact", 5), ("action_items", 13), ("action_items", 17)]
+        );
+        // Slack's bold is one asterisk: a line of nothing but italics.
+        let slack = "*#inc-search* — summary\n\n*Why it broke*\nThe job promoted the flag.\n\n*Follow-ups*\n1. Fix it\n\n*Thanks, all*\n";
+        let got = kinds(slack);
+        assert_eq!(
+            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            vec![("root_cause", 3), ("action_items", 6)]
         );
     }
 
