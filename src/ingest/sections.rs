@@ -57,6 +57,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "context",
             "abstract",
             "tl;dr",
+            "the short of it",
             "tldr",
             "synopsis",
             "summation",
@@ -108,6 +109,14 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "what broke",
             "무슨 일이 있었나",
             "inledning",
+            "tóm tắt",
+            "tổng quan",
+            "mô tả sự cố",
+            "tóm tắt sự cố",
+            "सारांश",
+            "संक्षेप",
+            "अवलोकन",
+            "घटना का सारांश",
         ],
     ),
     (
@@ -167,6 +176,10 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "påvirkning",
             "etki",
             "etkisi",
+            "ảnh hưởng",
+            "tác động",
+            "mức độ ảnh hưởng",
+            "प्रभाव",
         ],
     ),
     (
@@ -224,6 +237,14 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "incident log",
             "log of events",
             "chronology of events",
+            "dòng thời gian",
+            "diễn biến",
+            "diễn biến sự cố",
+            "trình tự sự kiện",
+            "mốc thời gian",
+            "समयरेखा",
+            "घटनाक्रम",
+            "समय-रेखा",
         ],
     ),
     (
@@ -312,6 +333,12 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "what caused this",
             "how we got here",
             "how we got there",
+            "nguyên nhân gốc",
+            "nguyên nhân gốc rễ",
+            "nguyên nhân",
+            "nguyên nhân sự cố",
+            "मूल कारण",
+            "कारण",
         ],
     ),
     (
@@ -388,6 +415,8 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "how we fixed it",
             "how it was resolved",
             "restoration",
+            "service restoration",
+            "restoration of service",
             "remediation steps",
             "how did we fix it",
             "how was it fixed",
@@ -398,6 +427,13 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "대응",
             "대응 조치",
             "即時対応",
+            "biện pháp khắc phục",
+            "khắc phục",
+            "cách khắc phục",
+            "giải pháp",
+            "xử lý sự cố",
+            "समाधान",
+            "निवारण",
         ],
     ),
     (
@@ -434,6 +470,9 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "tespit",
             "検知",
             "탐지",
+            "phát hiện",
+            "cách phát hiện",
+            "पहचान",
         ],
     ),
     (
@@ -496,6 +535,7 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "corrective and preventive actions",
             "preventative measures",
             "preventive measures",
+            "measures",
             "preventive actions",
             "preventative actions",
             "prevention",
@@ -589,6 +629,15 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "aksiyon maddeleri",
             "eylem maddeleri",
             "önlemler",
+            "hành động tiếp theo",
+            "các hành động tiếp theo",
+            "việc cần làm",
+            "kế hoạch hành động",
+            "biện pháp phòng ngừa",
+            "आगे की कार्रवाई",
+            "अनुवर्ती कार्रवाई",
+            "कार्य बिंदु",
+            "कार्रवाई",
         ],
     ),
     (
@@ -653,6 +702,12 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "ce que nous avons appris",
             "enseignements tirés",
             "lo que aprendimos",
+            "bài học kinh nghiệm",
+            "bài học",
+            "bài học rút ra",
+            "सीख",
+            "सीखे गए सबक",
+            "सबक",
         ],
     ),
     (
@@ -691,6 +746,11 @@ const SYNONYMS: &[(SectionKind, &[&str])] = &[
             "2차 원인",
             "facteurs aggravants",
             "begünstigende faktoren",
+            "yếu tố góp phần",
+            "các yếu tố góp phần",
+            "योगदान देने वाले कारक",
+            "योगदान करने वाले कारक",
+            "सहायक कारक",
         ],
     ),
 ];
@@ -857,6 +917,13 @@ fn as_statement(question: &str) -> Option<String> {
 static COMBINED_SPLIT: PerThread<Regex> =
     PerThread::new(|| Regex::new(r" and | & | \+ |/|,|、|・| et | und | y ").unwrap());
 
+/// Marks that combine with the letter before them (a decomposed accent,
+/// the vowel signs of Hindi and the other Indic and Thai scripts) are part
+/// of the word, though not letters themselves; the danda ends a sentence.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{900}'..='\u{963}' | '\u{966}'..='\u{dff}' | '\u{e00}'..='\u{e7f}')
+}
+
 /// Lower-case, markup, numbering, emoji and parenthetical suffixes removed:
 /// `## 3. Timeline (UTC):` → `timeline`. One pass, one allocation: it runs
 /// on every heading and label of every file.
@@ -872,7 +939,9 @@ pub fn normalize_heading(text: &str) -> String {
             c if c.is_ascii_alphanumeric() || matches!(c, '/' | '&' | '+' | ',' | ';' | '\'' | '-') => {
                 out.push(c.to_ascii_lowercase())
             }
-            c if c.is_alphanumeric() || matches!(c, '、' | '・') => out.extend(c.to_lowercase()),
+            c if c.is_alphanumeric() || matches!(c, '、' | '・') || is_combining_mark(c) => {
+                out.extend(c.to_lowercase())
+            }
             _ => {
                 if !out.is_empty() && !out.ends_with(' ') {
                     out.push(' ');
@@ -1223,7 +1292,26 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
     labels.extend(table_labels(lines, &line_kinds));
     labels.sort_by_key(|l| l.line);
     let total = lines.len() as u32;
-    Outline { sections: build_sections(&markers, total), headings, labels, line_kinds, text: words }
+    let mut sections = build_sections(&markers, total);
+    for section in sections.iter_mut().filter(|s| s.section.kind == SectionKind::Other) {
+        let body = lines.get(section.section.line as usize..section.section.end_line as usize).unwrap_or(&[]);
+        if is_task_list(body) {
+            section.section.kind = SectionKind::ActionItems;
+        }
+    }
+    Outline { sections, headings, labels, line_kinds, text: words }
+}
+
+/// A section whose list is made of task boxes (`- [ ] page on errors`),
+/// two or more, under a heading of its own words ("Fixes", "Next"), lists
+/// what is to be done.
+fn is_task_list(body: &[&str]) -> bool {
+    static ITEM: PerThread<Regex> = PerThread::new(|| Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(\[[ xX]\]\s)?").unwrap());
+    let (items, tasks) = body
+        .iter()
+        .filter_map(|l| ITEM.captures(l))
+        .fold((0, 0), |(items, tasks), caps| (items + 1, tasks + usize::from(caps.get(1).is_some())));
+    tasks >= 2 && tasks * 2 > items
 }
 
 /// Leave a label's name out of the plain text, once its line is read:
@@ -1589,7 +1677,7 @@ It broke.
     }
 
     #[test]
-    fn ukrainian_russian_swedish_and_turkish_headings() {
+    fn ukrainian_russian_swedish_turkish_vietnamese_and_hindi_headings() {
         for (heading, kind) in [
             ("Короткий опис", SectionKind::Summary),
             ("Хронологія", SectionKind::Timeline),
@@ -1605,9 +1693,26 @@ It broke.
             ("Lärdomar", SectionKind::LessonsLearned),
             ("Kök neden", SectionKind::RootCause),
             ("Alınan dersler", SectionKind::LessonsLearned),
+            ("Nguyên nhân gốc", SectionKind::RootCause),
+            ("Dòng thời gian", SectionKind::Timeline),
+            ("Bài học kinh nghiệm", SectionKind::LessonsLearned),
+            ("समयरेखा (IST)", SectionKind::Timeline),
+            ("मूल कारण", SectionKind::RootCause),
+            ("योगदान देने वाले कारक", SectionKind::ContributingFactors),
+            ("आगे की कार्रवाई", SectionKind::ActionItems),
         ] {
             assert_eq!(Synonyms::new(&[]).classify(heading).map(|c| c.kind), Some(kind), "{heading}");
         }
+    }
+
+    #[test]
+    fn a_section_of_task_boxes_lists_action_items() {
+        let body = "# Outage\n\n## Fixes\n\n- [x] fix the leak\n- [ ] page on errors\n\n## Notes\n\n- [x] one box\n- a remark\n- another\n";
+        let got = kinds(body);
+        assert_eq!(
+            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            vec![("action_items", 3), ("other", 8)]
+        );
     }
 
     #[test]

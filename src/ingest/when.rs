@@ -495,7 +495,7 @@ pub struct FoundDate {
 /// Month names (lower case), full or abbreviated, in the languages of
 /// the corpus: English, German, French, Spanish and Portuguese; Italian,
 /// Dutch, Swedish, Indonesian and Turkish too; Polish, Russian and
-/// Ukrainian in the genitive a date takes ("15 грудня 2022").
+/// Ukrainian in the genitive a date takes ("15 грудня 2022"); Hindi.
 #[rustfmt::skip]
 const MONTHS: &[(&str, i8)] = &[
     ("january", 1), ("januar", 1), ("jan", 1), ("janvier", 1), ("enero", 1), ("janeiro", 1),
@@ -522,6 +522,9 @@ const MONTHS: &[(&str, i8)] = &[
     ("августа", 8), ("сентября", 9), ("октября", 10), ("ноября", 11), ("декабря", 12),
     ("січня", 1), ("лютого", 2), ("березня", 3), ("квітня", 4), ("травня", 5), ("червня", 6),
     ("липня", 7), ("серпня", 8), ("вересня", 9), ("жовтня", 10), ("листопада", 11), ("грудня", 12),
+    ("जनवरी", 1), ("फ़रवरी", 2), ("फरवरी", 2), ("मार्च", 3), ("अप्रैल", 4), ("मई", 5), ("जून", 6),
+    ("जुलाई", 7), ("अगस्त", 8), ("सितंबर", 9), ("सितम्बर", 9), ("अक्टूबर", 10), ("नवंबर", 11),
+    ("नवम्बर", 11), ("दिसंबर", 12), ("दिसम्बर", 12),
 ];
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
@@ -877,26 +880,30 @@ const NUMBER_WORDS: &[(&str, f64)] = &[
 const UNIT_SECONDS: [f64; 5] = [1.0, 60.0, 3_600.0, 86_400.0, 604_800.0];
 
 /// Unit words by rank (0 seconds, 1 minutes, 2 hours, 3 days, 4 weeks), in
-/// English and the languages the corpus holds, then the Cyrillic ones and
-/// the Japanese and Chinese ones (no ASCII word boundary after those:
-/// their letters are not ASCII); single letters are matched apart.
+/// English and the languages the corpus holds, then the Cyrillic, Japanese,
+/// Chinese, Korean, Vietnamese and Hindi ones (no ASCII word boundary after
+/// those: their letters, or their last, are not ASCII); single letters are
+/// matched apart.
 const UNIT_WORDS: [(&str, &str); 5] = [
-    ("seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden|sekunder|sekund|saniye|detik", "секунд[аы]?|秒|초"),
+    (
+        "seconds?|secs?|segundos?|sekunden?|secondes?|secondi|seconden|sekunder|sekund|saniye|detik",
+        "секунд[аы]?|秒|초|giây|सेकंड",
+    ),
     (
         "minutes?|mins?|minutos?|minuten?|minuti|minuto|minuter|minut[ay]?|dakika|menit",
-        "минут[аы]?|хвилин[аиу]?|分間?|분",
+        "минут[аы]?|хвилин[аиу]?|分間?|분|phút|मिनट",
     ),
     (
         "hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur|timmar|timme|godzin[ay]?|godzinę|saat|jam",
-        "час(?:ов|а)?|годин[аиу]?|時間|시간",
+        "час(?:ов|а)?|годин[аиу]?|時間|시간|tiếng|giờ|घंट(?:े|ा|ों)",
     ),
     (
         "days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag|dagar|dni|dzień|gün|hari",
-        "дн(?:ей|я)|день|дні|днів|日間|일간",
+        "дн(?:ей|я)|день|дні|днів|日間|일간|ngày|दिन",
     ),
     (
         "weeks?|wks?|semanas?|wochen?|semaines?|settimane?|weken|veckor|vecka|tygodni|hafta|minggu",
-        "недел[ьиюя]|тижн(?:ів|і|я)|週間",
+        "недел[ьиюя]|тижн(?:ів|і|я)|週間|tuần|सप्ताह|हफ़्ते|हफ्ते",
     ),
 ];
 
@@ -956,7 +963,7 @@ static NEXT_DURATION_PART: PerThread<Regex> = PerThread::new(|| {
 /// ("lasted", "for", "durante") is read on the text before all of it.
 static APPROXIMATELY: PerThread<Regex> = PerThread::new(|| {
     compile(
-        r"(?i)(?:\b(?:(?:just|a\s+little|a\s+bit|slightly|well|a\s+good)\s+(?:over|under|more\s+than|less\s+than|shy\s+of)|(?:more|less)\s+than|upwards\s+of|close\s+to|under|approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|(?:un\s+peu\s+)?(?:plus|moins)\s+d(?:e\b|['’])|près\s+d(?:e\b|['’])|presque|mehr\s+als|weniger\s+als|etwa|ungefähr|knapp|rund|fast|gut|über|aproximadamente|cerca\s+de|unos|unas|alrededor\s+de|casi|(?:poco\s+|algo\s+|pouco\s+)?(?:más|mais|menos)\s+de|quase|(?:poco\s+)?più\s+di|meno\s+di|quasi|oltre|ongeveer|bijna|ruim|(?:meer|minder)\s+dan)|~|≈|約|およそ|약)[ \t]*$",
+        r"(?i)(?:\b(?:(?:just|a\s+little|a\s+bit|slightly|well|a\s+good)\s+(?:over|under|more\s+than|less\s+than|shy\s+of)|(?:more|less)\s+than|upwards\s+of|close\s+to|under|approximately|approx\.?|about|around|roughly|nearly|almost|over|some|circa|ca\.|environ|(?:un\s+peu\s+)?(?:plus|moins)\s+d(?:e\b|['’])|près\s+d(?:e\b|['’])|presque|mehr\s+als|weniger\s+als|etwa|ungefähr|knapp|rund|fast|gut|über|aproximadamente|cerca\s+de|unos|unas|alrededor\s+de|casi|(?:poco\s+|algo\s+|pouco\s+)?(?:más|mais|menos)\s+de|quase|(?:poco\s+)?più\s+di|meno\s+di|quasi|oltre|ongeveer|bijna|ruim|(?:meer|minder)\s+dan)|~|≈|約|およそ|약|khoảng|gần|लगभग|करीब|क़रीब)[ \t]*$",
     )
 });
 
@@ -1352,6 +1359,7 @@ mod tests {
             "Ausfall 12. - 13. August 2020" => "2020-08-12, 2020-08-13",
             "outage 22nd & 23rd April 2020" => "2020-04-22, 2020-04-23",
             "15 грудня 2022 року; 3 марта 2024 г.; 7 października 2023" => "2022-12-15, 2024-03-03, 2023-10-07",
+            "18 अगस्त 2023 (शुक्रवार); 2 फ़रवरी 2024" => "2023-08-18, 2024-02-02",
             "12 augusti 2024; 5 Şubat 2024; 17 Agustus 2024" => "2024-08-12, 2024-02-05, 2024-08-17",
             // Names that are words too need a year: "Maja 12", "nisan".
             "Maja 12 wrote; 3 maj 2024" => "2024-05-03",
@@ -1501,6 +1509,8 @@ mod tests {
             "5 timmar och 10 minuter; 4 години 35 хвилин; 2 часа 15 минут" => "310, 275, 135",
             "3 godziny i 20 minut; 2 saat 30 dakika; 1 jam 45 menit" => "200, 150, 105",
             "장애 지속 시간: 약 1시간 45분" => "105~",
+            "kéo dài khoảng 1 tiếng 40 phút; 2 giờ 15 phút; 3 ngày" => "100~, 135, 4320",
+            "लगभग 4 घंटे तक; 45 मिनट; 2 दिन" => "240~, 45, 2880",
         }
         // A Japanese clock time is not a duration.
         check! {durations, none: "14時30分に復旧", "3 tags", "2 Minutenzeiger"}

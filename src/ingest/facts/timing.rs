@@ -977,7 +977,7 @@ impl Facts<'_> {
         // duration found, so the lead word ends the text before it.
         static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde|i|varade|under|przez|trwał[aoy]?|в течение|длил(?:ся|ась|ось)|продолжал(?:ся|ась|ось)|протягом|трива(?:в|ла|ло)|selama|berlangsung)\s*$",
+                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde|i|varade|under|przez|trwał[aoy]?|в течение|длил(?:ся|ась|ось)|продолжал(?:ся|ась|ось)|протягом|трива(?:в|ла|ло)|selama|berlangsung|kéo dài|trong|trong vòng)\s*$",
             )
         });
         // Italian "per" ("irraggiungibile per circa due ore") leads only a
@@ -993,13 +993,13 @@ impl Facts<'_> {
         });
         static OUTAGE_NOUN_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)^(?:\s+lang\b|\s+(?:boyunca|sürdü|süren)\b|\s+(?:de|d'|di|da)\s*(?:caída|interrupci[oó]n|indisponibilidad|inactividad|indisponibilidade|interrupção|queda|panne|coupure|interruption|indisponibilité|disservizio|interruzione)|\s+(?:Ausfall|Störung|storing|uitval)|(?:程度|ほど)?(?:にわたり|にわたって|の間|の障害|の停止|停止|継続))",
+                r"(?i)^(?:\s+lang\b|\s+(?:boyunca|sürdü|süren)\b|\s+(?:de|d'|di|da)\s*(?:caída|interrupci[oó]n|indisponibilidad|inactividad|indisponibilidade|interrupção|queda|panne|coupure|interruption|indisponibilité|disservizio|interruzione)|\s+(?:Ausfall|Störung|storing|uitval)|(?:程度|ほど)?(?:にわたり|にわたって|の間|の障害|の停止|停止|継続)|\s+तक)",
             )
         });
         // Words that make a sentence about the outage in the other languages.
         static OUTAGE_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:otillgänglig\w*|avbrott\w*|störning\w*|nere|niedostępn\w*|awari\w*|przerw\w*|недоступ\w*|сбо[йя]\w*|отказ\w*|простой|зб(?:ій|ою|ої)\w*|простій|erişilemez|kesinti\w*|arıza\w*|çöktü|gangguan|tidak dapat diakses|ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|durat[oaie]|duró|durou|dauerte|duré|duurde|irraggiungibil\w*|inaccessibil\w*|fuori servizio|guast[oi]|malfunzionament\w*|bloccat[oiae]|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき",
+                r"(?i)\b(?:otillgänglig\w*|avbrott\w*|störning\w*|nere|niedostępn\w*|awari\w*|przerw\w*|недоступ\w*|сбо[йя]\w*|отказ\w*|простой|зб(?:ій|ою|ої)\w*|простій|erişilemez|kesinti\w*|arıza\w*|çöktü|gangguan|tidak dapat diakses|ca[íi]d[ao]s?|cay[óo]|interrup\w*|indisponib\w*|inaccesib\w*|fall[óoa]\w*|errore?s?|sin servicio|no disponible|queda|falh\w*|erros?|fora do ar|ausf[aä]ll\w*|ausgefallen|störung\w*|nicht erreichbar|fehler\w*|fehlgeschlagen|panne|coupure|erreurs?|échou\w*|interruzione|disservizio|errori|non disponibil\w*|durat[oaie]|duró|durou|dauerte|duré|duurde|irraggiungibil\w*|inaccessibil\w*|fuori servizio|guast[oi]|malfunzionament\w*|bloccat[oiae]|storing|onbereikbaar|mislukt\w*|uitval)\b|障害|停止|エラー|ダウン|影響|不具合|接続でき|sự cố|gián đoạn|không thể|ngừng hoạt động|विफल|बाधित|ठप|रुक|त्रुटि|आउटेज",
             )
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
