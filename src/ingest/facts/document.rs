@@ -366,7 +366,7 @@ impl Facts<'_> {
                     // A timeline's row tells a moment of one incident; a
                     // row that links a write-up is an incident of its own.
                     let links = raw.contains("](");
-                    if !(links || row) || (self.in_timeline(line) && !links) {
+                    if !links && (!row || self.in_timeline(line)) {
                         return false;
                     }
                     let Some(day) = find_dates(raw, None).first().map(|d| d.date) else { return false };
