@@ -967,7 +967,7 @@ impl Facts<'_> {
     pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource, bool)> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to))\s*(the (next|following) )?$",
+                r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to)|(total|overall) (duration|downtime)\b[^.;:]{0,80}:)\s*(the (next|following) )?$",
             )
         });
         // The same in the other languages of the corpus: "durante 2 horas",
@@ -1013,6 +1013,13 @@ impl Facts<'_> {
             )
         });
         static LATE: PerThread<Regex> = PerThread::new(|| english(r"^\s*late\b"));
+        // A sentence that gives the whole length: "Total duration of the
+        // incident, until all services were confirmed operational: 43 minutes".
+        static TOTAL: PerThread<Regex> = PerThread::new(|| {
+            english(
+                r"\b(total|overall|whole|entire) (duration|downtime|outage|length|time to (recover|restore|resolve))\b|\bin total\b",
+            )
+        });
         // "For most of a week": a share of a span, no measure of it.
         static SHARE_OF: PerThread<Regex> =
             PerThread::new(|| english(r"\b(most|much|part|parts|the rest|the better part|the bulk|half|some) of\s*$"));
@@ -1062,6 +1069,10 @@ impl Facts<'_> {
             let clause = &sentence[start..end];
             OUTAGE.is_match(clause) || OUTAGE_ELSEWHERE.is_match(clause)
         };
+        // The first length stated, unless a later sentence gives the total
+        // ("without power for 4 minutes … Total duration of the incident:
+        // 43 minutes").
+        let mut first = None;
         for prose in proses {
             for (offset, sentence) in prose.sentences() {
                 let tells_an_outage = OUTAGE.is_match(sentence) || OUTAGE_ELSEWHERE.is_match(sentence);
@@ -1094,10 +1105,14 @@ impl Facts<'_> {
                         && about_the_outage(sentence, &d.span)
                 });
                 if let Some(d) = found {
-                    return Some((d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate));
+                    let stated = (d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate);
+                    if TOTAL.is_match(sentence) {
+                        return Some(stated);
+                    }
+                    first.get_or_insert(stated);
                 }
             }
         }
-        None
+        first
     }
 }
