@@ -1041,3 +1041,26 @@ fn a_timeline_table_that_reports_the_cause_found_tags_it() {
     let evidence = &p.tag_evidence[0];
     assert_eq!((evidence.place.as_str(), evidence.line), ("root_cause", 12));
 }
+
+#[test]
+fn a_status_page_with_its_status_words_on_lines_of_their_own() {
+    let page = "# Elevated error rates\n\n**Resolved**\nThis incident has been resolved.\nPosted Mar 14, 2024 - 11:52 UTC\n\n\
+                **Identified**\nAn incorrect DNS record was published.\nPosted Mar 14, 2024 - 09:58 UTC\n\n\
+                **Investigating**\nRequests are failing with connection errors.\nPosted Mar 14, 2024 - 09:31 UTC\n";
+    let p = parse(page);
+    let entries: Vec<_> = p.timeline.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(entries[0].starts_with("Investigating - Requests are failing"), "oldest first: {entries:?}");
+    assert_eq!(when(&p).0.as_deref(), Some("2024-03-14T09:31:00+00:00"));
+}
+
+#[test]
+fn a_story_that_tells_its_trigger_first_starts_when_the_harm_began() {
+    let story = "# DNS outage\n\n## What happened\n\nAt 09:12 UTC on March 14, 2024 an engineer changed the api record. \
+                 Resolvers picked up the bad answer gradually, and errors started climbing at about 09:25 UTC. \
+                 We reverted at 10:40 UTC.\n";
+    assert_eq!(when(&parse(story)).0.as_deref(), Some("2024-03-14T09:25:00+00:00"));
+    // A start told hours later is another story's.
+    let later = story.replace("09:25", "14:25");
+    assert_eq!(when(&parse(&later)).0.as_deref(), Some("2024-03-14T09:12:00+00:00"));
+}

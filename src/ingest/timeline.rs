@@ -255,6 +255,11 @@ static STATUS_UPDATE: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// A status word alone on its line, the update's words below it.
+static STATUS_WORD: PerThread<Regex> = PerThread::new(|| {
+    english(r"^(investigating|identified|update|monitoring|resolved|completed|scheduled|in progress|verifying)\s*$")
+});
+
 /// A status page's updates, oldest first, each stamped by the line of
 /// its own that follows it ("Jun 12, 2024 - 16:48 PDT", "Posted
 /// 11/19/2025 - 4:40 PM EST"). Two or more, or none.
@@ -262,12 +267,23 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
     let mut entries = Vec::new();
     let plain = |line: usize| ctx.plain.get(line).map_or("", |l| l.trim());
     let day_first = day_comes_first(ctx.zone, ctx.other_language);
+    let next_written = |from: usize| (from..ctx.plain.len().min(from + 3)).find(|&j| !plain(j).is_empty());
     for (i, text) in ctx.plain.iter().enumerate() {
-        if outline.line_kind(i as u32 + 1) != LineKind::Text || !STATUS_UPDATE.is_match(text.trim()) {
+        let text = text.trim();
+        if outline.line_kind(i as u32 + 1) != LineKind::Text {
             continue;
         }
+        // "**Resolved**" on a line of its own, its words on the next.
+        let (text, after) = if STATUS_UPDATE.is_match(text) {
+            (text.to_string(), i + 1)
+        } else if STATUS_WORD.is_match(text) {
+            let Some(words) = next_written(i + 1) else { continue };
+            (format!("{text} - {}", plain(words)), words + 1)
+        } else {
+            continue;
+        };
         // The stamp: the next non-blank line of its own, a date and a time.
-        let Some(stamp_line) = (i + 1..ctx.plain.len().min(i + 4)).find(|&j| !plain(j).is_empty()) else { continue };
+        let Some(stamp_line) = next_written(after) else { continue };
         let stamp = plain(stamp_line);
         let (Some(date), Some(time)) = (find_dates_with(stamp, None, day_first).first().cloned(), times(stamp).next())
         else {
@@ -281,7 +297,7 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
             time: Some(time.zone.as_ref().unwrap_or(ctx.zone).at(date.date.to_datetime(time.time))),
             time_text: stamp.to_string(),
             milestone: None,
-            text: text.trim().to_string(),
+            text,
             line: i as u32 + 1,
         });
     }

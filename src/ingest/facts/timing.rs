@@ -482,7 +482,7 @@ impl Facts<'_> {
             if when.start.is_some() {
                 break;
             }
-            for (text, line, source) in &candidates {
+            for (index, (text, line, source)) in candidates.iter().enumerate() {
                 let mut times: Vec<FoundTime> = find_times(text);
                 if times.is_empty() {
                     // Nothing to read here; most sentences have no time.
@@ -558,10 +558,24 @@ impl Facts<'_> {
                     when.zone = Some(w.text.clone());
                 }
                 let z = written.unwrap_or_else(|| zone.clone());
-                let start = first.zone.as_ref().unwrap_or(&z).at(d.to_datetime(first.time));
+                let mut start = first.zone.as_ref().unwrap_or(&z).at(d.to_datetime(first.time));
+                let mut start_line = *line;
+                // "At 09:12 an engineer changed the record. … errors started
+                // climbing at about 09:25": the first sentence tells the
+                // trigger, one of the next few when the harm began.
+                if times.len() < 2 && !said_to_start {
+                    let told_later = candidates[index + 1..].iter().take(3).find_map(|(next, next_line, _)| {
+                        let t = find_times(next).into_iter().find(|t| told_to_start(&next[..t.span.start]))?;
+                        let harm = t.zone.as_ref().unwrap_or(&z).at(d.to_datetime(t.time));
+                        start.minutes_until(&harm).filter(|m| (1..=180).contains(m)).map(|_| (harm, *next_line))
+                    });
+                    if let Some((harm, harm_line)) = told_later {
+                        (start, start_line) = (harm, harm_line);
+                    }
+                }
                 when.start = Some(start);
-                when.start_line = *line;
-                self.note("start", *source, *line);
+                when.start_line = start_line;
+                self.note("start", *source, start_line);
                 if let Some(second) = times.get(1) {
                     let end_date = dates
                         .iter()
