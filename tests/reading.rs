@@ -1064,3 +1064,12 @@ fn a_story_that_tells_its_trigger_first_starts_when_the_harm_began() {
     let later = story.replace("09:25", "14:25");
     assert_eq!(when(&parse(&later)).0.as_deref(), Some("2024-03-14T09:12:00+00:00"));
 }
+
+#[test]
+fn a_blog_posted_days_later_is_dated_by_its_timeline() {
+    let post = "+++\ntitle = \"The slow leak\"\ndate = 2023-04-20T10:00:00+10:00\n+++\n\nUploads failed.\n\n\
+                ## Timeline (AEST)\n\n- **Sat 15 Apr 2023, 14:10** — first OOMKilled events\n- **17:05** — error rate back to normal\n";
+    let p = parse(post);
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2023-04-15"), "the posting day gives way");
+    assert_eq!(when(&p).0.as_deref(), Some("2023-04-15T14:10:00+10:00"));
+}

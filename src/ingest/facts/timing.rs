@@ -658,14 +658,7 @@ impl Facts<'_> {
             }
         }
 
-        // A blog's front-matter `date` is the day it was posted: a start
-        // the text tells on an earlier day is the incident's.
-        if let (Some(posted), Some(start), false) = (when.date, when.start, start_in_front_matter)
-            && start.civil.date() < posted
-        {
-            when.date = Some(start.civil.date());
-            self.note("date", FactSource::Derived, when.start_line);
-        }
+        self.posting_day_gives_way(&mut when);
         if when.date.is_none() {
             if let Some(start) = when.start {
                 when.date = Some(start.civil.date());
@@ -789,6 +782,20 @@ impl Facts<'_> {
         }
     }
 
+    /// A blog's front-matter `date` is the day it was posted: a start the
+    /// text or its timeline tells on an earlier day is the incident's.
+    fn posting_day_gives_way(&mut self, when: &mut When) {
+        let from_front_matter = |field| self.provenance.get(field).is_some_and(|p| p.source == FactSource::FrontMatter);
+        if let (Some(posted), Some(start)) = (when.date, when.start)
+            && from_front_matter("date")
+            && !from_front_matter("start")
+            && start.civil.date() < posted
+        {
+            when.date = Some(start.civil.date());
+            self.note("date", FactSource::Derived, when.start_line);
+        }
+    }
+
     /// What the text did not say, the timeline does: its first dated entry
     /// is the start and its latest the end (provenance `derived`).
     pub(super) fn start_end_from_timeline(&mut self, when: &mut When, entries: &[crate::model::TimelineEntry]) {
@@ -802,6 +809,7 @@ impl Facts<'_> {
         {
             (when.start, when.start_line) = (Some(*t), *line);
             self.note("start", FactSource::Derived, *line);
+            self.posting_day_gives_way(when);
         }
         if let (None, Some(start)) = (when.end, when.start) {
             let resolved = timed.iter().rev().find(|(_, _, m)| *m == Some(Milestone::Resolved));
