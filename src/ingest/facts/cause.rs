@@ -621,7 +621,7 @@ mod tests {
     /// Causes as write-ups state them, one sentence of a root-cause section each.
     #[test]
     fn causes_in_plain_words() {
-        let cases: [(&str, &[&str]); 35] = [
+        let cases: [(&str, &[&str]); 39] = [
             ("The API servers hit the database's maximum connection limit.", &["capacity", "database"]),
             ("Debug logs filled the data volume that holds the spool.", &["capacity"]),
             ("Their second uplinks had been disabled during the cabling work and never re-enabled.", &["human-error"]),
@@ -651,6 +651,17 @@ mod tests {
             ("A versão 7.14.0 lançava uma exceção não tratada no cálculo do frete.", &["software-bug"]),
             ("The nightly cleanup job deleted every upload older than a day.", &["automation"]),
             ("MySQL was started by the install script but never enabled at boot.", &["config-change"]),
+            // A setting changed by hand, a default left in place, a secret made public.
+            (
+                "Marketing edited the SPF record and replaced the include instead of adding to it.",
+                &["config-change", "human-error"],
+            ),
+            ("The IPsec overlay left the tunnel MTU at 1500.", &["config-change", "network"]),
+            (
+                "The change was made in the provider's web console instead of through Terraform.",
+                &["config-change", "human-error"],
+            ),
+            ("A developer pushed an admin key to a public fork.", &["security"]),
             // A party or a resource named alone may be context or the one ruled out.
             ("Um 14:02 meldete der Anbieter keine Störung.", &[]),
             ("Re-replication used the cluster's spare capacity.", &[]),
