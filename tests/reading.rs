@@ -1073,3 +1073,10 @@ fn a_blog_posted_days_later_is_dated_by_its_timeline() {
     assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2023-04-15"), "the posting day gives way");
     assert_eq!(when(&p).0.as_deref(), Some("2023-04-15T14:10:00+10:00"));
 }
+
+#[test]
+fn a_span_in_the_cause_analysis_is_not_the_outage_length() {
+    let report = "# Search returned nothing\n\nSearch failed from 15:20 to 16:05.\n\n## Why it broke\n\n\
+                  The job promotes any flag that has sat at 10% for 72h without errors.\n\n## Follow-ups\n\n1. Fix it\n";
+    assert_eq!(parse(report).duration_minutes, Some(45));
+}

@@ -358,6 +358,27 @@ impl<'a> Facts<'a> {
         self.prose_of(lines.collect(), 0, false)
     }
 
+    /// The story the document tells: every line but those of the sections
+    /// that analyse it or plan what follows (root cause, contributing
+    /// factors, action items, lessons), whose spans ("sat at 10% for 72h")
+    /// are not the outage's.
+    pub(super) fn story_prose(&self) -> Prose {
+        let analysis: Vec<_> = (self.input.outline.sections.iter())
+            .filter(|s| {
+                matches!(
+                    s.section.kind,
+                    SectionKind::RootCause
+                        | SectionKind::ContributingFactors
+                        | SectionKind::ActionItems
+                        | SectionKind::LessonsLearned
+                )
+            })
+            .map(|s| s.section.line..=s.section.end_line)
+            .collect();
+        let lines = self.input.lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l));
+        self.prose_of(lines.filter(|(n, _)| !analysis.iter().any(|span| span.contains(n))).collect(), 0, false)
+    }
+
     /// The lines before the first section: a blog post's lead paragraph.
     pub(super) fn preamble_prose(&self) -> Prose {
         let first = self.input.outline.sections.first().map_or(u32::MAX, |s| s.section.line);

@@ -1060,8 +1060,8 @@ impl Facts<'_> {
             .map(|s| self.prose(s))
             .collect();
         if proses.is_empty() {
-            // A report written as prose only.
-            proses.push(self.document_prose());
+            // A report written as prose, or with no summary.
+            proses.push(self.story_prose());
         } else {
             // The lead paragraph before the first section often says it.
             proses.insert(0, self.preamble_prose());
