@@ -1080,3 +1080,21 @@ fn a_span_in_the_cause_analysis_is_not_the_outage_length() {
                   The job promotes any flag that has sat at 10% for 72h without errors.\n\n## Follow-ups\n\n1. Fix it\n";
     assert_eq!(parse(report).duration_minutes, Some(45));
 }
+
+#[test]
+fn a_status_page_stamped_on_the_status_line_or_without_a_year() {
+    let inline = "# Degraded performance\n\nOn Monday 3 June 2019 from 15:40 to 17:50 AEST the link was congested.\n\n---\n\n\
+                  **Resolved** - 17:58 AEST\nLatency is back to normal.\n\n**Investigating** - 15:52 AEST\nWe are investigating.\n";
+    let p = parse(inline);
+    let entries: Vec<_> = p.timeline.iter().map(|e| (e.time_text.as_str(), e.text.as_str())).collect();
+    assert_eq!(
+        entries,
+        [
+            ("15:52 AEST", "Investigating - We are investigating."),
+            ("17:58 AEST", "Resolved - Latency is back to normal.")
+        ]
+    );
+    let yearless = "# Login failures\n\nBetween 11:09 and 11:47 EST on November 6, 2024, logins failed.\n\n---\n\n\
+                    **Resolved** - Logins work.\nNov 6, 12:30 EST\n\n**Investigating** - Users cannot log in.\nNov 6, 11:20 EST\n";
+    assert_eq!(parse(yearless).timeline.len(), 2);
+}

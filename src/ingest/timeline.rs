@@ -268,33 +268,42 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
     let plain = |line: usize| ctx.plain.get(line).map_or("", |l| l.trim());
     let day_first = day_comes_first(ctx.zone, ctx.other_language);
     let next_written = |from: usize| (from..ctx.plain.len().min(from + 3)).find(|&j| !plain(j).is_empty());
-    for (i, text) in ctx.plain.iter().enumerate() {
-        let text = text.trim();
+    // A stamp is a time and its date ("Nov 6, 11:51 EST": the year the
+    // document gives), or a time alone on the incident's day, and little
+    // else.
+    let year = ctx.date.map(|d| d.year());
+    let read_stamp = |stamp: &str| {
+        let time = times(stamp).next()?;
+        let date = find_dates_with(stamp, year, day_first).first().cloned();
+        let day = date.as_ref().map(|d| d.date).or(ctx.date)?;
+        let rest = stamp.len() - (date.map_or(0, |d| d.span.len()) + time.span.len());
+        (rest <= 16).then(|| time.zone.as_ref().unwrap_or(ctx.zone).at(day.to_datetime(time.time)))
+    };
+    for (i, line) in ctx.plain.iter().enumerate() {
+        let line = line.trim();
         if outline.line_kind(i as u32 + 1) != LineKind::Text {
             continue;
         }
-        // "**Resolved**" on a line of its own, its words on the next.
-        let (text, after) = if STATUS_UPDATE.is_match(text) {
-            (text.to_string(), i + 1)
-        } else if STATUS_WORD.is_match(text) {
+        // "Resolved - Logins work again." over its stamp; "**Resolved** -
+        // 17:58 AEST" over its words; "**Resolved**" alone, its words, then
+        // its stamp.
+        let (text, stamp) = if let Some(status) = STATUS_UPDATE.captures(line) {
+            let (word, after) = (&status[1], line[status[1].len()..].trim_start_matches([' ', '-', '–', '—', ':']));
+            match (read_stamp(after), next_written(i + 1)) {
+                (Some(_), Some(words)) => (format!("{word} - {}", plain(words)), after),
+                (None, Some(stamp)) => (line.to_string(), plain(stamp)),
+                (_, None) => continue,
+            }
+        } else if STATUS_WORD.is_match(line) {
             let Some(words) = next_written(i + 1) else { continue };
-            (format!("{text} - {}", plain(words)), words + 1)
+            let Some(stamp) = next_written(words + 1) else { continue };
+            (format!("{line} - {}", plain(words)), plain(stamp))
         } else {
             continue;
         };
-        // The stamp: the next non-blank line of its own, a date and a time.
-        let Some(stamp_line) = next_written(after) else { continue };
-        let stamp = plain(stamp_line);
-        let (Some(date), Some(time)) = (find_dates_with(stamp, None, day_first).first().cloned(), times(stamp).next())
-        else {
-            continue;
-        };
-        let rest = stamp.len() - (date.span.len() + time.span.len());
-        if rest > 16 {
-            continue;
-        }
+        let Some(time) = read_stamp(stamp) else { continue };
         entries.push(TimelineEntry {
-            time: Some(time.zone.as_ref().unwrap_or(ctx.zone).at(date.date.to_datetime(time.time))),
+            time: Some(time),
             time_text: stamp.to_string(),
             milestone: None,
             text,
