@@ -206,6 +206,14 @@ fn a_ticket_field_named_assignment_and_a_template_in_german() {
         .collect::<String>();
     let index = format!("# Incident log\n\n| Date | Sev | Title | Write-up |\n|---|---|---|---|\n{rows}");
     assert_eq!(parse(&index).kind, Kind::List);
+    // A quarter's report lists its incidents even where it tells their causes.
+    let rows = (1..=3)
+        .map(|d| format!("| INC-{d} | 2024-0{d}-0{d} | 48 min | Deploy with a broken bundle |\n"))
+        .collect::<String>();
+    let quarter = format!(
+        "# Q2 2024 Incident Summary\n\nFour of the nine were caused by changes.\n\n## Incidents\n\n| ID | Date | Duration | Cause |\n|---|---|---|---|\n{rows}"
+    );
+    assert_eq!(parse(&quarter).kind, Kind::List);
 }
 
 #[test]

@@ -45,6 +45,12 @@ static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
         r"\b((a|the) post-?mortem (is|should|must|helps?)|post-?mortems (are|help|ensure|should|must|provide|find)|this (readme|repository|repo|project|assignment|course|guide|document|page|note) (contains|provides|serves|is|describes|explains|will|was)|how to write|what did (i|we) learn|(this|the|your|my|our|course|class|homework|final|project|lab) assignment|assignment( \d+)?:|retrospective|lessons from (this|the) project)\b",
     )
 });
+/// A title that names a quarter or a half year ("Q2 2024 Incident
+/// Summary", "2023 H2 review"): a period's report, whose dated rows are its
+/// incidents even where it states their causes.
+static PERIOD_TITLE: PerThread<Regex> = PerThread::new(|| {
+    english(r"\b(q[1-4]|h[12])\s*(\d{4}|fy\d{2,4})\b|\b(\d{4}|fy\d{2,4})\s*[-/]?\s*(q[1-4]|h[12])\b")
+});
 /// "Template" in the corpus's languages, as a title says it.
 static TEMPLATE_WORD: PerThread<Regex> = PerThread::new(|| {
     Regex::new(r"(?i)template|\b(?:vorlage|plantilla|gabarit|sjabloon|szablon|skabelon|malli|šablona|шаблон)\b|\b(?:modelo|mod[eè]le|modello) (?:de |di |du )?(?:post-?mortem|rapport|informe|relat[oó]rio|incidente?|rapporto)|テンプレート|模板|템플릿").unwrap()
@@ -357,7 +363,10 @@ impl Facts<'_> {
         // no other kind of document (a meeting's notes track incidents too).
         // Rows are dated only where that could matter: most postmortems
         // tell a cause or timed entries, and read no table for this.
-        if p.root_cause.is_none() && !has_timed_entries {
+        let first_heading = self.input.outline.headings.first().map(|h| h.text.as_str());
+        let names_a_period =
+            [p.title.as_deref(), first_heading].into_iter().flatten().any(|t| PERIOD_TITLE.is_match(t));
+        if (p.root_cause.is_none() && !has_timed_entries) || names_a_period {
             let mut days = Vec::new();
             let dated_rows: Vec<u32> = (1..)
                 .zip(self.input.lines)
