@@ -214,6 +214,10 @@ fn a_ticket_field_named_assignment_and_a_template_in_german() {
         "# Q2 2024 Incident Summary\n\nFour of the nine were caused by changes.\n\n## Incidents\n\n| ID | Date | Duration | Cause |\n|---|---|---|---|\n{rows}"
     );
     assert_eq!(parse(&quarter).kind, Kind::List);
+    // A postmortems folder's README, in Portuguese.
+    let readme = "# Postmortems — Time de Plataforma\n\nEsta pasta guarda os postmortems dos incidentes de produção.\n\n\
+                  ## Como escrever\n\n1. Copie `MODELO.md`.\n2. Preencha o resumo, o impacto e a causa raiz.\n";
+    assert_eq!(parse(readme).kind, Kind::Other);
 }
 
 #[test]

@@ -42,7 +42,7 @@ static FAILURE_NOUN: PerThread<Regex> = PerThread::new(|| english(r"^(outage|dow
 /// incident: a guide, a repository's README, a course questionnaire.
 static ABOUT_POSTMORTEMS: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b((a|the) post-?mortem (is|should|must|helps?)|post-?mortems (are|help|ensure|should|must|provide|find)|this (readme|repository|repo|project|assignment|course|guide|document|page|note) (contains|provides|serves|is|describes|explains|will|was)|how to write|what did (i|we) learn|(this|the|your|my|our|course|class|homework|final|project|lab) assignment|assignment( \d+)?:|retrospective|lessons from (this|the) project)\b",
+        r"\b((a|the) post-?mortem (is|should|must|helps?)|post-?mortems (are|help|ensure|should|must|provide|find)|this (readme|repository|repo|project|assignment|course|guide|document|page|note) (contains|provides|serves|is|describes|explains|will|was)|how to write|what did (i|we) learn|(this|the|your|my|our|course|class|homework|final|project|lab) assignment|assignment( \d+)?:|retrospective|lessons from (this|the) project|this (folder|directory) (holds|contains|keeps|is)|como escrever|cómo escribir|comment (rédiger|écrire)|wie (man )?(schreib|verfass)\w*|esta (pasta|carpeta) (guarda|contém|contiene|tiene)|ce (dossier|répertoire) (contient|regroupe)|dieser ordner (enthält|sammelt)|deze map bevat)\b",
     )
 });
 /// A title that names a quarter or a half year ("Q2 2024 Incident
