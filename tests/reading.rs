@@ -216,6 +216,7 @@ fn a_ticket_field_named_assignment_and_a_template_in_german() {
     assert_eq!(parse(&quarter).kind, Kind::List);
     // A postmortems folder's README, in Portuguese.
     let readme = "# Postmortems — Time de Plataforma\n\nEsta pasta guarda os postmortems dos incidentes de produção.\n\n\
+                  Escreva um para todo outage ou downtime de um serviço.\n\n\
                   ## Como escrever\n\n1. Copie `MODELO.md`.\n2. Preencha o resumo, o impacto e a causa raiz.\n";
     assert_eq!(parse(readme).kind, Kind::Other);
 }
