@@ -1111,3 +1111,15 @@ fn a_status_page_stamped_on_the_status_line_or_without_a_year() {
                     **Resolved** - Logins work.\nNov 6, 12:30 EST\n\n**Investigating** - Users cannot log in.\nNov 6, 11:20 EST\n";
     assert_eq!(parse(yearless).timeline.len(), 2);
 }
+
+#[test]
+fn a_total_stated_beside_a_parts_length_wins_even_over_a_shorter_start_to_end() {
+    let minutes = summary_duration;
+    let both = "For 1 hour and 44 minutes requests failed, and events were delayed for roughly four and a half \
+                hours in total before everything had caught up.";
+    assert_eq!(minutes(both), Some(270));
+    // The end told is the API's recovery, part of the story: the total still holds.
+    let told = "At 22:47 UTC on 14 March 2023 a migration locked the table. The API recovered at 00:31 UTC. \
+                Events were delayed for four and a half hours in total.";
+    assert_eq!(minutes(told), Some(270));
+}

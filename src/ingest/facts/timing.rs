@@ -100,6 +100,24 @@ static RESPONSE_STARTED: PerThread<Regex> = PerThread::new(|| {
     )
 });
 
+/// A duration the document states: where, how, whether only about, and
+/// whether as the whole ("… in total"), which no start and end told for
+/// part of the story contradicts.
+#[derive(Clone, Copy)]
+pub(super) struct Stated {
+    minutes: u32,
+    line: u32,
+    source: FactSource,
+    approximate: bool,
+    total: bool,
+}
+
+impl Stated {
+    fn exactly(minutes: u32, line: u32, source: FactSource) -> Stated {
+        Stated { minutes, line, source, approximate: false, total: false }
+    }
+}
+
 /// The span of the sentence of `text` that holds byte `at`.
 fn sentence_around(text: &str, at: usize) -> std::ops::Range<usize> {
     let base = text.as_ptr() as usize;
@@ -422,9 +440,17 @@ impl Facts<'_> {
         };
         let mut date_hint = when.date.or_else(|| first_date(None));
         // A blog's front-matter date is the day it was posted: "If you tried
-        // to buy something on Tuesday, August 6th" tells the incident's day.
+        // to buy something on Tuesday, August 6th" tells the incident's day,
+        // the first the story tells as it is read ("On the evening of March
+        // 14 …", before its summary's "recovered at 00:31 on March 15").
+        let told_first = |year: Option<i16>| {
+            let dated = candidates.iter().filter(|(t, _, _)| !BYLINE.is_match(t));
+            let days =
+                dated.filter_map(|(t, line, _)| find_dates_with(t, year, day_first).first().map(|d| (*line, d.date)));
+            days.min_by_key(|(line, _)| *line).map(|(_, day)| day)
+        };
         if let Some(posted) = when.date.filter(|_| !start_in_front_matter)
-            && let Some(told) = first_date(Some(posted.year()))
+            && let Some(told) = told_first(Some(posted.year()))
             && told < posted
             && posted.since(told).is_ok_and(|span| span.get_days() <= 31)
         {
@@ -845,11 +871,11 @@ impl Facts<'_> {
                 .map_or(0, |s| s.section.line);
             timeline_span.map(|m| (m, first_timed, FactSource::Derived))
         });
-        // (minutes, line, source, said to be approximate)
-        let mut explicit: Option<(u32, u32, FactSource, bool)> = None;
+        let mut explicit: Option<Stated> = None;
         if let Some(text) = self.fm().and_then(|m| m.duration.clone()) {
             let minutes = text.trim().parse::<u32>().ok().or_else(|| find_durations(&text).first().map(|d| d.minutes));
-            explicit = minutes.map(|m| (m, self.fm_line("duration"), FactSource::FrontMatter, false));
+            let line = self.fm_line("duration");
+            explicit = minutes.map(|minutes| Stated::exactly(minutes, line, FactSource::FrontMatter));
         }
         if explicit.is_none() {
             for label in &self.input.outline.labels {
@@ -908,7 +934,10 @@ impl Facts<'_> {
                     .contains(&name.as_str()))
                     && let Some(d) = find_durations(&labelled_text(label)).first()
                 {
-                    explicit = Some((d.minutes, label.line, FactSource::Label, d.approximate));
+                    explicit = Some(Stated {
+                        approximate: d.approximate,
+                        ..Stated::exactly(d.minutes, label.line, FactSource::Label)
+                    });
                     break;
                 }
             }
@@ -923,7 +952,7 @@ impl Facts<'_> {
         let agree = |a: u32, b: u32| (f64::from(a) - f64::from(b)).abs() <= 0.10 * f64::from(a.max(b));
         // "just over five hours" and a written 08:12 → 13:30: the two say
         // the same, and the times say it exactly.
-        if let (Some((minutes, _, _, true)), Some(derived), true) = (explicit, derived, written)
+        if let (Some(Stated { minutes, approximate: true, .. }), Some(derived), true) = (explicit, derived, written)
             && agree(minutes, derived)
         {
             explicit = None;
@@ -931,8 +960,9 @@ impl Facts<'_> {
         // A start and an end told in the text take in the whole outage (its
         // trigger, its clean-up): a sentence that says it lasted more than
         // twice as long is about something else ("for a week the peaks
-        // came before the scale-down").
-        if let (Some((minutes, line, FactSource::Prose, _)), Some(derived), true) = (explicit, derived, written)
+        // came before the scale-down"), unless it gives the total.
+        if let (Some(Stated { minutes, line, source: FactSource::Prose, total: false, .. }), Some(derived), true) =
+            (explicit, derived, written)
             && derived > 0
             && minutes > derived.saturating_mul(2)
         {
@@ -943,7 +973,7 @@ impl Facts<'_> {
             explicit = None;
         }
         match (explicit, derived) {
-            (Some((minutes, line, source, _)), derived) => {
+            (Some(Stated { minutes, line, source, .. }), derived) => {
                 if let Some(derived) = derived
                     && written
                     && !agree(minutes, derived)
@@ -986,7 +1016,7 @@ impl Facts<'_> {
     /// "lasted approximately 3 hours" in the summary or impact: a duration
     /// right after "lasted"/"for"/"of"… in a sentence about the outage, so
     /// that "some invoices were 2 hours late" is not read as its length.
-    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<(u32, u32, FactSource, bool)> {
+    pub(super) fn prose_duration(&self, title: Option<&str>) -> Option<Stated> {
         static LEAD: PerThread<Regex> = PerThread::new(|| {
             english(
                 r"\b(lasted|lasting|last|for|of|took|took (us|them|the team|engineers|the engineers|our team|the on-call)|spanned|totall?ing|(recover\w*|resolv\w*|restor\w*|mitigat\w*|fix\w*|heal\w*)( \w+){0,2} (in|after|within)|(downtime|outage|disruption|unavailability|interruption|duration|time to (recovery|recover|restore|resolve|resolution|mitigate|mitigation))( \w+)? (was|were|is|totall?ed|came to|amounted to)|(total|overall) (duration|downtime)\b[^.;:]{0,80}:)\s*(the (next|following) )?$",
@@ -1026,7 +1056,7 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|(the )?whole thing|all told|in total|(was|were|went|been|left)\s+[\x22“]?without|exposed|leaked|public|publicly|from start to finish|unavailab\w*|unusable|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|in total|(was|were|went|been|left)\s+[\x22“]?without|exposed|leaked|public|publicly|from start to finish|unavailab\w*|unusable|delayed|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         static ARRIVED_LATE: PerThread<Regex> = PerThread::new(|| {
@@ -1102,7 +1132,7 @@ impl Facts<'_> {
                 if !tells_an_outage && !arrived_late && !PEOPLE.is_match(sentence) {
                     continue;
                 }
-                let found = find_durations(sentence).into_iter().find(|d| {
+                let fitting = find_durations(sentence).into_iter().filter(|d| {
                     let (before, after) = (&sentence[..d.span.start], &sentence[d.span.end..]);
                     // "For 85 minutes, users saw test data": a sentence that
                     // opens with its length frames what people lived through.
@@ -1126,12 +1156,28 @@ impl Facts<'_> {
                         && !SHARE_OF.is_match(before)
                         && about_the_outage(sentence, &d.span)
                 });
-                if let Some(d) = found {
-                    let stated = (d.minutes, prose.line_at(offset + d.span.start), FactSource::Prose, d.approximate);
-                    if TOTAL.is_match(sentence) {
-                        return Some(stated);
+                let fitting: Vec<_> = fitting.collect();
+                let stated = |d: &crate::ingest::when::FoundDuration, total: bool| Stated {
+                    minutes: d.minutes,
+                    line: prose.line_at(offset + d.span.start),
+                    source: FactSource::Prose,
+                    approximate: d.approximate,
+                    total,
+                };
+                // "For 1 hour and 44 minutes requests failed, and events were
+                // late for four and a half hours in total": the total's own.
+                if let Some(total) = TOTAL.find(sentence) {
+                    let in_total = total.as_str().eq_ignore_ascii_case("in total");
+                    let its_own = match in_total {
+                        true => fitting.iter().rev().find(|d| d.span.end <= total.start()),
+                        false => fitting.iter().find(|d| d.span.start >= total.start()),
+                    };
+                    if let Some(d) = its_own {
+                        return Some(stated(d, true));
                     }
-                    first.get_or_insert(stated);
+                }
+                if let Some(d) = fitting.first() {
+                    first.get_or_insert(stated(d, false));
                 }
             }
         }
