@@ -219,6 +219,9 @@ fn a_ticket_field_named_assignment_and_a_template_in_german() {
                   Escreva um para todo outage ou downtime de um serviço.\n\n\
                   ## Como escrever\n\n1. Copie `MODELO.md`.\n2. Preencha o resumo, o impacto e a causa raiz.\n";
     assert_eq!(parse(readme).kind, Kind::Other);
+    // A service's SLO document names a cause in passing ("incidents caused by a provider").
+    let slo = "# SLO: Checkout API\n\n## Exclusions\n\nIncidents caused by a payment provider are not excluded.\n";
+    assert_eq!(parse(slo).kind, Kind::Other);
 }
 
 #[test]

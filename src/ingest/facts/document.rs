@@ -61,13 +61,14 @@ static NOT_A_TITLE: PerThread<Regex> = PerThread::new(|| {
 });
 /// A title that names another kind of document: a recurring meeting
 /// ("Ops weekly — 2024-06-18", "Platform sync notes") or a runbook, a
-/// how-to, a design, a report on a period. Its notes may tell incidents,
-/// but as items among others. A period names the document only as its
-/// last word or before a meeting's or report's noun: "the daily
-/// store-visits dataset" is a job's output.
+/// how-to, a design, a report on a period, a service's SLO ("SLO:
+/// Checkout API"). Its notes may tell incidents, but as items among
+/// others. A period names the document only as its last word or before a
+/// meeting's or report's noun: "the daily store-visits dataset" is a
+/// job's output.
 static OTHER_DOCUMENT_TITLE: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(weekly|bi-?weekly|daily|monthly|quarterly)(\s+(stand-?up|sync|meeting|notes|report|review|digest|update|summary|check-?in|call|log|ops)\b|\s*($|[—–|:(]|- ))|\b(stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|hand-?off|handover|shift report|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata|runbook|playbook|how to|how-to|design doc(ument)?|adr|adr-\d+|(architecture )?decision record|rfc|proposal|release notes|changelog|handbook|checklist|standard operating procedure|sop)\b",
+        r"\b(weekly|bi-?weekly|daily|monthly|quarterly)(\s+(stand-?up|sync|meeting|notes|report|review|digest|update|summary|check-?in|call|log|ops)\b|\s*($|[—–|:(]|- ))|\b(stand-?up|sync|meeting notes|minutes|agenda|all-hands|one-on-one|1:1|check-in|hand-?off|handover|shift report|sitzung|protokoll|réunion|compte rendu|reunión|acta|reunião|ata|runbook|playbook|how to|how-to|design doc(ument)?|adr|adr-\d+|(architecture )?decision record|rfc|proposal|release notes|changelog|handbook|checklist|standard operating procedure|sop)\b|^\W*(slos?|slas?|service level (objectives?|agreements?))\s*[:—–-]",
     )
 });
 /// Whether the words before a title's word count it: "down for 70
@@ -83,7 +84,9 @@ fn counted(before: &str) -> bool {
 /// runbook, whatever it is about: "Incident Response Policy", "Weekly
 /// Incident Review — Agenda".
 static OTHER_DOCUMENT_HEAD: PerThread<Regex> = PerThread::new(|| {
-    english(r"\b(policy|policies|agenda|runbook|playbook|handbook|guidelines|procedures?|charter)\W*$")
+    english(
+        r"\b(policy|policies|agenda|runbook|playbook|handbook|guidelines|procedures?|charter|slos?|slas?|service level (objectives?|agreements?))\W*$",
+    )
 });
 static INCIDENT_TITLE: PerThread<Regex> = PerThread::new(|| {
     english(r"\b(post-?mortem|incident|outage|rca|root cause|review of|retrospective|sev ?\d|p\d)\b")
