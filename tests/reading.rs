@@ -726,6 +726,8 @@ fn being_without_a_service_a_secret_left_public_and_a_total_are_outage_lengths()
     // A share of a span measures nothing.
     assert_eq!(minutes("For most of a week, a small share of requests failed."), None);
     assert_eq!(minutes("Dauer der Störung: 3 Std. 45 Min."), Some(225));
+    // Data shown wrong is the outage of a data incident.
+    assert_eq!(minutes("Historical appointment times were wrong for 24 days."), Some(24 * 24 * 60));
     // A part's length first, then the total: the total is the outage's.
     let parts = "Path B was without power for 4 minutes. Total duration of the incident, until all services \
                  were confirmed operational: 43 minutes.";

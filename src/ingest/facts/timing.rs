@@ -1056,7 +1056,7 @@ impl Facts<'_> {
         });
         static OUTAGE: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(outage|down|downtime|(the )?whole thing|all told|in total|(was|were|went|been|left)\s+[\x22“]?without|exposed|leaked|public|publicly|from start to finish|unavailab\w*|unusable|delayed|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
+                r"\b(outage|down|downtime|(the )?whole thing|all told|in total|(was|were|went|been|left)\s+[\x22“]?without|exposed|leaked|public|publicly|from start to finish|unavailab\w*|unusable|delayed|(was|were|been) (shown )?(wrong|incorrect|inaccurate|stale)|blocked|stuck|hung|hanging|frozen|(did not|didn.t|stopped|not) work(ing)?|incident|issue|disruption|degrad\w*|stopped|stall\w*|fail\w*|errors?|broken|impact\w*|affect\w*|lasted|lasting|offline|inaccessible|unreachable|refus\w*|unable|could ?n[o']t|slow\w*|time[ds]? ?out\w*|recover\w*|restor\w*|resolv\w*|5\d\ds?|5xx)\b",
             )
         });
         static ARRIVED_LATE: PerThread<Regex> = PerThread::new(|| {
