@@ -1128,3 +1128,23 @@ fn a_total_stated_beside_a_parts_length_wins_even_over_a_shorter_start_to_end() 
                 Events were delayed for four and a half hours in total.";
     assert_eq!(minutes(told), Some(270));
 }
+
+#[test]
+fn the_same_moment_in_a_second_zone_is_no_range() {
+    let story = "# CI outage\n\n## Summary\n\nAt 09:15 PT (17:15 UTC) on 4 June 2024, builds started failing; they \
+                 recovered at 10:05 PT.\n";
+    let p = parse(story);
+    assert_eq!(
+        when(&p),
+        (Some("2024-06-04T09:15:00-07:00".into()), Some("2024-06-04T10:05:00-07:00".into()), Some(50))
+    );
+}
+
+#[test]
+fn a_blogs_timeline_of_bare_times_falls_on_the_day_its_story_tells() {
+    let post = "---\ntitle: Queue outage\ndate: 2024-06-10\n---\n\nOn Friday, June 7 our queue stopped.\n\n## Timeline\n\n\
+                - 23:40 UTC — consumers stall\n- 00:20 UTC — restarted\n- 01:05 UTC — all clear\n";
+    let p = parse(post);
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-06-07"));
+    assert_eq!(when(&p).0.as_deref(), Some("2024-06-07T23:40:00+00:00"));
+}

@@ -61,7 +61,7 @@ pub fn extract(input: &Input) -> Postmortem {
     let timeline = timeline::extract(
         input.outline,
         input.lines,
-        &timeline::Context { zone: &zone, date: when.date, plain: &f.plain, other_language },
+        &timeline::Context { zone: &zone, date: when.story_day.or(when.date), plain: &f.plain, other_language },
     );
     f.diagnostics.extend(timeline.diagnostics);
     if timeline.status_updates {

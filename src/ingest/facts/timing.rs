@@ -21,6 +21,10 @@ pub(super) struct When {
     /// The zone the start was written in, when the file says.
     pub(super) zone: Option<String>,
     pub(super) date: Option<Date>,
+    /// The day the story's times fall on where it is not `date`: a blog
+    /// posted on the 10th tells "On Friday, June 7 …", and its timeline's
+    /// bare times are that Friday's.
+    pub(super) story_day: Option<Date>,
     pub(super) start: Option<ZonedTime>,
     pub(super) end: Option<ZonedTime>,
     pub(super) start_line: u32,
@@ -192,6 +196,11 @@ static UNTIL: PerThread<Regex> =
 /// second in the same sentence.
 fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::ingest::when::FoundDate]) -> bool {
     let Some(between) = text.get(first.span.end..second.span.start) else { return false };
+    // "09:15 PT (17:15 UTC)", "09:15 PT / 17:15 UTC": the same moment in
+    // another zone.
+    if matches!(between.trim(), "(" | "[" | "/") {
+        return false;
+    }
     if between.len() <= 60 && THEN_RESOLVED_AT.is_match(between) || between.len() <= 200 && UNTIL.is_match(between) {
         return true;
     }
@@ -455,6 +464,7 @@ impl Facts<'_> {
             && posted.since(told).is_ok_and(|span| span.get_days() <= 31)
         {
             date_hint = Some(told);
+            when.story_day = Some(told);
         }
         // "On February 12" with no year: the year the document writes
         // elsewhere (a status page's "Posted 02/12/2024" lines).
