@@ -248,7 +248,7 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     let (hour, problem) = match meridiem {
         Some(_) if hour > 12 => (hour, Some(TimeProblem::MeridiemOnTwentyFourHour)),
         Some((pm, _)) => (hour % 12 + if pm { 12 } else { 0 }, None),
-        None => (hour, None),
+        None => (hour + afternoon_of_the_range(&parts, hour, after), None),
     };
     let minute: i8 = parts.minute.unwrap_or("0").parse().ok()?;
     let second: i8 = parts.second.unwrap_or("0").parse().ok()?;
@@ -260,6 +260,21 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
         zone: zone.map(|(zone, _)| zone),
         problem,
     })
+}
+
+/// "between 2:10 and 3:45 p.m.": the first time of a range takes the
+/// second's "p.m." (12 hours more) when that keeps it before the second;
+/// "9:00 to 5:00 pm" stays in the morning.
+fn afternoon_of_the_range(parts: &ClockParts, hour: i8, after: &str) -> i8 {
+    static THEN_PM: PerThread<Regex> = PerThread::new(|| {
+        compile(r"(?i)^\s*(?:-|–|—|to|and|until|till|through)\s*(?P<hour>\d{1,2})(?::\d{2})?\s*p\.?\s?m\b")
+    });
+    let bare = parts.sep == Some(':') && !parts.hour.starts_with('0') && (1..12).contains(&hour);
+    let second = || THEN_PM.captures(after)?.name("hour")?.as_str().parse::<i8>().ok();
+    match (bare, second()) {
+        (true, Some(second)) if (1..=12).contains(&second) && hour + 12 <= second % 12 + 12 => 12,
+        _ => 0,
+    }
 }
 
 /// Every clock time in the text, in order. See [`clock_time`] for what counts.
@@ -1241,6 +1256,8 @@ mod tests {
             "6PM 6 PM 9AM" => "18:00:00, 18:00:00, 09:00:00",
             "12:00 PM and 12:00 AM" => "12:00:00, 00:00:00",
             "4:30 am, 9 a.m. and 3 p.m." => "04:30:00, 09:00:00, 15:00:00",
+            // A range's first time takes the second's p.m. when it stays before it.
+            "between 2:10 and 3:45 p.m.; 9:00 to 5:00 pm; 11:30-1 PM; 10:00 - 12:30 PM" => "14:10:00, 15:45:00, 09:00:00, 17:00:00, 11:30:00, 13:00:00, 10:00:00, 12:30:00",
         }
         assert_eq!(find_times("at 6 p.m. sharp")[0].text, "6 p.m.");
     }
