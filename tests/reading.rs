@@ -1148,3 +1148,12 @@ fn a_blogs_timeline_of_bare_times_falls_on_the_day_its_story_tells() {
     assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2024-06-07"));
     assert_eq!(when(&p).0.as_deref(), Some("2024-06-07T23:40:00+00:00"));
 }
+
+#[test]
+fn a_year_from_the_title_s_month_and_iso_times_across_a_clock_change() {
+    let titled = "# Checkout outage (June 2024)\n\n## Summary\n\nOn Tuesday 4th June, 10:40 BST, checkout began failing. \
+                  It was fixed by 11:25 BST.\n";
+    assert_eq!(when(&parse(titled)).0.as_deref(), Some("2024-06-04T10:40:00+01:00"));
+    let iso = "# DST outage\n\n## Summary\n\nThe job failed from 2024-03-10T01:59:00-08:00 until 2024-03-10T04:10:00-07:00.\n";
+    assert_eq!(when(&parse(iso)).2, Some(71));
+}

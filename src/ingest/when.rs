@@ -593,6 +593,15 @@ const DATE_SEPARATORS: [char; 3] = ['-', '.', '/'];
 /// A month name as a word. Both spelled-month forms have one and most texts
 /// none: one scan for it spares the two costlier ones.
 static MONTH_NAME: PerThread<Regex> = PerThread::new(|| compile(&format!(r"(?i)(?:{})", month_names())));
+/// A month and its year with no day ("June 2024", "(Mar. 2023)").
+static MONTH_AND_YEAR: PerThread<Regex> =
+    PerThread::new(|| compile(&format!(r"(?i)(?:{})\.?,?\s+(?P<y>(?:19|20)\d{{2}}){B}", month_names())));
+
+/// The year of a month written with it and no day: a title's "Checkout
+/// outage (June 2024)" dates its story's "Tuesday 4th June".
+pub fn month_and_year(text: &str) -> Option<i16> {
+    MONTH_AND_YEAR.captures(text)?.name("y")?.as_str().parse().ok()
+}
 static MONTH_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(false)));
 static DAY_FIRST: PerThread<Regex> = PerThread::new(|| compile(&named_date_pattern(true)));
 

@@ -6,8 +6,8 @@ use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
-    FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, parse_datetime, plausible,
-    times, window_after, window_before,
+    FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, month_and_year,
+    parse_datetime, plausible, times, window_after, window_before,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use crate::per_thread::PerThread;
@@ -206,7 +206,11 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
     }
     let mut between = between.to_string();
     for d in dates.iter().rev().filter(|d| d.span.start >= first.span.end && d.span.end <= second.span.start) {
-        let (a, b) = (d.span.start - first.span.end, d.span.end - first.span.end);
+        let (a, mut b) = (d.span.start - first.span.end, d.span.end - first.span.end);
+        // An ISO date's "T" goes with it: "until 2024-03-10T04:10:00-07:00".
+        if between.get(b..).is_some_and(|rest| rest.starts_with('T')) {
+            b += 1;
+        }
         if between.is_char_boundary(a) && between.is_char_boundary(b) {
             between.replace_range(a..b, " ");
         }
@@ -722,7 +726,9 @@ impl Facts<'_> {
     /// day: read month first, and a warning says so.
     /// The year of the first whole date written anywhere in the body.
     fn year_written_anywhere(&self, day_first: bool) -> Option<i16> {
-        self.plain.iter().find_map(|line| find_dates_with(line, None, day_first).first().map(|d| d.date.year()))
+        let dated =
+            |line: &std::borrow::Cow<str>| find_dates_with(line, None, day_first).first().map(|d| d.date.year());
+        self.plain.iter().find_map(dated).or_else(|| self.plain.iter().find_map(|line| month_and_year(line)))
     }
 
     fn warn_if_ambiguous(&mut self, when: &When, day_first: bool) {
