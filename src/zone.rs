@@ -113,7 +113,7 @@ fn unbounded(name: &str) -> bool {
 /// for. Upper-case ones are matched as written, the others in any case.
 #[rustfmt::skip]
 const SEASONAL: &[(&str, &str)] = &[
-    ("ET", "America/New_York"), ("PT", "America/Los_Angeles"),
+    ("ET", "America/New_York"), ("PT", "America/Los_Angeles"), ("CT", "America/Chicago"), ("MT", "America/Denver"),
     ("eastern time", "America/New_York"), ("pacific time", "America/Los_Angeles"),
     ("central time", "America/Chicago"), ("mountain time", "America/Denver"),
     ("uk time", "Europe/London"), ("british time", "Europe/London"),

@@ -1157,3 +1157,16 @@ fn a_year_from_the_title_s_month_and_iso_times_across_a_clock_change() {
     let iso = "# DST outage\n\n## Summary\n\nThe job failed from 2024-03-10T01:59:00-08:00 until 2024-03-10T04:10:00-07:00.\n";
     assert_eq!(when(&parse(iso)).2, Some(71));
 }
+
+#[test]
+fn central_time_an_end_shortly_before_and_a_range_across_a_named_day() {
+    let central =
+        "# Outage\n\n## Impact\n\nOn Monday, Feb. 5, 2024, between 9:12am and 10:03am CT, 40% of logins failed.\n";
+    assert_eq!(when(&parse(central)).0.as_deref(), Some("2024-02-05T09:12:00-06:00"));
+    let before = "# Outage\n\n## Summary\n\nAt noon Pacific time on Friday, August 2, 2024, the payment API began \
+                  rejecting cards. Service was restored shortly before 1:30 p.m.\n";
+    assert_eq!(when(&parse(before)).2, Some(90));
+    let overnight = "# Outage\n\n## Summary\n\nFrom 21:45 on Saturday 3 August 2024 to 01:15 on Sunday (UTC), the site \
+                     was unavailable.\n";
+    assert_eq!(when(&parse(overnight)).2, Some(210));
+}

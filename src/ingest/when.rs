@@ -544,6 +544,12 @@ const MONTHS: &[(&str, i8)] = &[
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
 
+/// Whether a lower-case word names a day of the week ("saturday", "sat").
+pub fn is_weekday(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    WEEKDAYS.split('|').any(|day| day.trim() == word)
+}
+
 /// The number of a month by its lower-case name or abbreviation.
 fn month_number(name: &str) -> Option<i8> {
     MONTHS.iter().find(|(month, _)| *month == name).map(|(_, number)| *number)

@@ -6,7 +6,7 @@ use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
-    FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, month_and_year,
+    FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, is_weekday, month_and_year,
     parse_datetime, plausible, times, window_after, window_before,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
@@ -67,7 +67,7 @@ const RANGE_WORDS: &[&str] = &[
 /// "… ended at", "was resolved by": the time that follows is the end.
 static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
     english(
-        r"\b(ended|resolved|restored|recovered|mitigated|fixed|over|back to normal|back online|back up|(was|were|came|fully|all) back|(flowing|working) again)\b[^.;]{0,15}\b(at|by|around|as of)\s*(about|approximately|around|~)?\s*$",
+        r"\b(ended|resolved|restored|recovered|mitigated|fixed|over|back to normal|back online|back up|(was|were|came|fully|all) back|(flowing|working) again)\b[^.;]{0,15}\b(at|by|around|as of|(shortly |just |soon )?(before|after))\s*(about|approximately|around|~)?\s*$",
     )
 });
 
@@ -224,12 +224,17 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
     if between.len() <= 200 && UNTIL.is_match(told_until) {
         return true;
     }
+    // "from 21:45 on Saturday 3 August 2024 to 01:15": the first time's
+    // own day, its date taken out above, and the "on" before it.
     let words: Vec<String> = between
         .split(|c: char| c.is_whitespace() || ",()[]:;".contains(c))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    match words.as_slice() {
+    let skip = usize::from(words.first().is_some_and(|w| w == "on") && words.len() > 1);
+    let skip = skip + usize::from(words.get(skip).is_some_and(|w| is_weekday(w)) && words.len() > skip + 1);
+    let words = &words[skip..];
+    match words {
         [] => true, // "10:00–12:00" with the dash inside a span
         [w] => RANGE_WORDS.contains(&w.as_str()),
         [w, on] => RANGE_WORDS.contains(&w.as_str()) && ["on", "of"].contains(&on.as_str()),
