@@ -276,7 +276,7 @@ fn status_page_updates(outline: &Outline, ctx: &Context) -> Vec<TimelineEntry> {
         let time = times(stamp).next()?;
         let date = find_dates_with(stamp, year, day_first).first().cloned();
         let day = date.as_ref().map(|d| d.date).or(ctx.date)?;
-        let rest = stamp.len() - (date.map_or(0, |d| d.span.len()) + time.span.len());
+        let rest = stamp.len().saturating_sub(date.map_or(0, |d| d.span.len()) + time.span.len());
         (rest <= 16).then(|| time.zone.as_ref().unwrap_or(ctx.zone).at(day.to_datetime(time.time)))
     };
     for (i, line) in ctx.plain.iter().enumerate() {
