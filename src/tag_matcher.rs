@@ -50,9 +50,54 @@ pub fn parse_rule(pattern: &str) -> Result<Hir, String> {
     parse(pattern, true)
 }
 
+/// A rule as the matcher searches it: its written hyphens are spaces, as
+/// the text's hyphens inside words are (`joined`), so "nil pointer"
+/// finds "nil-pointer" and "off-by-one" finds "off by one".
 fn parse(pattern: &str, case_insensitive: bool) -> Result<Hir, String> {
     let syntax = regex_automata::util::syntax::Config::new().case_insensitive(case_insensitive);
-    regex_automata::util::syntax::parse_with(pattern, &syntax).map_err(|e| e.to_string())
+    regex_automata::util::syntax::parse_with(pattern, &syntax)
+        .map(|hir| hyphens_as_spaces(&hir))
+        .map_err(|e| e.to_string())
+}
+
+/// `hir` with every literal hyphen a space (a class is left as written:
+/// `[a-z-]` is one word's letters, and a space there would let it run on
+/// through the sentence).
+fn hyphens_as_spaces(hir: &Hir) -> Hir {
+    use regex_syntax::hir::{Capture, HirKind, Repetition};
+    match hir.kind() {
+        HirKind::Literal(literal) if literal.0.contains(&b'-') => {
+            Hir::literal(literal.0.iter().map(|&b| if b == b'-' { b' ' } else { b }).collect::<Vec<u8>>())
+        }
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(hyphens_as_spaces).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(hyphens_as_spaces).collect()),
+        HirKind::Repetition(rep) => {
+            Hir::repetition(Repetition { sub: Box::new(hyphens_as_spaces(&rep.sub)), ..rep.clone() })
+        }
+        HirKind::Capture(capture) => {
+            Hir::capture(Capture { sub: Box::new(hyphens_as_spaces(&capture.sub)), ..capture.clone() })
+        }
+        _ => hir.clone(),
+    }
+}
+
+/// `text` with each hyphen between two letters or digits a space, byte
+/// for byte, so that a match's range is the same in both.
+fn joined(text: &str) -> std::borrow::Cow<'_, str> {
+    let inside_word = |i: usize| {
+        text[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+            && text[i + 1..].chars().next().is_some_and(char::is_alphanumeric)
+    };
+    let hyphens: Vec<usize> = text.match_indices('-').map(|(i, _)| i).filter(|&i| inside_word(i)).collect();
+    if hyphens.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut spaced = text.as_bytes().to_vec();
+    for i in hyphens {
+        spaced[i] = b' ';
+    }
+    // Only ASCII hyphens became ASCII spaces: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(spaced).unwrap_or_else(|_| text.to_string()))
 }
 
 impl TagMatcher {
@@ -111,6 +156,7 @@ impl TagMatcher {
     /// (the earliest wins), but two tags' may: "a bad load balancer rule"
     /// is a wrong setting and, inside it, the network.
     pub fn find_all(&self, text: &str) -> Vec<TagMatch> {
+        let text = &*joined(text);
         let mut starts: Vec<(usize, usize)> = Vec::new();
         for m in self.openings.find_overlapping_iter(text) {
             starts.extend(self.opens[m.pattern().as_usize()].iter().map(|&tag| (m.start(), tag)));
@@ -200,6 +246,15 @@ mod tests {
     fn one_tags_matches_do_not_overlap_and_its_earlier_rule_wins() {
         let m = matcher(&[&["config", "config change"]]);
         assert_eq!(found(&m, "config change, config"), [(0, "config".into()), (0, "config".into())]);
+    }
+
+    #[test]
+    fn a_hyphen_inside_a_word_and_a_space_are_one() {
+        let m = matcher(&[&["nil pointer"], &["off-by-one"], &[r"\bre-?start"]]);
+        assert_eq!(
+            found(&m, "A nil-pointer, an off by one, a re-start; not nil -pointer."),
+            [(0, "nil-pointer".into()), (1, "off by one".into()), (2, "re-start".into())]
+        );
     }
 
     #[test]
