@@ -509,11 +509,13 @@ impl Connectives {
 /// cause: "we deployed a fix", "released the patch", "the hotfix was
 /// released", "a patched build went live", "shipped 7.3.1, which fixes
 /// it", "a new release … has since been published"; one before "report"
-/// or "ticket" names the paperwork ("a detailed bug report").
+/// or "ticket" names the paperwork ("a detailed bug report"), one before
+/// "pipeline", "bot" or "team" the tool or the people ("the deploy
+/// pipeline's smoke test", "the deploy-bot token", "the database team").
 fn remedy(text: &str, start: usize, end: usize) -> bool {
     static AFTER: PerThread<Regex> = PerThread::new(|| {
         english(
-            r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)|^[ -](reports?|tickets?|trackers?|bount(y|ies))\b|^([^.;:]|\.\d){0,60}\b((which|that) (fix|fixes|fixed|corrects|corrected|restores|restored|reverts|reverted)|(has|have) since been)\b",
+            r"^\W{0,3}(of |to )?(a |an |the |our )?(hot ?)?(fix|patch|workaround|mitigation)|^[ -](reports?|tickets?|trackers?|bount(y|ies)|pipelines?|bots?|workflows?|teams?|engineers?|trains?|freezes?|windows?|notes|calendars?|checklists?|keys?|tokens?|channels?)\b|^([^.;:]|\.\d){0,60}\b((which|that) (fix|fixes|fixed|corrects|corrected|restores|restored|reverts|reverted)|(has|have) since been)\b",
         )
     });
     static BEFORE: PerThread<Regex> = PerThread::new(|| {
@@ -826,6 +828,13 @@ mod tests {
         // Said in passing, one mention in a summary is not enough where the cause is stated.
         assert!(infer_tags(&config.taxonomy, &summary("Our certificate dashboards were fine."), true).is_empty());
         assert!(infer_tags(&config.taxonomy, &summary("Thanks for the detailed bug report."), false).is_empty());
+    }
+
+    #[test]
+    fn a_word_that_names_a_tool_or_a_team_is_no_cause() {
+        assert_eq!(tags_of("The shared deploy-bot token hit GitHub's API rate limit."), ["capacity"]);
+        assert_eq!(tags_of("The release workflow printed the secret; the database team saw it."), Vec::<String>::new());
+        assert_eq!(tags_of("A bad deploy pushed the wrong image."), ["deploy"]);
     }
 
     #[test]
