@@ -803,6 +803,30 @@ mod tests {
         assert!(tags_of("アプリからデータベースへの接続がすべて埋まった。").contains(&"database".to_string()));
     }
 
+    /// Each tag's core words in the languages postmortems are written in:
+    /// a root cause told in Polish or Turkish is tagged as in English.
+    #[test]
+    fn a_cause_told_in_another_language_is_tagged_as_in_english() {
+        for (text, tag) in [
+            ("Wyciek pamięci w nowej wersji usługi.", "software-bug"),
+            ("Przez literówkę w prefiksie ruch przestał płynąć.", "human-error"),
+            ("Yazılım hatası yüzünden fatura tutarları sıfırlandı.", "software-bug"),
+            ("Bellek sızıntısı podları yeniden başlattı.", "software-bug"),
+            ("Schijf was vol door logbestanden.", "capacity"),
+            ("Kesalahan ketik pada aturan firewall.", "human-error"),
+            ("Сбой питания в стойке B.", "hardware"),
+            ("数据丢失发生在迁移之后。", "data-corruption"),
+            ("Klockorna ställdes om till sommartid och jobbet kördes inte.", "time"),
+            ("Ingen övervakning fanns för exportfilen.", "monitoring-gap"),
+            ("Une réaction en chaîne a saturé les autres nœuds.", "cascading-failure"),
+            ("Sertifikat TLS gateway kedaluwarsa pada pukul 02.00.", "certificate"),
+        ] {
+            assert!(tags_of(text).contains(&tag.to_string()), "{text}: {:?}", tags_of(text));
+        }
+        // A word that only names the part (the database) is a hint there too.
+        assert!(tags_of("La base de dados estava lenta.").is_empty());
+    }
+
     #[test]
     fn a_victim_named_as_a_consequence_is_not_a_cause_but_a_mechanism_is() {
         assert_eq!(
