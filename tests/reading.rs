@@ -867,6 +867,17 @@ fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
     let kyiv = Some("2025-08-19T10:12:00+02:00".to_string());
     assert_eq!(start("Усі часи вказано за київським часом (EET, UTC+2)."), kyiv);
     assert_eq!(start("Alle Zeiten in EET."), kyiv);
+    assert_eq!(start("**Saat dilimi:** TRT (UTC+3)"), Some("2025-08-19T10:12:00+03:00".to_string()));
+    assert_eq!(start("Časové pásmo: UTC+2"), kyiv);
+}
+
+#[test]
+fn a_range_of_dotted_times_takes_the_zone_written_after_it() {
+    let p = parse(
+        "# Database unreachable\n\n**Tanggal:** Senin, 19 Februari 2024\n**Waktu:** 13.40 – 14.25 WIB\n\nAplikasi tidak bisa terhubung ke database.\n",
+    );
+    assert_eq!(when(&p).0.as_deref(), Some("2024-02-19T13:40:00+07:00"));
+    assert_eq!(when(&p).1.as_deref(), Some("2024-02-19T14:25:00+07:00"));
 }
 
 #[test]

@@ -110,7 +110,17 @@ fn in_duration_context(text: &str, at: usize) -> bool {
 
 /// The Nordic "kl. 07.45", "klockan 12.55", "klo 9.30": the word says a
 /// time follows, as a meridiem or "Uhr" does after one.
-static O_CLOCK_BEFORE: PerThread<Regex> = PerThread::new(|| compile(r"(?i)(?:^|[^\w])(?:kl\.?|klockan|klo|kello)\s*$"));
+static O_CLOCK_BEFORE: PerThread<Regex> =
+    PerThread::new(|| compile(r"(?i)(?:^|[^\w])(?:kl\.?|klockan|klo|kello|pukul|jam|godz\.?|godzinie)\s*$"));
+/// The second dotted time of a range ("13.40 – 14.25 WIB"), whose zone
+/// makes both times.
+static DOTTED_RANGE_END: PerThread<Regex> =
+    PerThread::new(|| compile(r"^[ \t]*(?:[-–—~]|to|until|till|bis|sampai|hingga|s/d|tot|til)[ \t]*\d{1,2}\.\d{2}"));
+
+/// Whether a dotted time ends a range whose second time carries a zone.
+fn opens_a_zoned_dotted_range(after: &str) -> bool {
+    DOTTED_RANGE_END.find(after).is_some_and(|end| zone_after_time(&after[end.end()..], false).is_some())
+}
 
 /// A clock time may not continue a word, number, version or address ("1.2:30",
 /// "127.0.0.1:80"), nor be a relative offset ("T+00:05"). "2020-04-21T01:30" is fine.
@@ -237,7 +247,12 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     }
     let accepted = match sep {
         None => suffixed,
-        Some('.') => suffixed || zone.is_some() || O_CLOCK_BEFORE.is_match(window_before(text, start, 12).1),
+        Some('.') => {
+            suffixed
+                || zone.is_some()
+                || O_CLOCK_BEFORE.is_match(window_before(text, start, 12).1)
+                || opens_a_zoned_dotted_range(after)
+        }
         Some('h') => !in_duration_context(text, start),
         _ => true,
     };
@@ -1311,6 +1326,8 @@ mod tests {
         assert_eq!(find_times("until 2:00 PM GMT+1.")[0].text, "2:00 PM GMT+1");
         check! {times,
             "10:20 pm (PST) -" => "22:20:00 -08", "| 21.55 WIB |" => "21:55:00 +07",
+            "13.40 – 14.25 WIB" => "13:40:00, 14:25:00 +07", "pukul 09.15" => "09:15:00",
+            "13.40 – 14.25 EUR" => "",
             "02:47 AM UTC" => "02:47:00 +00", "at 9AM (EAT)" => "09:00:00 +03",
             "2:00 PM GMT+1" => "14:00:00 +01", "2020-04-21T01:30:00Z" => "01:30:00 +00",
             "07:32:00-08:00" => "07:32:00 -08", "14:00 +0100" => "14:00:00 +01",

@@ -48,6 +48,8 @@ static ZONE_STATEMENT: PerThread<Regex> = PerThread::new(|| {
         r"|wszystkie godziny|strefa czasowa|alla tider|tidszon|semua waktu|zona waktu",
         r"|Усі часи|усі часи|Все время|все время|ремя указано|час указано|часовой пояс|часовий пояс",
         r"|すべての時刻|全ての時刻|時刻は|所有时间|时间均为|모든 시간",
+        r"|saat dilimi|Časové pásmo|časové pásmo|tidszone|alle tider|aikavy|kaikki ajat|fus orar|időzóna|múi giờ",
+        r"|时区|時區|タイムゾーン|시간대|समय क्षेत्र|Ζώνη ώρας|ζώνη ώρας|אזור זמן|المنطقة الزمنية",
     ))
     .unwrap()
 });
