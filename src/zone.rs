@@ -84,6 +84,11 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("EAT", 180), ("WAT", 60), ("CAT", 120), ("SAST", 120), ("WIB", 420), ("SGT", 480),
     ("HKT", 480), ("JST", 540), ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
     ("NZDT", 780), ("MEZ", 60), ("MESZ", 120), ("AKDT", -480), ("PHT", 480), ("ICT", 420),
+    ("TRT", 180), ("BRT", -180), ("ART", -180), ("UYT", -180), ("CLT", -240), ("VET", -240),
+    ("COT", -300), ("PET", -300), ("ADT", -180), ("NST", -210), ("NDT", -150), ("PKT", 300),
+    ("NPT", 345), ("WITA", 480), ("WIT", 540), ("MYT", 480), ("AWST", 480), ("ACST", 570),
+    ("ACDT", 630), ("IRST", 210), ("AFT", 270), ("IDT", 180), ("YEKT", 300), ("SAMT", 240),
+    ("WEZ", 0), ("WESZ", 60), ("OEZ", 120), ("OESZ", 180),
     // Canadian French: heure avancée / normale de l'Est, du Centre, du Pacifique.
     ("HAE", -240), ("HNE", -300), ("HAC", -300), ("HNC", -360), ("HAP", -420), ("HNP", -480),
 ];

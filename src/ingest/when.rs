@@ -1215,6 +1215,8 @@ mod tests {
     fn zone_names() {
         check! {zone,
             "PST" => "PST -08", "PDT" => "PDT -07", "CEST" => "CEST +02", "EAT" => "EAT +03",
+            "TRT" => "TRT +03", "BRT" => "BRT -03", "NPT" => "NPT +05:45", "WITA" => "WITA +08",
+            "ACST" => "ACST +09:30", "OESZ" => "OESZ +03",
             "IST" => "IST +05:30", " (West African Time). " => "West African Time +01",
             "[Greenwitch]" => "Greenwitch +00", "Japan time" => "Japan time +09",
             "pacific standard time" => "pacific standard time -08",
