@@ -935,15 +935,15 @@ const UNIT_WORDS: [(&str, &str); 5] = [
         "секунд[аы]?|秒|초|giây|सेकंड",
     ),
     (
-        "minutes?|mins?|minutos?|minuten?|minuti|minuto|minuter|minut[ay]?|dakika|menit",
+        "minutes?|mins?|minutos?|minuten?|minuti|minuto|minuter|minut[ay]?|minuuttia?|dakika|menit|perc",
         "минут[аы]?|хвилин[аиу]?|分間?|분|phút|मिनट",
     ),
     (
-        "hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur|timmar|timme|godzin[ay]?|godzinę|saat|jam",
+        "hours?|hrs?|horas?|stunden?|std|heures?|ore|ora|uur|uren|timmar|timme|godzin[ay]?|godzinę|godz|hodin[ay]?|hod|tuntia?|óra|saat|jam",
         "час(?:ов|а)?|годин[аиу]?|時間|시간|tiếng|giờ|घंट(?:े|ा|ों)",
     ),
     (
-        "days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag|dagar|dni|dzień|gün|hari",
+        "days?|días?|dias?|tagen?|tage|tag|jours?|giorni|giorno|dagen|dag|dagar|dni|dzień|dny|päivää|gün|hari|zile",
         "дн(?:ей|я)|день|дні|днів|日間|일간|ngày|दिन",
     ),
     (
@@ -953,7 +953,7 @@ const UNIT_WORDS: [(&str, &str); 5] = [
 ];
 
 /// Units written short, which a full stop may follow.
-static ABBREVIATED_UNIT: PerThread<Regex> = PerThread::new(|| compile(r"(?i)^(?:secs?|mins?|hrs?|std|wks?)$"));
+static ABBREVIATED_UNIT: PerThread<Regex> = PerThread::new(|| compile(r"(?i)^(?:secs?|mins?|hrs?|std|godz|hod|wks?)$"));
 
 /// Words for half of the unit after them: "half an hour", "media hora",
 /// "meia hora", "eine halbe Stunde", "une demi-heure".
@@ -1559,6 +1559,7 @@ mod tests {
             "障害時間：1時間35分、約2時間にわたり、45分間" => "95, 120~, 45",
             "5 timmar och 10 minuter; 4 години 35 хвилин; 2 часа 15 минут" => "310, 275, 135",
             "3 godziny i 20 minut; 2 saat 30 dakika; 1 jam 45 menit" => "200, 150, 105",
+            "2 godz. 11 min; 3 hod. 20 min; 2 tuntia 15 minuuttia; 1 óra 30 perc; 3 uren" => "131, 200, 135, 90, 180",
             "장애 지속 시간: 약 1시간 45분" => "105~",
             "kéo dài khoảng 1 tiếng 40 phút; 2 giờ 15 phút; 3 ngày" => "100~, 135, 4320",
             "लगभग 4 घंटे तक; 45 मिनट; 2 दिन" => "240~, 45, 2880",
