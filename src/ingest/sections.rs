@@ -1299,7 +1299,24 @@ pub fn outline(body: &str, lines: &[&str], synonyms: &Synonyms, links: &mut Coll
             section.section.kind = SectionKind::ActionItems;
         }
     }
+    what_went_wrong_alone_is_the_cause(&mut sections, &markers);
     Outline { sections, headings, labels, line_kinds, text: words }
+}
+
+/// "What went wrong" beside "What went well" or "Where we got lucky" is a
+/// lesson; alone, in a report that names its cause under no other
+/// heading, it tells the cause.
+fn what_went_wrong_alone_is_the_cause(sections: &mut [OutlineSection], markers: &[Marker]) {
+    const WRONG: &str = "what went wrong";
+    let paired =
+        markers.iter().any(|m| (m.key != WRONG && m.key.starts_with("what went")) || m.key == "where we got lucky");
+    if paired || sections.iter().any(|s| s.section.kind == SectionKind::RootCause) {
+        return;
+    }
+    let wrong_lines: Vec<u32> = markers.iter().filter(|m| m.key == WRONG).map(|m| m.line).collect();
+    for section in sections.iter_mut().filter(|s| wrong_lines.contains(&s.section.line)) {
+        section.section.kind = SectionKind::RootCause;
+    }
 }
 
 /// A section whose list is made of task boxes (`- [ ] page on errors`),
@@ -1762,6 +1779,17 @@ It broke.
         let body = "**tl;dr** the cron deleted uploads.\n\n**Fix.** Patched the job.\n\n**Database** failover was slow.\n\nWhat we are doing to prevent this:\n- a daily check\n\nWe went over every single one of the hosts: none\n";
         let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
         assert_eq!(names, [("summary".to_string(), 1), ("resolution".to_string(), 3), ("action_items".to_string(), 7)]);
+    }
+
+    #[test]
+    fn what_went_wrong_is_the_cause_alone_and_a_lesson_beside_what_went_well() {
+        let section_kinds = |body: &str| kinds(body).into_iter().map(|(k, ..)| k).collect::<Vec<_>>();
+        let alone = "# Broken build\n\n## Timeline\n\n- 10:00 shipped\n\n## What went wrong\n\nThe script ran first.\n";
+        assert_eq!(section_kinds(alone), ["timeline", "root_cause"]);
+        let paired = "# Broken build\n\n## What went well\n\nFast revert.\n\n## What went wrong\n\nSlow paging.\n";
+        assert_eq!(section_kinds(paired), ["lessons_learned", "lessons_learned"]);
+        let caused = "# Broken build\n\n## Root cause\n\nThe script.\n\n## What went wrong\n\nSlow paging.\n";
+        assert_eq!(section_kinds(caused), ["root_cause", "lessons_learned"]);
     }
 
     #[test]
