@@ -859,6 +859,8 @@ mod tests {
         assert_eq!(tags_of("The shared deploy-bot token hit GitHub's API rate limit."), ["capacity"]);
         assert_eq!(tags_of("The release workflow printed the secret; the database team saw it."), Vec::<String>::new());
         assert_eq!(tags_of("A bad deploy pushed the wrong image."), ["deploy"]);
+        // Nor is a word inside an identifier.
+        assert!(!tags_of("A job raised ranker_v2_rollout to 100%.").contains(&"deploy".to_string()));
     }
 
     #[test]
