@@ -803,6 +803,12 @@ mod tests {
         assert!(tags_of("アプリからデータベースへの接続がすべて埋まった。").contains(&"database".to_string()));
     }
 
+    #[test]
+    fn a_value_returned_wrong_is_a_bug_and_an_exit_code_of_zero_is_not() {
+        assert!(tags_of("The rate lookup returned zero when no rate existed.").contains(&"software-bug".to_string()));
+        assert!(!tags_of("The health check script returned 0 every time.").contains(&"software-bug".to_string()));
+    }
+
     /// Each tag's core words in the languages postmortems are written in:
     /// a root cause told in Polish or Turkish is tagged as in English.
     #[test]
