@@ -1556,6 +1556,11 @@ mod tests {
             .collect()
     }
 
+    /// Each section's kind and line.
+    fn kinds_at(body: &str) -> Vec<(&'static str, u32)> {
+        read(body).sections.iter().map(|s| (s.section.kind.as_str(), s.section.line)).collect()
+    }
+
     #[test]
     fn headings_map_to_canonical_kinds_whatever_their_decoration() {
         let s = Synonyms::new(&[]);
@@ -1647,16 +1652,14 @@ The migration locked the table.
 
 It broke.
 ";
-        let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
-        assert_eq!(names, [("root_cause".to_string(), 3), ("summary".to_string(), 9), ("summary".to_string(), 11)]);
+        assert_eq!(kinds_at(body), [("root_cause", 3), ("summary", 9), ("summary", 11)]);
     }
 
     #[test]
     fn a_title_that_says_what_the_file_is_and_its_subject_is_no_section() {
         let body =
             "# Root cause analysis: storage outage in OSL1\n\n## Summary\n\nDisks failed.\n\n## Root cause\n\nPower.\n";
-        let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
-        assert_eq!(names, [("summary".to_string(), 3), ("root_cause".to_string(), 7)]);
+        assert_eq!(kinds_at(body), [("summary", 3), ("root_cause", 7)]);
         // A first heading that is a section stays one.
         assert_eq!(kinds("# Root Cause Analysis\n\nPower.\n")[0].0, "root_cause");
         // "— 2023": the year a log covers is its subject.
@@ -1668,10 +1671,8 @@ It broke.
     #[test]
     fn atx_setext_bold_and_plain_labels_all_make_sections() {
         let body = "# Title\n\nSummary\n=======\n\ntext\n\n**Impact**\n\nmany users\n\n- **Root Cause:** a bug\n\nTimeline:\n\n9:00 AM: detected\n\nAction Items\n------------\n- fix it\n";
-        let got = kinds(body);
-        let names: Vec<_> = got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect();
         assert_eq!(
-            names,
+            kinds_at(body),
             vec![("summary", 3), ("impact", 8), ("root_cause", 12), ("timeline", 14), ("action_items", 18)]
         );
     }
@@ -1679,18 +1680,10 @@ It broke.
     #[test]
     fn italic_labels_that_name_a_section_and_repair_items() {
         let body = "# Outage\n\n*Resolution:* we rolled back.\n\n_Impact:_\n\nhalf of users\n\n*Note:* not a section.\n\n*Really* not one either.\n\n## Repair items\n\n- alert on it\n\n## Post-incident actions\n\n- test it\n";
-        let got = kinds(body);
-        assert_eq!(
-            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
-            vec![("resolution", 3), ("impact", 5), ("action_items", 13), ("action_items", 17)]
-        );
+        assert_eq!(kinds_at(body), vec![("resolution", 3), ("impact", 5), ("action_items", 13), ("action_items", 17)]);
         // Slack's bold is one asterisk: a line of nothing but italics.
         let slack = "*#inc-search* — summary\n\n*Why it broke*\nThe job promoted the flag.\n\n*Follow-ups*\n1. Fix it\n\n*Thanks, all*\n";
-        let got = kinds(slack);
-        assert_eq!(
-            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
-            vec![("root_cause", 3), ("action_items", 6)]
-        );
+        assert_eq!(kinds_at(slack), vec![("root_cause", 3), ("action_items", 6)]);
     }
 
     #[test]
@@ -1725,19 +1718,14 @@ It broke.
     #[test]
     fn a_section_of_task_boxes_lists_action_items() {
         let body = "# Outage\n\n## Fixes\n\n- [x] fix the leak\n- [ ] page on errors\n\n## Notes\n\n- [x] one box\n- a remark\n- another\n";
-        let got = kinds(body);
-        assert_eq!(
-            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
-            vec![("action_items", 3), ("other", 8)]
-        );
+        assert_eq!(kinds_at(body), vec![("action_items", 3), ("other", 8)]);
     }
 
     #[test]
     fn portuguese_spanish_and_russian_headings() {
         let body = "# Falha\n\n## Resumo\n\na\n\n## Linha do tempo\n\nb\n\n## Cronología\n\nc\n\n## Ações corretivas\n\nd\n\n## Выводы\n\ne\n";
-        let got = kinds(body);
         assert_eq!(
-            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
+            kinds_at(body),
             vec![("summary", 3), ("timeline", 7), ("timeline", 11), ("action_items", 15), ("lessons_learned", 19)]
         );
     }
@@ -1753,11 +1741,7 @@ It broke.
     #[test]
     fn labels_in_code_fences_are_not_sections_but_indented_blocks_are_read() {
         let body = "```\nRoot Cause: not a section\n```\n\nIssue Summary:\n\n    Duration: 2 hours\n    Root Cause: load balancer\n";
-        let got = kinds(body);
-        assert_eq!(
-            got.iter().map(|(k, l, _)| (k.as_str(), *l)).collect::<Vec<_>>(),
-            vec![("summary", 5), ("root_cause", 8)]
-        );
+        assert_eq!(kinds_at(body), vec![("summary", 5), ("root_cause", 8)]);
         let o = read(body);
         assert!(o.labels.iter().any(|l| l.name == "Duration" && l.value == "2 hours" && l.line == 7));
     }
@@ -1777,13 +1761,12 @@ It broke.
     #[test]
     fn run_in_bold_headings_and_long_labels_that_name_a_section() {
         let body = "**tl;dr** the cron deleted uploads.\n\n**Fix.** Patched the job.\n\n**Database** failover was slow.\n\nWhat we are doing to prevent this:\n- a daily check\n\nWe went over every single one of the hosts: none\n";
-        let names: Vec<_> = kinds(body).into_iter().map(|(k, l, _)| (k, l)).collect();
-        assert_eq!(names, [("summary".to_string(), 1), ("resolution".to_string(), 3), ("action_items".to_string(), 7)]);
+        assert_eq!(kinds_at(body), [("summary", 1), ("resolution", 3), ("action_items", 7)]);
     }
 
     #[test]
     fn what_went_wrong_is_the_cause_alone_and_a_lesson_beside_what_went_well() {
-        let section_kinds = |body: &str| kinds(body).into_iter().map(|(k, ..)| k).collect::<Vec<_>>();
+        let section_kinds = |body: &str| kinds_at(body).into_iter().map(|(kind, _)| kind).collect::<Vec<_>>();
         let alone = "# Broken build\n\n## Timeline\n\n- 10:00 shipped\n\n## What went wrong\n\nThe script ran first.\n";
         assert_eq!(section_kinds(alone), ["timeline", "root_cause"]);
         let paired = "# Broken build\n\n## What went well\n\nFast revert.\n\n## What went wrong\n\nSlow paging.\n";
