@@ -13,12 +13,16 @@
 use aho_corasick::AhoCorasick;
 use regex_automata::{Anchored, Input, PatternID, meta};
 use regex_syntax::hir::Hir;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
 use std::ops::Range;
 
 /// How many bytes of a rule find where it may start: "configur", not
 /// every "conf" and "the ".
 const OPENING_LEN: usize = 8;
+/// A rule whose opening is shorter than this ("n" of `n.t`, the "I " of
+/// `(I|we) …`) would be tried at nearly every word: it is searched the
+/// ordinary way instead, with the rules no literal opens.
+const SHORTEST_OPENING: usize = 3;
 
 /// A compiled set of tags, each a list of rules. Cloning shares the
 /// compiled parts and gives the clone its own search caches.
@@ -28,13 +32,22 @@ pub struct TagMatcher {
     /// where two match at the same place).
     tags: meta::Regex,
     /// The openings of every rule that has them, in any case; pattern i
-    /// opens the tags in `opens[i]`.
+    /// opens the tags in `opens[i]`, each with whether it opens only at
+    /// the start of a word (a rule that begins with `\b`: "he " of
+    /// `\b(he|she)` is not tried inside every "the ").
     openings: AhoCorasick,
-    opens: Vec<Vec<usize>>,
+    opens: Vec<Vec<Opens>>,
     /// Rules no literal opens (one that starts with a word class), searched
     /// the ordinary way; pattern i belongs to tag `unopened_tags[i]`.
     unopened: Option<meta::Regex>,
     unopened_tags: Vec<usize>,
+}
+
+/// A tag an opening may start a match of, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Opens {
+    tag: usize,
+    at_word_start: bool,
 }
 
 /// One match of one tag's rules.
@@ -107,7 +120,7 @@ impl TagMatcher {
         let mut extractor = Extractor::new();
         extractor.kind(ExtractKind::Prefix).limit_literal_len(OPENING_LEN);
         let mut openings: Vec<String> = Vec::new();
-        let mut opens: Vec<Vec<usize>> = Vec::new();
+        let mut opens: Vec<Vec<Opens>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let (mut unopened, mut unopened_tags) = (Vec::new(), Vec::new());
         let mut alternations = Vec::new();
@@ -118,16 +131,18 @@ impl TagMatcher {
                 // The openings as written (case aside: the automaton
                 // ignores ASCII case, and `cased` adds the rest).
                 let written = parse(rule.as_ref(), false).map(|h| extractor.extract(&h));
+                let long_enough = |l: &Literal| whole_chars(l.as_bytes()).len() >= SHORTEST_OPENING;
                 match written.as_ref().ok().and_then(|seq| seq.literals()) {
-                    Some(found) if !found.is_empty() && found.iter().all(|l| !whole_chars(l.as_bytes()).is_empty()) => {
+                    Some(found) if !found.is_empty() && found.iter().all(long_enough) => {
+                        let opener = Opens { tag, at_word_start: opens_at_word_start(&hir) };
                         for opening in found.iter().flat_map(|l| cased(whole_chars(l.as_bytes()))) {
                             let at = *index.entry(opening.clone()).or_insert_with(|| {
                                 openings.push(opening);
                                 opens.push(Vec::new());
                                 openings.len() - 1
                             });
-                            if !opens[at].contains(&tag) {
-                                opens[at].push(tag);
+                            if !opens[at].contains(&opener) {
+                                opens[at].push(opener);
                             }
                         }
                     }
@@ -158,8 +173,12 @@ impl TagMatcher {
     pub fn find_all(&self, text: &str) -> Vec<TagMatch> {
         let text = &*joined(text);
         let mut starts: Vec<(usize, usize)> = Vec::new();
+        let bytes = text.as_bytes();
         for m in self.openings.find_overlapping_iter(text) {
-            starts.extend(self.opens[m.pattern().as_usize()].iter().map(|&tag| (m.start(), tag)));
+            let at_word_start =
+                m.start() == 0 || !is_word_byte(bytes[m.start() - 1]) || !is_word_byte(bytes[m.start()]);
+            let opened = self.opens[m.pattern().as_usize()].iter().filter(|o| at_word_start || !o.at_word_start);
+            starts.extend(opened.map(|o| (m.start(), o.tag)));
         }
         if let Some(unopened) = &self.unopened {
             starts.extend(unopened.find_iter(text).map(|m| (m.start(), self.unopened_tags[m.pattern().as_usize()])));
@@ -174,13 +193,35 @@ impl TagMatcher {
             }
             let Ok(pattern) = PatternID::new(tag) else { continue };
             let input = Input::new(text).range(at..).anchored(Anchored::Pattern(pattern));
-            if let Some(m) = self.tags.search(&input).filter(|m| !m.is_empty()) {
-                ends[tag] = m.end();
-                found.push(TagMatch { tag, range: m.range() });
+            // Anchored, the match starts at `at`: only its end is searched
+            // for (a full search runs the automaton back to find the start).
+            if let Some(end) = self.tags.search_half(&input).map(|m| m.offset()).filter(|&end| end > at) {
+                ends[tag] = end;
+                found.push(TagMatch { tag, range: at..end });
             }
         }
         found
     }
+}
+
+/// Whether `hir` matches only where a word starts (or ends): every way
+/// into it begins with a word boundary.
+fn opens_at_word_start(hir: &Hir) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Look(look) => {
+            matches!(look, Look::WordAscii | Look::WordUnicode | Look::WordStartAscii | Look::WordStartUnicode)
+        }
+        HirKind::Concat(parts) => parts.first().is_some_and(opens_at_word_start),
+        HirKind::Capture(capture) => opens_at_word_start(&capture.sub),
+        HirKind::Alternation(branches) => branches.iter().all(opens_at_word_start),
+        _ => false,
+    }
+}
+
+/// A byte of an ASCII word, as the rules' `\b` sees one.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
 /// The longest prefix of `bytes` made of whole characters: an opening
@@ -262,6 +303,26 @@ mod tests {
         // No literal opens `\w+\.conf`: it is searched the ordinary way.
         let m = matcher(&[&[r"\b[a-z_]+\.conf\b"], &["nginx"]]);
         assert_eq!(found(&m, "edited nginx.conf"), [(0, "nginx.conf".into()), (1, "nginx".into())]);
+    }
+
+    #[test]
+    fn a_rule_with_a_short_opening_is_still_found() {
+        // "n" and "I " would open at nearly every word: these rules are
+        // searched the ordinary way.
+        let m = matcher(&[&[r"\b(never|n.t) checked"], &[r"\b(I|we) forgot"]]);
+        assert_eq!(
+            found(&m, "It was not checked, so I forgot; we forgot."),
+            [(0, "not checked".into()), (1, "I forgot".into()), (1, "we forgot".into())]
+        );
+    }
+
+    #[test]
+    fn a_rule_that_opens_at_a_word_is_found_where_a_word_starts_and_only_there() {
+        let m = matcher(&[&[r"\b(he|she) forgot"], &[r"\bport\b"]]);
+        assert_eq!(
+            found(&m, "he forgot (she forgot), the forgot; port, report, support-port."),
+            [(0, "he forgot".into()), (0, "she forgot".into()), (1, "port".into()), (1, "port".into())]
+        );
     }
 
     #[test]
