@@ -385,7 +385,9 @@ fn negated(text: &str, at: usize) -> bool {
     // deploy", "on the primary rather than the replica due to a
     // misconfigured DSN"); "not because of" stays one negation.
     static TURN: PerThread<Regex> = PerThread::new(|| {
-        english(r"\b(but|however|although|whereas|because|due to|caused by)\b|,\s*(and|so|which|then)\b")
+        english(
+            r"\b(but|however|although|whereas|because|due to|caused by|made possible by)\b|,\s*(and|so|which|then)\b",
+        )
     });
     let (_, window) = window_before(text, at, 60);
     // A dash opens a clause of its own ("pages that never call it — a
@@ -448,7 +450,7 @@ impl Connectives {
     fn of(text: &str) -> Self {
         static TURN: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(?P<cause>caused by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>(was|were|is|are) the (real |actual |main |whole )?(problem|culprit|trigger)|led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) down|knock(ed|ing) over)\b|\b(?P<reason>because)\b",
+                r"\b(?P<cause>caused by|made possible by|due to|as a result of|triggered by|resulted from|result of|stemm(ed|ing) from|traced (back )?to|root cause (was|is|of)|the cause (was|is))\b|\b(?P<effect>(was|were|is|are) the (real |actual |main |whole )?(problem|culprit|trigger)|led to|leading to|lead to|leads to|resulted in|resulting in|results in|causing|caused \w+|which meant|meaning that|so that|triggering|prevent(ed|ing) \w+|(saturat|overwhelm|exhaust|overload|flood|starv|hammer)(ed|ing) (the|its|our|their|every|all)|(took|brought|knocked|taking|bringing|knocking) down|knock(ed|ing) over)\b|\b(?P<reason>because)\b",
             )
         });
         static BREAK: PerThread<Regex> = PerThread::new(|| Regex::new(r"[.!?;:](\s|$)|\n").unwrap());
@@ -600,6 +602,9 @@ mod tests {
         assert_eq!(tags_of("It listened on 8080 instead of 80 because of a wrong setting."), ["config-change"]);
         assert_eq!(tags_of("It was not the DNS but a misconfigured proxy."), ["config-change"]);
         assert_eq!(tags_of("It was not because of the database."), Vec::<String>::new());
+        // "Made possible by" gives what made it possible, no hypothesis.
+        assert_eq!(tags_of("The outage was made possible by a misconfigured proxy."), ["config-change"]);
+        assert_eq!(tags_of("A possible misconfiguration was looked into."), Vec::<String>::new());
     }
 
     #[test]
@@ -694,6 +699,13 @@ mod tests {
             "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
             "Config CHG-8812: `max.poll.interval.ms` lowered from 300000 to 30000.",
             "`max_connections` ha pasado de 500 a 100 en el nuevo fichero.",
+            // A setting lost on the way, a target pointed at wrongly, a
+            // file made from the vendor's defaults.
+            "The replica count override was lost when the chart was upgraded.",
+            "The proxy pointed to the old primary instead of the cluster address.",
+            "De proxy wees naar de oude server in plaats van naar het virtuele adres.",
+            "The new node's sysctl file was generated from the distribution's default template.",
+            "El fichero se generó a partir de la plantilla por defecto del proveedor.",
         ] {
             assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
         }
@@ -705,8 +717,15 @@ mod tests {
         ] {
             assert_eq!(tags_of(text), ["software-bug"], "{text}");
         }
-        // Numbers that moved without a setting being moved are no setting.
-        assert!(!tags_of("Traffic rose from 200 to 900 requests a second.").contains(&"config-change".to_string()));
+        // Numbers that moved without a setting being moved are no setting,
+        // nor is a connection reset or a pointer that a dashboard showed.
+        for text in [
+            "Traffic rose from 200 to 900 requests a second.",
+            "Every connection was reset by the peer.",
+            "The dashboard pointed to the disk as the bottleneck.",
+        ] {
+            assert!(!tags_of(text).contains(&"config-change".to_string()), "{text}");
+        }
     }
 
     /// A command run where it was not meant to be: the production
