@@ -826,6 +826,18 @@ mod tests {
     fn a_value_returned_wrong_is_a_bug_and_an_exit_code_of_zero_is_not() {
         assert!(tags_of("The rate lookup returned zero when no rate existed.").contains(&"software-bug".to_string()));
         assert!(!tags_of("The health check script returned 0 every time.").contains(&"software-bug".to_string()));
+        // Code that goes on as if nothing were wrong, or stamps a wrong value.
+        for text in [
+            "An unset variable silently became an empty string.",
+            "Its fallback for a missing price is zero rather than an error.",
+            "The parser returns an empty list instead of raising an exception.",
+            "Invoices were generated with a negative due date.",
+        ] {
+            assert!(tags_of(text).contains(&"software-bug".to_string()), "{text}");
+        }
+        // A fallback chosen on purpose is no defect.
+        let chosen = "We chose to fall back to the replica rather than fail the request.";
+        assert!(!tags_of(chosen).contains(&"software-bug".to_string()));
     }
 
     /// Each tag's core words in the languages postmortems are written in:
