@@ -769,10 +769,21 @@ mod tests {
             "Rebalancing traffic overwhelmed the three remaining gateways.",
             "The surviving workers took on the load of the lost zone.",
             "Slow shards were in turn marked as failed.",
+            // One part's trouble passed to the rest through what they share.
+            "The vendor's slow replies filled the shared connection pool.",
+            "Every pod restarted at once and the reconnect storm kept the cache down.",
+            "The readiness checks depended on the primary, so every web pod was pulled.",
+            "Worker pods failed their liveness probes and were killed.",
         ] {
             assert!(tags_of(text).contains(&"cascading-failure".to_string()), "{text}");
         }
-        assert!(!tags_of("The remaining tasks were scheduled for Monday.").contains(&"cascading-failure".to_string()));
+        for text in [
+            "The remaining tasks were scheduled for Monday.",
+            "Each team has its own pool of reviewers.",
+            "The health check page shows the build number.",
+        ] {
+            assert!(!tags_of(text).contains(&"cascading-failure".to_string()), "{text}");
+        }
     }
 
     /// A monitoring gap is told in the sections on what went wrong more
