@@ -786,6 +786,22 @@ mod tests {
         }
     }
 
+    /// Data lost told as a span of it ("minus two weeks of uploads") or
+    /// as what is gone.
+    #[test]
+    fn data_lost_in_plain_words() {
+        for text in [
+            "Everything came back, minus about two weeks of uploads.",
+            "We lost three days of order data.",
+            "Half the shared notes were gone after the restore.",
+        ] {
+            assert!(tags_of(text).contains(&"data-corruption".to_string()), "{text}");
+        }
+        for text in ["We lost two hours of sleep over it.", "The banner is gone from the login page."] {
+            assert!(!tags_of(text).contains(&"data-corruption".to_string()), "{text}");
+        }
+    }
+
     /// A monitoring gap is told in the sections on what went wrong more
     /// than in the root cause: there one mention weighs two.
     #[test]
