@@ -559,6 +559,16 @@ mod tests {
         tags
     }
 
+    /// Each of `told` is tagged `tag`, and none of `untold` is.
+    fn tagged(tag: &str, told: &[&str], untold: &[&str]) {
+        for text in told {
+            assert!(tags_of(text).iter().any(|t| t == tag), "{tag}: {text}");
+        }
+        for text in untold {
+            assert!(!tags_of(text).iter().any(|t| t == tag), "not {tag}: {text}");
+        }
+    }
+
     #[test]
     fn words_inside_links_are_not_causes() {
         let text = "A provider outage, as in [[2024-03-12-checkout-dns-outage]] and [the earlier one](dns-outage.md).";
@@ -691,24 +701,32 @@ mod tests {
     /// defect told by the code that did it.
     #[test]
     fn settings_and_code_told_in_their_own_terms() {
-        for text in [
-            "The limits in /etc/security/limits.d/app.conf capped the worker at 64 processes.",
-            "A Terraform change removed the listener that served port 443.",
-            "The queue's hostname is managed in Terraform, and the rename dropped it.",
-            "The deploy script set the reporting pool size to 4.",
-            "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
-            "Config CHG-8812: `max.poll.interval.ms` lowered from 300000 to 30000.",
-            "`max_connections` ha pasado de 500 a 100 en el nuevo fichero.",
-            // A setting lost on the way, a target pointed at wrongly, a
-            // file made from the vendor's defaults.
-            "The replica count override was lost when the chart was upgraded.",
-            "The proxy pointed to the old primary instead of the cluster address.",
-            "De proxy wees naar de oude server in plaats van naar het virtuele adres.",
-            "The new node's sysctl file was generated from the distribution's default template.",
-            "El fichero se generó a partir de la plantilla por defecto del proveedor.",
-        ] {
-            assert!(tags_of(text).contains(&"config-change".to_string()), "{text}");
-        }
+        tagged(
+            "config-change",
+            &[
+                "The limits in /etc/security/limits.d/app.conf capped the worker at 64 processes.",
+                "A Terraform change removed the listener that served port 443.",
+                "The queue's hostname is managed in Terraform, and the rename dropped it.",
+                "The deploy script set the reporting pool size to 4.",
+                "Someone lowered `session.ttl.seconds` from 3600 to 60 while testing.",
+                "Config CHG-8812: `max.poll.interval.ms` lowered from 300000 to 30000.",
+                "`max_connections` ha pasado de 500 a 100 en el nuevo fichero.",
+                // A setting lost on the way, a target pointed at wrongly, a
+                // file made from the vendor's defaults.
+                "The replica count override was lost when the chart was upgraded.",
+                "The proxy pointed to the old primary instead of the cluster address.",
+                "De proxy wees naar de oude server in plaats van naar het virtuele adres.",
+                "The new node's sysctl file was generated from the distribution's default template.",
+                "El fichero se generó a partir de la plantilla por defecto del proveedor.",
+            ],
+            // Numbers that moved without a setting being moved are no setting,
+            // nor is a connection reset or a pointer that a dashboard showed.
+            &[
+                "Traffic rose from 200 to 900 requests a second.",
+                "Every connection was reset by the peer.",
+                "The dashboard pointed to the disk as the bottleneck.",
+            ],
+        );
         for text in [
             "The parser treated an empty header as the end of the stream.",
             "Invoice.total() rounded each line before summing.",
@@ -717,38 +735,28 @@ mod tests {
         ] {
             assert_eq!(tags_of(text), ["software-bug"], "{text}");
         }
-        // Numbers that moved without a setting being moved are no setting,
-        // nor is a connection reset or a pointer that a dashboard showed.
-        for text in [
-            "Traffic rose from 200 to 900 requests a second.",
-            "Every connection was reset by the peer.",
-            "The dashboard pointed to the disk as the bottleneck.",
-        ] {
-            assert!(!tags_of(text).contains(&"config-change".to_string()), "{text}");
-        }
     }
 
     /// A command run where it was not meant to be: the production
     /// workspace still selected, a plan meant for staging.
     #[test]
     fn a_command_run_against_the_wrong_environment_is_a_human_error() {
-        for text in [
-            "An engineer applied a plan intended for the staging network.",
-            "The purge ran while the production profile was still active.",
-            "His terminal's Terraform workspace was still set to prod.",
-            // A person's slip told in the passive.
-            "An intern's API token was accidentally committed to the public repo.",
-            "The drain step was skipped by the night shift.",
-            "The node count was entered incorrectly in the runbook's command.",
-        ] {
-            assert!(tags_of(text).contains(&"human-error".to_string()), "{text}");
-        }
-        for text in [
-            "The staging workspace was selected and the plan was clean.",
-            "Tests for the token parser were skipped on draft builds.",
-        ] {
-            assert!(!tags_of(text).contains(&"human-error".to_string()), "{text}");
-        }
+        tagged(
+            "human-error",
+            &[
+                "An engineer applied a plan intended for the staging network.",
+                "The purge ran while the production profile was still active.",
+                "His terminal's Terraform workspace was still set to prod.",
+                // A person's slip told in the passive.
+                "An intern's API token was accidentally committed to the public repo.",
+                "The drain step was skipped by the night shift.",
+                "The node count was entered incorrectly in the runbook's command.",
+            ],
+            &[
+                "The staging workspace was selected and the plan was clean.",
+                "Tests for the token parser were skipped on draft builds.",
+            ],
+        );
     }
 
     /// "Defect" inside another language's word is no bug ("por defecto" is
@@ -765,41 +773,39 @@ mod tests {
     /// and what failed "in turn".
     #[test]
     fn a_failure_passed_on_to_the_survivors_is_a_cascade() {
-        for text in [
-            "Rebalancing traffic overwhelmed the three remaining gateways.",
-            "The surviving workers took on the load of the lost zone.",
-            "Slow shards were in turn marked as failed.",
-            // One part's trouble passed to the rest through what they share.
-            "The vendor's slow replies filled the shared connection pool.",
-            "Every pod restarted at once and the reconnect storm kept the cache down.",
-            "The readiness checks depended on the primary, so every web pod was pulled.",
-            "Worker pods failed their liveness probes and were killed.",
-        ] {
-            assert!(tags_of(text).contains(&"cascading-failure".to_string()), "{text}");
-        }
-        for text in [
-            "The remaining tasks were scheduled for Monday.",
-            "Each team has its own pool of reviewers.",
-            "The health check page shows the build number.",
-        ] {
-            assert!(!tags_of(text).contains(&"cascading-failure".to_string()), "{text}");
-        }
+        tagged(
+            "cascading-failure",
+            &[
+                "Rebalancing traffic overwhelmed the three remaining gateways.",
+                "The surviving workers took on the load of the lost zone.",
+                "Slow shards were in turn marked as failed.",
+                // One part's trouble passed to the rest through what they share.
+                "The vendor's slow replies filled the shared connection pool.",
+                "Every pod restarted at once and the reconnect storm kept the cache down.",
+                "The readiness checks depended on the primary, so every web pod was pulled.",
+                "Worker pods failed their liveness probes and were killed.",
+            ],
+            &[
+                "The remaining tasks were scheduled for Monday.",
+                "Each team has its own pool of reviewers.",
+                "The health check page shows the build number.",
+            ],
+        );
     }
 
     /// Data lost told as a span of it ("minus two weeks of uploads") or
     /// as what is gone.
     #[test]
     fn data_lost_in_plain_words() {
-        for text in [
-            "Everything came back, minus about two weeks of uploads.",
-            "We lost three days of order data.",
-            "Half the shared notes were gone after the restore.",
-        ] {
-            assert!(tags_of(text).contains(&"data-corruption".to_string()), "{text}");
-        }
-        for text in ["We lost two hours of sleep over it.", "The banner is gone from the login page."] {
-            assert!(!tags_of(text).contains(&"data-corruption".to_string()), "{text}");
-        }
+        tagged(
+            "data-corruption",
+            &[
+                "Everything came back, minus about two weeks of uploads.",
+                "We lost three days of order data.",
+                "Half the shared notes were gone after the restore.",
+            ],
+            &["We lost two hours of sleep over it.", "The banner is gone from the login page."],
+        );
     }
 
     /// A monitoring gap is told in the sections on what went wrong more
@@ -878,20 +884,22 @@ mod tests {
 
     #[test]
     fn a_value_returned_wrong_is_a_bug_and_an_exit_code_of_zero_is_not() {
-        assert!(tags_of("The rate lookup returned zero when no rate existed.").contains(&"software-bug".to_string()));
-        assert!(!tags_of("The health check script returned 0 every time.").contains(&"software-bug".to_string()));
-        // Code that goes on as if nothing were wrong, or stamps a wrong value.
-        for text in [
-            "An unset variable silently became an empty string.",
-            "Its fallback for a missing price is zero rather than an error.",
-            "The parser returns an empty list instead of raising an exception.",
-            "Invoices were generated with a negative due date.",
-        ] {
-            assert!(tags_of(text).contains(&"software-bug".to_string()), "{text}");
-        }
-        // A fallback chosen on purpose is no defect.
-        let chosen = "We chose to fall back to the replica rather than fail the request.";
-        assert!(!tags_of(chosen).contains(&"software-bug".to_string()));
+        tagged(
+            "software-bug",
+            &[
+                "The rate lookup returned zero when no rate existed.",
+                // Code that goes on as if nothing were wrong, or stamps a wrong value.
+                "An unset variable silently became an empty string.",
+                "Its fallback for a missing price is zero rather than an error.",
+                "The parser returns an empty list instead of raising an exception.",
+                "Invoices were generated with a negative due date.",
+            ],
+            &[
+                "The health check script returned 0 every time.",
+                // A fallback chosen on purpose is no defect.
+                "We chose to fall back to the replica rather than fail the request.",
+            ],
+        );
     }
 
     /// Each tag's core words in the languages postmortems are written in:
