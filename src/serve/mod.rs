@@ -132,9 +132,10 @@ impl Server {
             // so that the graceful shutdown does not wait for them.
             let (stop, stopping) = tokio::sync::watch::channel(false);
             let state = AppState { site: self.site.subscribe(), index: self.index, stopping };
+            let interrupted = interrupt()?;
             axum::serve(listener, router(state))
                 .with_graceful_shutdown(async move {
-                    let _ = tokio::signal::ctrl_c().await;
+                    interrupted.await;
                     stop.send_replace(true);
                 })
                 .await?;
@@ -144,6 +145,24 @@ impl Server {
             Ok(())
         })
     }
+}
+
+/// Ctrl-C, listened for from now on: the shutdown future is first polled
+/// on a task of its own, after the first requests may have been served,
+/// and a Ctrl-C before that would kill the server instead of stopping it.
+#[cfg(unix)]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        signal.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Bind `port`, or the default port or one of the next free ones.
