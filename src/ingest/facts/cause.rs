@@ -808,6 +808,19 @@ mod tests {
         );
     }
 
+    /// Out of file descriptors, in the words of the error or of a reader.
+    #[test]
+    fn file_descriptors_run_out_are_capacity() {
+        tagged(
+            "capacity",
+            &[
+                "Workers failed with `accept4() failed (24: Too many open files)`.",
+                "Under the burst, file descriptors were exhausted within a minute.",
+            ],
+            &["The log lists which files were open at the time."],
+        );
+    }
+
     /// A monitoring gap is told in the sections on what went wrong more
     /// than in the root cause: there one mention weighs two.
     #[test]
