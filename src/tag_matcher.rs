@@ -14,6 +14,8 @@ use aho_corasick::AhoCorasick;
 use regex_automata::{Anchored, Input, PatternID, meta};
 use regex_syntax::hir::Hir;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Literal};
+// A byte of an ASCII word, as the rules' `\b` sees one.
+use regex_syntax::is_word_byte;
 use std::ops::Range;
 
 /// How many bytes of a rule find where it may start: "configur", not
@@ -217,11 +219,6 @@ fn opens_at_word_start(hir: &Hir) -> bool {
         HirKind::Alternation(branches) => branches.iter().all(opens_at_word_start),
         _ => false,
     }
-}
-
-/// A byte of an ASCII word, as the rules' `\b` sees one.
-fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
 /// The longest prefix of `bytes` made of whole characters: an opening
