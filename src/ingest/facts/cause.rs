@@ -444,6 +444,10 @@ struct Connectives {
     /// is inside it ("the dependency update (auto-merged because the tests
     /// passed) bumped the library": the update is no consequence).
     asides: Vec<std::ops::Range<usize>>,
+    /// Where a clause of its own begins (", and nothing told us, because
+    /// …"): a connective after it speaks of that clause, not of a match
+    /// before it.
+    clause_starts: Vec<usize>,
 }
 
 impl Connectives {
@@ -467,7 +471,9 @@ impl Connectives {
             .collect();
         static ASIDE: PerThread<Regex> = PerThread::new(|| Regex::new(r"\([^()\n]*\)").unwrap());
         let asides = ASIDE.find_iter(text).map(|m| m.range()).collect();
-        Connectives { breaks: BREAK.find_iter(text).map(|m| m.range()).collect(), turns, asides }
+        static CLAUSE: PerThread<Regex> = PerThread::new(|| english(r",\s*(and|but|so|yet|while|although)\b"));
+        let clause_starts = CLAUSE.find_iter(text).map(|m| m.start()).collect();
+        Connectives { breaks: BREAK.find_iter(text).map(|m| m.range()).collect(), turns, asides, clause_starts }
     }
 
     /// The aside that holds `at`, if any.
@@ -495,7 +501,11 @@ impl Connectives {
             r.start >= sentence_start && r.end <= sentence_end && self.aside_of(r.start) == aside
         };
         let preceding = self.turns.iter().rev().find(|(r, _)| r.end <= start && in_sentence(r));
-        let following = self.turns.iter().find(|(r, _)| r.start >= end && in_sentence(r));
+        let following = self
+            .turns
+            .iter()
+            .find(|(r, _)| r.start >= end && in_sentence(r))
+            .filter(|(r, _)| !self.clause_starts.iter().any(|&c| c >= end && c < r.start));
         match (preceding, following) {
             (Some((_, Turn::Effect)), _) => Role::Consequence,
             (Some((_, Turn::Cause)), _) => Role::Cause,
@@ -953,6 +963,46 @@ mod tests {
         assert_eq!(tags_of("A bad deploy overwhelmed the MySQL connection slots."), ["deploy", "capacity"]);
         // A turn back to the cause ends the consequence.
         assert_eq!(tags_of("Logins failed, which was caused by the database."), ["database"]);
+    }
+
+    #[test]
+    fn a_reason_given_in_a_later_clause_speaks_of_that_clause() {
+        // "because" explains why nothing told us, not why the setting was
+        // reset: the reset stays what the section says it is, a cause.
+        let text = "It was reset to the vendor default when we applied the upgrade, and nothing told us, \
+                    because the notes only said defaults were harmonised.";
+        assert_eq!(tags_of(text), ["config-change"]);
+        // Within one clause, what comes before "because" still followed.
+        assert_eq!(tags_of("The database fell over because a runaway batch job ran."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn code_that_keeps_what_it_should_free_or_takes_one_thing_for_another_is_a_bug() {
+        tagged(
+            "software-bug",
+            &[
+                "The decoder keeps every frame in a per-request cache that is never cleared, so each request leaked frame buffers.",
+                "The failover logic only treated timeouts as failures, so 503s were retried on the same provider.",
+                "The garbage collector treated a truncated shard as an empty bucket and deleted live objects.",
+                "Leverantören bekräftar en känd bugg i firmware 9.2.1.",
+            ],
+            &["We treated the page as noise for an hour.", "A route leak took our prefixes away."],
+        );
+    }
+
+    #[test]
+    fn a_flag_turned_on_and_an_image_built_without_a_part_are_configuration() {
+        tagged(
+            "config-change",
+            &[
+                "Turning on the `new_home_feed` flag for 100% of Android users crashed the app.",
+                "The flag was ramped from 5% to 100% in the console.",
+                "Uma flag de funcionalidade estava ligada em produção desde um teste.",
+                "New VMs built from a golden image without chronyd drifted four minutes behind.",
+                "Il nuovo template usato per il cluster non abilitava `chronyd`.",
+            ],
+            &["We flagged the ticket for the on-call.", "The image was pulled from the registry."],
+        );
     }
 
     #[test]
