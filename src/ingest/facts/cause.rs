@@ -688,7 +688,7 @@ mod tests {
                 "The change was made in the provider's web console instead of through Terraform.",
                 &["config-change", "human-error"],
             ),
-            ("A developer pushed an admin key to a public fork.", &["security"]),
+            ("A developer pushed an admin key to a public fork.", &["human-error", "security"]),
             // A party or a resource named alone may be context or the one ruled out.
             ("Um 14:02 meldete der Anbieter keine Störung.", &[]),
             ("Re-replication used the cluster's spare capacity.", &[]),
@@ -987,6 +987,18 @@ mod tests {
                 "Leverantören bekräftar en känd bugg i firmware 9.2.1.",
             ],
             &["We treated the page as noise for an hour.", "A route leak took our prefixes away."],
+        );
+    }
+
+    #[test]
+    fn a_secret_pushed_to_a_public_place_is_a_human_error() {
+        tagged(
+            "human-error",
+            &[
+                "An engineer pushed a commit containing a `.env` file with a long-lived access key to the public repository.",
+                "A partner-tier API key belonging to our own integrations team was committed in plaintext to a public repository.",
+            ],
+            &["We pushed the rotated keys to the vault.", "The public key was pushed to every host."],
         );
     }
 
