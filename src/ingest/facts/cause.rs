@@ -991,6 +991,31 @@ mod tests {
     }
 
     #[test]
+    fn data_cut_short_garbled_or_emptied_is_corrupted() {
+        tagged(
+            "data-corruption",
+            &[
+                "The new column was VARCHAR(64), silently truncating delivery addresses on new shipments.",
+                "Dealer files were decoded into replacement characters and saved.",
+                "The client uploaded empty note versions over the real ones.",
+            ],
+            &["We truncated the log table after the backup, as every night.", "The form was saved empty by the user."],
+        );
+    }
+
+    #[test]
+    fn a_release_or_a_cleanup_run_by_a_machine_is_automation() {
+        tagged(
+            "automation",
+            &[
+                "The pipeline's automatic Central release published the broken jar.",
+                "The scheduled garbage collector deleted live objects.",
+            ],
+            &["The garbage collector paused the JVM for four seconds."],
+        );
+    }
+
+    #[test]
     fn a_secret_pushed_to_a_public_place_is_a_human_error() {
         tagged(
             "human-error",
