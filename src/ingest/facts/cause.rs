@@ -225,6 +225,10 @@ fn infer_tags(taxonomy: &crate::config::Taxonomy, places: &[Place], stated: bool
     // the part is named (a hint not given as the cause).
     let mut told = vec![false; taxonomy.tags.len()];
     for place in places {
+        // A place no tag weighs (the action items, by default) is not read.
+        if taxonomy.tags.iter().all(|rule| rule.weights.of_place(place.name) <= 0.0) {
+            continue;
+        }
         let text = &place.prose.text;
         let links = link_spans(text);
         let in_link = |at: usize| links.iter().any(|span| span.contains(&at));
