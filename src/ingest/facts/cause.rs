@@ -644,6 +644,8 @@ mod tests {
             "The nearfull warning went to a channel that nobody reads.",
             // A clause of its own after ", and": the hypothetical before it is not this one's.
             "A daily report would have flagged it the next morning, and there was no alert on instance counts.",
+            "There was no check that the export file was actually delivered.",
+            "Det fanns ingen kontroll av att filen faktiskt levererats, och det märktes inte förrän på måndagen.",
         ] {
             assert_eq!(tags_of(text), ["monitoring-gap"], "{text}");
         }
