@@ -962,6 +962,20 @@ fn a_sentence_that_opens_with_its_length_frames_what_users_saw() {
 }
 
 #[test]
+fn a_length_that_heads_what_it_measures_in_a_title_or_a_sentence_of_its_own() {
+    let config = Config::default_for(Path::new("."));
+    let titled = b"# An exposed key and 216 minutes of someone else's mining\n\nOn 2025-08-04 the key was used.\n";
+    assert_eq!(Reader::new(&config).parse("t.md", titled).duration_minutes, Some(216));
+    let story = b"# Saves failed\n\nOn 2024-06-04 nobody could save. The fix went out.\nThree hours and five minutes of \"please try again\".\n";
+    assert_eq!(Reader::new(&config).parse("s.md", story).duration_minutes, Some(185));
+    // Time spent looking is not the outage's length.
+    let digging = b"# Saves failed\n\nOn 2024-06-04 nobody could save. Two hours of digging later, we found it.\n";
+    assert_eq!(Reader::new(&config).parse("d.md", digging).duration_minutes, None);
+    let after = b"# Saves failed\n\nOn 2024-06-04 nobody could save. After two hours of digging we found it.\n";
+    assert_eq!(Reader::new(&config).parse("a.md", after).duration_minutes, None);
+}
+
+#[test]
 fn how_soon_the_failure_spread_is_not_how_long_it_lasted() {
     let config = Config::default_for(Path::new("."));
     let story = b"# Retry storm\n\nOn 2020-11-25 the geocoder slowed down. Within ten minutes, half of all quote requests were failing. The worst of it lasted ninety minutes.\n";

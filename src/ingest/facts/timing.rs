@@ -1088,6 +1088,14 @@ impl Facts<'_> {
             )
         });
         static LATE: PerThread<Regex> = PerThread::new(|| english(r"^\s*late\b"));
+        // "216 minutes of someone else's crypto mining": a length that
+        // heads what it measures.
+        static SPAN_OF: PerThread<Regex> = PerThread::new(|| english(r"^\s+of\s+\S"));
+        // "Three hours and five minutes of \"please try again\".": a
+        // sentence that is nothing but a length and what filled it.
+        static SPAN_ALONE: PerThread<Regex> = PerThread::new(|| {
+            english(r"^\W*\w[^,;:]{0,40}?\b(minutes?|mins?|hours?|hrs?|days?|weeks?)\s+of\s+[^,;:]+$")
+        });
         // A sentence that gives the whole length: "Total duration of the
         // incident, until all services were confirmed operational: 43 minutes".
         static TOTAL: PerThread<Regex> = PerThread::new(|| {
@@ -1124,9 +1132,10 @@ impl Facts<'_> {
         if let Some(summary) = self.fm().and_then(|m| m.summary.as_deref()) {
             proses.push(Prose::of_line(summary, self.fm_line("summary")));
         }
-        if let Some(title) = title {
+        let title_prose = title.map(|title| {
             proses.push(Prose::of_line(title, self.title_line()));
-        }
+            proses.len() - 1
+        });
         // A clause of its own in the middle of the sentence must be about
         // the outage: "the clocks stepped back within a minute or two, and
         // by 15:10 the errors were gone" does not say how long the errors
@@ -1148,11 +1157,15 @@ impl Facts<'_> {
         // ("without power for 4 minutes … Total duration of the incident:
         // 43 minutes").
         let mut first = None;
-        for prose in proses {
+        for (index, prose) in proses.iter().enumerate() {
+            // A title names the incident: a length in it that heads a noun
+            // is the incident's.
+            let in_title = title_prose == Some(index);
             for (offset, sentence) in prose.sentences() {
                 let tells_an_outage = OUTAGE.is_match(sentence) || OUTAGE_ELSEWHERE.is_match(sentence);
                 let arrived_late = ARRIVED_LATE.is_match(sentence);
-                if !tells_an_outage && !arrived_late && !PEOPLE.is_match(sentence) {
+                let span_alone = SPAN_ALONE.is_match(sentence);
+                if !tells_an_outage && !arrived_late && !span_alone && !in_title && !PEOPLE.is_match(sentence) {
                     continue;
                 }
                 let fitting = find_durations(sentence).into_iter().filter(|d| {
@@ -1164,7 +1177,9 @@ impl Facts<'_> {
                     // "The dataset landed at 11:25, 5 h 25 min late": how late
                     // it came is how long its users went without it.
                     let how_late = arrived_late && LATE.is_match(after);
-                    if !tells_an_outage && !how_late && !frames_what_people_saw() {
+                    let heads_what_it_measures = SPAN_OF.is_match(after)
+                        && (in_title || span_alone && before.chars().all(|c| !c.is_alphanumeric()));
+                    if !tells_an_outage && !how_late && !heads_what_it_measures && !frames_what_people_saw() {
                         return false;
                     }
                     let italian = || ITALIAN_UNIT.is_match(&sentence[d.span.clone()]);
@@ -1174,7 +1189,7 @@ impl Facts<'_> {
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
                     // "hung for ~28 minutes per run": a span that repeats.
                     let repeats = REPEATS.is_match(after);
-                    (led || names_the_outage || how_late)
+                    (led || names_the_outage || how_late || heads_what_it_measures)
                         && !repeats
                         && !SHARE_OF.is_match(before)
                         && about_the_outage(sentence, &d.span)
