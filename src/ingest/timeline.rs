@@ -513,7 +513,15 @@ static ATTRIBUTIVE_RESOLVED: PerThread<Regex> = PerThread::new(|| english(r"\b(t
 /// The phase an entry marks, if its words say so.
 pub fn milestone(text: &str) -> Option<Milestone> {
     let text = if text.contains("resolved") { ATTRIBUTIVE_RESOLVED.replace_all(text, "") } else { text.into() };
-    MILESTONE_SET.matches(&text).iter().next().map(|i| MILESTONES[i].0)
+    let found = MILESTONE_SET.matches(&text).iter().next().map(|i| MILESTONES[i].0);
+    // "I was offline", "the on-call was unreachable": a person away is
+    // why a response was slow, not the harm beginning.
+    static PERSON_AWAY: PerThread<Regex> = PerThread::new(|| {
+        english(
+            r"\b(i|he|she|on-?call( engineer)?|engineer|responder|maintainer|owner)\s+(is|was|were|went)\s+(\w+ )?(offline|unreachable|down)\b",
+        )
+    });
+    found.filter(|m| *m != Milestone::Started || !PERSON_AWAY.is_match(&text))
 }
 
 #[cfg(test)]
@@ -542,8 +550,13 @@ mod tests {
             assert_eq!(milestone(text), Some(Milestone::Started), "{text}");
         }
         // What set it off, and a recovery, are not.
-        for text in ["Regular maintenance: node roll over", "Deploy of v2 started", "API started returning 200s again"]
-        {
+        for text in [
+            "Regular maintenance: node roll over",
+            "Deploy of v2 started",
+            "API started returning 200s again",
+            "~40 issues and duplicates. I was offline (evening in Lyon).",
+            "Primary on-call was unreachable; paging the secondary",
+        ] {
             assert_ne!(milestone(text), Some(Milestone::Started), "{text}");
         }
     }
