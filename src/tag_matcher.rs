@@ -8,9 +8,7 @@
 //! Instead an Aho-Corasick automaton finds where a rule can start (the
 //! first letters of every rule), and only there is each such tag's
 //! alternation tried, anchored: those states are few and every text
-//! shares them. Most of those tries fail, so a try is skipped where a word
-//! every match of the rule must hold ("in turn" of `(fail|crash)\w*
-//! [^.;]{0,30}\bin turn`) appears nowhere after it.
+//! shares them.
 
 use aho_corasick::AhoCorasick;
 use regex_automata::{Anchored, Input, PatternID, meta};
@@ -41,10 +39,6 @@ pub struct TagMatcher {
     /// `\b(he|she)` is not tried inside every "the ").
     openings: AhoCorasick,
     opens: Vec<Vec<Opens>>,
-    /// Words inside the rules: `needs[i]` lists those (patterns of
-    /// `inner`) one of which a rule's match must hold.
-    inner: AhoCorasick,
-    needs: Vec<Vec<usize>>,
     /// Rules no literal opens (one that starts with a word class), searched
     /// the ordinary way; pattern i belongs to tag `unopened_tags[i]`.
     unopened: Option<meta::Regex>,
@@ -56,9 +50,6 @@ pub struct TagMatcher {
 struct Opens {
     tag: usize,
     at_word_start: bool,
-    /// The words (`needs[i]`) one of which every match of the rule holds
-    /// after its opening, if they are known.
-    needs: Option<usize>,
 }
 
 /// One match of one tag's rules.
@@ -134,7 +125,6 @@ impl TagMatcher {
         let mut opens: Vec<Vec<Opens>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let (mut unopened, mut unopened_tags) = (Vec::new(), Vec::new());
-        let (mut inner, mut inner_index, mut needs) = (Vec::new(), std::collections::HashMap::new(), Vec::new());
         let mut alternations = Vec::new();
         for (tag, rules) in rules.iter().enumerate() {
             let mut parsed = Vec::new();
@@ -142,23 +132,11 @@ impl TagMatcher {
                 let Ok(hir) = parse_rule(rule.as_ref()) else { continue };
                 // The openings as written (case aside: the automaton
                 // ignores ASCII case, and `cased` adds the rest).
-                let written_hir = parse(rule.as_ref(), false);
-                let written = written_hir.as_ref().map(|h| extractor.extract(h));
+                let written = parse(rule.as_ref(), false).map(|h| extractor.extract(&h));
                 let long_enough = |l: &Literal| whole_chars(l.as_bytes()).len() >= SHORTEST_OPENING;
                 match written.as_ref().ok().and_then(|seq| seq.literals()) {
                     Some(found) if !found.is_empty() && found.iter().all(long_enough) => {
-                        let words = written_hir.as_ref().ok().and_then(|h| inner_words(h, &extractor));
-                        let needs = words.map(|words| {
-                            let ids = words.into_iter().map(|word| {
-                                *inner_index.entry(word.clone()).or_insert_with(|| {
-                                    inner.push(word);
-                                    inner.len() - 1
-                                })
-                            });
-                            needs.push(ids.collect());
-                            needs.len() - 1
-                        });
-                        let opener = Opens { tag, at_word_start: opens_at_word_start(&hir), needs };
+                        let opener = Opens { tag, at_word_start: opens_at_word_start(&hir) };
                         for opening in found.iter().flat_map(|l| cased(whole_chars(l.as_bytes()))) {
                             let at = *index.entry(opening.clone()).or_insert_with(|| {
                                 openings.push(opening);
@@ -186,11 +164,6 @@ impl TagMatcher {
                 .build(&openings)
                 .expect("openings of a few letters always build"),
             opens,
-            inner: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&inner)
-                .expect("words of a few letters always build"),
-            needs,
             unopened: (!unopened.is_empty()).then(|| compile(&unopened)),
             unopened_tags,
         }
@@ -203,22 +176,10 @@ impl TagMatcher {
         let text = &*joined(text);
         let mut starts: Vec<(usize, usize)> = Vec::new();
         let bytes = text.as_bytes();
-        // Where each inner word is last seen: a rule that needs one seen
-        // nowhere after its opening cannot match there.
-        let mut last_seen: Vec<Option<usize>> = vec![None; self.inner.patterns_len()];
-        for m in self.inner.find_overlapping_iter(text) {
-            let seen = &mut last_seen[m.pattern().as_usize()];
-            *seen = Some(seen.map_or(m.start(), |s| s.max(m.start())));
-        }
-        let may_hold = |needs: Option<usize>, at: usize| {
-            needs.is_none_or(|n| self.needs[n].iter().any(|&word| last_seen[word].is_some_and(|seen| seen >= at)))
-        };
         for m in self.openings.find_overlapping_iter(text) {
             let at_word_start =
                 m.start() == 0 || !is_word_byte(bytes[m.start() - 1]) || !is_word_byte(bytes[m.start()]);
-            let opened = self.opens[m.pattern().as_usize()]
-                .iter()
-                .filter(|o| (at_word_start || !o.at_word_start) && may_hold(o.needs, m.start()));
+            let opened = self.opens[m.pattern().as_usize()].iter().filter(|o| at_word_start || !o.at_word_start);
             starts.extend(opened.map(|o| (m.start(), o.tag)));
         }
         if let Some(unopened) = &self.unopened {
@@ -242,36 +203,6 @@ impl TagMatcher {
             }
         }
         found
-    }
-}
-
-/// Words one of which every match of `hir` holds after where it opens:
-/// the most telling part of the rule's sequence that a literal tells, if
-/// any ("in turn" of `(fail|crash)\w*[^.;]{0,30}\bin turn`). Only ASCII
-/// words, as the automaton ignores only ASCII case.
-fn inner_words(hir: &Hir, extractor: &Extractor) -> Option<Vec<String>> {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Capture(capture) => inner_words(&capture.sub, extractor),
-        HirKind::Alternation(branches) => {
-            let mut words = Vec::new();
-            for branch in branches {
-                words.extend(inner_words(branch, extractor)?);
-            }
-            Some(words)
-        }
-        HirKind::Concat(parts) => {
-            let opening = parts.iter().position(|part| !matches!(part.kind(), HirKind::Look(_)))?;
-            let told = parts[opening + 1..].iter().filter_map(|part| {
-                let literals = extractor.extract(part);
-                let words: Vec<String> =
-                    literals.literals()?.iter().map(|l| whole_chars(l.as_bytes()).to_string()).collect();
-                let telling = !words.is_empty() && words.iter().all(|w| w.is_ascii() && w.len() >= SHORTEST_OPENING);
-                telling.then_some(words)
-            });
-            told.max_by_key(|words| words.iter().map(String::len).min())
-        }
-        _ => None,
     }
 }
 
@@ -347,28 +278,6 @@ mod tests {
             found(&m, "A bad load balancer rule, then DNS. Not dnssec."),
             [(0, "bad load balancer rule".into()), (1, "load balanc".into()), (2, "DNS".into())]
         );
-    }
-
-    #[test]
-    fn a_rule_is_tried_only_where_a_word_it_needs_comes_later() {
-        let rule = r"\b(fail|crash)\w*\b[^.;]{0,30}\bin turn\b";
-        let extractor = {
-            let mut e = Extractor::new();
-            e.kind(ExtractKind::Prefix).limit_literal_len(OPENING_LEN);
-            e
-        };
-        let hir = parse(rule, false).unwrap();
-        assert_eq!(inner_words(&hir, &extractor), Some(vec!["in turn".to_string()]));
-        // A rule with nothing but its opening as a literal needs no word.
-        assert_eq!(inner_words(&parse(r"\bfail\w*", false).unwrap(), &extractor), None);
-        let m = matcher(&[&[rule]]);
-        // The word before the opening does not count; the one after does.
-        assert_eq!(found(&m, "In turn the cache failed."), []);
-        assert_eq!(
-            found(&m, "In turn the cache failed; the API crashed, and in turn the queue."),
-            [(0, "crashed, and in turn".into())]
-        );
-        assert_eq!(found(&m, "The cache FAILED and IN TURN the queue."), [(0, "FAILED and IN TURN".into())]);
     }
 
     #[test]
