@@ -976,6 +976,15 @@ fn a_length_that_heads_what_it_measures_in_a_title_or_a_sentence_of_its_own() {
 }
 
 #[test]
+fn a_status_tag_before_a_japanese_title_keeps_it_the_title() {
+    let p = parse(
+        "# 【復旧】決済障害について\n\n**解決済み** ― 2025年5月12日 16:48 JST\n\n決済が完了しない事象が発生しておりました。\n",
+    );
+    assert_eq!(p.title.as_deref(), Some("【復旧】決済障害について"));
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2025-05-12"));
+}
+
+#[test]
 fn how_soon_the_failure_spread_is_not_how_long_it_lasted() {
     let config = Config::default_for(Path::new("."));
     let story = b"# Retry storm\n\nOn 2020-11-25 the geocoder slowed down. Within ten minutes, half of all quote requests were failing. The worst of it lasted ninety minutes.\n";

@@ -805,6 +805,12 @@ impl Synonyms {
 
     /// [`Synonyms::classify`] of a heading whose key is already made.
     fn classify_heading(&self, key: &str, heading: &str) -> Option<Classification> {
+        // "## 【原因】": a heading that is nothing but such a tag names its
+        // section.
+        if key.is_empty() && heading.contains(['【', '〔']) {
+            let untagged: String = heading.chars().filter(|c| !matches!(c, '【' | '】' | '〔' | '〕')).collect();
+            return self.classify_key(&normalize_heading(&untagged), true);
+        }
         self.classify_key(key, true).or_else(|| {
             // Its first bracketed aside, as a whole phrase.
             let (_, inside) = heading.split_once('(')?;
@@ -929,11 +935,13 @@ fn is_combining_mark(c: char) -> bool {
 /// on every heading and label of every file.
 pub fn normalize_heading(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut depth = 0usize; // inside (…), […] or （…）
+    // Inside (…), […], （…） or a CJK tag such as 【復旧】 ("resolved"),
+    // which labels a title rather than naming a section.
+    let mut depth = 0usize;
     for c in text.chars() {
         match c {
-            '(' | '[' | '（' => depth += 1,
-            ')' | ']' | '）' => depth = depth.saturating_sub(1),
+            '(' | '[' | '（' | '【' | '〔' => depth += 1,
+            ')' | ']' | '）' | '】' | '〕' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
             '’' => out.push('\''),
             c if c.is_ascii_alphanumeric() || matches!(c, '/' | '&' | '+' | ',' | ';' | '\'' | '-') => {
@@ -1593,6 +1601,10 @@ mod tests {
         assert_eq!(kind("The Crime Scene (Issue Summary)"), Some(SectionKind::Summary));
         assert_eq!(kind("Never Again (Corrective and Preventative Measures)"), Some(SectionKind::ActionItems));
         assert_eq!(kind("Replica lag (primary cluster)"), None);
+        // A CJK tag labels a title ("[resolved] card payments failed"),
+        // unless it is all the heading says.
+        assert_eq!(kind("# 【復旧】クレジットカード決済がご利用いただけない事象について"), None);
+        assert_eq!(kind("## 【原因】"), Some(SectionKind::RootCause));
         // Polish.
         assert_eq!(kind("Oś czasu"), Some(SectionKind::Timeline));
         assert_eq!(kind("Przyczyna źródłowa"), Some(SectionKind::RootCause));
