@@ -93,7 +93,8 @@ const ABBREVIATIONS: &[(&str, i32)] = &[
     ("HAE", -240), ("HNE", -300), ("HAC", -300), ("HNC", -360), ("HAP", -420), ("HNP", -480),
 ];
 
-/// Spelled-out zone names (lower case; matched case-insensitively), offsets in minutes.
+/// Spelled-out zone names (lower case, matched case-insensitively, except
+/// where capitals tell them from a word), offsets in minutes.
 /// "greenwitch" is a spelling found in real reports.
 #[rustfmt::skip]
 const LONG_NAMES: &[(&str, i32)] = &[
@@ -104,9 +105,11 @@ const LONG_NAMES: &[(&str, i32)] = &[
     ("east africa time", 180), ("greenwich mean time", 0), ("greenwich", 0), ("greenwitch", 0),
     ("coordinated universal time", 0), ("japan time", 540), ("korea standard time", 540),
     ("western indonesia time", 420),
-    // Written in Chinese, Japanese and Korean, with no word boundary around them.
+    // Written in scripts whose letters no ASCII word boundary sets apart.
     ("北京时间", 480), ("北京時間", 480), ("中国标准时间", 480), ("日本时间", 540), ("日本時間", 540),
     ("한국 시간", 540), ("한국시간", 540),
+    // Moscow time, abbreviated (capitals only: "Томск" holds "мск") and spelled out.
+    ("МСК", 180), ("московскому времени", 180), ("московское время", 180),
 ];
 
 /// [`LONG_NAMES`] written in a script without ASCII word boundaries.
@@ -269,7 +272,7 @@ fn zone_from_match(text: &str, range: Range<usize>) -> Option<(Zone, Range<usize
 fn named_zone(name: &str) -> Option<Zone> {
     let key = name.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = key.to_lowercase();
-    if let Some((_, minutes)) = LONG_NAMES.iter().find(|(long, _)| *long == lower) {
+    if let Some((_, minutes)) = LONG_NAMES.iter().find(|(long, _)| long.to_lowercase() == lower) {
         return make_zone(*minutes, name);
     }
     let seasonal = SEASONAL.iter().find(|(written, _)| *written == key || *written == lower);

@@ -524,8 +524,9 @@ pub struct FoundDate {
 
 /// Month names (lower case), full or abbreviated, in the languages of
 /// the corpus: English, German, French, Spanish and Portuguese; Italian,
-/// Dutch, Swedish, Indonesian and Turkish too; Polish, Russian and
-/// Ukrainian in the genitive a date takes ("15 грудня 2022"); Hindi.
+/// Dutch, Swedish, Indonesian and Turkish too; Polish, Russian,
+/// Ukrainian and Greek in the genitive a date takes ("15 грудня 2022",
+/// "4 Μαρτίου 2025"); Hindi.
 #[rustfmt::skip]
 const MONTHS: &[(&str, i8)] = &[
     ("january", 1), ("januar", 1), ("jan", 1), ("janvier", 1), ("enero", 1), ("janeiro", 1),
@@ -555,6 +556,9 @@ const MONTHS: &[(&str, i8)] = &[
     ("जनवरी", 1), ("फ़रवरी", 2), ("फरवरी", 2), ("मार्च", 3), ("अप्रैल", 4), ("मई", 5), ("जून", 6),
     ("जुलाई", 7), ("अगस्त", 8), ("सितंबर", 9), ("सितम्बर", 9), ("अक्टूबर", 10), ("नवंबर", 11),
     ("नवम्बर", 11), ("दिसंबर", 12), ("दिसम्बर", 12),
+    ("ιανουαρίου", 1), ("φεβρουαρίου", 2), ("μαρτίου", 3), ("απριλίου", 4), ("μαΐου", 5),
+    ("ιουνίου", 6), ("ιουλίου", 7), ("αυγούστου", 8), ("σεπτεμβρίου", 9), ("οκτωβρίου", 10),
+    ("νοεμβρίου", 11), ("δεκεμβρίου", 12),
 ];
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|\
     mittwoch|donnerstag|freitag|samstag|sonntag|tues|thurs|thur|mon|tue|wed|thu|fri|sat|sun";
@@ -1216,7 +1220,7 @@ mod tests {
         check! {zone,
             "PST" => "PST -08", "PDT" => "PDT -07", "CEST" => "CEST +02", "EAT" => "EAT +03",
             "TRT" => "TRT +03", "BRT" => "BRT -03", "NPT" => "NPT +05:45", "WITA" => "WITA +08",
-            "ACST" => "ACST +09:30", "OESZ" => "OESZ +03",
+            "ACST" => "ACST +09:30", "OESZ" => "OESZ +03", "МСК" => "МСК +03",
             "IST" => "IST +05:30", " (West African Time). " => "West African Time +01",
             "[Greenwitch]" => "Greenwitch +00", "Japan time" => "Japan time +09",
             "pacific standard time" => "pacific standard time -08",
@@ -1267,6 +1271,8 @@ mod tests {
     fn zone_in_free_text() {
         check! {found_zone,
             "All times in PST" => "PST -08 13..16",
+            "10:20 – 13:05 МСК" => "МСК +03 16..22",
+            "Сервер в Томске упал" => "-",
             "## Timeline (GMT+ 1)" => "GMT+ 1 +01 13..19",
             "Timeline (all time in GMT + 1)" => "GMT + 1 +01 22..29",
             "| Heure UTC | Événement |" => "UTC +00 8..11",
@@ -1411,6 +1417,7 @@ mod tests {
             "outage 22nd & 23rd April 2020" => "2020-04-22, 2020-04-23",
             "15 грудня 2022 року; 3 марта 2024 г.; 7 października 2023" => "2022-12-15, 2024-03-03, 2023-10-07",
             "18 अगस्त 2023 (शुक्रवार); 2 फ़रवरी 2024" => "2023-08-18, 2024-02-02",
+            "Τρίτη 4 Μαρτίου 2025; 15 Αυγούστου 2024" => "2025-03-04, 2024-08-15",
             "12 augusti 2024; 5 Şubat 2024; 17 Agustus 2024" => "2024-08-12, 2024-02-05, 2024-08-17",
             // Names that are words too need a year: "Maja 12", "nisan".
             "Maja 12 wrote; 3 maj 2024" => "2024-05-03",
