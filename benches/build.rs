@@ -29,7 +29,7 @@ mod chart;
 mod common;
 mod corpus;
 
-use common::{Run, Workspace, env_or, median, settle, timed};
+use common::{Run, Trash, Workspace, env_or, median, settle, timed};
 use corpus::Terms;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -99,14 +99,16 @@ fn main() {
     let distinct: usize = env_or("CORONER_BENCH_TERMS", 5_000);
     let terms_at = if sizes.contains(&10_000) { 10_000 } else { sizes[0] };
     let hugo = Hugo::find();
+    // Deleted once every build is timed (see `Trash`).
+    let trash = Trash::new();
     let mut results: Vec<Measured> = Vec::new();
     for &files in &sizes {
         let skip = hugo.as_ref().and_then(|_| hugo_skip(&results, files));
-        let plain = measure(files, seed, Terms::NONE, hugo.as_ref().filter(|_| skip.is_none()));
+        let plain = measure(files, seed, Terms::NONE, hugo.as_ref().filter(|_| skip.is_none()), &trash);
         results.push(Measured { hugo_skipped: skip.or_else(|| plain.hugo_skipped.clone()), ..plain });
         if files == terms_at && distinct > 0 {
             let many = Terms { distinct, count: files };
-            results.push(measure(files, seed, many, None));
+            results.push(measure(files, seed, many, None, &trash));
         }
     }
     let targets = targets(&results);
@@ -142,7 +144,7 @@ fn sizes() -> Vec<usize> {
 
 /// Build one generated archive with coroner, clean and unchanged, then
 /// with Hugo when given.
-fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measured {
+fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>, trash: &Trash) -> Measured {
     let passes: usize = env_or("CORONER_BENCH_PASSES", if files <= 10_000 { 3 } else { 1 }).max(1);
     let workspace = Workspace::with_terms(files, seed, terms);
     let work = workspace.dir();
@@ -151,7 +153,7 @@ fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measur
     let root = work.to_str().expect("UTF-8 temp path");
     let out_arg = out.to_str().expect("UTF-8 temp path");
     let build = ["build", "--quiet", "--root", root, "--output", out_arg];
-    let clean = clean_builds(passes, &out, Some(&work.join(".coroner")), coroner, &build);
+    let clean = clean_builds(passes, &out, Some(&work.join(".coroner")), coroner, &build, trash);
     let html_pages = html_pages(&out);
     // A rebuild with nothing changed: it takes back what the last build
     // kept (models, related incidents, page keys) and renders nothing.
@@ -163,8 +165,8 @@ fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measur
             })
             .collect(),
     );
-    let _ = std::fs::remove_dir_all(&out);
-    let hugo = hugo.map(|hugo| hugo.build(work, passes));
+    trash.put(&out);
+    let hugo = hugo.map(|hugo| hugo.build(work, passes, trash));
     let label =
         if terms.distinct > 0 { format!(" with {} distinct tags and services", terms.distinct) } else { "".into() };
     eprintln!(
@@ -175,10 +177,12 @@ fn measure(files: usize, seed: u64, terms: Terms, hugo: Option<&Hugo>) -> Measur
         hugo.as_ref()
             .map_or(String::new(), |h| format!("; Hugo {:.2} s / {:.0} MB", h.figure.seconds, h.figure.peak_mb))
     );
+    let megabytes = workspace.bytes as f64 / 1e6;
+    workspace.discard(trash);
     Measured {
         postmortems: files,
         terms: terms.distinct,
-        megabytes: workspace.bytes as f64 / 1e6,
+        megabytes,
         passes,
         html_pages,
         coroner_clean: Figure::from(&clean),
@@ -206,18 +210,25 @@ fn hugo_skip(results: &[Measured], files: usize) -> Option<String> {
         .then(|| format!("not run: {:.0} s at {} postmortems says about {:.0} s here (limit 600 s)", t1, n1, expected))
 }
 
-/// Time `passes` builds, each into an emptied output folder and with
+/// Time `passes` builds, each into an empty output folder and with
 /// nothing kept from the build before (`state`: coroner's search index,
-/// with the models, related incidents and page keys a rebuild takes back).
-/// `sync` first, so that neither tool pays for the other's (or the
-/// deletion's) writeback.
-fn clean_builds(passes: usize, output: &Path, state: Option<&Path>, program: &str, args: &[&str]) -> Run {
+/// with the models, related incidents and page keys a rebuild takes back):
+/// the last build's are put in the `trash`, not deleted (see `Trash`).
+/// `sync` first, so that neither tool pays for the other's writeback.
+fn clean_builds(
+    passes: usize,
+    output: &Path,
+    state: Option<&Path>,
+    program: &str,
+    args: &[&str],
+    trash: &Trash,
+) -> Run {
     median(
         (0..passes)
             .map(|_| {
-                let _ = std::fs::remove_dir_all(output);
+                trash.put(output);
                 if let Some(state) = state {
-                    let _ = std::fs::remove_dir_all(state);
+                    trash.put(state);
                 }
                 settle();
                 timed(program, args)
@@ -254,7 +265,7 @@ impl Hugo {
     }
 
     /// Build `work`'s content with the minimal theme, `passes` times.
-    fn build(&self, work: &Path, passes: usize) -> HugoFigure {
+    fn build(&self, work: &Path, passes: usize, trash: &Trash) -> HugoFigure {
         let site = work.join("hugo");
         copy_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/hugo").as_path(), &site);
         copy_dir(&work.join("content"), &site.join("content"));
@@ -262,9 +273,9 @@ impl Hugo {
         let out = site.join("public");
         let (site_arg, out_arg) = (site.to_str().expect("UTF-8"), out.to_str().expect("UTF-8"));
         let args = ["--quiet", "--source", site_arg, "--destination", out_arg];
-        let run = clean_builds(passes, &out, None, &self.command, &args);
+        let run = clean_builds(passes, &out, None, &self.command, &args, trash);
         let html_pages = html_pages(&out);
-        let _ = std::fs::remove_dir_all(&site);
+        trash.put(&site);
         HugoFigure { figure: Figure::from(&run), html_pages }
     }
 }

@@ -42,6 +42,47 @@ impl Workspace {
     pub fn dir(&self) -> &Path {
         self.kept.as_deref().unwrap_or(self.temp.path())
     }
+
+    /// Done with: into `trash`, deleted when it is (a kept
+    /// `CORONER_BENCH_DIR` stays).
+    pub fn discard(self, trash: &Trash) {
+        if self.kept.is_none() {
+            trash.put(&self.temp.keep());
+        }
+    }
+}
+
+/// Where a bench puts the folders it is done with (an earlier build's
+/// output, a whole archive), deleted only when the bench ends. On ext4
+/// without a journal (this project's VMs), a file created within a minute
+/// of many being deleted costs kernel time that grows with how many were:
+/// ext4 passes over each recently freed inode before it reuses one. A
+/// build timed just after `rm -rf` of the last one's output paid for that
+/// deletion (at 10,000 postmortems, 15 s instead of 4 s, most of it in the
+/// kernel); renaming the folder aside costs nothing.
+pub struct Trash {
+    dir: tempfile::TempDir,
+    next: std::cell::Cell<usize>,
+}
+
+impl Trash {
+    pub fn new() -> Trash {
+        Trash { dir: tempfile::tempdir().expect("a temp dir"), next: std::cell::Cell::new(0) }
+    }
+
+    /// Move `path` (a file or folder, if it is there) into the trash. The
+    /// trash is in the system's temp dir: `path` must be on its file system.
+    pub fn put(&self, path: &Path) {
+        if std::fs::symlink_metadata(path).is_err() {
+            return;
+        }
+        let n = self.next.replace(self.next.get() + 1);
+        let aside = self.dir.path().join(n.to_string());
+        if std::fs::rename(path, &aside).is_err() {
+            // Another file system (a `CORONER_BENCH_DIR` elsewhere): delete it now.
+            let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
+        }
+    }
 }
 
 pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
