@@ -869,6 +869,9 @@ fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
     assert_eq!(start("Alle Zeiten in EET."), kyiv);
     assert_eq!(start("**Saat dilimi:** TRT (UTC+3)"), Some("2025-08-19T10:12:00+03:00".to_string()));
     assert_eq!(start("Časové pásmo: UTC+2"), kyiv);
+    // "All times are Greek time (EET).", "All times are Istanbul time (TRT)."
+    assert_eq!(start("Όλες οι ώρες είναι ώρα Ελλάδας (EET)."), kyiv);
+    assert_eq!(start("Tüm saatler İstanbul saatiyle (TRT)."), Some("2025-08-19T10:12:00+03:00".to_string()));
 }
 
 #[test]

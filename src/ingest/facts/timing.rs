@@ -50,6 +50,8 @@ static ZONE_STATEMENT: PerThread<Regex> = PerThread::new(|| {
         r"|すべての時刻|全ての時刻|時刻は|所有时间|时间均为|모든 시간",
         r"|saat dilimi|Časové pásmo|časové pásmo|tidszone|alle tider|aikavy|kaikki ajat|fus orar|időzóna|múi giờ",
         r"|时区|時區|タイムゾーン|시간대|समय क्षेत्र|Ζώνη ώρας|ζώνη ώρας|אזור זמן|المنطقة الزمنية",
+        r"|Όλες οι ώρες|όλες οι ώρες|כל השעות|כל הזמנים|جميع الأوقات|كل الأوقات|सभी समय|[Tt]ất cả thời gian|[Tt]ất cả giờ",
+        r"|[Tt]üm saatler|[Vv]šechny časy|[Vv]šetky časy|[Mm]inden időpont|[Tt]oate orele",
     ))
     .unwrap()
 });
