@@ -979,6 +979,18 @@ fn a_length_that_heads_what_it_measures_in_a_title_or_a_sentence_of_its_own() {
 }
 
 #[test]
+fn a_length_set_off_by_a_dash_after_the_end_restates_the_span() {
+    let config = Config::default_for(Path::new("."));
+    let told = b"# Maintenance page for everyone\n\nOn 2025-01-21 at 16:32 CET a flag put the shop in maintenance mode until it was reverted at 16:49 CET \xe2\x80\x94 17 minutes, 100% of users.\n";
+    let p = Reader::new(&config).parse("t.md", told);
+    assert_eq!(p.duration_minutes, Some(17));
+    assert_eq!(p.end.map(|t| t.to_string()).as_deref(), Some("2025-01-21T16:49:00+01:00"));
+    // A length that goes on to say what it is after is not the span.
+    let later = b"# Maintenance page for everyone\n\nOn 2025-01-21 at 16:32 CET \xe2\x80\x94 5 minutes after the deploy \xe2\x80\x94 the shop went into maintenance mode.\n";
+    assert_eq!(Reader::new(&config).parse("l.md", later).duration_minutes, None);
+}
+
+#[test]
 fn a_status_tag_before_a_japanese_title_keeps_it_the_title() {
     let p = parse(
         "# 【復旧】決済障害について\n\n**解決済み** ― 2025年5月12日 16:48 JST\n\n決済が完了しない事象が発生しておりました。\n",

@@ -1098,6 +1098,14 @@ impl Facts<'_> {
         static SPAN_ALONE: PerThread<Regex> = PerThread::new(|| {
             english(r"^\W*\w[^,;:]{0,40}?\b(minutes?|mins?|hours?|hrs?|days?|weeks?)\s+of\s+[^,;:]+$")
         });
+        // "… until the flag was reverted at 16:49 CET — 17 minutes, 100% of
+        // users": a length set off by a dash right after the time a span
+        // ended, and ending its clause, restates that span.
+        static AFTER_A_TIME: PerThread<Regex> = PerThread::new(|| {
+            english(r"\b(\d{1,2}[:.h]\d{2}|\d{1,2} ?[ap]\.?m\.?)(\s*\(?[A-Z][A-Za-z]{1,4}([+-]\d{1,2}(:?\d{2})?)?\)?)?\s*[—–]\s*(about |around |roughly |approximately |nearly |almost |just over |just under )?$")
+        });
+        static ENDS_THE_CLAUSE: PerThread<Regex> =
+            PerThread::new(|| english(r"^\s*([,.;)]|$|in total\b|(of )?(total )?(downtime|outage)\b)"));
         // A sentence that gives the whole length: "Total duration of the
         // incident, until all services were confirmed operational: 43 minutes".
         static TOTAL: PerThread<Regex> = PerThread::new(|| {
@@ -1181,7 +1189,13 @@ impl Facts<'_> {
                     let how_late = arrived_late && LATE.is_match(after);
                     let heads_what_it_measures = SPAN_OF.is_match(after)
                         && (in_title || span_alone && before.chars().all(|c| !c.is_alphanumeric()));
-                    if !tells_an_outage && !how_late && !heads_what_it_measures && !frames_what_people_saw() {
+                    let restates_the_span = AFTER_A_TIME.is_match(before) && ENDS_THE_CLAUSE.is_match(after);
+                    if !tells_an_outage
+                        && !how_late
+                        && !heads_what_it_measures
+                        && !restates_the_span
+                        && !frames_what_people_saw()
+                    {
                         return false;
                     }
                     let italian = || ITALIAN_UNIT.is_match(&sentence[d.span.clone()]);
@@ -1191,7 +1205,7 @@ impl Facts<'_> {
                     let names_the_outage = OUTAGE_NOUN.is_match(after) || OUTAGE_NOUN_ELSEWHERE.is_match(after);
                     // "hung for ~28 minutes per run": a span that repeats.
                     let repeats = REPEATS.is_match(after);
-                    (led || names_the_outage || how_late || heads_what_it_measures)
+                    (led || names_the_outage || how_late || heads_what_it_measures || restates_the_span)
                         && !repeats
                         && !SHARE_OF.is_match(before)
                         && about_the_outage(sentence, &d.span)
