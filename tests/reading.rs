@@ -991,6 +991,20 @@ fn a_length_set_off_by_a_dash_after_the_end_restates_the_span() {
 }
 
 #[test]
+fn an_approximate_time_still_bounds_a_range() {
+    let config = Config::default_for(Path::new("."));
+    let span = |text: &str| {
+        let p = Reader::new(&config).parse("r.md", text.as_bytes());
+        (p.start.map(|t| t.to_string()), p.duration_minutes)
+    };
+    let japanese =
+        "# 決済障害\n\n2025年5月12日 14時40分頃から16時35分頃まで、お支払いが完了しない事象が発生しておりました。\n";
+    assert_eq!(span(japanese), (Some("2025-05-12T14:40:00+00:00".into()), Some(115)));
+    let english = "# Payments failed\n\nOn 12 May 2025, from about 14:40 to about 16:35 UTC, card payments failed.\n";
+    assert_eq!(span(english), (Some("2025-05-12T14:40:00+00:00".into()), Some(115)));
+}
+
+#[test]
 fn a_status_tag_before_a_japanese_title_keeps_it_the_title() {
     let p = parse(
         "# 【復旧】決済障害について\n\n**解決済み** ― 2025年5月12日 16:48 JST\n\n決済が完了しない事象が発生しておりました。\n",

@@ -68,6 +68,25 @@ const RANGE_WORDS: &[&str] = &[
     "till", "do", "до", "sampai", "hingga",
 ];
 
+/// Words that make a time approximate, beside it.
+const APPROXIMATE: &[&str] = &[
+    "about",
+    "around",
+    "approximately",
+    "approx",
+    "approx.",
+    "roughly",
+    "circa",
+    "ca.",
+    "~",
+    "etwa",
+    "gegen",
+    "vers",
+    "environ",
+];
+/// The same written against the time in Japanese and Chinese: "14時40分頃から", "14:40左右至".
+const APPROXIMATE_CJK: &[&str] = &["頃", "ごろ", "前後", "左右"];
+
 /// "… ended at", "was resolved by": the time that follows is the end.
 static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
     english(
@@ -230,10 +249,14 @@ fn is_range(text: &str, first: &FoundTime, second: &FoundTime, dates: &[crate::i
     }
     // "from 21:45 on Saturday 3 August 2024 to 01:15": the first time's
     // own day, its date taken out above, and the "on" before it.
+    // "14時40分頃から16時35分頃まで", "from about 14:40 to about 16:35":
+    // an approximation beside a time stands for neither end.
     let words: Vec<String> = between
         .split(|c: char| c.is_whitespace() || ",()[]:;".contains(c))
+        .map(|w| APPROXIMATE_CJK.iter().fold(w, |w, mark| w.strip_prefix(mark).unwrap_or(w)))
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
+        .filter(|w| !APPROXIMATE.contains(&w.as_str()))
         .collect();
     let skip = usize::from(words.first().is_some_and(|w| w == "on") && words.len() > 1);
     let skip = skip + usize::from(words.get(skip).is_some_and(|w| is_weekday(w)) && words.len() > skip + 1);
@@ -1102,7 +1125,9 @@ impl Facts<'_> {
         // users": a length set off by a dash right after the time a span
         // ended, and ending its clause, restates that span.
         static AFTER_A_TIME: PerThread<Regex> = PerThread::new(|| {
-            english(r"\b(\d{1,2}[:.h]\d{2}|\d{1,2} ?[ap]\.?m\.?)(\s*\(?[A-Z][A-Za-z]{1,4}([+-]\d{1,2}(:?\d{2})?)?\)?)?\s*[—–]\s*(about |around |roughly |approximately |nearly |almost |just over |just under )?$")
+            english(
+                r"\b(\d{1,2}[:.h]\d{2}|\d{1,2} ?[ap]\.?m\.?)(\s*\(?[A-Z][A-Za-z]{1,4}([+-]\d{1,2}(:?\d{2})?)?\)?)?\s*[—–]\s*(about |around |roughly |approximately |nearly |almost |just over |just under )?$",
+            )
         });
         static ENDS_THE_CLAUSE: PerThread<Regex> =
             PerThread::new(|| english(r"^\s*([,.;)]|$|in total\b|(of )?(total )?(downtime|outage)\b)"));
