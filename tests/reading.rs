@@ -1060,6 +1060,18 @@ fn a_blog_post_tells_the_incident_day_before_the_day_it_was_posted() {
 }
 
 #[test]
+fn a_front_matter_date_before_the_story_it_posts_is_not_the_incidents() {
+    // A year mistyped, or left from the template: nothing is posted before
+    // what it tells.
+    let post = "---\ntitle: Ausfall 12. - 13. August 2020\ndate: 2019-08-13 23:30:00\n---\n\nVom Mittag des 12. bis zum Nachmittag des 13. August 2020 war das Netz gestört.\n\nAm 12. August 2020 war das Netz ab 13:13 Uhr nicht mehr erreichbar.\n";
+    let p = parse(post);
+    assert_eq!(p.date.map(|d| d.to_string()).as_deref(), Some("2020-08-12"));
+    // A day told without its year, after the posting's day, is the year before's.
+    let later = "---\ntitle: Checkout outage\ndate: 2024-01-03\n---\n\nOn December 28 at 10:42 UTC the checkout failed for an hour.\n";
+    assert_eq!(parse(later).date.map(|d| d.to_string()).as_deref(), Some("2023-12-28"));
+}
+
+#[test]
 fn an_incident_tools_key_timestamps_give_start_and_end_not_its_export_stamp() {
     let export = "# INC-2291: Payment webhooks failing\n\n> Exported from incident.io on 2024-05-24 16:02 UTC\n\n| Timestamp | Value |\n|---|---|\n| Impact started at | 2024-05-22 02:58 UTC |\n| Reported at | 2024-05-22 03:14 UTC |\n| Impact ended at | 2024-05-22 04:02 UTC |\n\n## Summary\n\nThe new parser panicked on refund events and returned HTTP 500.\n";
     let p = parse(export);

@@ -6,8 +6,8 @@ use crate::ingest::sections::{Label, LineKind};
 use crate::ingest::text::{english, plain_text, sentences};
 use crate::ingest::timeline::impossible_time;
 use crate::ingest::when::{
-    FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, is_weekday, month_and_year,
-    parse_datetime, plausible, times, window_after, window_before,
+    FoundDate, FoundTime, Zone, find_dates, find_dates_with, find_durations, find_times, find_zone, is_weekday,
+    month_and_year, parse_datetime, plausible, times, window_after, window_before,
 };
 use crate::model::{FactSource, SectionKind, ZonedTime};
 use crate::per_thread::PerThread;
@@ -86,6 +86,15 @@ const APPROXIMATE: &[&str] = &[
 ];
 /// The same written against the time in Japanese and Chinese: "14時40分頃から", "14:40左右至".
 const APPROXIMATE_CJK: &[&str] = &["頃", "ごろ", "前後", "左右"];
+
+/// A day told without its year, after the day the story was posted, is
+/// the year before's: "On December 28" in a post of 3 January.
+fn before_posting(found: &FoundDate, posted: Date) -> Date {
+    match !found.year_written && found.date > posted {
+        true => found.date.checked_sub(1.year()).unwrap_or(found.date),
+        false => found.date,
+    }
+}
 
 /// "… ended at", "was resolved by": the time that follows is the end.
 static ENDED_AT: PerThread<Regex> = PerThread::new(|| {
@@ -490,17 +499,29 @@ impl Facts<'_> {
         // 14 …", before its summary's "recovered at 00:31 on March 15").
         let told_first = |year: Option<i16>| {
             let dated = candidates.iter().filter(|(t, _, _)| !BYLINE.is_match(t));
-            let days =
-                dated.filter_map(|(t, line, _)| find_dates_with(t, year, day_first).first().map(|d| (*line, d.date)));
-            days.min_by_key(|(line, _)| *line).map(|(_, day)| day)
+            let days = dated
+                .filter_map(|(t, line, _)| find_dates_with(t, year, day_first).into_iter().next().map(|d| (*line, d)));
+            days.min_by_key(|(line, _)| *line)
         };
         if let Some(posted) = when.date.filter(|_| !start_in_front_matter)
-            && let Some(told) = told_first(Some(posted.year()))
+            && let Some(told) = told_first(Some(posted.year())).map(|(_, found)| before_posting(&found, posted))
             && told < posted
             && posted.since(told).is_ok_and(|span| span.get_days() <= 31)
         {
             date_hint = Some(told);
             when.story_day = Some(told);
+        } else if let Some(posted) = when.date.filter(|_| !start_in_front_matter)
+            && self.provenance.get("date").is_some_and(|p| p.source == FactSource::FrontMatter)
+            && let Some((line, told)) = told_first(None).map(|(line, found)| (line, found.date))
+            && told > posted
+        {
+            // Nothing is posted before what it tells: a front-matter date
+            // before the first whole date of the story (a template's
+            // leftover, a year mistyped) is not the day it was posted.
+            date_hint = Some(told);
+            when.story_day = Some(told);
+            when.date = Some(told);
+            self.note("date", FactSource::Prose, line);
         }
         // "On February 12" with no year: the year the document writes
         // elsewhere (a status page's "Posted 02/12/2024" lines).
@@ -861,7 +882,7 @@ impl Facts<'_> {
     fn posting_day_gives_way(&mut self, when: &mut When) {
         let from_front_matter = |field| self.provenance.get(field).is_some_and(|p| p.source == FactSource::FrontMatter);
         if let (Some(posted), Some(start)) = (when.date, when.start)
-            && from_front_matter("date")
+            && (from_front_matter("date") || when.story_day.is_some())
             && !from_front_matter("start")
             && start.civil.date() < posted
         {
