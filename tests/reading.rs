@@ -1005,6 +1005,21 @@ fn an_approximate_time_still_bounds_a_range() {
 }
 
 #[test]
+fn korean_clock_times_and_a_timelines_days_without_a_year_are_read() {
+    // "From 10:02 to 10:51 AM on 8 April, for 49 minutes", and a timeline
+    // whose first entry, the evening before, is the deploy.
+    let report = "---\ndate: 2025-04-08\n---\n# 결제 장애 회고\n\n## 무슨 일이 있었나\n\n4월 8일 오전 10시 02분부터 10시 51분까지 49분 동안 결제가 완료되지 않았습니다.\n\n## 타임라인 (KST)\n\n- 4/7 18:30 — 프론트엔드 v5.12 배포\n- 4/8 10:02 — 결제 완료율 급락\n- 4/8 10:51 — 정상 복귀\n";
+    let p = parse(report);
+    let want = (Some("2025-04-08T10:02:00+09:00".into()), Some("2025-04-08T10:51:00+09:00".into()), Some(49));
+    assert_eq!(when(&p), want);
+    let first = p.timeline.first().and_then(|e| e.time).map(|t| t.to_string());
+    assert_eq!(first.as_deref(), Some("2025-04-07T18:30:00+09:00"));
+    // "오후" (afternoon) before the time.
+    let afternoon = parse("# 장애\n\n2025년 1월 15일 오후 2시 10분부터 오후 4시 40분까지 로그인이 실패했습니다.\n");
+    assert_eq!(afternoon.start.map(|t| t.to_string()).as_deref(), Some("2025-01-15T14:10:00+00:00"));
+}
+
+#[test]
 fn a_status_tag_before_a_japanese_title_keeps_it_the_title() {
     let p = parse(
         "# 【復旧】決済障害について\n\n**解決済み** ― 2025年5月12日 16:48 JST\n\n決済が完了しない事象が発生しておりました。\n",

@@ -340,8 +340,13 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone, day_f
         return Read::Entry { clock: None, time_text: m.as_str().to_string(), rest, problem: None, dated: false };
     }
     let default_year = cursor.known.then(|| cursor.day.year());
-    let dates: Vec<_> =
+    let mut dates: Vec<_> =
         find_dates_with(text, default_year, day_first).into_iter().filter(|d| d.span.start <= 24).collect();
+    if dates.is_empty()
+        && let Some(day) = cursor.known.then(|| short_day(text, cursor.day)).flatten()
+    {
+        dates.push(day);
+    }
     let time = times(text).next().filter(|t| leads(text, t, &dates));
     let line_date = dates.first().filter(|d| time.as_ref().is_none_or(|t| d.span.start < t.span.end));
     if let Some(d) = line_date {
@@ -373,6 +378,25 @@ fn read_entry(text: &str, heading: bool, cursor: &mut Cursor, zone: &Zone, day_f
         }
         _ => Read::Continuation,
     }
+}
+
+/// "4/8 10:02 — …": a day and month without a year, opening an entry,
+/// in whichever order puts it nearer the day the story is on (4/7 the
+/// evening before 4/8 is 7 April, not 4 July), within a week of it: a
+/// timeline moves by days, and a farther reading is of a misread day.
+fn short_day(text: &str, near: Date) -> Option<super::when::FoundDate> {
+    static SHORT_DAY: PerThread<Regex> =
+        PerThread::new(|| Regex::new(r"^\W{0,4}?(\d{1,2})/(\d{1,2})\s+\d{1,2}[:：]\d{2}\b").unwrap());
+    let caps = SHORT_DAY.captures(text)?;
+    let (first, second): (i8, i8) = (caps[1].parse().ok()?, caps[2].parse().ok()?);
+    let distance = |d: &Date| near.since(*d).map_or(i64::MAX, |span| i64::from(span.get_days()).abs());
+    let date = [(first, second), (second, first)]
+        .into_iter()
+        .filter_map(|(month, day)| Date::new(near.year(), month, day).ok())
+        .min_by_key(distance)
+        .filter(|d| distance(d) <= 7)?;
+    let span = caps.get(1)?.start()..caps.get(2)?.end();
+    Some(super::when::FoundDate { date, year_written: false, span, ambiguous: false })
 }
 
 /// The time must open the line: only a date, a weekday or a couple of

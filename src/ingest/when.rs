@@ -62,10 +62,11 @@ pub struct FoundTime {
 }
 
 /// An hour, optionally followed by ":MM[:SS[.fff]]", ".MM", "hMM", the
-/// French typography's "h MM" ("14 h 05") or the Japanese "時MM分". Which
+/// French typography's "h MM" ("14 h 05"), the Japanese "時MM分" or the
+/// Korean "시 MM분" ("10시 02분"). Which
 /// of these is really a time is decided by what surrounds it (see [`clock_time`]).
 static CLOCK: PerThread<Regex> =
-    PerThread::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?| h \d{2}|時\d{2}分)?"));
+    PerThread::new(|| compile(r"\d{1,2}(?:[:.h]\d{2}(?::\d{2}(?:\.\d{1,9})?)?| h \d{2}|時\d{2}分|시 ?\d{2}분)?"));
 
 /// The parts of a [`CLOCK`] match. It matches every number in the text, so
 /// its parts are read by splitting it at its separators (no digit is one),
@@ -80,12 +81,12 @@ struct ClockParts<'a> {
 
 impl<'a> ClockParts<'a> {
     fn of(clock: &'a str) -> Self {
-        let Some(at) = clock.find([':', '.', 'h', '時']) else {
+        let Some(at) = clock.find([':', '.', 'h', '時', '시']) else {
             return ClockParts { hour: clock, sep: None, minute: None, second: None, frac: None };
         };
         let sep = clock[at..].chars().next();
         // "MM", "MM:SS" or "MM:SS.fff" after the separator.
-        let rest = clock[at + sep.map_or(1, char::len_utf8)..].trim_start_matches(' ').trim_end_matches('分');
+        let rest = clock[at + sep.map_or(1, char::len_utf8)..].trim_start_matches(' ').trim_end_matches(['分', '분']);
         let (minute, seconds) = rest.split_once(':').map_or((rest, None), |(m, s)| (m, Some(s)));
         let (second, frac) = match seconds.map(|s| s.split_once('.')) {
             Some(Some((s, f))) => (Some(s), Some(f)),
@@ -94,6 +95,15 @@ impl<'a> ClockParts<'a> {
         };
         ClockParts { hour: clock[..at].trim_end_matches(' '), sep, minute: Some(minute), second, frac }
     }
+}
+/// Korean and Japanese write the half of the day before the time: whether
+/// `before` ends with it, and whether it is the afternoon (as [`meridiem`]).
+fn meridiem_before(before: &str) -> Option<(bool, usize)> {
+    let before = before.trim_end_matches(' ');
+    [("오후", true), ("午後", true), ("오전", false), ("午前", false)]
+        .into_iter()
+        .find(|(word, _)| before.ends_with(word))
+        .map(|(_, pm)| (pm, 0))
 }
 static MERIDIEM: PerThread<Regex> = PerThread::new(|| compile(r"^[ \t]?(?i:(?P<ap>[ap])(?:\.m\.|\.m\b|m\b))"));
 static UHR: PerThread<Regex> = PerThread::new(|| compile(r"^[ \t]?Uhr\b"));
@@ -242,7 +252,7 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
     // Japanese runs on without a space: "10時05分から".
     // So do Korean particles: "15:20부터 17:05까지".
     let runs_on = |c: char| c.is_alphanumeric() && c < '\u{3000}';
-    if !suffixed && zone.is_none() && sep != Some('時') && char_at(text, end).is_some_and(runs_on) {
+    if !suffixed && zone.is_none() && !matches!(sep, Some('時' | '시')) && char_at(text, end).is_some_and(runs_on) {
         return None;
     }
     let accepted = match sep {
@@ -260,6 +270,8 @@ fn clock_time(text: &str, core: regex::Match) -> Option<FoundTime> {
         return None;
     }
     let hour: i8 = parts.hour.parse().ok()?;
+    // "오후 3시 20분", "午後3時20分": the half of the day written before it.
+    let meridiem = meridiem.or_else(|| meridiem_before(window_before(text, start, 12).1));
     let (hour, problem) = match meridiem {
         Some(_) if hour > 12 => (hour, Some(TimeProblem::MeridiemOnTwentyFourHour)),
         Some((pm, _)) => (hour % 12 + if pm { 12 } else { 0 }, None),
@@ -1311,6 +1323,9 @@ mod tests {
             "Gegen 16 Uhr und 16:00 Uhr" => "16:00:00, 16:00:00",
             "entre 14 h 05 et 15 h 20" => "14:05:00, 15:20:00",
             "10時05分から11時20分まで" => "10:05:00, 11:20:00",
+            "오전 10시 02분부터 10시 51분까지 49분 동안" => "10:02:00, 10:51:00",
+            "오후 3시 20분, 午後3時05分, 1시간 35분" => "15:20:00, 15:05:00",
+            "2025년 4월 8일 10시 02분부터 10시 51분까지 결제" => "10:02:00, 10:51:00",
             "kl. 07.45 slutade systemet, klockan 12.55 fungerade det; 3.5 hours" => "07:45:00, 12:55:00",
         }
         assert_eq!(find_times("2025年3月4日 10時05分 JST")[0].text, "10時05分 JST");

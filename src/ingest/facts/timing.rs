@@ -582,8 +582,9 @@ impl Facts<'_> {
                     continue;
                 }
                 // "4h12 (14:33 → 18:45 UTC)": the duration is not a time.
+                // (The minutes of "10시 02분" read alone as a length are the time's.)
                 let durations = find_durations(text);
-                times.retain(|t| !durations.iter().any(|d| d.span.start < t.span.end && t.span.start < d.span.end));
+                times.retain(|t| !durations.iter().any(|d| d.span.start <= t.span.start && t.span.start < d.span.end));
                 // "10h50 CET — Resolved. … The impact started at 08h57 CET":
                 // a later time told as the start is the start, not the
                 // update's own stamp before it.
