@@ -130,6 +130,13 @@ const SEASONAL: &[(&str, &str)] = &[
     ("ora italiana", "Europe/Rome"), ("hora peninsular", "Europe/Madrid"),
     ("hora española", "Europe/Madrid"), ("heure française", "Europe/Paris"),
     ("deutsche zeit", "Europe/Berlin"), ("deutscher zeit", "Europe/Berlin"),
+    // "w czasie polskim", "ora României", "svensk tid", "Nederlandse tijd",
+    // "Suomen aikaa", "Türkiye saati", "pražského času": a country's time.
+    ("czasie polskim", "Europe/Warsaw"), ("czasu polskiego", "Europe/Warsaw"), ("czas polski", "Europe/Warsaw"),
+    ("ora româniei", "Europe/Bucharest"), ("ora romaniei", "Europe/Bucharest"),
+    ("svensk tid", "Europe/Stockholm"), ("nederlandse tijd", "Europe/Amsterdam"),
+    ("suomen aikaa", "Europe/Helsinki"), ("türkiye saati", "Europe/Istanbul"),
+    ("pražského času", "Europe/Prague"), ("středoevropského času", "Europe/Prague"),
 ];
 
 /// Countries a Spanish, Portuguese, French or Italian report names its time

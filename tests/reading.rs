@@ -872,6 +872,9 @@ fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
     // "All times are Greek time (EET).", "All times are Istanbul time (TRT)."
     assert_eq!(start("Όλες οι ώρες είναι ώρα Ελλάδας (EET)."), kyiv);
     assert_eq!(start("Tüm saatler İstanbul saatiyle (TRT)."), Some("2025-08-19T10:12:00+03:00".to_string()));
+    // A country's time in its language, with its summer time.
+    assert_eq!(start("Wszystkie godziny podano w czasie polskim."), kyiv);
+    assert_eq!(start("Alle tijden in Nederlandse tijd."), kyiv);
 }
 
 #[test]
