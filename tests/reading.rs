@@ -863,6 +863,8 @@ fn a_line_that_says_what_zone_the_times_are_in_zones_them() {
     let pacific = Some("2025-08-19T10:12:00-07:00".to_string());
     assert_eq!(start("_Times are Slack display times for the exporter (PT)._"), pacific);
     assert_eq!(start("All times in PT."), pacific);
+    // A US region alone, which elsewhere names a region, names its zone here.
+    assert_eq!(start("All times are Pacific."), pacific);
     assert_eq!(start("Times shown in UTC."), Some("2025-08-19T10:12:00+00:00".to_string()));
     let kyiv = Some("2025-08-19T10:12:00+02:00".to_string());
     assert_eq!(start("Усі часи вказано за київським часом (EET, UTC+2)."), kyiv);

@@ -333,10 +333,18 @@ impl Facts<'_> {
                 let statement = ZONE_STATEMENT.find(l)?;
                 // "… All times in this post are / CEST.": a statement
                 // wrapped onto the next line.
-                let zone = find_zone(l).or_else(|| {
-                    let next = self.input.lines.get(i + 1)?;
-                    find_zone(&format!("{} {next}", &l[statement.start()..]))
-                });
+                let zone = find_zone(l)
+                    .or_else(|| {
+                        // "All times are Eastern.": a US region alone, which
+                        // elsewhere names a region, names its zone here.
+                        let rest = l[statement.end()..].trim_start_matches(|c: char| !c.is_alphanumeric());
+                        let rest = ["are in ", "are ", "in "].iter().find_map(|w| rest.strip_prefix(w)).unwrap_or(rest);
+                        crate::zone::zone_at_start(rest).map(|(z, _)| (z, 0..0))
+                    })
+                    .or_else(|| {
+                        let next = self.input.lines.get(i + 1)?;
+                        find_zone(&format!("{} {next}", &l[statement.start()..]))
+                    });
                 zone.filter(|(z, _)| names_it(z)).map(|(z, _)| (z, i as u32 + 1))
             });
         }
