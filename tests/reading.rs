@@ -1025,6 +1025,16 @@ fn korean_clock_times_and_a_timelines_days_without_a_year_are_read() {
 }
 
 #[test]
+fn a_story_told_in_portuguese_gives_its_start_and_its_total() {
+    // "Around 10h20 (Brasília time) an engineer started a migration …
+    // In all it was 75 minutes of unavailability."
+    let post = "---\ndate: 2025-02-11\n---\n# A migração que travou a tabela de vagas\n\nPor volta das 10h20 (horário de Brasília), um dos nossos engenheiros iniciou uma migração de dados. A API parou de responder.\n\nCancelamos a migração às 11h20 e, às 11h35, a API estava respondendo normalmente de novo. Ao todo foram 75 minutos de indisponibilidade.\n";
+    let p = parse(post);
+    let want = (Some("2025-02-11T10:20:00-03:00".into()), Some("2025-02-11T11:35:00-03:00".into()), Some(75));
+    assert_eq!(when(&p), want);
+}
+
+#[test]
 fn a_status_tag_before_a_japanese_title_keeps_it_the_title() {
     let p = parse(
         "# 【復旧】決済障害について\n\n**解決済み** ― 2025年5月12日 16:48 JST\n\n決済が完了しない事象が発生しておりました。\n",

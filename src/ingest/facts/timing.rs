@@ -176,9 +176,15 @@ fn told_to_start(before: &str) -> bool {
     STARTED_AT.is_match(before) && !RESPONSE_STARTED.is_match(before)
 }
 
-/// "At …", "Shortly after …" opening a sentence.
+/// "At …", "Shortly after …" opening a sentence; the same in the other
+/// languages of the corpus ("Por volta das", "Gegen", "Vers", "Około").
 static OPENS_WITH: PerThread<Regex> = PerThread::new(|| {
-    english(r"^\W*(at|around|(shortly|just|right) (after|before))\s*(about|approximately|around|~)?\s*$")
+    english(concat!(
+        r"^\W*(at|around|(shortly|just|right) (after|before)",
+        r"|às|as|por volta das?|cerca das|a las|alrededor de las|hacia las|sobre las|à|vers|aux alentours de",
+        r"|alle|verso le|intorno alle|um|gegen|om|rond|omstreeks|około|o godzinie|kolem|noin|kello|klo|kl\.?)",
+        r"\s*(about|approximately|around|~|ca\.|circa|etwa)?\s*$",
+    ))
 });
 
 /// A sentence that tells its time as the end, in the words before it
@@ -1107,7 +1113,7 @@ impl Facts<'_> {
         // duration found, so the lead word ends the text before it.
         static LEAD_ELSEWHERE: PerThread<Regex> = PerThread::new(|| {
             compile(
-                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde|i|varade|under|przez|trwał[aoy]?|в течение|длил(?:ся|ась|ось)|продолжал(?:ся|ась|ось)|протягом|трива(?:в|ла|ло)|selama|berlangsung|kéo dài|trong|trong vòng)\s*$",
+                r"(?i)\b(?:durante|por|duró|tardamos|tardó|durou|levou|levamos|demoramos|während|für|dauerte|über|pendant|durant|a duré|ont duré|durat[oaie](?: di)?|gedurende|duurde|i|varade|under|przez|trwał[aoy]?|в течение|длил(?:ся|ась|ось)|продолжал(?:ся|ась|ось)|протягом|трива(?:в|ла|ло)|selama|berlangsung|kéo dài|trong|trong vòng|ao todo(?: foram| durou)?|no total(?: foram)?|en total(?: fueron)?|au total|insgesamt|in totale|in totaal|totalt|łącznie|celkem|yhteensä|összesen|toplamda|всего|загалом)\s*$",
             )
         });
         // Italian "per" ("irraggiungibile per circa due ore") leads only a
@@ -1165,7 +1171,7 @@ impl Facts<'_> {
         // incident, until all services were confirmed operational: 43 minutes".
         static TOTAL: PerThread<Regex> = PerThread::new(|| {
             english(
-                r"\b(total|overall|whole|entire) (duration|downtime|outage|length|time to (recover|restore|resolve))\b|\bin total\b",
+                r"\b(total|overall|whole|entire) (duration|downtime|outage|length|time to (recover|restore|resolve))\b|\bin total\b|\b(ao todo|no total|en total|au total|insgesamt|in totale|in totaal|totalt)\b",
             )
         });
         // "For most of a week": a share of a span, no measure of it.
