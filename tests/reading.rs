@@ -1035,6 +1035,15 @@ fn a_story_told_in_portuguese_gives_its_start_and_its_total() {
 }
 
 #[test]
+fn an_overflow_and_overwritten_data_in_chinese_are_a_bug_and_corruption() {
+    // "Order IDs overflowed … part of the old orders' data was overwritten."
+    let report = "# 故障复盘：订单号溢出\n\n## 根本原因\n\n订单号生成器使用32位整数，序号溢出为负数，新订单写入时部分历史订单的数据被覆盖。\n";
+    let p = parse(report);
+    assert!(p.tags.contains(&"software-bug".to_string()), "{:?}", p.tags);
+    assert!(p.tags.contains(&"data-corruption".to_string()), "{:?}", p.tags);
+}
+
+#[test]
 fn a_status_tag_before_a_japanese_title_keeps_it_the_title() {
     let p = parse(
         "# 【復旧】決済障害について\n\n**解決済み** ― 2025年5月12日 16:48 JST\n\n決済が完了しない事象が発生しておりました。\n",
