@@ -549,7 +549,13 @@ fn cleared(text: &str, end: usize) -> bool {
             r"^\W{0,3}([a-z0-9_-]+ ){0,2}((was|were|is|are|has been|have been) (never|not|in no way) (involved|at fault|to blame|the (root )?cause|the (culprit|problem|issue)|responsible)|(was|were|remained|stayed) (unaffected|fine|healthy|unharmed|untouched))\b|^\s*\((none|no|not|nothing)\b",
         )
     });
-    CLEARED.is_match(window_after(text, end, 80))
+    // Korean and Japanese deny after the noun: "외부 공격도 아니었습니다"
+    // (nor was it an attack), "攻撃ではありません"; the particle between is short.
+    static DENIED_AFTER: PerThread<Regex> = PerThread::new(|| {
+        Regex::new(r"^[^\s.。;!?]{0,3}\s?(아니|않았|않습니다|ではな|ではありません|じゃな|でもな)").unwrap()
+    });
+    let after = window_after(text, end, 80);
+    CLEARED.is_match(after) || DENIED_AFTER.is_match(after)
 }
 
 #[cfg(test)]
@@ -599,6 +605,10 @@ mod tests {
         assert_eq!(tags_of("The DNS servers stayed healthy throughout."), Vec::<String>::new());
         assert_eq!(tags_of("He checked the deploys (none that day)."), Vec::<String>::new());
         assert_eq!(tags_of("It wasn’t the database."), Vec::<String>::new());
+        // Denied after the noun: "nor was it an external attack".
+        assert_eq!(tags_of("외부 공격도 아니었습니다."), Vec::<String>::new());
+        assert_eq!(tags_of("外部からの攻撃ではありません。"), Vec::<String>::new());
+        assert_eq!(tags_of("외부 공격이었습니다."), ["security"]);
         assert_eq!(tags_of("The deploy didn't know the cron script depended on it."), ["deploy", "automation"]);
         assert_eq!(
             tags_of("Pages that never call it failed too — a classic cascading failure."),
