@@ -525,7 +525,7 @@ const MILESTONES: [(Milestone, &str); 5] = [
         Milestone::Started,
         // "the outage began", "site is hard down", "pods started crashlooping",
         // "ALB starts returning 503": the harm itself, not what set it off.
-        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down|(is|was|are|were|goes) (hard |completely |fully |totally )?(down|offline|unreachable)|(started|starts|began|begins) (to )?(crash\w*|fail\w*|error\w*|throw\w*|tim(e|ing) ?out|reject\w*|refus\w*|return\w* (5\d\d|errors?|http 5))|(errors?|5xx|[45]\d\d|failures?|timeouts?)( rates?)? (jump\w*|spik\w*|surg\w*|climb\w*|(rise|rises|rising|rose) (from|to|above))|first (\w+ ){0,2}(errors?|failures?|5xx|[45]\d\ds?|timeouts?))\b",
+        r"\b((outage|incident|breakdown|impact|issue|problem|degradation) (began|begins|started|starts)|start of (the )?(incident|outage)|went down|(is|was|are|were|goes) (hard |completely |fully |totally )?(down|offline|unreachable)|(started|starts|began|begins) (to )?(crash\w*|fail\w*|error\w*|throw\w*|tim(e|ing) ?out|reject\w*|refus\w*|return\w* (5\d\d|errors?|http 5))|(errors?|5xx|[45]\d\d|failures?|timeouts?)( rates?)? (jump\w*|spik\w*|surg\w*|climb\w*|(rise|rises|rising|rose) (from|to|above))|first (\w+ ){0,2}(errors?|failures?|5xx|[45]\d\ds?|timeouts?)|(errors?|5xx|[45]\d\ds|failures?|timeouts?) (begin|began|begins|start|started|starts|appear|appeared|appears))\b",
     ),
 ];
 static MILESTONE_SET: PerThread<RegexSet> = PerThread::new(|| english_set(MILESTONES.iter().map(|(_, p)| *p)));
@@ -570,6 +570,7 @@ mod tests {
             "429 rate jumps from 0.2% to 7%; first synthetic check failure",
             "Error rate spikes to 40%",
             "First 502s at the edge",
+            "`promote-prod` deploys the image to production; checkout 500s begin",
         ] {
             assert_eq!(milestone(text), Some(Milestone::Started), "{text}");
         }

@@ -96,6 +96,7 @@ impl<'a> ClockParts<'a> {
         ClockParts { hour: clock[..at].trim_end_matches(' '), sep, minute: Some(minute), second, frac }
     }
 }
+
 /// Korean and Japanese write the half of the day before the time: whether
 /// `before` ends with it, and whether it is the afternoon (as [`meridiem`]).
 fn meridiem_before(before: &str) -> Option<(bool, usize)> {
