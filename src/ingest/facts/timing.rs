@@ -525,7 +525,7 @@ impl Facts<'_> {
             date_hint = Some(told);
             when.story_day = Some(told);
         } else if let Some(posted) = when.date.filter(|_| !start_in_front_matter)
-            && self.provenance.get("date").is_some_and(|p| p.source == FactSource::FrontMatter)
+            && self.read_from_front_matter("date")
             && let Some((line, told)) = told_first(None).map(|(line, found)| (line, found.date))
             && told > posted
         {
@@ -892,13 +892,17 @@ impl Facts<'_> {
         }
     }
 
+    /// Whether `field` was read from the front matter.
+    fn read_from_front_matter(&self, field: &str) -> bool {
+        self.provenance.get(field).is_some_and(|p| p.source == FactSource::FrontMatter)
+    }
+
     /// A blog's front-matter `date` is the day it was posted: a start the
     /// text or its timeline tells on an earlier day is the incident's.
     fn posting_day_gives_way(&mut self, when: &mut When) {
-        let from_front_matter = |field| self.provenance.get(field).is_some_and(|p| p.source == FactSource::FrontMatter);
         if let (Some(posted), Some(start)) = (when.date, when.start)
-            && (from_front_matter("date") || when.story_day.is_some())
-            && !from_front_matter("start")
+            && (self.read_from_front_matter("date") || when.story_day.is_some())
+            && !self.read_from_front_matter("start")
             && start.civil.date() < posted
         {
             when.date = Some(start.civil.date());
